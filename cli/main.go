@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes returned by Main.
+const (
+	ExitOK    = 0 // success
+	ExitError = 1 // the command ran and failed
+	ExitUsage = 2 // the command line was malformed
+)
+
+// Main runs the dsql command line args (without the program name) with the given standard
+// streams and returns the process exit code. It never calls os.Exit and never panics on bad
+// input; cmd/dsql passes the result to os.Exit.
+//
+// Cancelling ctx asks the running verb to stop; the verb then fails with ctx's error.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	msg := strings.TrimRight(err.Error(), "\n")
+	var uerr *usageError
+	if errors.As(err, &uerr) {
+		helpPath := root.CommandPath()
+		if cmd != nil {
+			helpPath = cmd.CommandPath()
+		}
+		sep := "\n"
+		if strings.Contains(msg, "\n") {
+			sep = "\n\n" // set a multi-line message (cobra's suggestions) apart from the hint
+		}
+		fmt.Fprintf(stderr, "dsql: %s%sRun '%s --help' for usage.\n", msg, sep, helpPath)
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "dsql: %s\n", msg)
+	return ExitError
+}
+
+// usageError marks an error in the command line itself (as opposed to a failure while
+// running the command). Main reports it with exit code ExitUsage and a hint to read --help.
+type usageError struct {
+	err error
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usageErrorf returns a usageError with a formatted message. Verbs use it for argument
+// problems that cobra's flag parsing cannot detect (say, two flags that exclude each other).
+func usageErrorf(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+// asUsageError wraps err as a usageError; nil stays nil.
+func asUsageError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var uerr *usageError
+	if errors.As(err, &uerr) {
+		return err
+	}
+	return &usageError{err: err}
+}
