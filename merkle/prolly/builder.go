@@ -60,8 +60,7 @@ func newTreeBuilder(ns *NodeStore, base int) *treeBuilder {
 
 func (b *treeBuilder) level(l int) *levelState {
 	for len(b.levels) <= l-b.base {
-		ls := &levelState{}
-		ls.ch.w.level = b.base + len(b.levels)
+		ls := &levelState{ch: chunker{w: newNodeWriter(b.base + len(b.levels))}}
 		b.levels = append(b.levels, ls)
 	}
 	return b.levels[l-b.base]

@@ -133,11 +133,11 @@ func (m Map) rewriteLevel(ctx context.Context, level int, edits []edit) (parent 
 	cmp := m.cmp
 	c := newCursor(m.ns, m.root)
 	var olds, news []*Node
+	ch := chunker{w: newNodeWriter(level)}
 	for i := 0; i < len(edits); {
 		if err := c.seek(ctx, cmp, edits[i].key, level, true); err != nil {
 			return nil, nil, false, err
 		}
-		ch := chunker{w: nodeWriter{level: level}}
 		olds, news = olds[:0], news[:0]
 		add := func(k, v []byte, cnt uint64) error {
 			if ch.add(k, v, cnt) {

@@ -8,19 +8,20 @@ import (
 	"github.com/dsqldb/dsql/storage"
 )
 
-// Node byte format (see also the package doc).
+// Node byte format (also in the package doc):
 //
-//	+-------+-----------+---------------------------------------------+------------------------------+
-//	| level | n         | n x (klen uvarint, vlen uvarint)            | k0 v0 k1 v1 ... k(n-1) v(n-1) |
-//	| 1 B   | uvarint   | lengths section                             | data section                 |
-//	+-------+-----------+---------------------------------------------+------------------------------+
+//	+-------+---------+-------------------+-------------------+------------------+------------------+
+//	| level | n       | key lengths       | value lengths     | keys             | values           |
+//	| 1 B   | uvarint | n uvarints        | n uvarints        | k0 k1 ... k(n-1) | v0 v1 ... v(n-1) |
+//	+-------+---------+-------------------+-------------------+------------------+------------------+
 //
-// level 0 is a leaf: its values are the map's values. In an internal node (level > 0) entry i
-// describes child i: the key is the child's last (greatest) key and the value is
+// Keys are stored together so a binary search touches only them. level 0 is a leaf: its
+// values are the map's values. In an internal node (level > 0) entry i describes child i:
+// the key is the child's last (greatest) key and the value is
 //
-//	+----------------------+--------------------------+
-//	| child hash (20 B)    | subtree entry count uvarint |
-//	+----------------------+--------------------------+
+//	+-------------------+------------------------------+
+//	| child hash (20 B) | subtree entry count, uvarint |
+//	+-------------------+------------------------------+
 //
 // An empty map is the single empty leaf {level 0, n 0}. No other node is empty.
 
@@ -30,12 +31,31 @@ type Node struct {
 	data  []byte
 	hash  hash.Hash
 	level int
-	// ends[2i] is the end offset (in data) of key i, ends[2i+1] the end of value i; key i
-	// starts at ends[2i-1] (or dataStart for i == 0).
-	ends      []uint32
-	dataStart uint32
+	n     int
+	keys  section
+	vals  section
 	// cum[i] is the number of leaf entries in children 0..i (internal nodes only).
 	cum []uint64
+}
+
+// section locates n variable-length items in data. When every item has the same length,
+// ends is nil and item i is at start + i*width (most keys are fixed-width integers, so a
+// search then reads only the keys themselves).
+type section struct {
+	start uint32
+	width uint32
+	ends  []uint32
+}
+
+func (s *section) bounds(i int) (uint32, uint32) {
+	if s.ends == nil {
+		b := s.start + uint32(i)*s.width
+		return b, b + s.width
+	}
+	if i == 0 {
+		return s.start, s.ends[0]
+	}
+	return s.ends[i-1], s.ends[i]
 }
 
 // maxLevel bounds tree height; with >=2 entries per internal node that is far beyond any map.
@@ -53,41 +73,39 @@ func decodeNode(h hash.Hash, data []byte) (*Node, error) {
 	if level > maxLevel {
 		return nil, corrupt("level %d exceeds %d", level, maxLevel)
 	}
-	n, w := binary.Uvarint(data[1:])
-	if w <= 0 || n > uint64(len(data)) {
+	n64, w := binary.Uvarint(data[1:])
+	if w <= 0 || n64 > uint64(len(data)) {
 		return nil, corrupt("bad entry count")
 	}
+	n := int(n64)
 	pos := 1 + w
-	lens := make([]uint64, 2*n)
+	lens := make([]uint32, 2*n)
 	total := uint64(0)
 	for i := range lens {
 		v, w := binary.Uvarint(data[pos:])
 		if w <= 0 {
-			return nil, corrupt("bad length of entry %d", i/2)
+			return nil, corrupt("bad length of entry %d", i%n)
 		}
-		lens[i] = v
 		total += v
 		if total > uint64(len(data)) {
-			return nil, corrupt("entry %d runs past the end", i/2)
+			return nil, corrupt("entry %d runs past the end", i%n)
 		}
+		lens[i] = uint32(v)
 		pos += w
 	}
 	if uint64(pos)+total != uint64(len(data)) {
 		return nil, corrupt("data section is %d bytes, lengths say %d", len(data)-pos, total)
 	}
-	nd := &Node{data: data, hash: h, level: level, ends: make([]uint32, 2*n), dataStart: uint32(pos)}
-	off := uint64(pos)
-	for i, l := range lens {
-		off += l
-		nd.ends[i] = uint32(off)
-	}
+	nd := &Node{data: data, hash: h, level: level, n: n}
+	nd.keys = makeSection(uint32(pos), lens[:n])
+	nd.vals = makeSection(nd.keys.end(n), lens[n:])
 	if level > 0 {
 		if n == 0 {
 			return nil, corrupt("internal node with no children")
 		}
 		nd.cum = make([]uint64, n)
 		var c uint64
-		for i := 0; i < int(n); i++ {
+		for i := 0; i < n; i++ {
 			v := nd.Value(i)
 			if len(v) <= hash.ByteLen {
 				return nil, corrupt("child ref %d is %d bytes", i, len(v))
@@ -103,6 +121,40 @@ func decodeNode(h hash.Hash, data []byte) (*Node, error) {
 	return nd, nil
 }
 
+func makeSection(start uint32, lens []uint32) section {
+	s := section{start: start}
+	if len(lens) == 0 {
+		return s
+	}
+	fixed := true
+	for _, l := range lens {
+		if l != lens[0] {
+			fixed = false
+			break
+		}
+	}
+	if fixed {
+		s.width = lens[0]
+		return s
+	}
+	s.ends = make([]uint32, len(lens))
+	off := start
+	for i, l := range lens {
+		off += l
+		s.ends[i] = off
+	}
+	return s
+}
+
+// end returns the offset just past the last of n items.
+func (s *section) end(n int) uint32 {
+	if n == 0 {
+		return s.start
+	}
+	_, e := s.bounds(n - 1)
+	return e
+}
+
 // Hash returns the node's content address.
 func (n *Node) Hash() hash.Hash { return n.hash }
 
@@ -110,7 +162,7 @@ func (n *Node) Hash() hash.Hash { return n.hash }
 func (n *Node) Level() int { return n.level }
 
 // Len returns the number of entries.
-func (n *Node) Len() int { return len(n.ends) / 2 }
+func (n *Node) Len() int { return n.n }
 
 // Bytes returns the encoded node.
 func (n *Node) Bytes() []byte { return n.data }
@@ -118,18 +170,17 @@ func (n *Node) Bytes() []byte { return n.data }
 // Size returns the encoded size in bytes.
 func (n *Node) Size() int { return len(n.data) }
 
-func (n *Node) keyStart(i int) uint32 {
-	if i == 0 {
-		return n.dataStart
-	}
-	return n.ends[2*i-1]
+// Key returns entry i's key.
+func (n *Node) Key(i int) []byte {
+	b, e := n.keys.bounds(i)
+	return n.data[b:e:e]
 }
 
-// Key returns entry i's key.
-func (n *Node) Key(i int) []byte { return n.data[n.keyStart(i):n.ends[2*i]:n.ends[2*i]] }
-
 // Value returns entry i's value.
-func (n *Node) Value(i int) []byte { return n.data[n.ends[2*i]:n.ends[2*i+1]:n.ends[2*i+1]] }
+func (n *Node) Value(i int) []byte {
+	b, e := n.vals.bounds(i)
+	return n.data[b:e:e]
+}
 
 // Child returns the address of child i of an internal node.
 func (n *Node) Child(i int) hash.Hash {
@@ -185,7 +236,7 @@ func (n *Node) lastKey() []byte {
 
 // memSize estimates the bytes a cached node occupies.
 func (n *Node) memSize() int {
-	return len(n.data) + 4*len(n.ends) + 8*len(n.cum) + 96
+	return len(n.data) + 4*len(n.keys.ends) + 4*len(n.vals.ends) + 8*len(n.cum) + 160
 }
 
 // encodeRef encodes an internal-node value: child hash then subtree count.
@@ -211,27 +262,36 @@ func entrySize(klen, vlen int) int {
 
 // nodeWriter accumulates entries and encodes them as one node. Not safe for concurrent use.
 type nodeWriter struct {
-	level int
-	n     int
-	lens  []byte
-	data  []byte
+	level        int
+	n            int
+	klens, vlens []byte
+	keys, vals   []byte
+}
+
+// newNodeWriter returns a writer with buffers sized for a typical node.
+func newNodeWriter(level int) nodeWriter {
+	return nodeWriter{level: level, klens: make([]byte, 0, 512), vlens: make([]byte, 0, 512),
+		keys: make([]byte, 0, 2*TargetNodeSize), vals: make([]byte, 0, 2*TargetNodeSize)}
 }
 
 func (w *nodeWriter) add(k, v []byte) {
-	w.lens = binary.AppendUvarint(w.lens, uint64(len(k)))
-	w.lens = binary.AppendUvarint(w.lens, uint64(len(v)))
-	w.data = append(w.data, k...)
-	w.data = append(w.data, v...)
+	w.klens = binary.AppendUvarint(w.klens, uint64(len(k)))
+	w.vlens = binary.AppendUvarint(w.vlens, uint64(len(v)))
+	w.keys = append(w.keys, k...)
+	w.vals = append(w.vals, v...)
 	w.n++
 }
 
 // finish encodes the node into a fresh slice and resets the writer.
 func (w *nodeWriter) finish() []byte {
-	out := make([]byte, 0, 1+binary.MaxVarintLen64+len(w.lens)+len(w.data))
+	out := make([]byte, 0, 1+binary.MaxVarintLen64+len(w.klens)+len(w.vlens)+len(w.keys)+len(w.vals))
 	out = append(out, byte(w.level))
 	out = binary.AppendUvarint(out, uint64(w.n))
-	out = append(out, w.lens...)
-	out = append(out, w.data...)
-	w.n, w.lens, w.data = 0, w.lens[:0], w.data[:0]
+	out = append(out, w.klens...)
+	out = append(out, w.vlens...)
+	out = append(out, w.keys...)
+	out = append(out, w.vals...)
+	w.n = 0
+	w.klens, w.vlens, w.keys, w.vals = w.klens[:0], w.vlens[:0], w.keys[:0], w.vals[:0]
 	return out
 }

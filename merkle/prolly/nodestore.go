@@ -1,7 +1,6 @@
 package prolly
 
 import (
-	"container/list"
 	"context"
 	"fmt"
 	"sync"
@@ -98,18 +97,27 @@ func (ns *NodeStore) ResetStats() {
 	ns.writes.Store(0)
 }
 
-// nodeCache is a sharded LRU of decoded nodes bounded by their estimated memory size.
+// nodeCache is a sharded CLOCK cache of decoded nodes bounded by their estimated memory
+// size. A hit takes a shared lock and sets a flag; eviction sweeps a ring, giving every node
+// hit since the last sweep a second chance (an approximation of LRU without moving list
+// elements on every read).
 type nodeCache struct {
 	shards [cacheShards]cacheShard
 }
 
 const cacheShards = 16
 
+type cacheEntry struct {
+	node *Node
+	hit  atomic.Bool
+}
+
 type cacheShard struct {
 	mu struct {
-		sync.Mutex
-		entries map[hash.Hash]*list.Element
-		lru     list.List // front = most recent; values are *Node
+		sync.RWMutex
+		entries map[hash.Hash]*cacheEntry
+		ring    []*cacheEntry
+		hand    int
 		size    int
 	}
 	capacity int
@@ -119,7 +127,7 @@ func newNodeCache(capacity int) *nodeCache {
 	c := &nodeCache{}
 	for i := range c.shards {
 		c.shards[i].capacity = capacity / cacheShards
-		c.shards[i].mu.entries = make(map[hash.Hash]*list.Element)
+		c.shards[i].mu.entries = make(map[hash.Hash]*cacheEntry)
 	}
 	return c
 }
@@ -128,13 +136,16 @@ func (c *nodeCache) shard(h hash.Hash) *cacheShard { return &c.shards[h[0]%cache
 
 func (c *nodeCache) get(h hash.Hash) *Node {
 	s := c.shard(h)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e, ok := s.mu.entries[h]; ok {
-		s.mu.lru.MoveToFront(e)
-		return e.Value.(*Node)
+	s.mu.RLock()
+	e := s.mu.entries[h]
+	s.mu.RUnlock()
+	if e == nil {
+		return nil
 	}
-	return nil
+	if !e.hit.Load() {
+		e.hit.Store(true)
+	}
+	return e.node
 }
 
 func (c *nodeCache) put(n *Node) {
@@ -145,28 +156,39 @@ func (c *nodeCache) put(n *Node) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.mu.entries[n.hash]; ok {
-		s.mu.lru.MoveToFront(e)
+	if _, ok := s.mu.entries[n.hash]; ok {
 		return
 	}
-	s.mu.entries[n.hash] = s.mu.lru.PushFront(n)
-	s.mu.size += sz
-	for s.mu.size > s.capacity {
-		e := s.mu.lru.Back()
-		old := e.Value.(*Node)
-		s.mu.lru.Remove(e)
-		delete(s.mu.entries, old.hash)
-		s.mu.size -= old.memSize()
+	for s.mu.size+sz > s.capacity && len(s.mu.ring) > 0 {
+		if s.mu.hand >= len(s.mu.ring) {
+			s.mu.hand = 0
+		}
+		e := s.mu.ring[s.mu.hand]
+		if e.hit.Load() {
+			e.hit.Store(false)
+			s.mu.hand++
+			continue
+		}
+		last := len(s.mu.ring) - 1
+		s.mu.ring[s.mu.hand] = s.mu.ring[last]
+		s.mu.ring[last] = nil
+		s.mu.ring = s.mu.ring[:last]
+		delete(s.mu.entries, e.node.hash)
+		s.mu.size -= e.node.memSize()
 	}
+	e := &cacheEntry{node: n}
+	s.mu.entries[n.hash] = e
+	s.mu.ring = append(s.mu.ring, e)
+	s.mu.size += sz
 }
 
 func (c *nodeCache) bytes() int64 {
 	var t int64
 	for i := range c.shards {
 		s := &c.shards[i]
-		s.mu.Lock()
+		s.mu.RLock()
 		t += int64(s.mu.size)
-		s.mu.Unlock()
+		s.mu.RUnlock()
 	}
 	return t
 }

@@ -130,7 +130,7 @@ func TestGoldenRootHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const wantRoot, wantEmpty = "e91kddff1qb21ji6tlu9rjguke5ruecf", "tooa7nusmimmahmbnf79j97msgjlhvtj"
+	const wantRoot, wantEmpty = "iuv0tm0fktbqgkcid2j2e3tiu44mtfgu", "tooa7nusmimmahmbnf79j97msgjlhvtj"
 	if got := m.Hash().String(); got != wantRoot {
 		t.Errorf("root of 100,000 entries = %s, want %s", got, wantRoot)
 	}
