@@ -1,0 +1,84 @@
+// Package pebblestore is dsql's on-disk storage.Store: chunks, refs and store metadata in
+// one Pebble database. It is the only package in dsql that imports Pebble.
+//
+// # Key layout
+//
+// Every key starts with a one-byte tag naming its keyspace; the rest is the key within it.
+// The tags sort metadata, chunks and refs into separate contiguous ranges, so a prefix
+// scan of one never touches another.
+//
+//	chunk:    +-----+----------------------+      value: the chunk's bytes, exactly as Put
+//	          | 'c' | hash (20 bytes)      |             (Pebble compresses whole blocks;
+//	          +-----+----------------------+              no per-chunk framing)
+//
+//	ref:      +-----+----------------------+      value: +----------------------+
+//	          | 'r' | name (any bytes)     |             | hash (20 bytes)      |
+//	          +-----+----------------------+             +----------------------+
+//
+//	metadata: +-----+----------------------+      value: depends on the name:
+//	          | 'm' | name (ASCII)         |
+//	          +-----+----------------------+
+//	             "format-version"  ->  +----------------------------+
+//	                                   | uvarint storage.FormatVersion |
+//	                                   +----------------------------+
+//
+// A ref name is stored verbatim after the tag, so refs sort by name and Refs(prefix) is
+// one bounded range scan. A ref is deleted by deleting its key; there is no tombstone
+// value. Values of the wrong length are reported as storage.ErrCorrupt.
+//
+// # Invariants
+//
+//   - Content addressing: Put and Commit verify every chunk (storage.Chunk.Verify)
+//     before it reaches the write buffer, so a key 'c'+h only ever holds bytes hashing
+//     to h.
+//   - Durability: Put only buffers a chunk in memory (readable at once by Get, GetMany,
+//     Has, HasMany and Stats). Commit writes the whole buffer, the chunks passed to it and
+//     the ref updates in ONE Pebble batch applied with pebble.Sync, so a ref is never
+//     durable without the chunks it names. When the buffer passes Options.BufferBytes
+//     (64 MiB by default) Put spills it to Pebble with pebble.NoSync to bound memory.
+//     A spill is still durable by the next Commit: (1) Pebble appends every batch, synced
+//     or not, to its write-ahead log in commit order; (2) spills and Commits are
+//     serialised by one mutex, so a spill's record is in the log before any later
+//     Commit's; (3) syncing the log file for a Commit syncs every byte before it, and
+//     Pebble syncs a log file before it switches to the next one (DB.rotateWAL), so no
+//     earlier record is left unsynced in an older file; (4) recovery replays the log in
+//     order and stops at the first torn record, so it never keeps a later record while
+//     dropping an earlier one. A crash before that Commit may lose the spill; the chunks
+//     are then simply absent, and no ref names them. TestCrashRecovery checks exactly
+//     this on Pebble's crash-clone filesystem, including crashes between a spill and the
+//     next Commit.
+//   - A failed sync is fatal, never retried: if a Commit's synced write fails (Pebble
+//     reports WAL errors through Logger.Fatalf, which this package intercepts instead of
+//     exiting), the store is marked failed and every later call returns an error
+//     wrapping storage.ErrFailed and the cause. Close still releases the files; reopening
+//     recovers the last acknowledged Commit (TestSyncFailureIsFatal, on errorfs).
+//   - Compare-and-swap: Commit holds the store's write mutex while it reads each ref's
+//     current value, compares it with the update's Old, checks that each non-zero New is
+//     held (write buffer, the chunks argument, or the database) and applies the batch.
+//     Conflicts are reported (storage.ErrRefConflict, naming the ref and both hashes)
+//     before missing chunks (storage.ErrMissingChunk); on either, nothing is written.
+//   - Format version: the first synced batch of a new store records storage.FormatVersion
+//     under 'm'+"format-version". Open refuses a store with a larger number with an error
+//     wrapping storage.ErrNewerFormat that names both versions, and a non-empty database
+//     without the marker with storage.ErrCorrupt.
+//   - Single writer: Pebble's LOCK file (an fcntl F_SETLK write lock on DIR/LOCK) keeps a
+//     second process or a second Store in the same process out; Open reports it as
+//     storage.ErrInUse naming the directory. The kernel drops the lock when the process
+//     dies, so a crash (even kill -9) leaves nothing to clean up by hand: the LOCK file
+//     stays, but unlocked (TestLockReleasedWhenProcessDies).
+//   - Testable I/O: every file the store touches (data, WAL, MANIFEST, OPTIONS, LOCK)
+//     goes through Options.FS, Pebble's vfs.FS, so tests run on vfs.NewMem, on the
+//     crash-clone filesystem (vfs.NewCrashableMem + CrashClone) and on errorfs.
+//
+// # Tuning (see defaultLevelOptions and Open)
+//
+// The workload is many point reads of ~4 KiB chunks under random keys (hashes) and bulk
+// writes of new chunks. Hence: a 10-bits-per-key bloom filter on every level (a point
+// lookup skips every file that lacks the key, ~1% false positives; Has of absent chunks
+// and HasMany during writes mostly never touch a data block); zstd compression for
+// data blocks below L0 and the fast MinLZ for L0 flushes, with a 16 KiB block size, which
+// measured smaller on disk than Pebble's default 4 KiB snappy blocks at an acceptable
+// cost per uncached read (the figures are in the commit message and BenchmarkDiskSize);
+// a 64 MiB memtable so bulk imports make few, large L0 files; a 256 MiB block cache by
+// default. Everything else keeps Pebble's defaults.
+package pebblestore

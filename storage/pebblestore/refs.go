@@ -1,0 +1,184 @@
+package pebblestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/dsqldb/dsql/merkle/hash"
+	"github.com/dsqldb/dsql/storage"
+)
+
+// readRef returns the hash ref name holds in Pebble, or the zero hash if it is absent.
+func (s *Store) readRef(name string) (hash.Hash, bool, error) {
+	v, closer, err := s.db.Get(refKey(name))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return hash.Hash{}, false, nil
+	}
+	if err != nil {
+		return hash.Hash{}, false, s.readErr(err)
+	}
+	h, derr := decodeRefValue(name, v)
+	return h, derr == nil, firstErr(derr, closer.Close())
+}
+
+// Ref implements storage.RefStore.
+func (s *Store) Ref(ctx context.Context, name string) (hash.Hash, bool, error) {
+	if err := s.enter(ctx, "Ref"); err != nil {
+		return hash.Hash{}, false, err
+	}
+	defer s.life.RUnlock()
+	h, ok, err := s.readRef(name)
+	if err != nil {
+		return hash.Hash{}, false, fmt.Errorf("pebblestore: Ref %q in %s: %w", name, s.dir, err)
+	}
+	return h, ok, nil
+}
+
+// Refs implements storage.RefStore: one range scan over 'r'+prefix. The returned slice
+// is owned by the caller.
+func (s *Store) Refs(ctx context.Context, prefix string) ([]storage.Ref, error) {
+	if err := s.enter(ctx, "Refs"); err != nil {
+		return nil, err
+	}
+	defer s.life.RUnlock()
+	lower := refKey(prefix)
+	it, err := s.db.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: lower, UpperBound: prefixEnd(lower)})
+	if err != nil {
+		return nil, fmt.Errorf("pebblestore: Refs %q in %s: %w", prefix, s.dir, err)
+	}
+	var out []storage.Ref
+	for ok := it.First(); ok; ok = it.Next() {
+		name := string(it.Key()[1:])
+		v, err := it.ValueAndErr()
+		if err == nil {
+			var h hash.Hash
+			if h, err = decodeRefValue(name, v); err == nil {
+				out = append(out, storage.Ref{Name: name, Hash: h})
+				continue
+			}
+		}
+		_ = it.Close()
+		return nil, fmt.Errorf("pebblestore: Refs %q in %s: %w", prefix, s.dir, s.readErr(err))
+	}
+	if err := firstErr(it.Error(), it.Close()); err != nil {
+		return nil, fmt.Errorf("pebblestore: Refs %q in %s: %w", prefix, s.dir, s.readErr(err))
+	}
+	return out, nil
+}
+
+// describe renders a ref value for error messages; the zero hash means "absent".
+func describe(h hash.Hash) string {
+	if h.IsEmpty() {
+		return "nothing (absent)"
+	}
+	return h.String()
+}
+
+// Commit implements storage.RefStore. Holding the write mutex it checks every update's
+// Old against Pebble, then every non-zero New against the write buffer, chunks and
+// Pebble, then writes the whole write buffer, chunks and the ref sets and deletes in one
+// batch applied with pebble.Sync. If that write fails the store is failed (see the
+// package doc): the error wraps storage.ErrFailed and the cause, and no later call
+// succeeds.
+func (s *Store) Commit(ctx context.Context, chunks []storage.Chunk, updates []storage.RefUpdate) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := storage.ValidateUpdates(updates); err != nil {
+		return fmt.Errorf("pebblestore: Commit to %s: %w", s.dir, err)
+	}
+	incoming := make(hash.Set, len(chunks))
+	for _, c := range chunks {
+		if err := c.Verify(); err != nil {
+			return fmt.Errorf("pebblestore: Commit to %s: %w", s.dir, err)
+		}
+		incoming.Add(c.Hash)
+	}
+	if err := s.enter(ctx, "Commit"); err != nil {
+		return err
+	}
+	defer s.life.RUnlock()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.failure(); err != nil { // a Commit or spill we waited for failed
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	for _, u := range updates {
+		cur, _, err := s.readRef(u.Name)
+		if err != nil {
+			return fmt.Errorf("pebblestore: Commit to %s: reading ref %q: %w", s.dir, u.Name, err)
+		}
+		if cur != u.Old {
+			return fmt.Errorf("pebblestore: Commit to %s: %w: ref %q holds %s, expected %s; reload the ref and retry",
+				s.dir, storage.ErrRefConflict, u.Name, describe(cur), describe(u.Old))
+		}
+	}
+	for _, u := range updates {
+		if u.New.IsEmpty() || incoming.Has(u.New) {
+			continue
+		}
+		if _, ok := s.buffered(u.New); ok {
+			continue
+		}
+		ok, err := s.dbHas(u.New)
+		if err != nil {
+			return fmt.Errorf("pebblestore: Commit to %s: checking chunk %s: %w", s.dir, u.New, err)
+		}
+		if !ok {
+			return fmt.Errorf("pebblestore: Commit to %s: %w: ref %q would point at %s, which was never Put nor passed to Commit",
+				s.dir, storage.ErrMissingChunk, u.Name, u.New)
+		}
+	}
+
+	s.mu.Lock()
+	buf := s.freezeLocked()
+	s.mu.Unlock()
+	size := buf.bytes + len(buf.chunks)*(chunkKeyLen+16)
+	for _, c := range chunks {
+		size += len(c.Data) + chunkKeyLen + 16
+	}
+	b := s.db.NewBatchWithSize(size)
+	defer b.Close()
+	var key [chunkKeyLen]byte
+	var berr error
+	for h, data := range buf.chunks {
+		berr = firstErr(berr, b.Set(appendChunkKey(key[:0], h), data, nil))
+	}
+	for _, c := range chunks {
+		if _, dup := buf.chunks[c.Hash]; !dup {
+			berr = firstErr(berr, b.Set(appendChunkKey(key[:0], c.Hash), c.Data, nil))
+		}
+	}
+	for _, u := range updates {
+		if u.New.IsEmpty() {
+			berr = firstErr(berr, b.Delete(refKey(u.Name), nil))
+		} else {
+			berr = firstErr(berr, b.Set(refKey(u.Name), u.New[:], nil))
+		}
+	}
+	if b.Empty() {
+		// Nothing new, but the caller asks that everything before is durable (an
+		// earlier unsynced spill): a log-only record makes Pebble sync the WAL.
+		berr = firstErr(berr, b.LogData(nil, nil))
+	}
+	if berr != nil {
+		// Building a batch in memory does not fail in practice; if it does, nothing
+		// was written, so the store stays usable.
+		s.unfreeze(buf)
+		return fmt.Errorf("pebblestore: Commit to %s: building the batch: %w", s.dir, berr)
+	}
+	// Pebble reports a failed WAL sync through Logger.Fatalf and then returns nil, so
+	// the failure mark is checked as well as the error.
+	if err := firstErr(b.Commit(pebble.Sync), s.failure()); err != nil {
+		return s.fail(fmt.Errorf("synced commit of %d chunks and %d ref updates: %w", len(buf.chunks)+len(chunks), len(updates), err))
+	}
+	s.thaw(buf)
+	return nil
+}
