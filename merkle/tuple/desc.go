@@ -147,6 +147,7 @@ type fieldInfo struct {
 	Field
 	width int       // encoded width of a non-NULL value; 0 for variable-width encodings
 	coll  Collation // non-nil only for a String field whose collation is not bytewise
+	off   int       // position of the field in every tuple, if it is in the fixed prefix
 }
 
 // desc is the shared immutable body of a Desc.
@@ -194,10 +195,12 @@ func NewDesc(fields ...Field) (Desc, error) {
 			d.lastRequired = i
 		}
 	}
-	for _, f := range d.fields {
+	for i := range d.fields {
+		f := &d.fields[i]
 		if f.width == 0 || f.Nullable {
 			break
 		}
+		f.off = d.prefixLen
 		d.prefixFields++
 		d.prefixLen += f.width
 	}

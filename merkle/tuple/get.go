@@ -23,6 +23,10 @@ func (d Desc) fixed(t Tuple, i int, ok func(Encoding) bool) (*fieldInfo, []byte,
 	if !ok(f.Enc) {
 		return nil, nil, false
 	}
+	if i < d.d.prefixFields && len(t) >= d.d.prefixLen {
+		// Fixed-width non-nullable leading fields sit at fixed positions.
+		return f, t[f.off : f.off+f.width], true
+	}
 	v := d.d.view(t)
 	b, present := v.field(i)
 	if !present || (f.width != 0 && len(b) != f.width) {

@@ -269,3 +269,18 @@ func TestFormatAndRaw(t *testing.T) {
 		t.Errorf("Count = %d", d.Count(tup))
 	}
 }
+
+// TestOffsetWidthBoundary: 2-byte offsets up to 65535 data bytes, 4-byte offsets from 65536.
+func TestOffsetWidthBoundary(t *testing.T) {
+	d := mustDesc(t, nn(BytesEnc), nn(Int8Enc))
+	for _, size := range []int{65534, 65535, 65536} {
+		tup := build(t, d, bytes.Repeat([]byte{'x'}, size-1), int64(1))
+		wide := tup[len(tup)-2]&0x80 != 0
+		if wide != (size > 65535) {
+			t.Errorf("data of %d bytes: wide offsets %v", size, wide)
+		}
+		if v, ok := d.GetInt(tup, 1); !ok || v != 1 {
+			t.Errorf("data of %d bytes: field 1 = %v, %v", size, v, ok)
+		}
+	}
+}
