@@ -1,0 +1,91 @@
+// Package typeconv converts between go-mysql-server (GMS) column types and values and the
+// tuple encodings of merkle/tuple. It is the only package that knows both: sql/backend
+// builds table keys and values with it, and reads rows back through it.
+//
+// # Invariants
+//
+//   - Exact round trip: every value a MySQL column can hold comes back from storage as the
+//     same Go value GMS produced. PutValue of the value t.Convert returns, then GetValue,
+//     yields a value of the same Go type that reflect.DeepEqual accepts, with one
+//     documented exception: DECIMAL values come back at the column's scale (GMS's 15e-1
+//     in a DECIMAL(10,2) comes back as 150e-2, the 1.50 MySQL displays; -0.00 as 0.00),
+//     numerically equal, equal under t.Compare and identical in t.SQL. Pinned by
+//     TestRoundTrip.
+//   - Order agreement: for every column type, tuple.Desc.Compare of stored values orders
+//     them as GMS's t.Compare does, except where GMS departs from MySQL (see
+//     TestOrderAgreement and the "Collations" section). Stored order is MySQL's.
+//   - Schema round trip: TypeFor(TypeString(t)) equals t (type, length, precision,
+//     unsigned-ness, character set, collation, members), so the column definition text
+//     persisted with a schema rebuilds the same GMS schema. Pinned by TestTypeText.
+//
+// # Mapping
+//
+// GMS type (SQL) → tuple encoding → Go value GMS hands to and expects from storage:
+//
+//	TINYINT, BOOLEAN (TINYINT(1))   Int8            int8
+//	SMALLINT                        Int16           int16
+//	MEDIUMINT                       Int24           int32
+//	INT                             Int32           int32
+//	BIGINT                          Int64           int64
+//	TINYINT UNSIGNED                Uint8           uint8
+//	SMALLINT UNSIGNED               Uint16          uint16
+//	MEDIUMINT UNSIGNED              Uint24          uint32
+//	INT UNSIGNED                    Uint32          uint32
+//	BIGINT UNSIGNED                 Uint64          uint64
+//	FLOAT                           Float32         float32
+//	DOUBLE                          Float64         float64
+//	DECIMAL(p,s)                    Decimal(p,s)    *apd.Decimal (cockroachdb/apd/v3), exponent -s
+//	CHAR, VARCHAR, *TEXT            String(coll)    string
+//	BINARY, VARBINARY, *BLOB        Bytes           []byte (never nil)
+//	DATE                            Date            time.Time UTC midnight; types.ZeroTime for 0000-00-00
+//	DATETIME(fsp)                   Datetime(fsp)   time.Time UTC wall clock; types.ZeroTime for zero
+//	TIMESTAMP(fsp)                  Timestamp(fsp)  time.Time UTC; types.ZeroTime for zero
+//	TIME                            Time(6)         types.Timespan (microseconds)
+//	YEAR                            Year            int16 (0 or 1901..2155)
+//	ENUM(...)                       Enum(m)         uint16, 1-based member index (0: '' error value)
+//	SET(...)                        Set(m)          uint64 member bitmask
+//	BIT(n)                          Bit(n)          uint64
+//	JSON                            JSON            types.JSONDocument{Val: json.Unmarshal of the text}
+//	GEOMETRY..., VECTOR             unsupported     error wrapping ErrUnsupportedType
+//
+// PutValue also accepts: any Go integer for integer, YEAR, ENUM, SET and BIT columns
+// (range-checked); float32 for DOUBLE and an exactly representable float64 for FLOAT;
+// apd.Decimal and shopspring decimal.Decimal for DECIMAL; []byte or string, and the
+// sql.StringWrapper / sql.BytesWrapper of out-of-band text, for string and binary columns;
+// time.Time in any location (stored as its UTC instant / UTC wall clock); time.Duration
+// for TIME; an ENUM member's name; any sql.JSONWrapper (types.JSONDocument,
+// *types.LazyJSONDocument, ...), string or []byte for JSON. Values must already be
+// converted to the column (rounded to its scale or FSP, in range): PutValue does not round.
+//
+// GMS's TIME has no fractional seconds precision (TIME(3) is refused by its parser), so
+// TIME is always stored with FSP 6. JSON is stored as tuple's canonical text: key order
+// and whitespace of the input are not kept, and numbers come back as json.Unmarshal makes
+// them (float64), as GMS's own JSON parser does: a document GMS built from int64 members
+// (JSON_OBJECT('a', 1)) comes back with float64 members, equal under JSON comparison.
+//
+// # Collations
+//
+// A string column's GMS collation maps to the tuple collation of the same name
+// (CollationFor): binary, utf8mb4_bin, utf8mb4_0900_bin, utf8mb4_general_ci and
+// utf8mb4_0900_ai_ci. Any other collation (latin1_*, utf8mb3_*, utf8mb4_unicode_ci, ...) is
+// refused with an error wrapping ErrUnsupportedCollation that names it. GMS holds every
+// string in UTF-8 whatever the column's character set, and tuple checks that strings are
+// valid UTF-8.
+//
+// Stored order follows MySQL; GMS's StringType.Compare differs from MySQL in that it
+// ignores PAD SPACE ('a' < 'a ' under utf8mb4_bin and utf8mb4_general_ci in GMS, equal in
+// MySQL and in storage), and tuple's utf8mb4_0900_ai_ci approximates the UCA (code point
+// order between base letters): see TestOrderAgreement.
+//
+// # Rows
+//
+// A table row is stored as a key tuple (the primary key columns, in key order, NOT NULL)
+// and a value tuple (the other columns, in schema order, nullable as declared). EncodeRow
+// and DecodeRow convert a sql.Row; RowCodec does the same with the column types resolved
+// once and is the hot path of scans and writes.
+//
+// # Concurrency
+//
+// The functions are safe for concurrent use. A RowCodec is immutable and safe to share; the
+// tuple.Builders passed to it are not. Decoded values never alias the tuples.
+package typeconv
