@@ -11,8 +11,9 @@ import (
 
 // TypeString returns the column definition text of t that TypeFor turns back into an
 // equal type (types.TypesEqual, same collation): GMS's own rendering, with the character
-// set and collation of string, ENUM and SET types always spelled out (so that the text
-// does not depend on a table or server default) and ENUM and SET members quoted so that
+// set and collation of string, ENUM and SET types spelled out whenever the type has one
+// (so that the text does not depend on a table or server default; GMS leaves the
+// collation of a column declared without one unspecified until the table's applies) and ENUM and SET members quoted so that
 // any member (quotes and backslashes included) parses back unchanged.
 func TypeString(t sql.Type) string {
 	switch tt := t.(type) {
@@ -51,7 +52,9 @@ func membersString(kind string, members []string, coll sql.CollationID) string {
 		sb.WriteByte('\'')
 	}
 	sb.WriteByte(')')
-	fmt.Fprintf(&sb, " CHARACTER SET %s COLLATE %s", coll.CharacterSet(), coll.Name())
+	if coll != sql.Collation_Unspecified {
+		fmt.Fprintf(&sb, " CHARACTER SET %s COLLATE %s", coll.CharacterSet(), coll.Name())
+	}
 	return sb.String()
 }
 
