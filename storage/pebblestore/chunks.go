@@ -322,7 +322,7 @@ func (s *Store) spill() error {
 			return fmt.Errorf("pebblestore: spilling the write buffer of %s: building the batch: %w", s.dir, err)
 		}
 	}
-	if err := firstErr(b.Commit(pebble.NoSync), s.failure()); err != nil {
+	if err := s.apply(b, pebble.NoSync); err != nil {
 		return s.fail(fmt.Errorf("spilling %d buffered chunks (%d bytes) unsynced: %w", len(buf.chunks), buf.bytes, err))
 	}
 	s.thaw(buf)

@@ -51,7 +51,11 @@
 //     reports WAL errors through Logger.Fatalf, which this package intercepts instead of
 //     exiting), the store is marked failed and every later call returns an error
 //     wrapping storage.ErrFailed and the cause. Close still releases the files; reopening
-//     recovers the last acknowledged Commit (TestSyncFailureIsFatal, on errorfs).
+//     recovers the last acknowledged Commit (TestSyncFailureIsFatal, on errorfs). One
+//     case is harsher: if the sync of the previous WAL fails while Pebble switches to a
+//     new one, Pebble v2.1.7 panics and the process dies with "sync: unlock of unlocked
+//     mutex", a fatal runtime error no recover can catch. Nothing acknowledged is lost;
+//     reopening recovers it (TestWALRotationSyncFailure, in a child process).
 //   - Compare-and-swap: Commit holds the store's write mutex while it reads each ref's
 //     current value, compares it with the update's Old, checks that each non-zero New is
 //     held (write buffer, the chunks argument, or the database) and applies the batch.
@@ -70,15 +74,34 @@
 //     goes through Options.FS, Pebble's vfs.FS, so tests run on vfs.NewMem, on the
 //     crash-clone filesystem (vfs.NewCrashableMem + CrashClone) and on errorfs.
 //
-// # Tuning (see defaultLevelOptions and Open)
+// # Tuning (see Open and levelOptions)
 //
 // The workload is many point reads of ~4 KiB chunks under random keys (hashes) and bulk
-// writes of new chunks. Hence: a 10-bits-per-key bloom filter on every level (a point
-// lookup skips every file that lacks the key, ~1% false positives; Has of absent chunks
-// and HasMany during writes mostly never touch a data block); zstd compression for
-// data blocks below L0 and the fast MinLZ for L0 flushes, with a 16 KiB block size, which
-// measured smaller on disk than Pebble's default 4 KiB snappy blocks at an acceptable
-// cost per uncached read (the figures are in the commit message and BenchmarkDiskSize);
-// a 64 MiB memtable so bulk imports make few, large L0 files; a 256 MiB block cache by
-// default. Everything else keeps Pebble's defaults.
+// writes of new chunks; disk size matters. Choices, measured with BenchmarkCompression on
+// 8,000 row-like 4 KiB chunks compacted to the bottom level (disk bytes per raw byte):
+//
+//	Pebble default (snappy, 4 KiB blocks)   0.58
+//	zstd level 3, 4 KiB blocks              0.48
+//	zstd level 3, 16 KiB blocks             0.41   <- chosen
+//	zstd level 3, 32 KiB blocks             0.38
+//	Dolt-style estimate (snappy per chunk)  0.56
+//
+// Hence:
+//
+//   - zstd level 3 data blocks on every level, L0 included: Pebble moves a file down
+//     without rewriting it when nothing overlaps it (common after a bulk import), so a
+//     faster codec on upper levels could stay on disk for good.
+//   - 16 KiB data blocks: a block holds ~4 chunks, which zstd compresses together (28%
+//     smaller than Dolt's per-chunk snappy estimate); an uncached point read
+//     decompresses 16 KiB instead of 4 KiB, and a cached read costs the same. 32 KiB
+//     would save another 6% of disk for slower uncached reads.
+//   - A 10-bits-per-key bloom filter on every level (~1% false positives): a point
+//     lookup skips every file that lacks the key, so Has of an absent chunk (HasMany
+//     during writes) rarely reads a data block.
+//   - A 64 MiB memtable, so bulk imports make few, large L0 files; Put's buffer spills
+//     at 64 MiB (Options.BufferBytes) too, so memory stays bounded.
+//   - A 256 MiB block cache by default (Options.CacheSize); Pebble's 8 MiB default is
+//     too small for a database, and the cache fills lazily.
+//
+// Everything else keeps Pebble's defaults, including its own format (pebbleFormat).
 package pebblestore

@@ -175,8 +175,8 @@ func (s *Store) Commit(ctx context.Context, chunks []storage.Chunk, updates []st
 		return fmt.Errorf("pebblestore: Commit to %s: building the batch: %w", s.dir, berr)
 	}
 	// Pebble reports a failed WAL sync through Logger.Fatalf and then returns nil, so
-	// the failure mark is checked as well as the error.
-	if err := firstErr(b.Commit(pebble.Sync), s.failure()); err != nil {
+	// apply checks the failure mark as well as the error.
+	if err := s.apply(b, pebble.Sync); err != nil {
 		return s.fail(fmt.Errorf("synced commit of %d chunks and %d ref updates: %w", len(buf.chunks)+len(chunks), len(updates), err))
 	}
 	s.thaw(buf)

@@ -34,8 +34,9 @@ const (
 // key layout.
 const pebbleFormat = pebble.FormatValueSeparation
 
-// Options configure Open. The zero value is valid: the default filesystem and defaults
-// for every size.
+// Options configure Open. The zero value is valid: the operating system's filesystem and
+// defaults for every size. Open copies Options; FS and Logger must stay usable until the
+// Store is closed. An Options value is not mutated and may be shared between goroutines.
 type Options struct {
 	// FS is the filesystem every file of the store goes through (data, WAL, MANIFEST,
 	// LOCK). Nil means vfs.Default, the operating system's. Tests pass vfs.NewMem(),
@@ -161,7 +162,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		},
 	}
 	for i := range po.Levels {
-		po.Levels[i] = levelOptions(i, opts)
+		po.Levels[i] = levelOptions(opts)
 	}
 	db, err := pebble.Open(dir, po)
 	if err != nil {
@@ -177,12 +178,12 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// levelOptions returns the options of LSM level i. See "Tuning" in the package doc.
-func levelOptions(i int, opts Options) pebble.LevelOptions {
-	comp := sstable.ZstdCompression // zstd level 3 data blocks below L0
-	if i == 0 {
-		comp = sstable.FastestCompression // MinLZ for flushes: they are rewritten soon
-	}
+// levelOptions returns the options of every LSM level. See "Tuning" in the package doc.
+func levelOptions(opts Options) pebble.LevelOptions {
+	// zstd level 3 on every level, L0 included: Pebble moves a file down without
+	// rewriting it when nothing overlaps it (common after a bulk import), so a faster
+	// codec on upper levels can stay on disk for good.
+	comp := sstable.ZstdCompression
 	if opts.compression != nil {
 		comp = opts.compression
 	}
@@ -191,11 +192,10 @@ func levelOptions(i int, opts Options) pebble.LevelOptions {
 		bs = opts.blockSize
 	}
 	return pebble.LevelOptions{
-		BlockSize:      bs,
-		IndexBlockSize: 256 << 10,
-		FilterPolicy:   bloom.FilterPolicy(bloomBitsPerKey),
-		FilterType:     pebble.TableFilter,
-		Compression:    func() *sstable.CompressionProfile { return comp },
+		BlockSize:    bs,
+		FilterPolicy: bloom.FilterPolicy(bloomBitsPerKey),
+		FilterType:   pebble.TableFilter,
+		Compression:  func() *sstable.CompressionProfile { return comp },
 	}
 }
 
@@ -388,6 +388,13 @@ func (s *Store) Stats(ctx context.Context) (storage.Stats, error) {
 	}
 	st.DiskBytes = int64(s.db.Metrics().DiskSpaceUsage())
 	return st, nil
+}
+
+// apply commits batch b with o and returns its error or, if Pebble reported a fatal
+// error through Logger.Fatalf meanwhile (a failed WAL sync: DB.Apply logs "fatal commit
+// error" and returns nil), the store's failure.
+func (s *Store) apply(b *pebble.Batch, o *pebble.WriteOptions) error {
+	return firstErr(b.Commit(o), s.failure())
 }
 
 // pebbleLogger routes Pebble's logging to slog. Fatalf does not exit the process (Pebble's

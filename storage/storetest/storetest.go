@@ -30,8 +30,10 @@ import (
 	"github.com/dsqldb/dsql/storage"
 )
 
-// Opener returns a new, empty store for one test. The suite closes it (Close must be
-// safe to call more than once, which the suite checks).
+// Opener returns a store for one test, called from that test's goroutine: Run expects a
+// new, empty store; RunPersistent's openers reopen the same location each time. The suite
+// owns the returned store and closes it (Close must be safe to call more than once, which
+// the suite checks).
 type Opener func(t *testing.T) storage.Store
 
 // Run runs the conformance suite against stores made by open. Each subtest gets its own
