@@ -15,7 +15,7 @@ var ErrUnsorted = errors.New("prolly: keys out of order")
 
 // chunker accumulates the entries of one level and applies the split rule.
 type chunker struct {
-	w     nodeWriter
+	w     *nodeWriter
 	size  int
 	count uint64 // leaf entries under the pending node
 }
@@ -60,7 +60,8 @@ func newTreeBuilder(ns *NodeStore, base int) *treeBuilder {
 
 func (b *treeBuilder) level(l int) *levelState {
 	for len(b.levels) <= l-b.base {
-		ls := &levelState{ch: chunker{w: newNodeWriter(b.base + len(b.levels))}}
+		w := newNodeWriter(b.base + len(b.levels))
+		ls := &levelState{ch: chunker{w: &w}}
 		b.levels = append(b.levels, ls)
 	}
 	return b.levels[l-b.base]

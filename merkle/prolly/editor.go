@@ -133,7 +133,9 @@ func (m Map) rewriteLevel(ctx context.Context, level int, edits []edit) (parent 
 	cmp := m.cmp
 	c := newCursor(m.ns, m.root)
 	var olds, news []*Node
-	ch := chunker{w: newNodeWriter(level)}
+	w := getNodeWriter(level)
+	defer putNodeWriter(w)
+	ch := chunker{w: w}
 	for i := 0; i < len(edits); {
 		if err := c.seek(ctx, cmp, edits[i].key, level, true); err != nil {
 			return nil, nil, false, err

@@ -3,6 +3,7 @@ package prolly
 import (
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/dsqldb/dsql/merkle/hash"
 	"github.com/dsqldb/dsql/storage"
@@ -272,6 +273,23 @@ type nodeWriter struct {
 func newNodeWriter(level int) nodeWriter {
 	return nodeWriter{level: level, klens: make([]byte, 0, 512), vlens: make([]byte, 0, 512),
 		keys: make([]byte, 0, 2*TargetNodeSize), vals: make([]byte, 0, 2*TargetNodeSize)}
+}
+
+// writerPool recycles nodeWriter buffers between Editor flushes, which would otherwise
+// allocate (and zero) tens of kilobytes per level for every small edit.
+var writerPool = sync.Pool{New: func() any { w := newNodeWriter(0); return &w }}
+
+func getNodeWriter(level int) *nodeWriter {
+	w := writerPool.Get().(*nodeWriter)
+	w.level, w.n = level, 0
+	w.klens, w.vlens, w.keys, w.vals = w.klens[:0], w.vlens[:0], w.keys[:0], w.vals[:0]
+	return w
+}
+
+func putNodeWriter(w *nodeWriter) {
+	if cap(w.keys)+cap(w.vals) <= 8*TargetNodeSize { // don't keep huge buffers alive
+		writerPool.Put(w)
+	}
 }
 
 func (w *nodeWriter) add(k, v []byte) {
