@@ -1,0 +1,54 @@
+// Package backend is dsql's storage backend for go-mysql-server (GMS): a Provider of
+// Databases (one per repository), whose Tables read and write prolly row maps.
+//
+// # Pieces
+//
+//   - Provider (sql.DatabaseProvider, sql.MutableDatabaseProvider): every directory of
+//     the data directory holding a RepoDir (".dsql") is a database named after the
+//     directory; CREATE DATABASE runs repo.Init in a new one, DROP DATABASE removes it.
+//     Stores are opened through a caller-supplied Opener (sql/* never imports Pebble);
+//     tests pass memstores in Options.Stores or return them from the Opener.
+//   - Database (sql.Database, TableCreator, TableDropper, TableRenamer): the tables of the
+//     working root of branch main, as the session's transaction sees it.
+//   - Table (sql.Table, PrimaryKeyTable, CommentedTable, InsertableTable, UpdatableTable,
+//     DeletableTable, ReplaceableTable, TruncateableTable, AutoIncrementTable,
+//     StatisticsTable): one partition, scanned by streaming a prolly Iter and decoding
+//     rows with typeconv. Keyless tables use repo's keyless layout (key = KeylessKey of
+//     the row, value = count + columns); a scan repeats a row count times.
+//   - EditSet / table editors: writes go into prolly Editors held per statement by the
+//     session (so INSERT ... ON DUPLICATE KEY UPDATE's inserter and updater share them).
+//   - Session: the interface the backend needs from sql/session.Session.
+//
+// # Invariants
+//
+//   - Statement atomicity: a statement's row edits stay in the session's EditSet until
+//     GMS calls StatementComplete, which writes them into a new repo.Table and Root in the
+//     session's transaction; DiscardChanges throws them away, so a failing statement
+//     changes nothing (TestFailingInsertChangesNothing).
+//   - Isolation: every read goes through Session.WorkingRoot, the transaction's snapshot
+//     plus its own changes; nothing in this package reads a branch's working set
+//     directly (sql/session does, at the transaction's first read and at commit).
+//   - Durability: this package never moves a ref. Tables and roots it builds are buffered
+//     chunks; they become durable when sql/session commits the transaction with
+//     repo.UpdateWorkingSet (one synced storage.Commit).
+//   - Duplicate keys: INSERT of an existing primary key (and an UPDATE moving a row onto
+//     one) fails with sql.NewUniqueKeyErr carrying the existing row, as GMS's REPLACE and
+//     ON DUPLICATE KEY UPDATE require.
+//
+// # Not in this slice
+//
+// Secondary indexes (CREATE INDEX fails: tables are not sql.IndexAlterableTable), ALTER
+// TABLE, foreign keys, CHECK constraints, views/triggers/procedures persisted in the
+// database, AS OF, ON UPDATE column expressions (not persisted), collations other than
+// those typeconv supports, branches other than main.
+//
+// # Concurrency
+//
+// Provider, Database and Table are safe for concurrent use by many goroutines: the
+// Provider guards its database map with a mutex, Databases cache only immutable table
+// metadata, Table values are immutable. Per-connection state (transactions, EditSets)
+// lives in the session; EditSets, table editors and row iterators belong to one
+// statement of one session and are not safe for concurrent use. The Provider owns the
+// stores it opened and closes them in Close and DropDatabase; stores passed in
+// Options.Stores remain the caller's.
+package backend

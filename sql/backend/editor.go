@@ -1,0 +1,334 @@
+package backend
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
+
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
+)
+
+// EditSet holds one statement's unflushed row edits of one database, per table: a prolly
+// Editor over the table's rows as the statement began and the table's AUTO_INCREMENT
+// counter. Every editor GMS opens for the statement (the inserter and updater of INSERT
+// ... ON DUPLICATE KEY UPDATE, say) shares it, so each sees the others' edits.
+// StatementComplete applies it to the session's root (Apply); DiscardChanges drops it
+// (Discard): that is statement atomicity.
+//
+// An EditSet belongs to one session and is not safe for concurrent use.
+type EditSet struct {
+	tables map[string]*tableEdit // by folded table name
+}
+
+type tableEdit struct {
+	base         repo.Table
+	ed           *prolly.Editor
+	autoInc      uint64
+	autoIncDirty bool
+}
+
+// NewEditSet returns an empty EditSet.
+func NewEditSet() *EditSet { return &EditSet{tables: map[string]*tableEdit{}} }
+
+// Pending reports whether there are edits to apply.
+func (es *EditSet) Pending() bool { return len(es.tables) > 0 }
+
+// Discard drops every pending edit.
+func (es *EditSet) Discard() { clear(es.tables) }
+
+func (es *EditSet) get(name string) *tableEdit { return es.tables[strings.ToLower(name)] }
+
+func (es *EditSet) drop(name string) { delete(es.tables, strings.ToLower(name)) }
+
+// Apply writes the pending edits into root and returns the new root; the EditSet is then
+// empty. A table dropped from root since its edits began is skipped.
+func (es *EditSet) Apply(ctx context.Context, root repo.Root) (repo.Root, error) {
+	names := make([]string, 0, len(es.tables))
+	for n := range es.tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		te := es.tables[n]
+		if te.ed.Pending() == 0 && !te.autoIncDirty {
+			continue
+		}
+		if !root.HasTable(n) {
+			continue
+		}
+		rows, err := te.ed.Flush(ctx)
+		if err != nil {
+			return repo.Root{}, err
+		}
+		t, err := te.base.WithRows(ctx, rows)
+		if err != nil {
+			return repo.Root{}, err
+		}
+		if te.autoIncDirty && te.autoInc != t.AutoIncrement() {
+			if t, err = t.WithAutoIncrement(ctx, te.autoInc); err != nil {
+				return repo.Root{}, err
+			}
+		}
+		if root, err = root.PutTable(ctx, t); err != nil {
+			return repo.Root{}, err
+		}
+	}
+	es.Discard()
+	return root, nil
+}
+
+// tableEditor is every editor of a Table: RowInserter, RowUpdater, RowDeleter,
+// RowReplacer and AutoIncrementSetter. It keeps no state of its own: edits live in the
+// session's EditSet. Not safe for concurrent use.
+type tableEditor struct {
+	t *Table
+}
+
+var (
+	_ sql.RowInserter         = (*tableEditor)(nil)
+	_ sql.RowUpdater          = (*tableEditor)(nil)
+	_ sql.RowDeleter          = (*tableEditor)(nil)
+	_ sql.RowReplacer         = (*tableEditor)(nil)
+	_ sql.TableEditor         = (*tableEditor)(nil)
+	_ sql.AutoIncrementSetter = (*tableEditor)(nil)
+)
+
+// edit returns the statement's tableEdit of the table, starting it from the session's
+// current root.
+func (e *tableEditor) edit(ctx *sql.Context) (*tableEdit, error) {
+	s, err := sessionOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	es, err := s.Edits(ctx, e.t.db)
+	if err != nil {
+		return nil, err
+	}
+	if te := es.get(e.t.meta.name); te != nil {
+		return te, nil
+	}
+	_, _, rt, err := e.t.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	te := &tableEdit{base: rt, ed: rt.Rows().Edit(), autoInc: initialAutoInc(e.t.meta, rt)}
+	es.tables[strings.ToLower(e.t.meta.name)] = te
+	return te, nil
+}
+
+// StatementBegin implements sql.EditOpenerCloser. Edits start lazily at the first write.
+func (e *tableEditor) StatementBegin(*sql.Context) {}
+
+// DiscardChanges implements sql.EditOpenerCloser: the statement's edits are dropped.
+func (e *tableEditor) DiscardChanges(ctx *sql.Context, _ error) error {
+	s, err := sessionOf(ctx)
+	if err != nil {
+		return err
+	}
+	es, err := s.Edits(ctx, e.t.db)
+	if err != nil {
+		return err
+	}
+	es.Discard()
+	return nil
+}
+
+// StatementComplete implements sql.EditOpenerCloser: the statement's edits become part of
+// the transaction's root.
+func (e *tableEditor) StatementComplete(ctx *sql.Context) error { return e.flush(ctx) }
+
+// Close implements sql.Closer: anything not yet flushed (an editor used outside GMS's
+// statement protocol) is flushed.
+func (e *tableEditor) Close(ctx *sql.Context) error { return e.flush(ctx) }
+
+func (e *tableEditor) flush(ctx *sql.Context) error {
+	s, err := sessionOf(ctx)
+	if err != nil {
+		return err
+	}
+	es, err := s.Edits(ctx, e.t.db)
+	if err != nil || !es.Pending() {
+		return err
+	}
+	root, err := s.WorkingRoot(ctx, e.t.db)
+	if err != nil {
+		return err
+	}
+	if root, err = es.Apply(ctx, root); err != nil {
+		return err
+	}
+	return s.SetWorkingRoot(ctx, e.t.db, root)
+}
+
+// Insert implements sql.RowInserter. A duplicate primary key is sql.NewUniqueKeyErr with
+// the existing row, which INSERT ... ON DUPLICATE KEY UPDATE and REPLACE act on.
+func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
+	te, err := e.edit(ctx)
+	if err != nil {
+		return err
+	}
+	m := e.t.meta
+	if m.keyless {
+		if err := e.insertKeyless(ctx, te, row); err != nil {
+			return err
+		}
+	} else {
+		key, val, err := m.encodePK(row)
+		if err != nil {
+			return err
+		}
+		old, found, err := te.ed.Get(ctx, key)
+		if err != nil {
+			return err
+		}
+		if found {
+			existing, err := m.codec.Decode(key, old, nil)
+			if err != nil {
+				return err
+			}
+			return sql.NewUniqueKeyErr(m.keyString(row), true, existing)
+		}
+		if err := te.ed.Put(key, val); err != nil {
+			return err
+		}
+	}
+	if m.autoCol >= 0 && row[m.autoCol] != nil {
+		v, _, err := types.Uint64.Convert(ctx, row[m.autoCol])
+		if u, ok := v.(uint64); err == nil && ok && u >= te.autoInc {
+			next := u + 1
+			if next == 0 { // overflow: stay at the maximum
+				next = u
+			}
+			te.autoInc, te.autoIncDirty = next, true
+		}
+	}
+	return nil
+}
+
+func (e *tableEditor) insertKeyless(ctx *sql.Context, te *tableEdit, row sql.Row) error {
+	m := e.t.meta
+	key, _, err := m.encodeKeyless(row, 1)
+	if err != nil {
+		return err
+	}
+	var n uint64
+	if old, found, err := te.ed.Get(ctx, key); err != nil {
+		return err
+	} else if found {
+		n, _ = m.kvalDesc.GetUint(old, 0)
+	}
+	_, val, err := m.encodeKeyless(row, n+1)
+	if err != nil {
+		return err
+	}
+	return te.ed.Put(key, val)
+}
+
+// Delete implements sql.RowDeleter; sql.ErrDeleteRowNotFound if the row is absent.
+func (e *tableEditor) Delete(ctx *sql.Context, row sql.Row) error {
+	te, err := e.edit(ctx)
+	if err != nil {
+		return err
+	}
+	m := e.t.meta
+	if !m.keyless {
+		key, _, err := m.encodePK(row)
+		if err != nil {
+			return err
+		}
+		found, err := editorHas(ctx, te.ed, key)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return sql.ErrDeleteRowNotFound.New()
+		}
+		te.ed.Delete(key)
+		return nil
+	}
+	key, _, err := m.encodeKeyless(row, 1)
+	if err != nil {
+		return err
+	}
+	old, found, err := te.ed.Get(ctx, key)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return sql.ErrDeleteRowNotFound.New()
+	}
+	n, _ := m.kvalDesc.GetUint(old, 0)
+	if n <= 1 {
+		te.ed.Delete(key)
+		return nil
+	}
+	_, val, err := m.encodeKeyless(row, n-1)
+	if err != nil {
+		return err
+	}
+	return te.ed.Put(key, val)
+}
+
+func editorHas(ctx context.Context, ed *prolly.Editor, key []byte) (bool, error) {
+	_, found, err := ed.Get(ctx, key)
+	return found, err
+}
+
+// Update implements sql.RowUpdater. Changing a primary key onto an existing row is a
+// duplicate-key error.
+func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
+	te, err := e.edit(ctx)
+	if err != nil {
+		return err
+	}
+	m := e.t.meta
+	if m.keyless {
+		if err := e.Delete(ctx, old); err != nil {
+			return err
+		}
+		return e.insertKeyless(ctx, te, new)
+	}
+	oldKey, _, err := m.encodePK(old)
+	if err != nil {
+		return err
+	}
+	key, val, err := m.encodePK(new)
+	if err != nil {
+		return err
+	}
+	if string(oldKey) != string(key) {
+		prev, found, err := te.ed.Get(ctx, key)
+		if err != nil {
+			return err
+		}
+		if found {
+			existing, err := m.codec.Decode(key, prev, nil)
+			if err != nil {
+				return err
+			}
+			return sql.NewUniqueKeyErr(m.keyString(new), true, existing)
+		}
+		te.ed.Delete(oldKey)
+	}
+	return te.ed.Put(key, val)
+}
+
+// SetAutoIncrementValue implements sql.AutoIncrementSetter.
+func (e *tableEditor) SetAutoIncrementValue(ctx *sql.Context, v uint64) error {
+	te, err := e.edit(ctx)
+	if err != nil {
+		return err
+	}
+	te.autoInc, te.autoIncDirty = v, true
+	return nil
+}
+
+// AcquireAutoIncrementLock implements sql.AutoIncrementSetter. Counters are per
+// transaction and merged at commit, so no lock is needed.
+func (e *tableEditor) AcquireAutoIncrementLock(*sql.Context) (func(), error) {
+	return func() {}, nil
+}

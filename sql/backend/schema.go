@@ -1,0 +1,122 @@
+package backend
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/dolthub/go-mysql-server/sql"
+
+	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/merkle/tuple"
+	"github.com/dsqldb/dsql/sql/typeconv"
+)
+
+// tableMeta is the SQL view of one repo.Schema: the GMS schema and the codecs of its rows.
+// It is immutable and shared by every Table value of that schema.
+type tableMeta struct {
+	name      string
+	sch       sql.PrimaryKeySchema
+	rsch      repo.Schema
+	collation sql.CollationID
+	keyless   bool
+	codec     *typeconv.RowCodec // primary-key tables
+	colsDesc  tuple.Desc         // keyless: every column (the tuple KeylessKey hashes)
+	kvalDesc  tuple.Desc         // keyless: count + every column
+	autoCol   int                // ordinal of the AUTO_INCREMENT column, or -1
+}
+
+// toRepoSchema converts a GMS schema of a new table to a repo.Schema. Column defaults and
+// generation expressions are stored as their SQL text and re-parsed on load.
+// Not stored yet: ON UPDATE expressions, secondary indexes, foreign keys, checks.
+func toRepoSchema(name string, ps sql.PrimaryKeySchema, coll sql.CollationID, comment string) (repo.Schema, error) {
+	rs := repo.Schema{Name: name, Comment: comment, PrimaryKey: slices.Clone(ps.PkOrdinals)}
+	if rs.PrimaryKey == nil {
+		rs.PrimaryKey = []int{}
+	}
+	if _, ok := tuple.CollationByName(coll.Name()); ok && coll != sql.Collation_Unspecified {
+		rs.Collation = coll.Name()
+	}
+	for _, c := range ps.Schema {
+		f, err := typeconv.FieldFor(c.Type)
+		if err != nil {
+			return repo.Schema{}, fmt.Errorf("column %q: %w", c.Name, err)
+		}
+		f.Nullable = c.Nullable
+		rc := repo.Column{
+			Name:          c.Name,
+			SQLType:       typeconv.TypeString(c.Type),
+			Type:          f,
+			AutoIncrement: c.AutoIncrement,
+			Comment:       c.Comment,
+		}
+		if c.Default != nil {
+			rc.Default = c.Default.String()
+		}
+		if c.Generated != nil {
+			rc.Generated = c.Generated.String()
+			rc.GeneratedStored = !c.Virtual
+		}
+		rs.Columns = append(rs.Columns, rc)
+	}
+	if len(rs.PrimaryKey) == 0 {
+		rs.PrimaryKey = nil
+	}
+	return rs, rs.Validate()
+}
+
+// newTableMeta builds the SQL view of rs for database dbName.
+func newTableMeta(dbName string, rs repo.Schema) (*tableMeta, error) {
+	m := &tableMeta{name: rs.Name, rsch: rs, keyless: rs.Keyless(), autoCol: -1, collation: sql.Collation_Default}
+	if rs.Collation != "" {
+		if c, err := sql.ParseCollation("", rs.Collation, false); err == nil {
+			m.collation = c
+		}
+	}
+	sch := make(sql.Schema, len(rs.Columns))
+	for i, c := range rs.Columns {
+		typ, err := typeconv.TypeFor(c.SQLType)
+		if err != nil {
+			return nil, fmt.Errorf("backend: table %q column %q: %w", rs.Name, c.Name, err)
+		}
+		col := &sql.Column{
+			Name:           c.Name,
+			Type:           typ,
+			Nullable:       c.Type.Nullable,
+			Source:         rs.Name,
+			DatabaseSource: dbName,
+			PrimaryKey:     slices.Contains(rs.PrimaryKey, i),
+			AutoIncrement:  c.AutoIncrement,
+			Comment:        c.Comment,
+		}
+		if c.AutoIncrement {
+			col.Extra = "auto_increment"
+			m.autoCol = i
+		}
+		if c.Default != "" {
+			col.Default = sql.NewUnresolvedColumnDefaultValue(c.Default)
+		}
+		if c.Generated != "" {
+			col.Generated = sql.NewUnresolvedColumnDefaultValue(c.Generated)
+			col.Virtual = !c.GeneratedStored
+		}
+		sch[i] = col
+	}
+	m.sch = sql.NewPrimaryKeySchema(sch, rs.PrimaryKey...)
+	if m.sch.PkOrdinals == nil {
+		m.sch.PkOrdinals = []int{}
+	}
+	var err error
+	if m.keyless {
+		if m.colsDesc, err = rs.ColumnsDesc(); err != nil {
+			return nil, err
+		}
+		if m.kvalDesc, err = rs.ValueDesc(); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	if m.codec, err = typeconv.NewRowCodec(sch, rs.PrimaryKey); err != nil {
+		return nil, fmt.Errorf("backend: table %q: %w", rs.Name, err)
+	}
+	return m, nil
+}

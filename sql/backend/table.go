@@ -1,0 +1,323 @@
+package backend
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
+
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/merkle/tuple"
+	"github.com/dsqldb/dsql/sql/typeconv"
+)
+
+// Table is one table of a Database as a GMS table. The value holds only the table's name
+// and schema; rows are always read from the session's current root, so a Table never
+// serves stale data within its transaction.
+//
+// A Table is immutable and safe for concurrent use; the editors and iterators it returns
+// belong to one statement of one session.
+type Table struct {
+	db   *Database
+	meta *tableMeta
+}
+
+var (
+	_ sql.Table              = (*Table)(nil)
+	_ sql.PrimaryKeyTable    = (*Table)(nil)
+	_ sql.CommentedTable     = (*Table)(nil)
+	_ sql.InsertableTable    = (*Table)(nil)
+	_ sql.UpdatableTable     = (*Table)(nil)
+	_ sql.DeletableTable     = (*Table)(nil)
+	_ sql.ReplaceableTable   = (*Table)(nil)
+	_ sql.TruncateableTable  = (*Table)(nil)
+	_ sql.AutoIncrementTable = (*Table)(nil)
+	_ sql.StatisticsTable    = (*Table)(nil)
+)
+
+// Name implements sql.Nameable.
+func (t *Table) Name() string { return t.meta.name }
+
+// String implements fmt.Stringer.
+func (t *Table) String() string { return t.meta.name }
+
+// Schema implements sql.Table.
+func (t *Table) Schema(*sql.Context) sql.Schema { return t.meta.sch.Schema }
+
+// PrimaryKeySchema implements sql.PrimaryKeyTable.
+func (t *Table) PrimaryKeySchema(*sql.Context) sql.PrimaryKeySchema { return t.meta.sch }
+
+// Collation implements sql.Table.
+func (t *Table) Collation() sql.CollationID { return t.meta.collation }
+
+// Comment implements sql.CommentedTable.
+func (t *Table) Comment() string { return t.meta.rsch.Comment }
+
+// current returns the table as the session's transaction sees it now.
+func (t *Table) current(ctx *sql.Context) (Session, repo.Root, repo.Table, error) {
+	s, root, err := t.db.root(ctx)
+	if err != nil {
+		return nil, repo.Root{}, repo.Table{}, err
+	}
+	rt, ok, err := root.Table(ctx, t.meta.name)
+	if err != nil {
+		return nil, repo.Root{}, repo.Table{}, err
+	}
+	if !ok {
+		return nil, repo.Root{}, repo.Table{}, sql.ErrTableNotFound.New(t.meta.name)
+	}
+	return s, root, rt, nil
+}
+
+// RowCount implements sql.StatisticsTable (exact for tables with a primary key; the
+// number of distinct rows for keyless tables).
+func (t *Table) RowCount(ctx *sql.Context) (uint64, bool, error) {
+	_, _, rt, err := t.current(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	return rt.Rows().Count(), !t.meta.keyless, nil
+}
+
+// DataLength implements sql.StatisticsTable (an estimate).
+func (t *Table) DataLength(ctx *sql.Context) (uint64, error) {
+	n, _, err := t.RowCount(ctx)
+	return n * 64, err
+}
+
+type partition struct{}
+
+func (partition) Key() []byte { return []byte("all") }
+
+// Partitions implements sql.Table: one partition, the whole row map.
+func (t *Table) Partitions(*sql.Context) (sql.PartitionIter, error) {
+	return sql.PartitionsToPartitionIter(partition{}), nil
+}
+
+// PartitionRows implements sql.Table: a streaming scan of the row map in key order.
+func (t *Table) PartitionRows(ctx *sql.Context, _ sql.Partition) (sql.RowIter, error) {
+	_, _, rt, err := t.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	it, err := rt.Rows().Iter(ctx, prolly.All)
+	if err != nil {
+		return nil, err
+	}
+	return &rowIter{meta: t.meta, it: it}, nil
+}
+
+// rowIter streams rows of a prolly Iter. Not safe for concurrent use.
+type rowIter struct {
+	meta    *tableMeta
+	it      *prolly.Iter
+	pending sql.Row // keyless: the row being repeated
+	repeat  uint64
+}
+
+func (r *rowIter) Next(ctx *sql.Context) (sql.Row, error) {
+	if r.repeat > 0 {
+		r.repeat--
+		return r.pending.Copy(), nil
+	}
+	k, v, err := r.it.Next(ctx)
+	if err != nil {
+		return nil, err // io.EOF included
+	}
+	if !r.meta.keyless {
+		return r.meta.codec.Decode(k, v, nil)
+	}
+	row, n, err := r.meta.decodeKeyless(v)
+	if err != nil {
+		return nil, err
+	}
+	if n > 1 {
+		r.pending, r.repeat = row, n-1
+	}
+	return row, nil
+}
+
+func (r *rowIter) Close(*sql.Context) error { return nil }
+
+// decodeKeyless decodes a keyless value tuple: the count and the row.
+func (m *tableMeta) decodeKeyless(v []byte) (sql.Row, uint64, error) {
+	n, ok := m.kvalDesc.GetUint(v, 0)
+	if !ok {
+		return nil, 0, fmt.Errorf("backend: table %q: keyless row without a count", m.name)
+	}
+	row := make(sql.Row, len(m.sch.Schema))
+	for i, c := range m.sch.Schema {
+		val, err := typeconv.GetValue(m.kvalDesc, v, i+1, c.Type)
+		if err != nil {
+			return nil, 0, fmt.Errorf("column %q: %w", c.Name, err)
+		}
+		row[i] = val
+	}
+	return row, n, nil
+}
+
+// encodeKeyless returns the map key of a keyless row and its value with count n.
+func (m *tableMeta) encodeKeyless(row sql.Row, n uint64) (key, val []byte, err error) {
+	if len(row) != len(m.sch.Schema) {
+		return nil, nil, fmt.Errorf("backend: table %q: row of %d values for %d columns", m.name, len(row), len(m.sch.Schema))
+	}
+	cb := tuple.NewBuilder(m.colsDesc)
+	vb := tuple.NewBuilder(m.kvalDesc)
+	vb.PutUint(0, n)
+	for i, c := range m.sch.Schema {
+		if err := typeconv.PutValue(cb, i, c.Type, row[i]); err != nil {
+			return nil, nil, fmt.Errorf("column %q: %w", c.Name, err)
+		}
+		if err := typeconv.PutValue(vb, i+1, c.Type, row[i]); err != nil {
+			return nil, nil, fmt.Errorf("column %q: %w", c.Name, err)
+		}
+	}
+	cols, err := cb.Build()
+	if err != nil {
+		return nil, nil, err
+	}
+	if key, err = repo.KeylessKey(cols); err != nil {
+		return nil, nil, err
+	}
+	if val, err = vb.Build(); err != nil {
+		return nil, nil, err
+	}
+	return key, val, nil
+}
+
+// encodePK returns the key and value tuples of a row of a primary-key table.
+func (m *tableMeta) encodePK(row sql.Row) (key, val []byte, err error) {
+	kb := tuple.NewBuilder(m.codec.KeyDesc())
+	vb := tuple.NewBuilder(m.codec.ValueDesc())
+	return m.codec.Encode(kb, vb, row)
+}
+
+// keyString formats the primary key of row as GMS's duplicate-key errors show it.
+func (m *tableMeta) keyString(row sql.Row) string {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, o := range m.sch.PkOrdinals {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, "%v", row[o])
+	}
+	b.WriteString("]")
+	return b.String()
+}
+
+// Truncate implements sql.TruncateableTable: the table gets an empty row map in the
+// session's root at once (DDL-like; the statement's pending edits of it are dropped).
+func (t *Table) Truncate(ctx *sql.Context) (int, error) {
+	s, root, rt, err := t.current(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, err := countRows(ctx, t.meta, rt.Rows())
+	if err != nil {
+		return 0, err
+	}
+	empty, err := prolly.NewEmpty(ctx, root.NodeStore(), rt.KeyDesc().Compare)
+	if err != nil {
+		return 0, err
+	}
+	if rt, err = rt.WithRows(ctx, empty); err != nil {
+		return 0, err
+	}
+	if root, err = root.PutTable(ctx, rt); err != nil {
+		return 0, err
+	}
+	if es, err := s.Edits(ctx, t.db); err == nil {
+		es.drop(t.meta.name)
+	}
+	return int(n), s.SetWorkingRoot(ctx, t.db, root)
+}
+
+func countRows(ctx context.Context, m *tableMeta, rows prolly.Map) (uint64, error) {
+	if !m.keyless {
+		return rows.Count(), nil
+	}
+	it, err := rows.Iter(ctx, prolly.All)
+	if err != nil {
+		return 0, err
+	}
+	var total uint64
+	for {
+		_, v, err := it.Next(ctx)
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		n, _ := m.kvalDesc.GetUint(v, 0)
+		total += n
+	}
+}
+
+// Inserter implements sql.InsertableTable.
+func (t *Table) Inserter(*sql.Context) sql.RowInserter { return &tableEditor{t: t} }
+
+// Updater implements sql.UpdatableTable.
+func (t *Table) Updater(*sql.Context) sql.RowUpdater { return &tableEditor{t: t} }
+
+// Deleter implements sql.DeletableTable.
+func (t *Table) Deleter(*sql.Context) sql.RowDeleter { return &tableEditor{t: t} }
+
+// Replacer implements sql.ReplaceableTable.
+func (t *Table) Replacer(*sql.Context) sql.RowReplacer { return &tableEditor{t: t} }
+
+// AutoIncrementSetter implements sql.AutoIncrementTable.
+func (t *Table) AutoIncrementSetter(*sql.Context) sql.AutoIncrementSetter {
+	return &tableEditor{t: t}
+}
+
+// PeekNextAutoIncrementValue implements sql.AutoIncrementGetter.
+func (t *Table) PeekNextAutoIncrementValue(ctx *sql.Context) (uint64, error) {
+	s, err := sessionOf(ctx)
+	if err != nil {
+		return 0, err
+	}
+	es, err := s.Edits(ctx, t.db)
+	if err != nil {
+		return 0, err
+	}
+	if te := es.get(t.meta.name); te != nil {
+		return te.autoInc, nil
+	}
+	_, _, rt, err := t.current(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return initialAutoInc(t.meta, rt), nil
+}
+
+func initialAutoInc(m *tableMeta, rt repo.Table) uint64 {
+	n := rt.AutoIncrement()
+	if n == 0 && m.autoCol >= 0 {
+		n = 1
+	}
+	return n
+}
+
+// GetNextAutoIncrementValue implements sql.AutoIncrementTable: the value for a row
+// whose AUTO_INCREMENT column is insertVal (nil: generate one).
+func (t *Table) GetNextAutoIncrementValue(ctx *sql.Context, insertVal any) (uint64, error) {
+	te, err := (&tableEditor{t: t}).edit(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if insertVal != nil {
+		v, _, err := types.Uint64.Convert(ctx, insertVal)
+		if err == nil {
+			if u, ok := v.(uint64); ok && u > te.autoInc {
+				te.autoInc, te.autoIncDirty = u, true
+			}
+		}
+	}
+	return te.autoInc, nil
+}

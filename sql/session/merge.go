@@ -1,0 +1,242 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/dolthub/go-mysql-server/sql"
+
+	"github.com/dsqldb/dsql/merkle/hash"
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/merkle/tuple"
+)
+
+// maxCommitAttempts bounds the compare-and-swap retries of one commit against concurrent
+// commits of other sessions.
+const maxCommitAttempts = 100
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+// commitDB moves the branch's working set to the transaction's root: a plain
+// compare-and-swap if nobody committed since the snapshot, otherwise a three-way merge of
+// roots (base = snapshot, ours = the branch's current working root, theirs = this
+// transaction's root) swapped in; on a lost race, merge again against the newer state.
+// The UpdateWorkingSet is one synced storage.Commit: the durability point.
+func commitDB(ctx *sql.Context, st *dbTx) error {
+	r := st.db.Repo()
+	branch := st.db.Branch()
+	for range maxCommitAttempts {
+		cur, err := r.WorkingSet(ctx, branch)
+		if err != nil {
+			return err
+		}
+		root := st.root
+		if cur.Hash() != st.snapshot.Hash() && cur.Working().Hash() != st.snapshot.Working().Hash() {
+			if root, err = MergeRoots(ctx, st.snapshot.Working(), cur.Working(), st.root); err != nil {
+				return err
+			}
+		}
+		err = r.UpdateWorkingSet(ctx, branch, cur, cur.WithWorking(root))
+		if errors.Is(err, repo.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("session: committing to database %q: %w", st.db.Name(), err)
+		}
+		return nil
+	}
+	return sql.ErrLockDeadlock.New(fmt.Sprintf("database %q: gave up after %d concurrent commits", st.db.Name(), maxCommitAttempts))
+}
+
+func deadlock(format string, args ...any) error {
+	return sql.ErrLockDeadlock.New(fmt.Sprintf(format, args...))
+}
+
+// MergeRoots merges theirs into ours three-way against base, table by table:
+//
+//   - a table changed (created, dropped, rows or schema) on one side only takes that
+//     side's version;
+//   - a table whose rows both sides changed, with the same schema on all three sides, has
+//     its rows merged with prolly.Merge; a row both sides changed differently is a
+//     collision: MySQL error 1213 (sql.ErrLockDeadlock), nothing is applied;
+//     AUTO_INCREMENT counters take the larger value;
+//   - anything else (both sides changed the schema, created the same table differently,
+//     or one dropped a table the other changed) is error 1213 too, for now.
+//
+// Keyless tables merge by counts: the change of each row's count from base to theirs is
+// added to ours, so concurrent inserts of equal rows both survive.
+// Foreign keys are taken from ours (they are not written by this slice).
+func MergeRoots(ctx *sql.Context, base, ours, theirs repo.Root) (repo.Root, error) {
+	names := map[string]string{}
+	for _, r := range []repo.Root{base, ours, theirs} {
+		for _, n := range r.TableNames() {
+			names[strings.ToLower(n)] = n
+		}
+	}
+	keys := make([]string, 0, len(names))
+	for k := range names {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := ours
+	for _, k := range keys {
+		bh, inB := base.TableHash(k)
+		oh, inO := ours.TableHash(k)
+		th, inT := theirs.TableHash(k)
+		same := func(h1 hash.Hash, in1 bool, h2 hash.Hash, in2 bool) bool { return in1 == in2 && h1 == h2 }
+		switch {
+		case same(bh, inB, th, inT), same(oh, inO, th, inT):
+			continue // theirs did not change it, or both made the same change
+		case same(bh, inB, oh, inO):
+			var err error
+			if inT {
+				t, _, terr := theirs.Table(ctx, k)
+				if terr != nil {
+					return repo.Root{}, terr
+				}
+				if inO && !strings.EqualFold(names[k], t.Name()) {
+					return repo.Root{}, deadlock("table %q was renamed concurrently", names[k])
+				}
+				if inO {
+					out, err = out.RemoveTable(ctx, k)
+					if err != nil {
+						return repo.Root{}, err
+					}
+				}
+				out, err = out.PutTable(ctx, t)
+			} else {
+				out, err = out.RemoveTable(ctx, k)
+			}
+			if err != nil {
+				return repo.Root{}, err
+			}
+			continue
+		}
+		if !inB || !inO || !inT {
+			return repo.Root{}, deadlock("table %q was created or dropped by a concurrent transaction that also changed it", names[k])
+		}
+		bt, _, err := base.Table(ctx, k)
+		if err != nil {
+			return repo.Root{}, err
+		}
+		ot, _, err := ours.Table(ctx, k)
+		if err != nil {
+			return repo.Root{}, err
+		}
+		tt, _, err := theirs.Table(ctx, k)
+		if err != nil {
+			return repo.Root{}, err
+		}
+		if bt.SchemaHash() != ot.SchemaHash() || bt.SchemaHash() != tt.SchemaHash() {
+			return repo.Root{}, deadlock("table %q: its schema was changed by a concurrent transaction", names[k])
+		}
+		mt, err := mergeTable(ctx, bt, ot, tt)
+		if err != nil {
+			return repo.Root{}, err
+		}
+		if out, err = out.PutTable(ctx, mt); err != nil {
+			return repo.Root{}, err
+		}
+	}
+	return out, nil
+}
+
+func mergeTable(ctx *sql.Context, base, ours, theirs repo.Table) (repo.Table, error) {
+	name := ours.Name()
+	var rows prolly.Map
+	var err error
+	if ours.Schema().Keyless() {
+		rows, err = mergeKeyless(ctx, name, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc())
+	} else {
+		rows, _, err = prolly.Merge(ctx, base.Rows(), ours.Rows(), theirs.Rows(), func(c prolly.Collision) (prolly.Resolution, error) {
+			return prolly.Resolution{}, deadlock("table %q: a row was changed by this and a concurrent transaction", name)
+		})
+	}
+	if err != nil {
+		return repo.Table{}, err
+	}
+	t, err := ours.WithRows(ctx, rows)
+	if err != nil {
+		return repo.Table{}, err
+	}
+	if ai := max(ours.AutoIncrement(), theirs.AutoIncrement()); ai != t.AutoIncrement() {
+		return t.WithAutoIncrement(ctx, ai)
+	}
+	return t, nil
+}
+
+// mergeKeyless applies theirs' change of every row's count (since base) to ours.
+func mergeKeyless(ctx *sql.Context, name string, base, ours, theirs prolly.Map, vd tuple.Desc) (prolly.Map, error) {
+	d, err := prolly.DiffMaps(ctx, base, theirs)
+	if err != nil {
+		return prolly.Map{}, err
+	}
+	ed := ours.Edit()
+	count := func(v []byte) int64 {
+		if v == nil {
+			return 0
+		}
+		n, _ := vd.GetUint(v, 0)
+		return int64(n)
+	}
+	for {
+		df, err := d.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return prolly.Map{}, err
+		}
+		delta := count(df.To) - count(df.From)
+		cur, found, err := ed.Get(ctx, df.Key)
+		if err != nil {
+			return prolly.Map{}, err
+		}
+		n := count(cur) + delta
+		switch {
+		case n < 0:
+			return prolly.Map{}, deadlock("table %q: a row was deleted by this and a concurrent transaction", name)
+		case n == 0:
+			if found {
+				ed.Delete(df.Key)
+			}
+		default:
+			src := df.To
+			if src == nil {
+				src = cur
+			}
+			if src == nil {
+				return prolly.Map{}, fmt.Errorf("session: table %q: keyless row without columns", name)
+			}
+			val, err := withCount(vd, src, uint64(n))
+			if err != nil {
+				return prolly.Map{}, err
+			}
+			if !found || !bytes.Equal(val, cur) {
+				if err := ed.Put(df.Key, val); err != nil {
+					return prolly.Map{}, err
+				}
+			}
+		}
+	}
+	return ed.Flush(ctx)
+}
+
+// withCount returns keyless value v with its count (field 0) replaced by n.
+func withCount(vd tuple.Desc, v []byte, n uint64) ([]byte, error) {
+	vals, err := vd.Values(v)
+	if err != nil {
+		return nil, err
+	}
+	b := tuple.NewBuilder(vd)
+	b.PutUint(0, n)
+	for i := 1; i < vd.Len(); i++ {
+		b.Put(i, vals[i])
+	}
+	return b.Build()
+}
