@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dolthub/go-mysql-server/sql"
 
@@ -47,6 +48,10 @@ type Database struct {
 	store storage.Store
 	owned bool     // the Provider opened store and closes it
 	metas sync.Map // schema hash.Hash -> *tableMeta
+	// collation is the database collation (sql.CollationID; 0: default), not persisted.
+	collation atomic.Uint32
+	views     views
+	triggers  triggers
 }
 
 var (
@@ -176,4 +181,21 @@ func (db *Database) RenameTable(ctx *sql.Context, oldName, newName string) error
 		return err
 	}
 	return s.SetWorkingRoot(ctx, db, root)
+}
+
+var _ sql.CollatedDatabase = (*Database)(nil)
+
+// GetCollation implements sql.CollatedDatabase. The database collation is not persisted
+// yet: it lives for the Provider's lifetime (default: the server default).
+func (db *Database) GetCollation(*sql.Context) sql.CollationID {
+	if c := sql.CollationID(db.collation.Load()); c != 0 {
+		return c
+	}
+	return sql.Collation_Default
+}
+
+// SetCollation implements sql.CollatedDatabase (in memory only, see GetCollation).
+func (db *Database) SetCollation(_ *sql.Context, c sql.CollationID) error {
+	db.collation.Store(uint32(c))
+	return nil
 }

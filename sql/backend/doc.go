@@ -18,6 +18,9 @@
 //   - EditSet / table editors: writes go into prolly Editors held per statement by the
 //     session (so INSERT ... ON DUPLICATE KEY UPDATE's inserter and updater share them).
 //   - Session: the interface the backend needs from sql/session.Session.
+//   - Stop-gaps: Database also implements sql.ViewDatabase, sql.TriggerDatabase and
+//     sql.CollatedDatabase in memory only (not versioned, not persisted), because GMS's
+//     privilege layer refuses CREATE TABLE on databases without them.
 //
 // # Invariants
 //

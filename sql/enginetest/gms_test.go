@@ -1,0 +1,49 @@
+package enginetest
+
+import (
+	"os"
+	"testing"
+
+	gmsenginetest "github.com/dolthub/go-mysql-server/enginetest"
+)
+
+// fullSuites reports whether the full GMS suites run (DSQL_ENGINETEST=1); otherwise
+// only the passing subset does (see RESULTS.md).
+func fullSuites(t *testing.T) {
+	if os.Getenv("DSQL_ENGINETEST") != "1" {
+		t.Skip("set DSQL_ENGINETEST=1 to run the full GMS suite (many cases fail; see RESULTS.md)")
+	}
+}
+
+func TestGMSQueries(t *testing.T) {
+	fullSuites(t)
+	gmsenginetest.TestQueries(t, NewHarness(nil))
+}
+
+func TestGMSInsertInto(t *testing.T) {
+	fullSuites(t)
+	gmsenginetest.TestInsertInto(t, NewHarness(nil))
+}
+
+func TestGMSUpdate(t *testing.T) {
+	fullSuites(t)
+	gmsenginetest.TestUpdate(t, NewHarness(nil))
+}
+
+func TestGMSDelete(t *testing.T) { // passes fully: runs in CI
+	gmsenginetest.TestDelete(t, NewHarness(nil))
+}
+
+func TestGMSReplaceInto(t *testing.T) { // passes fully: runs in CI
+	gmsenginetest.TestReplaceInto(t, NewHarness(nil))
+}
+
+func TestGMSTruncate(t *testing.T) {
+	fullSuites(t)
+	gmsenginetest.TestTruncate(t, NewHarness(nil))
+}
+
+func TestGMSInsertIgnoreInto(t *testing.T) {
+	fullSuites(t)
+	gmsenginetest.TestInsertIgnoreInto(t, NewHarness(nil))
+}
