@@ -27,6 +27,7 @@ type EditSet struct {
 type tableEdit struct {
 	base         repo.Table
 	ed           *prolly.Editor
+	ix           *indexEdits // secondary index edits, started lazily (index_edit.go)
 	autoInc      uint64
 	autoIncDirty bool
 }
@@ -66,6 +67,9 @@ func (es *EditSet) Apply(ctx context.Context, root repo.Root) (repo.Root, error)
 		}
 		t, err := te.base.WithRows(ctx, rows)
 		if err != nil {
+			return repo.Root{}, err
+		}
+		if t, err = te.applyIndexes(ctx, t); err != nil {
 			return repo.Root{}, err
 		}
 		if te.autoIncDirty && te.autoInc != t.AutoIncrement() {
@@ -192,6 +196,9 @@ func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
 			}
 			return sql.NewUniqueKeyErr(m.keyString(row), true, existing)
 		}
+		if err := e.indexInsert(ctx, te, row, key); err != nil {
+			return err
+		}
 		if err := te.ed.Put(key, val); err != nil {
 			return err
 		}
@@ -221,6 +228,9 @@ func (e *tableEditor) insertKeyless(ctx *sql.Context, te *tableEdit, row sql.Row
 	} else if found {
 		n, _ = m.kvalDesc.GetUint(old, 0)
 	}
+	if err := e.indexInsert(ctx, te, row, key); err != nil {
+		return err
+	}
 	_, val, err := m.encodeKeyless(row, n+1)
 	if err != nil {
 		return err
@@ -247,6 +257,9 @@ func (e *tableEditor) Delete(ctx *sql.Context, row sql.Row) error {
 		if !found {
 			return sql.ErrDeleteRowNotFound.New()
 		}
+		if err := e.indexDelete(te, row, key); err != nil {
+			return err
+		}
 		te.ed.Delete(key)
 		return nil
 	}
@@ -263,6 +276,9 @@ func (e *tableEditor) Delete(ctx *sql.Context, row sql.Row) error {
 	}
 	n, _ := m.kvalDesc.GetUint(old, 0)
 	if n <= 1 {
+		if err := e.indexDelete(te, row, key); err != nil {
+			return err
+		}
 		te.ed.Delete(key)
 		return nil
 	}
@@ -287,6 +303,9 @@ func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 	}
 	m := e.t.meta
 	if m.keyless {
+		if err := e.indexCheckUpdate(ctx, te, old, new); err != nil {
+			return err
+		}
 		if err := e.Delete(ctx, old); err != nil {
 			return err
 		}
@@ -312,6 +331,11 @@ func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 			}
 			return sql.NewUniqueKeyErr(m.keyString(new), true, existing)
 		}
+	}
+	if err := e.indexUpdate(ctx, te, old, oldKey, new, key); err != nil {
+		return err
+	}
+	if string(oldKey) != string(key) {
 		te.ed.Delete(oldKey)
 	}
 	return te.ed.Put(key, val)

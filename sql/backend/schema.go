@@ -23,6 +23,7 @@ type tableMeta struct {
 	colsDesc  tuple.Desc         // keyless: every column (the tuple KeylessKey hashes)
 	kvalDesc  tuple.Desc         // keyless: count + every column
 	autoCol   int                // ordinal of the AUTO_INCREMENT column, or -1
+	ix        indexCache         // PRIMARY and secondary indexes, computed on first use (index.go)
 }
 
 // toRepoSchema converts a GMS schema of a new table to a repo.Schema. Column defaults and

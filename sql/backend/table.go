@@ -228,6 +228,9 @@ func (t *Table) Truncate(ctx *sql.Context) (int, error) {
 	if rt, err = rt.WithRows(ctx, empty); err != nil {
 		return 0, err
 	}
+	if rt, err = clearIndexes(ctx, rt); err != nil {
+		return 0, err
+	}
 	if root, err = root.PutTable(ctx, rt); err != nil {
 		return 0, err
 	}

@@ -1,0 +1,430 @@
+package backend
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/expression"
+	"github.com/shopspring/decimal"
+
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/tuple"
+	"github.com/dsqldb/dsql/sql/typeconv"
+)
+
+// IndexedAccess implements sql.IndexAddressable: a table scanning lookup's ranges.
+func (t *Table) IndexedAccess(_ *sql.Context, lookup sql.IndexLookup) sql.IndexedTable {
+	if _, ok := lookup.Index.(*Index); !ok {
+		return nil
+	}
+	return &IndexedTable{Table: t, lookup: lookup}
+}
+
+// IndexedTable is a Table read through an index lookup: the rows of the lookup's ranges,
+// in index order (descending if the lookup is reverse).
+//
+// Ranges become prolly scans. Within one range the leading index columns that the range
+// pins to a single value, and the bounds of the next column, give the scan's start (a
+// seek) and its end; bounds of later columns are checked on each index entry. Bound values
+// are converted to the column type and used inclusively, so the scan returns a superset
+// of the range even where the conversion is lossy (2.5 for an INT column), and every row
+// is then checked against its range (GMS's range filter expression) so the result is
+// exact. A secondary index's entries lead to rows by primary key (row hash for keyless
+// tables).
+//
+// An IndexedTable is immutable; its iterators belong to one statement.
+type IndexedTable struct {
+	*Table
+	lookup sql.IndexLookup
+}
+
+var _ sql.IndexedTable = (*IndexedTable)(nil)
+
+type lookupPartition struct{ lookup sql.IndexLookup }
+
+func (lookupPartition) Key() []byte { return []byte("lookup") }
+
+// LookupPartitions implements sql.IndexedTable: one partition holding the lookup.
+func (t *IndexedTable) LookupPartitions(_ *sql.Context, lookup sql.IndexLookup) (sql.PartitionIter, error) {
+	return sql.PartitionsToPartitionIter(lookupPartition{lookup}), nil
+}
+
+// Partitions implements sql.Table: the partition of the table's own lookup.
+func (t *IndexedTable) Partitions(ctx *sql.Context) (sql.PartitionIter, error) {
+	return t.LookupPartitions(ctx, t.lookup)
+}
+
+// PartitionRows implements sql.Table.
+func (t *IndexedTable) PartitionRows(ctx *sql.Context, p sql.Partition) (sql.RowIter, error) {
+	lp, ok := p.(lookupPartition)
+	if !ok {
+		return t.Table.PartitionRows(ctx, p)
+	}
+	return t.Table.lookupRows(ctx, lp.lookup)
+}
+
+// lookupRows returns the rows of lookup's ranges.
+func (t *Table) lookupRows(ctx *sql.Context, lookup sql.IndexLookup) (sql.RowIter, error) {
+	_, _, rt, err := t.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := t.db.meta(rt)
+	if err != nil {
+		return nil, err
+	}
+	ixs, err := m.indexes()
+	if err != nil {
+		return nil, err
+	}
+	var ix *indexMeta
+	for _, x := range ixs {
+		if x.name == lookup.Index.ID() {
+			ix = x
+		}
+	}
+	if ix == nil {
+		return nil, sql.ErrIndexNotFound.New(lookup.Index.ID())
+	}
+	it := &lookupIter{meta: m, ix: ix, rows: rt.Rows(), reverse: lookup.IsReverse}
+	if ix.primary {
+		it.scan = rt.Rows()
+	} else if mp, ok := rt.Index(ix.name); ok {
+		it.scan = mp
+	} else {
+		return nil, sql.ErrIndexNotFound.New(ix.name)
+	}
+	if lookup.IsEmptyRange {
+		return it, nil
+	}
+	ranges, ok := lookup.Ranges.(sql.MySQLRangeCollection)
+	if !ok {
+		return nil, fmt.Errorf("backend: index %q: unsupported lookup ranges %T", ix.name, lookup.Ranges)
+	}
+	idx := newIndex(t.db.name, m, ix)
+	for _, r := range ranges {
+		sp, err := newRangeScan(ctx, m, ix, r)
+		if err != nil {
+			return nil, err
+		}
+		if sp == nil {
+			continue
+		}
+		if sp.filter, err = expression.NewRangeFilterExpr(ctx, idx.exprs, []sql.MySQLRange{r}); err != nil {
+			return nil, err
+		}
+		it.scans = append(it.scans, sp)
+	}
+	if it.reverse {
+		for i, j := 0, len(it.scans)-1; i < j; i, j = i+1, j-1 {
+			it.scans[i], it.scans[j] = it.scans[j], it.scans[i]
+		}
+	}
+	return it, nil
+}
+
+// boundKind is the kind of one end of a column's interval.
+type boundKind uint8
+
+const (
+	unbounded boundKind = iota // -inf (lower; NULL included) or +inf (upper)
+	afterNull                  // lower: every non-NULL value
+	nullOnly                   // upper: NULL only
+	value                      // lower or upper: raw, inclusive
+)
+
+type bound struct {
+	kind boundKind
+	raw  []byte // encoded field value (kind value)
+}
+
+// rangeScan is one range of a lookup as a scan of an index map: fields [0, pinned) equal
+// the pins, field pinned lies in [lo[pinned], hi[pinned]] (these decide where the scan
+// starts and ends), later fields are checked per entry.
+type rangeScan struct {
+	kd     tuple.Desc
+	lo, hi []bound
+	pinned int
+	filter sql.Expression // the range as GMS's filter on full rows
+}
+
+// newRangeScan translates r for index ix; nil if the range is empty.
+func newRangeScan(ctx *sql.Context, m *tableMeta, ix *indexMeta, r sql.MySQLRange) (*rangeScan, error) {
+	if len(r) > len(ix.ext) {
+		return nil, fmt.Errorf("backend: index %q: range over %d columns, index has %d", ix.name, len(r), len(ix.ext))
+	}
+	sp := &rangeScan{kd: ix.kd, lo: make([]bound, len(r)), hi: make([]bound, len(r))}
+	for j, rce := range r {
+		col := m.sch.Schema[ix.ext[j]]
+		prefix := 0
+		if j < len(ix.prefix) {
+			prefix = ix.prefix[j]
+		}
+		enc := func(k any) bound { return encodeBound(ctx, ix.kd.Field(j), col.Type, prefix, k) }
+		switch c := rce.LowerBound.(type) {
+		case sql.AboveAll:
+			return nil, nil
+		case sql.AboveNull:
+			sp.lo[j] = bound{kind: afterNull}
+		case sql.Below:
+			sp.lo[j] = enc(c.Key)
+		case sql.Above:
+			sp.lo[j] = enc(c.Key)
+		}
+		switch c := rce.UpperBound.(type) {
+		case sql.BelowNull:
+			return nil, nil
+		case sql.AboveNull:
+			sp.hi[j] = bound{kind: nullOnly}
+		case sql.Below:
+			sp.hi[j] = enc(c.Key)
+		case sql.Above:
+			sp.hi[j] = enc(c.Key)
+		}
+	}
+	for sp.pinned < len(r) && sp.isPoint(sp.pinned) {
+		sp.pinned++
+	}
+	return sp, nil
+}
+
+// isPoint reports whether column j's interval is a single value (or only NULL).
+func (sp *rangeScan) isPoint(j int) bool {
+	lo, hi := sp.lo[j], sp.hi[j]
+	if lo.kind == unbounded && hi.kind == nullOnly {
+		return true
+	}
+	return lo.kind == value && hi.kind == value && cmpRaw(sp.kd.Field(j), lo.raw, hi.raw) == 0
+}
+
+// encodeBound encodes a range cut's key as field f of a column of type typ (prefix: its
+// index prefix length), or returns an unbounded bound when the key cannot stand for the
+// column's order (a string for a number column, say) or does not convert.
+func encodeBound(ctx *sql.Context, f tuple.Field, typ sql.Type, prefix int, k any) bound {
+	if k == nil {
+		return bound{}
+	}
+	_, isStr := k.(string)
+	_, isBytes := k.([]byte)
+	switch f.Enc {
+	case tuple.StringEnc, tuple.BytesEnc:
+		if !isStr && !isBytes {
+			return bound{}
+		}
+	case tuple.EnumEnc, tuple.SetEnc, tuple.JSONEnc:
+		return bound{}
+	case tuple.DateEnc, tuple.TimeEnc, tuple.DatetimeEnc, tuple.TimestampEnc:
+	default: // numbers, BIT, YEAR
+		switch k.(type) {
+		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, decimal.Decimal, bool:
+		default:
+			return bound{}
+		}
+	}
+	v, inRange, err := typ.Convert(ctx, k)
+	if err != nil || inRange != sql.InRange || v == nil {
+		return bound{}
+	}
+	v = truncatePrefix(v, prefix, f.Enc)
+	f.Nullable = true
+	d, err := tuple.NewDesc(f)
+	if err != nil {
+		return bound{}
+	}
+	b := tuple.NewBuilder(d)
+	if err := typeconv.PutValue(b, 0, typ, v); err != nil {
+		return bound{}
+	}
+	t, err := b.Build()
+	if err != nil {
+		return bound{}
+	}
+	raw, ok := d.Raw(t, 0)
+	if !ok {
+		return bound{}
+	}
+	return bound{kind: value, raw: raw}
+}
+
+// cmpRaw compares two encoded values of field f.
+func cmpRaw(f tuple.Field, a, b []byte) int {
+	if f.Collation != nil && !f.Collation.Bytewise() {
+		return f.Collation.Compare(a, b)
+	}
+	return bytes.Compare(a, b)
+}
+
+// pos places key relative to the scan's window: -1 before it, +1 after it, 0 inside. It
+// is monotone in key order.
+func (sp *rangeScan) pos(key []byte) int {
+	for j := 0; j < sp.pinned; j++ {
+		f, ok := sp.kd.Raw(key, j)
+		lo := sp.lo[j]
+		if lo.kind != value { // NULL only
+			if ok {
+				return 1
+			}
+			continue
+		}
+		if !ok {
+			return -1
+		}
+		if c := cmpRaw(sp.kd.Field(j), f, lo.raw); c != 0 {
+			return c
+		}
+	}
+	if j := sp.pinned; j < len(sp.lo) {
+		f, ok := sp.kd.Raw(key, j)
+		switch lo := sp.lo[j]; lo.kind {
+		case afterNull:
+			if !ok {
+				return -1
+			}
+		case value:
+			if !ok || cmpRaw(sp.kd.Field(j), f, lo.raw) < 0 {
+				return -1
+			}
+		}
+		switch hi := sp.hi[j]; hi.kind {
+		case nullOnly:
+			if ok {
+				return 1
+			}
+		case value:
+			if ok && cmpRaw(sp.kd.Field(j), f, hi.raw) > 0 {
+				return 1
+			}
+		}
+	}
+	return 0
+}
+
+// inTail reports whether the fields after the window's column lie in their intervals.
+func (sp *rangeScan) inTail(key []byte) bool {
+	for j := sp.pinned + 1; j < len(sp.lo); j++ {
+		f, ok := sp.kd.Raw(key, j)
+		fd := sp.kd.Field(j)
+		switch lo := sp.lo[j]; lo.kind {
+		case afterNull:
+			if !ok {
+				return false
+			}
+		case value:
+			if !ok || cmpRaw(fd, f, lo.raw) < 0 {
+				return false
+			}
+		}
+		switch hi := sp.hi[j]; hi.kind {
+		case nullOnly:
+			if ok {
+				return false
+			}
+		case value:
+			if ok && cmpRaw(fd, f, hi.raw) > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// lookupIter streams the rows of a lookup's range scans. Not safe for concurrent use.
+type lookupIter struct {
+	meta    *tableMeta
+	ix      *indexMeta
+	rows    prolly.Map // the row map
+	scan    prolly.Map // the map scanned: rows (PRIMARY) or the index's
+	reverse bool
+	scans   []*rangeScan
+	cur     *prolly.Iter
+	sp      *rangeScan
+	pending sql.Row // keyless: the row being repeated
+	repeat  uint64
+}
+
+func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
+	if it.repeat > 0 {
+		it.repeat--
+		return it.pending.Copy(), nil
+	}
+	for {
+		if it.cur == nil {
+			if len(it.scans) == 0 {
+				return nil, io.EOF
+			}
+			it.sp, it.scans = it.scans[0], it.scans[1:]
+			sp := it.sp
+			var err error
+			if it.reverse {
+				it.cur, err = it.scan.IterBackFrom(ctx, func(k []byte) bool { return sp.pos(k) > 0 })
+			} else {
+				it.cur, err = it.scan.IterFrom(ctx, func(k []byte) bool { return sp.pos(k) < 0 })
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		k, v, err := it.cur.Next(ctx)
+		if err == io.EOF {
+			it.cur = nil
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		p := it.sp.pos(k)
+		if (p > 0 && !it.reverse) || (p < 0 && it.reverse) {
+			it.cur = nil
+			continue
+		}
+		if p != 0 || !it.sp.inTail(k) {
+			continue
+		}
+		row, n, err := it.fetch(ctx, k, v)
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			continue
+		}
+		ok, err := sql.EvaluateCondition(ctx, it.sp.filter, row)
+		if err != nil {
+			return nil, err
+		}
+		if !sql.IsTrue(ok) {
+			continue
+		}
+		if n > 1 {
+			it.pending, it.repeat = row, n-1
+		}
+		return row, nil
+	}
+}
+
+// fetch returns the row of entry (k, v) of the scanned map and its number of copies.
+func (it *lookupIter) fetch(ctx *sql.Context, k, v []byte) (sql.Row, uint64, error) {
+	m := it.meta
+	if !it.ix.primary {
+		rk, err := m.rowKeyOf(it.ix, k)
+		if err != nil {
+			return nil, 0, err
+		}
+		rv, ok, err := it.rows.Get(ctx, rk)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok {
+			return nil, 0, fmt.Errorf("backend: table %q index %q: entry points at a missing row", m.name, it.ix.name)
+		}
+		k, v = rk, rv
+	}
+	if m.keyless {
+		return m.decodeKeyless(v)
+	}
+	row, err := m.codec.Decode(k, v, nil)
+	return row, 1, err
+}
+
+func (it *lookupIter) Close(*sql.Context) error { return nil }
