@@ -27,6 +27,15 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 
+	// `dsql frobnicate --help` must not print the top-level help and succeed: cobra lets
+	// --help win over an unknown verb, so check the verb first.
+	if len(args) > 1 && !strings.HasPrefix(args[0], "-") && hasHelpFlag(args[1:]) {
+		if c, _, ferr := root.Find(args); ferr == nil && c == root && args[0] != "help" {
+			fmt.Fprintf(stderr, "dsql: unknown command %q for \"dsql\"\nRun 'dsql --help' for usage.\n", args[0])
+			return ExitUsage
+		}
+	}
+
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
@@ -47,6 +56,18 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	fmt.Fprintf(stderr, "dsql: %s\n", msg)
 	return ExitError
+}
+
+func hasHelpFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--help" || a == "-h" {
+			return true
+		}
+	}
+	return false
 }
 
 // usageError marks an error in the command line itself (as opposed to a failure while

@@ -156,3 +156,13 @@ func TestEveryVerbHelpStartsWithExamples(t *testing.T) {
 		})
 	}
 }
+
+func TestUnknownVerbWithHelpIsUsageError(t *testing.T) {
+	var out, errb strings.Builder
+	if code := Main(context.Background(), []string{"frobnicate", "--help"}, strings.NewReader(""), &out, &errb); code != ExitUsage {
+		t.Fatalf("exit %d, want %d; stdout %q", code, ExitUsage, out.String())
+	}
+	if !strings.Contains(errb.String(), `unknown command "frobnicate"`) {
+		t.Fatalf("stderr %q", errb.String())
+	}
+}
