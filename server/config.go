@@ -1,0 +1,226 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Defaults of the settings a Config leaves unset.
+const (
+	DefaultHost           = "127.0.0.1"
+	DefaultPort           = 3306
+	DefaultMaxConnections = 100
+	DefaultLogLevel       = "info"
+	DefaultUserHost       = "localhost"
+)
+
+// Config is the configuration of a Server, usually read from a YAML file with LoadConfig.
+// The zero value is valid and means every default (see DefaultConfig). A Config is a plain
+// value: copy it freely; it is not safe to change one while New reads it.
+//
+// The YAML file has these keys (all optional):
+//
+//	listener:
+//	  host: 127.0.0.1            # address to listen on
+//	  port: 3306
+//	  max_connections: 100       # simultaneous client connections; more wait, then fail
+//	  tls_cert: server.crt       # PEM files; when both are set TLS is offered
+//	  tls_key: server.key
+//	  require_secure_transport: false  # refuse clients that do not use TLS
+//	read_only: false             # refuse every statement that writes
+//	log_level: info              # debug, info, warn or error
+//	data_dir: .                  # where the repositories are (relative to the file)
+//	users:                       # superusers that exist while the server runs
+//	  - name: root               # (not stored; CREATE USER makes stored users)
+//	    password: ""
+//	    host: localhost          # "%" for any host
+//
+// An unknown key is an error naming the key and its line.
+type Config struct {
+	Listener ListenerConfig `yaml:"listener"`
+	// ReadOnly refuses statements that write (data, schema, users).
+	ReadOnly bool `yaml:"read_only"`
+	// LogLevel is debug, info, warn or error ("" = info).
+	LogLevel string `yaml:"log_level"`
+	// Users are superusers that exist while the server runs (not persisted). Empty means
+	// root@localhost with an empty password.
+	Users []UserConfig `yaml:"users"`
+	// DataDir holds the repositories: every subdirectory with a .dsql store is a
+	// database, and so is DataDir itself if it has one. "" means the current directory.
+	DataDir string `yaml:"data_dir"`
+}
+
+// ListenerConfig is the network part of a Config.
+type ListenerConfig struct {
+	Host string `yaml:"host"`
+	// Port is the TCP port; 0 in a Config means DefaultPort. (A test that wants any free
+	// port passes its own net.Listener to New through Options.)
+	Port           int    `yaml:"port"`
+	MaxConnections uint64 `yaml:"max_connections"`
+	TLSCert        string `yaml:"tls_cert"`
+	TLSKey         string `yaml:"tls_key"`
+	// RequireSecureTransport refuses connections that do not use TLS; needs TLSCert/TLSKey.
+	RequireSecureTransport bool `yaml:"require_secure_transport"`
+}
+
+// UserConfig is a superuser defined by the configuration.
+type UserConfig struct {
+	Name     string `yaml:"name"`
+	Password string `yaml:"password"`
+	// Host the user may connect from: "localhost" (default; loopback addresses count as
+	// localhost), a host name or address, or "%" for any.
+	Host string `yaml:"host"`
+}
+
+// DefaultConfig returns the configuration used when there is no file: listen on
+// 127.0.0.1:3306, 100 connections, log level info, root@localhost without a password,
+// the current directory as data directory.
+func DefaultConfig() Config {
+	var c Config
+	c.applyDefaults()
+	return c
+}
+
+func (c *Config) applyDefaults() {
+	if c.Listener.Host == "" {
+		c.Listener.Host = DefaultHost
+	}
+	if c.Listener.Port == 0 {
+		c.Listener.Port = DefaultPort
+	}
+	if c.Listener.MaxConnections == 0 {
+		c.Listener.MaxConnections = DefaultMaxConnections
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = DefaultLogLevel
+	}
+	if len(c.Users) == 0 {
+		c.Users = []UserConfig{{Name: "root", Host: DefaultUserHost}}
+	}
+	for i := range c.Users {
+		if c.Users[i].Host == "" {
+			c.Users[i].Host = DefaultUserHost
+		}
+	}
+	if c.DataDir == "" {
+		c.DataDir = "."
+	}
+}
+
+// Address is the listener's host:port.
+func (c Config) Address() string {
+	return net.JoinHostPort(c.Listener.Host, strconv.Itoa(c.Listener.Port))
+}
+
+// Validate reports the first setting that makes no sense, or nil.
+func (c Config) Validate() error {
+	if c.Listener.Port < 0 || c.Listener.Port > 65535 {
+		return fmt.Errorf("config: listener.port %d is not a TCP port (0-65535)", c.Listener.Port)
+	}
+	if _, err := ParseLogLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if (c.Listener.TLSCert == "") != (c.Listener.TLSKey == "") {
+		return errors.New("config: listener.tls_cert and listener.tls_key must be set together")
+	}
+	if c.Listener.RequireSecureTransport && c.Listener.TLSCert == "" {
+		return errors.New("config: listener.require_secure_transport needs listener.tls_cert and listener.tls_key")
+	}
+	for i, u := range c.Users {
+		if u.Name == "" {
+			return fmt.Errorf("config: users[%d] has no name", i)
+		}
+	}
+	return nil
+}
+
+// ParseLogLevel maps debug, info, warn and error ("" = info) to slog levels.
+func ParseLogLevel(s string) (slog.Level, error) {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "", "info":
+		return slog.LevelInfo, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("config: log_level %q is not one of debug, info, warn, error", s)
+}
+
+// LoadConfig reads the YAML file at path strictly (unknown keys, wrong types and extra
+// documents are errors naming the line), fills in defaults and validates the result.
+// Relative paths in the file (data_dir, TLS files) are taken relative to the file's
+// directory.
+func LoadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	c, err := ParseConfig(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	base := filepath.Dir(path)
+	for _, p := range []*string{&c.DataDir, &c.Listener.TLSCert, &c.Listener.TLSKey} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(base, *p)
+		}
+	}
+	return c, nil
+}
+
+// ParseConfig decodes a YAML configuration strictly, fills in defaults and validates it.
+// Relative paths stay as they are (relative to the current directory).
+func ParseConfig(data []byte) (Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(&c)
+	switch {
+	case errors.Is(err, io.EOF): // empty file: every default
+	case err != nil:
+		return Config{}, configError(err)
+	default:
+		var extra yaml.Node
+		if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+			return Config{}, errors.New("config: the file holds more than one YAML document")
+		}
+	}
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+var unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type \S+$`)
+
+// configError rewrites yaml's decoding errors into "config: line N: unknown key "k""
+// lines; other messages keep yaml's wording.
+func configError(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("config: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		if g := unknownField.FindStringSubmatch(m); g != nil {
+			m = fmt.Sprintf("line %s: unknown key %q", g[1], g[2])
+		}
+		msgs[i] = m
+	}
+	return fmt.Errorf("config: %s", strings.Join(msgs, "; "))
+}

@@ -1,0 +1,53 @@
+// Package server runs dsql's MySQL-protocol server (dsql sql-server) and builds the SQL
+// engine that both front ends share (NewEngine; dsql sql uses it without a network).
+//
+// # Pieces
+//
+//   - Config: the YAML file (LoadConfig, ParseConfig; strict: an unknown key is an error
+//     naming the key and its line). Keys: listener.host (127.0.0.1), listener.port (3306),
+//     listener.max_connections (100), listener.tls_cert and listener.tls_key (PEM; when
+//     set, clients may use TLS), listener.require_secure_transport (refuse plain
+//     connections), read_only, log_level (debug, info, warn, error), users (name,
+//     password, host; default root@localhost without a password; loopback addresses count
+//     as localhost), data_dir (default: the current directory; relative paths in a file
+//     are relative to the file). See Config for an annotated example.
+//   - Engine (NewEngine): a backend.Provider over the repositories of the data directory
+//     (each subdirectory with a .dsql store, plus the data directory itself when it is a
+//     repository: served as the database named after the directory, the sessions'
+//     default database), each store a pebblestore; GMS's engine over it; sessions from
+//     sql/session. Users and grants made with CREATE USER, GRANT, ... are kept in
+//     <data_dir>/.dsqlcfg/privileges.db, loaded at start; the configured users are
+//     superusers that live only while the process runs and are never written there.
+//   - Server (New, Start, Close): GMS's server over an Engine, with log/slog logging
+//     (text to stderr, level from the config; GMS's logrus and vitess's log output are
+//     routed into it, see RouteLibraryLogs).
+//
+// # Invariants
+//
+//   - Single process per repository: New (and NewEngine) hold every store's lock for the
+//     life of the Server; a second process gets an error wrapping ErrInUse that names the
+//     database and the lock file. The kernel releases the lock when a process dies, so a
+//     crash never needs manual cleanup.
+//   - Durable privileges: the privileges file is replaced atomically (temporary file,
+//     fsync, rename, fsync of the directory) before CREATE USER or GRANT returns OK; a
+//     crash leaves the old or the new file whole.
+//   - Error codes: a wrong password or unknown user is MySQL error 1045, a missing grant
+//     1142 (GMS reports it as 1105; the server's handler maps it), a statement sent while
+//     the server stops 1053.
+//
+// # Shutdown
+//
+// Close (dsql sql-server on SIGINT or SIGTERM) stops accepting connections and refuses new
+// statements, waits up to Options.DrainTimeout (10 s by default) for statements in flight
+// to finish, closes the client connections, then closes the engine and every store
+// (releasing their locks). An open transaction that was not committed is lost, as with
+// any MySQL server; committed ones are durable (see sql/session).
+//
+// # Concurrency
+//
+// A Server serves each connection on its own goroutine; sessions of many connections run
+// statements concurrently against the same repositories (sql/session serialises their
+// commits). Server and Engine methods are safe for concurrent use; Close may be called
+// from any goroutine, more than once. RouteLibraryLogs changes process-wide loggers: the
+// last Server created decides where GMS's and vitess's log lines go.
+package server

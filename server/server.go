@@ -1,0 +1,340 @@
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	gms "github.com/dolthub/go-mysql-server/server"
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/vitess/go/mysql"
+	"github.com/dolthub/vitess/go/sqltypes"
+	querypb "github.com/dolthub/vitess/go/vt/proto/query"
+
+	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/sql/session"
+)
+
+// DefaultDrainTimeout bounds how long Close waits for statements in flight.
+const DefaultDrainTimeout = 10 * time.Second
+
+// responseGrace is how long Close waits after the last statement ends before it closes
+// client connections, so that the end of the statement's response reaches the client.
+const responseGrace = 200 * time.Millisecond
+
+// ServerVersion is the MySQL version the server announces to clients.
+const ServerVersion = "8.0.33-dsql"
+
+// Options are the parts of a server's setup that do not come from the YAML file.
+type Options struct {
+	// Log receives the server's log lines (text, at Config.LogLevel). Nil: os.Stderr.
+	Log interface{ Write([]byte) (int, error) }
+	// Author signs the initial commit of databases made by CREATE DATABASE.
+	Author repo.Signature
+	// DrainTimeout bounds Close's wait for statements in flight (0: DefaultDrainTimeout).
+	DrainTimeout time.Duration
+}
+
+// Server is a MySQL-protocol server over the repositories of a data directory.
+//
+// New opens the repositories (holding their locks) and listens; Start accepts
+// connections; Close stops. A Server is safe for concurrent use; Close may be called from
+// any goroutine, more than once.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	engine *Engine
+	gms    *gms.Server
+	addr   net.Addr
+	drain  time.Duration
+
+	mu struct {
+		sync.Mutex
+		closing  bool
+		started  bool
+		conns    map[*mysql.Conn]struct{}
+		inflight sync.WaitGroup
+	}
+	accepting chan struct{} // closed when the accept loop has returned
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens every repository of cfg.DataDir (an error wrapping ErrInUse names one that
+// another process holds), loads users and grants, and listens on cfg's host and port
+// (port 0: any free port; Addr tells which). Connections are accepted after Start.
+func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var w interface{ Write([]byte) (int, error) } = os.Stderr
+	if opts.Log != nil {
+		w = opts.Log
+	}
+	logger, err := NewLogger(w, cfg.LogLevel)
+	if err != nil {
+		return nil, err
+	}
+	RouteLibraryLogs(logger)
+
+	var tlsCfg *tls.Config
+	if cfg.Listener.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.Listener.TLSCert, cfg.Listener.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("server: loading TLS certificate: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	dataDir := cfg.DataDir
+	if dataDir == "" {
+		dataDir = "."
+	}
+	eng, err := NewEngine(ctx, EngineOptions{
+		DataDir:    dataDir,
+		ReadOnly:   cfg.ReadOnly,
+		Author:     opts.Author,
+		Superusers: cfg.Users,
+		Logger:     logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Address())
+	if err != nil {
+		_ = eng.Close()
+		return nil, fmt.Errorf("server: %w", err)
+	}
+
+	s := &Server{cfg: cfg, log: logger, engine: eng, addr: ln.Addr(), accepting: make(chan struct{})}
+	s.drain = opts.DrainTimeout
+	if s.drain <= 0 {
+		s.drain = DefaultDrainTimeout
+	}
+	s.mu.conns = map[*mysql.Conn]struct{}{}
+
+	gcfg := gms.Config{
+		Protocol:               "tcp",
+		Address:                ln.Addr().String(),
+		Listener:               ln,
+		Version:                ServerVersion,
+		MaxConnections:         cfg.Listener.MaxConnections,
+		TLSConfig:              tlsCfg,
+		RequireSecureTransport: cfg.Listener.RequireSecureTransport,
+	}
+	builder := func(ctx context.Context, conn *mysql.Conn, addr string) (sql.Session, error) {
+		base, err := sql.BaseSessionFromConnection(ctx, conn, addr)
+		if err != nil {
+			return nil, err
+		}
+		if eng.DefaultDatabase != "" {
+			base.SetCurrentDatabase(eng.DefaultDatabase)
+		}
+		return session.New(base), nil
+	}
+	wrap := func(h mysql.Handler) (mysql.Handler, error) { return &handler{Handler: h, s: s}, nil }
+	g, err := gms.NewServerWithHandler(gcfg, eng.SQL, sql.NewContext, builder, nil, wrap)
+	if err != nil {
+		_ = ln.Close()
+		_ = eng.Close()
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.gms = g
+	return s, nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() net.Addr { return s.addr }
+
+// Engine is the server's SQL engine.
+func (s *Server) Engine() *Engine { return s.engine }
+
+// Start accepts connections in a background goroutine and returns at once.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mu.closing {
+		return errors.New("server: closed")
+	}
+	if s.mu.started {
+		return errors.New("server: already started")
+	}
+	s.mu.started = true
+	dbs := []string{}
+	for _, db := range s.engine.Provider.AllDatabases(sql.NewEmptyContext()) {
+		dbs = append(dbs, db.Name())
+	}
+	s.log.Info("dsql sql-server listening", "addr", s.addr.String(), "data_dir", s.cfg.DataDir,
+		"databases", dbs, "read_only", s.cfg.ReadOnly, "tls", s.cfg.Listener.TLSCert != "")
+	go func() {
+		defer close(s.accepting)
+		_ = s.gms.Start()
+	}()
+	return nil
+}
+
+// Close stops the server gracefully: it stops accepting connections and refuses new
+// statements (MySQL error 1053), waits up to the drain timeout for statements in flight,
+// closes the client connections, then closes the engine and its stores. It returns the
+// stores' close error, if any; later calls return the same.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Server) close() error {
+	s.mu.Lock()
+	s.mu.closing = true
+	started := s.mu.started
+	s.mu.Unlock()
+	s.log.Info("dsql sql-server stopping: no new connections or statements")
+
+	_ = s.gms.Close() // closes the listener
+	if started {
+		<-s.accepting
+	}
+
+	drained := make(chan struct{})
+	go func() {
+		s.mu.inflight.Wait()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-time.After(s.drain):
+		s.log.Warn("statements still running after the drain timeout; closing their connections",
+			"timeout", s.drain.String())
+	}
+
+	// A statement's handler returns before vitess writes the end of its response (the
+	// final OK or EOF packet); give those writes a moment before closing connections.
+	time.Sleep(responseGrace)
+
+	s.mu.Lock()
+	conns := make([]*mysql.Conn, 0, len(s.mu.conns))
+	for c := range s.mu.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
+	// Statements cut off by the timeout see their connection closed; give them a moment
+	// to notice before the stores go away.
+	select {
+	case <-drained:
+	case <-time.After(time.Second):
+	}
+
+	err := s.engine.Close()
+	if err != nil {
+		s.log.Error("closing the stores", "err", err)
+	} else {
+		s.log.Info("dsql sql-server stopped")
+	}
+	return err
+}
+
+// begin registers a statement in flight; false once the server is closing.
+func (s *Server) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mu.closing {
+		return false
+	}
+	s.mu.inflight.Add(1)
+	return true
+}
+
+func (s *Server) end() { s.mu.inflight.Done() }
+
+func errShutdown() error {
+	return mysql.NewSQLError(mysql.ERServerShutdown, mysql.SSUnknownSQLState, "Server shutdown in progress")
+}
+
+// handler wraps GMS's handler to count statements in flight, refuse new ones while the
+// server closes, and track connections so Close can close them.
+type handler struct {
+	mysql.Handler
+	s *Server
+}
+
+func (h *handler) NewConnection(c *mysql.Conn) {
+	h.s.mu.Lock()
+	h.s.mu.conns[c] = struct{}{}
+	h.s.mu.Unlock()
+	h.Handler.NewConnection(c)
+}
+
+func (h *handler) ConnectionClosed(c *mysql.Conn) {
+	h.s.mu.Lock()
+	delete(h.s.mu.conns, c)
+	h.s.mu.Unlock()
+	h.Handler.ConnectionClosed(c)
+}
+
+func (h *handler) ComInitDB(c *mysql.Conn, schemaName string) error {
+	if !h.s.begin() {
+		return errShutdown()
+	}
+	defer h.s.end()
+	return mapError(h.Handler.ComInitDB(c, schemaName))
+}
+
+func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) error {
+	if !h.s.begin() {
+		return errShutdown()
+	}
+	defer h.s.end()
+	return mapError(h.Handler.ComQuery(ctx, c, query, cb))
+}
+
+func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (string, error) {
+	if !h.s.begin() {
+		return "", errShutdown()
+	}
+	defer h.s.end()
+	rest, err := h.Handler.ComMultiQuery(ctx, c, query, cb)
+	return rest, mapError(err)
+}
+
+func (h *handler) ComPrepare(ctx context.Context, c *mysql.Conn, query string, p *mysql.PrepareData) ([]*querypb.Field, error) {
+	if !h.s.begin() {
+		return nil, errShutdown()
+	}
+	defer h.s.end()
+	fields, err := h.Handler.ComPrepare(ctx, c, query, p)
+	return fields, mapError(err)
+}
+
+func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.PrepareData, cb func(*sqltypes.Result) error) error {
+	if !h.s.begin() {
+		return errShutdown()
+	}
+	defer h.s.end()
+	return mapError(h.Handler.ComStmtExecute(ctx, c, p, cb))
+}
+
+// erTableAccessDenied is MySQL's ER_TABLEACCESS_DENIED_ERROR (vitess has no constant).
+const erTableAccessDenied = 1142
+
+// mapError gives GMS errors that reach the client as MySQL's generic 1105 the code MySQL
+// uses: a failed privilege check (sql.ErrPrivilegeCheckFailed, "command denied to user
+// ...") is ER_TABLEACCESS_DENIED_ERROR, 1142, SQLSTATE 42000. GMS's handler has already
+// turned the error into a *mysql.SQLError, so the kind is recognised by its message.
+func mapError(err error) error {
+	var se *mysql.SQLError
+	if err == nil || !errors.As(err, &se) || se.Num != mysql.ERUnknownError {
+		return err
+	}
+	if strings.HasPrefix(se.Message, "command denied to user ") {
+		return mysql.NewSQLError(erTableAccessDenied, mysql.SSClientError, "%s", se.Message)
+	}
+	return err
+}
