@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/dolthub/go-mysql-server/sql"
 
@@ -46,12 +45,9 @@ type Database struct {
 	path  string // repository directory, "" if not on disk
 	repo  *repo.Repo
 	store storage.Store
-	owned bool     // the Provider opened store and closes it
-	metas sync.Map // schema hash.Hash -> *tableMeta
-	// collation is the database collation (sql.CollationID; 0: default), not persisted.
-	collation atomic.Uint32
-	views     views
-	triggers  triggers
+	owned bool          // the Provider opened store and closes it
+	metas sync.Map      // schema hash.Hash -> *tableMeta
+	frags fragmentCache // decoded SchemasTable versions by table hash (schemas.go)
 }
 
 var (
@@ -102,6 +98,9 @@ func (db *Database) GetTableInsensitive(ctx *sql.Context, name string) (sql.Tabl
 	if err != nil {
 		return nil, false, err
 	}
+	if isSchemasTable(name) {
+		name = SchemasTable // dolt_schemas is an alias
+	}
 	t, ok, err := root.Table(ctx, name)
 	if err != nil || !ok {
 		return nil, false, err
@@ -127,6 +126,9 @@ func (db *Database) CreateTable(ctx *sql.Context, name string, schema sql.Primar
 	s, root, err := db.root(ctx)
 	if err != nil {
 		return err
+	}
+	if isSchemasTable(name) {
+		return errSchemasTableReserved(name)
 	}
 	if root.HasTable(name) {
 		return sql.ErrTableAlreadyExists.New(name)
@@ -156,6 +158,9 @@ func (db *Database) DropTable(ctx *sql.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	if isSchemasTable(name) {
+		return errSchemasTableReserved(name)
+	}
 	if !root.HasTable(name) {
 		return sql.ErrTableNotFound.New(name)
 	}
@@ -171,6 +176,9 @@ func (db *Database) RenameTable(ctx *sql.Context, oldName, newName string) error
 	if err != nil {
 		return err
 	}
+	if isSchemasTable(oldName) || isSchemasTable(newName) {
+		return errSchemasTableReserved(SchemasTable)
+	}
 	if !root.HasTable(oldName) {
 		return sql.ErrTableNotFound.New(oldName)
 	}
@@ -181,21 +189,4 @@ func (db *Database) RenameTable(ctx *sql.Context, oldName, newName string) error
 		return err
 	}
 	return s.SetWorkingRoot(ctx, db, root)
-}
-
-var _ sql.CollatedDatabase = (*Database)(nil)
-
-// GetCollation implements sql.CollatedDatabase. The database collation is not persisted
-// yet: it lives for the Provider's lifetime (default: the server default).
-func (db *Database) GetCollation(*sql.Context) sql.CollationID {
-	if c := sql.CollationID(db.collation.Load()); c != 0 {
-		return c
-	}
-	return sql.Collation_Default
-}
-
-// SetCollation implements sql.CollatedDatabase (in memory only, see GetCollation).
-func (db *Database) SetCollation(_ *sql.Context, c sql.CollationID) error {
-	db.collation.Store(uint32(c))
-	return nil
 }

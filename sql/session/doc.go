@@ -26,7 +26,9 @@
 //     silently lost: keyless tables merge row counts (concurrent inserts of equal rows
 //     both count), AUTO_INCREMENT counters take the maximum. A table whose schema both
 //     sides changed, or that one side dropped or created while the other changed it, is
-//     also 1213 for now (sql/backend TestConcurrentTransactions).
+//     also 1213 for now (sql/backend TestConcurrentTransactions). A table both sides
+//     created with the same schema has its rows merged (sql/backend
+//     TestConcurrentCreateView: two sessions' first views both create dsql_schemas).
 //   - Durability: the OK of a COMMIT follows repo.UpdateWorkingSet, one synced
 //     storage.Commit carrying the new working set (the tables and roots it reaches were
 //     Put when built). Uncommitted transactions leave only unreferenced chunks.

@@ -117,6 +117,21 @@ func MergeRoots(ctx *sql.Context, base, ours, theirs repo.Root) (repo.Root, erro
 			}
 			continue
 		}
+		if !inB && inO && inT {
+			// Both sides created the table. With the same schema their rows merge as if
+			// base had it empty (e.g. two sessions' first CREATE VIEW both create
+			// dsql_schemas); otherwise it is a conflict below.
+			merged, ok, err := mergeCreatedTwice(ctx, ours, theirs, k)
+			if err != nil {
+				return repo.Root{}, err
+			}
+			if ok {
+				if out, err = out.PutTable(ctx, merged); err != nil {
+					return repo.Root{}, err
+				}
+				continue
+			}
+		}
 		if !inB || !inO || !inT {
 			return repo.Root{}, deadlock("table %q was created or dropped by a concurrent transaction that also changed it", names[k])
 		}
@@ -239,4 +254,27 @@ func withCount(vd tuple.Desc, v []byte, n uint64) ([]byte, error) {
 		b.Put(i, vals[i])
 	}
 	return b.Build()
+}
+
+// mergeCreatedTwice merges table k created by both ours and theirs (absent in base): if
+// the two have the same name and schema, their rows are merged three-way against an
+// empty table of that schema; ok=false if they differ.
+func mergeCreatedTwice(ctx *sql.Context, ours, theirs repo.Root, k string) (repo.Table, bool, error) {
+	ot, _, err := ours.Table(ctx, k)
+	if err != nil {
+		return repo.Table{}, false, err
+	}
+	tt, _, err := theirs.Table(ctx, k)
+	if err != nil {
+		return repo.Table{}, false, err
+	}
+	if ot.SchemaHash() != tt.SchemaHash() || ot.Name() != tt.Name() {
+		return repo.Table{}, false, nil
+	}
+	bt, err := repo.NewTable(ctx, ours.NodeStore(), ot.Schema())
+	if err != nil {
+		return repo.Table{}, false, err
+	}
+	mt, err := mergeTable(ctx, bt, ot, tt)
+	return mt, err == nil, err
 }
