@@ -18,9 +18,14 @@
 //   - EditSet / table editors: writes go into prolly Editors held per statement by the
 //     session (so INSERT ... ON DUPLICATE KEY UPDATE's inserter and updater share them).
 //   - Session: the interface the backend needs from sql/session.Session.
-//   - Stop-gaps: Database also implements sql.ViewDatabase, sql.TriggerDatabase and
-//     sql.CollatedDatabase in memory only (not versioned, not persisted), because GMS's
-//     privilege layer refuses CREATE TABLE on databases without them.
+//   - Schema objects (schemas.go): Database implements sql.ViewDatabase,
+//     TriggerDatabase, StoredProcedureDatabase, EventDatabase and CollatedDatabase by
+//     keeping views, triggers, procedures, events and a non-default database collation as
+//     rows of the ordinary table dsql_schemas (alias dolt_schemas) in the session's
+//     working root: versioned, merged and persisted like other rows. The table appears
+//     on first use, disappears with its last row, and cannot be created, dropped or
+//     renamed by DDL. Note that GMS commits implicitly after DDL (as MySQL does), and
+//     also after any query that reads a view (it binds the view's CREATE VIEW).
 //
 // # Invariants
 //
@@ -41,8 +46,7 @@
 // # Not in this slice
 //
 // Secondary indexes (CREATE INDEX fails: tables are not sql.IndexAlterableTable), ALTER
-// TABLE, foreign keys, CHECK constraints, views/triggers/procedures persisted in the
-// database, AS OF, ON UPDATE column expressions (not persisted), collations other than
+// TABLE, foreign keys, CHECK constraints, AS OF, ON UPDATE column expressions (not persisted), collations other than
 // those typeconv supports, branches other than main.
 //
 // # Concurrency
