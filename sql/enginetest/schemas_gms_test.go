@@ -1,0 +1,23 @@
+package enginetest
+
+import (
+	"testing"
+
+	gmsenginetest "github.com/dolthub/go-mysql-server/enginetest"
+)
+
+// GMS suites for schema objects stored in dsql_schemas (views, triggers, procedures).
+
+func TestGMSViews(t *testing.T) { // passes fully: runs in CI
+	gmsenginetest.TestViews(t, NewHarness(nil))
+}
+
+func TestGMSTriggers(t *testing.T) {
+	fullSuites(t)
+	gmsenginetest.TestTriggers(t, NewHarness(nil))
+}
+
+func TestGMSStoredProcedures(t *testing.T) {
+	fullSuites(t)
+	gmsenginetest.TestStoredProcedures(t, NewHarness(nil))
+}
