@@ -47,3 +47,8 @@ func TestGMSInsertIgnoreInto(t *testing.T) {
 	fullSuites(t)
 	gmsenginetest.TestInsertIgnoreInto(t, NewHarness(nil))
 }
+
+func TestGMSTransactionScripts(t *testing.T) {
+	fullSuites(t)
+	gmsenginetest.TestTransactionScripts(t, NewHarness(nil))
+}

@@ -104,14 +104,14 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 // NewContext implements enginetest.Harness: a context on the harness's shared session.
 func (h *Harness) NewContext() *sql.Context {
 	if h.session == nil {
-		h.session = session.New(gmsenginetest.NewBaseSession())
+		h.session = session.New(gmsenginetest.NewBaseSession(), session.WithProvider(h.provider))
 	}
 	return sql.NewContext(context.Background(), sql.WithSession(h.session))
 }
 
 // NewSession implements enginetest.TransactionHarness: a new, independent session.
 func (h *Harness) NewSession() *sql.Context {
-	h.session = session.New(gmsenginetest.NewBaseSession())
+	h.session = session.New(gmsenginetest.NewBaseSession(), session.WithProvider(h.provider))
 	return h.NewContext()
 }
 

@@ -63,7 +63,9 @@ func deadlock(format string, args ...any) error {
 //     side's version;
 //   - a table whose rows both sides changed, with the same schema on all three sides, has
 //     its rows merged with prolly.Merge; a row both sides changed differently is a
-//     collision: MySQL error 1213 (sql.ErrLockDeadlock), nothing is applied;
+//     collision: MySQL error 1213 (sql.ErrLockDeadlock), nothing is applied; so is a row
+//     both sides inserted or updated to the same value (see checkConvergent), while a row
+//     both sides deleted is merged;
 //     AUTO_INCREMENT counters take the larger value;
 //   - anything else (both sides changed the schema, created the same table differently,
 //     or one dropped a table the other changed) is error 1213 too, for now.
@@ -90,8 +92,10 @@ func MergeRoots(ctx *sql.Context, base, ours, theirs repo.Root) (repo.Root, erro
 		th, inT := theirs.TableHash(k)
 		same := func(h1 hash.Hash, in1 bool, h2 hash.Hash, in2 bool) bool { return in1 == in2 && h1 == h2 }
 		switch {
-		case same(bh, inB, th, inT), same(oh, inO, th, inT):
-			continue // theirs did not change it, or both made the same change
+		case same(bh, inB, th, inT):
+			continue // theirs did not change it
+		case same(oh, inO, th, inT) && !(inB && inO && inT):
+			continue // both created it identically, or both dropped it
 		case same(bh, inB, oh, inO):
 			var err error
 			if inT {
@@ -168,9 +172,13 @@ func mergeTable(ctx *sql.Context, base, ours, theirs repo.Table) (repo.Table, er
 	if ours.Schema().Keyless() {
 		rows, err = mergeKeyless(ctx, name, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc())
 	} else {
-		rows, _, err = prolly.Merge(ctx, base.Rows(), ours.Rows(), theirs.Rows(), func(c prolly.Collision) (prolly.Resolution, error) {
+		var st prolly.MergeStats
+		rows, st, err = prolly.Merge(ctx, base.Rows(), ours.Rows(), theirs.Rows(), func(c prolly.Collision) (prolly.Resolution, error) {
 			return prolly.Resolution{}, deadlock("table %q: a row was changed by this and a concurrent transaction", name)
 		})
+		if err == nil && (st.Convergent > 0 || ours.Rows().Hash() == theirs.Rows().Hash()) {
+			err = checkConvergent(ctx, name, base.Rows(), ours.Rows(), theirs.Rows())
+		}
 	}
 	if err != nil {
 		return repo.Table{}, err
@@ -183,6 +191,39 @@ func mergeTable(ctx *sql.Context, base, ours, theirs repo.Table) (repo.Table, er
 		return t.WithAutoIncrement(ctx, ai)
 	}
 	return t, nil
+}
+
+// checkConvergent fails with 1213 if a row that theirs inserted or updated was also
+// inserted or updated by ours, even to the same value. prolly.Merge accepts such
+// convergent changes, but for transactions they hide lost updates: two transactions that
+// each run UPDATE t SET v = v + 1 on the same row from the same snapshot write the same
+// new row, and only one increment would survive. A row both sides deleted is fine (the
+// same outcome as running them one after the other). The cost is proportional to
+// theirs' changes, and it only runs when Merge reported a convergent change.
+func checkConvergent(ctx *sql.Context, name string, base, ours, theirs prolly.Map) error {
+	d, err := prolly.DiffMaps(ctx, base, theirs)
+	if err != nil {
+		return err
+	}
+	for {
+		df, err := d.Next(ctx)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if df.Type == prolly.Removed {
+			continue
+		}
+		v, found, err := ours.Get(ctx, df.Key)
+		if err != nil {
+			return err
+		}
+		if found && bytes.Equal(v, df.To) { // ours changed it too, identically
+			return deadlock("table %q: a row was changed by this and a concurrent transaction", name)
+		}
+	}
 }
 
 // mergeKeyless applies theirs' change of every row's count (since base) to ours.

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -19,17 +20,49 @@ import (
 // Transactions are owned by the session that started them.
 type Session struct {
 	*sql.BaseSession
+	provider *backend.Provider // nil: snapshots are taken lazily (see package doc)
 }
 
 var (
-	_ sql.Session            = (*Session)(nil)
-	_ sql.TransactionSession = (*Session)(nil)
-	_ backend.Session        = (*Session)(nil)
+	_ sql.Session               = (*Session)(nil)
+	_ sql.TransactionSession    = (*Session)(nil)
+	_ sql.LifecycleAwareSession = (*Session)(nil)
+	_ backend.Session           = (*Session)(nil)
 )
+
+// Option configures a Session.
+type Option func(*Session)
+
+// WithProvider makes transactions snapshot every database of p when they start (see
+// "Snapshots" in the package doc). Servers and harnesses always pass it; without it a
+// database's snapshot is taken when the transaction first reads the database.
+func WithProvider(p *backend.Provider) Option { return func(s *Session) { s.provider = p } }
 
 // New returns a session over base (e.g. sql.NewBaseSession() or
 // sql.NewBaseSessionWithClientServer(...)).
-func New(base *sql.BaseSession) *Session { return &Session{BaseSession: base} }
+func New(base *sql.BaseSession, opts ...Option) *Session {
+	s := &Session{BaseSession: base}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// databases lists the databases a transaction snapshots when it starts (nil without a
+// provider).
+func (s *Session) databases(ctx *sql.Context) []*backend.Database {
+	if s.provider == nil {
+		return nil
+	}
+	all := s.provider.AllDatabases(ctx)
+	out := make([]*backend.Database, 0, len(all))
+	for _, db := range all {
+		if d, ok := db.(*backend.Database); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 var txIDs atomic.Uint64
 
@@ -39,10 +72,16 @@ var txIDs atomic.Uint64
 type Transaction struct {
 	id       uint64
 	readOnly bool
-	mu       struct {
+	// all lists the databases to snapshot at the start (nil: lazy snapshots only).
+	all func(*sql.Context) []*backend.Database
+	mu  struct {
 		sync.Mutex
 		dbs        map[string]*dbTx // by folded database name
 		savepoints []savepoint
+		// ended: CommitTransaction or Rollback ran. GMS keeps a transaction whose COMMIT
+		// failed on the context and runs the next statements in it; its first use then
+		// restarts it (fresh snapshots of every database) instead of reading stale ones.
+		ended bool
 	}
 }
 
@@ -60,10 +99,31 @@ type savepoint struct {
 
 var _ sql.Transaction = (*Transaction)(nil)
 
-func newTransaction(readOnly bool) *Transaction {
-	t := &Transaction{id: txIDs.Add(1), readOnly: readOnly}
+func newTransaction(readOnly bool, all func(*sql.Context) []*backend.Database) *Transaction {
+	t := &Transaction{id: txIDs.Add(1), readOnly: readOnly, all: all}
 	t.mu.dbs = map[string]*dbTx{}
 	return t
+}
+
+// snapshotAllLocked takes the snapshot of every database t.all lists that it has not
+// snapshotted yet.
+func (t *Transaction) snapshotAllLocked(ctx *sql.Context) error {
+	if t.all == nil {
+		return nil
+	}
+	for _, db := range t.all(ctx) {
+		if _, err := t.stateLocked(ctx, db); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// endLocked drops the transaction's state after a commit or rollback.
+func (t *Transaction) endLocked() {
+	clear(t.mu.dbs)
+	t.mu.savepoints = nil
+	t.mu.ended = true
 }
 
 // String implements sql.Transaction.
@@ -80,6 +140,12 @@ func (t *Transaction) state(ctx *sql.Context, db *backend.Database) (*dbTx, erro
 }
 
 func (t *Transaction) stateLocked(ctx *sql.Context, db *backend.Database) (*dbTx, error) {
+	if t.mu.ended { // reused after COMMIT/ROLLBACK (see ended): start afresh
+		t.mu.ended = false
+		if err := t.snapshotAllLocked(ctx); err != nil {
+			return nil, err
+		}
+	}
 	key := strings.ToLower(db.Name())
 	if st, ok := t.mu.dbs[key]; ok && st.db == db {
 		return st, nil
@@ -100,7 +166,7 @@ func (s *Session) transaction(ctx *sql.Context) (*Transaction, error) {
 	case *Transaction:
 		return tx, nil
 	case nil:
-		t := newTransaction(false)
+		t := newTransaction(false, s.databasesFunc())
 		ctx.SetTransaction(t)
 		return t, nil
 	default:
@@ -155,11 +221,59 @@ func (s *Session) Edits(ctx *sql.Context, db *backend.Database) (*backend.EditSe
 	return st.edits, nil
 }
 
-// StartTransaction implements sql.TransactionSession. Snapshots are taken lazily, per
-// database, when the transaction first reads it.
-func (s *Session) StartTransaction(ctx *sql.Context, tc sql.TransactionCharacteristic) (sql.Transaction, error) {
-	return newTransaction(tc == sql.ReadOnly), nil
+func (s *Session) databasesFunc() func(*sql.Context) []*backend.Database {
+	if s.provider == nil {
+		return nil
+	}
+	return s.databases
 }
+
+// StartTransaction implements sql.TransactionSession: the snapshot of every database of
+// the provider is taken now (GMS calls it at BEGIN / START TRANSACTION [WITH CONSISTENT
+// SNAPSHOT | READ ONLY | READ WRITE], and at the start of a statement that runs outside a
+// transaction: every autocommit statement, the first statement after COMMIT with
+// autocommit off). Databases created later are snapshotted at first use.
+func (s *Session) StartTransaction(ctx *sql.Context, tc sql.TransactionCharacteristic) (sql.Transaction, error) {
+	t := newTransaction(tc == sql.ReadOnly, s.databasesFunc())
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.snapshotAllLocked(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// CommandBegin implements sql.LifecycleAwareSession (the MySQL server calls it before
+// every command). With autocommit on and no explicit transaction, a transaction still on
+// the session is a leftover of a statement whose result iterator was never closed (GMS's
+// server does not close it when the statement fails while producing its OK result); it
+// holds no committed-to-be changes (the failed statement's edits were discarded), and
+// reusing it would make the next statement read its stale snapshot, so it is dropped.
+func (s *Session) CommandBegin() error {
+	if s.GetTransaction() == nil || s.GetIgnoreAutoCommit() {
+		return nil
+	}
+	ctx := sql.NewContext(context.Background(), sql.WithSession(s))
+	v, err := s.GetSessionVariable(ctx, sql.AutoCommitSessionVar)
+	if err != nil {
+		return err
+	}
+	if on, err := sql.ConvertToBool(ctx, v); err == nil && on {
+		if t, ok := s.GetTransaction().(*Transaction); ok {
+			t.mu.Lock()
+			t.endLocked()
+			t.mu.Unlock()
+		}
+		s.SetTransaction(nil)
+	}
+	return nil
+}
+
+// CommandEnd implements sql.LifecycleAwareSession.
+func (s *Session) CommandEnd() {}
+
+// SessionEnd implements sql.LifecycleAwareSession.
+func (s *Session) SessionEnd() {}
 
 func asTx(tx sql.Transaction) (*Transaction, error) {
 	t, ok := tx.(*Transaction)
@@ -201,10 +315,15 @@ func (s *Session) CommitTransaction(ctx *sql.Context, tx sql.Transaction) error 
 			errs = append(errs, err)
 		}
 	}
-	clear(t.mu.dbs)
-	t.mu.savepoints = nil
+	t.endLocked()
 	if len(errs) == 0 {
 		return nil
+	}
+	// The transaction is over (rolled back), as in MySQL after a deadlock: GMS's COMMIT
+	// would otherwise leave it on the session with autocommit suspended.
+	if ctx.GetTransaction() == tx {
+		ctx.SetTransaction(nil)
+		ctx.SetIgnoreAutoCommit(false)
 	}
 	// The first error keeps its kind (sql.ErrLockDeadlock maps to MySQL error 1213).
 	return errs[0]
@@ -218,8 +337,7 @@ func (s *Session) Rollback(ctx *sql.Context, tx sql.Transaction) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	clear(t.mu.dbs)
-	t.mu.savepoints = nil
+	t.endLocked()
 	return nil
 }
 
