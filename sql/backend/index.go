@@ -349,15 +349,22 @@ var (
 )
 
 // GetIndexes implements sql.IndexAddressable: PRIMARY (if the table has a primary key),
-// then the secondary indexes sorted by name.
-func (t *Table) GetIndexes(*sql.Context) ([]sql.Index, error) {
-	ixs, err := t.meta.indexes()
+// then the secondary indexes sorted by name, as the session's transaction sees the table
+// now (so an index created through this Table value is listed at once).
+func (t *Table) GetIndexes(ctx *sql.Context) ([]sql.Index, error) {
+	m := t.meta
+	if _, _, rt, err := t.current(ctx); err == nil {
+		if cm, err := t.db.meta(rt); err == nil {
+			m = cm
+		}
+	}
+	ixs, err := m.indexes()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]sql.Index, 0, len(ixs))
 	for _, ix := range ixs {
-		out = append(out, newIndex(t.db.name, t.meta, ix))
+		out = append(out, newIndex(t.db.name, m, ix))
 	}
 	sort.SliceStable(out, func(a, b int) bool {
 		pa, pb := out[a].ID() == primaryName, out[b].ID() == primaryName
