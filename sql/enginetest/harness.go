@@ -9,12 +9,7 @@
 //     another's data.
 //   - Production config: engines are built with enginetest.NewEngine over the same
 //     backend.Provider and session.Session the server uses (no harness-only behaviour in
-//     the backend); the only harness-side change is the setup filter below.
-//
-// Setup filter: secondary indexes are not part of this slice, so Setup drops setup
-// statements that only create an index (CREATE [UNIQUE] INDEX, ALTER TABLE ... ADD
-// INDEX/KEY/UNIQUE); tests that depend on those indexes fail or are skipped with a
-// reason. See RESULTS.md for the counts.
+//     the backend); setup SQL runs unfiltered (native secondary indexes are supported).
 //
 // # Concurrency
 //
@@ -23,7 +18,6 @@ package enginetest
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -44,8 +38,6 @@ type Harness struct {
 	provider *backend.Provider
 	session  *session.Session
 	skips    map[string]string // query, script name or setup statement -> reason
-	// Dropped counts the setup statements the index filter removed.
-	Dropped int
 }
 
 var (
@@ -68,23 +60,11 @@ func newProvider() (*backend.Provider, error) {
 	return backend.NewProvider(context.Background(), backend.Options{Open: open})
 }
 
-var indexOnly = regexp.MustCompile(`(?is)^\s*(drop\s+index\b|create\s+(unique\s+|fulltext\s+|spatial\s+)?index\b|alter\s+table\s+\S+\s+(add\s+(unique\s+)?(index|key|unique)|drop\s+(index|key))\b)`)
-
-// Setup implements enginetest.Harness: it stores the scripts minus index-only statements.
+// Setup implements enginetest.Harness: it stores the scripts.
 func (h *Harness) Setup(scripts ...[]setup.SetupScript) {
 	h.setup = nil
 	for _, s := range scripts {
-		for _, sc := range s {
-			var kept setup.SetupScript
-			for _, q := range sc {
-				if indexOnly.MatchString(q) {
-					h.Dropped++
-					continue
-				}
-				kept = append(kept, q)
-			}
-			h.setup = append(h.setup, kept)
-		}
+		h.setup = append(h.setup, s...)
 	}
 }
 
@@ -121,8 +101,8 @@ func (h *Harness) SkipQueryTest(q string) bool {
 	return ok
 }
 
-// SupportsNativeIndexCreation implements enginetest.IndexHarness: not in this slice.
-func (h *Harness) SupportsNativeIndexCreation() bool { return false }
+// SupportsNativeIndexCreation implements enginetest.IndexHarness.
+func (h *Harness) SupportsNativeIndexCreation() bool { return true }
 
 // SupportsForeignKeys implements enginetest.ForeignKeyHarness: not in this slice.
 func (h *Harness) SupportsForeignKeys() bool { return false }
