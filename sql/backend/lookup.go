@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
@@ -104,6 +105,25 @@ func (t *Table) lookupRows(ctx *sql.Context, lookup sql.IndexLookup) (sql.RowIte
 		return nil, fmt.Errorf("backend: index %q: unsupported lookup ranges %T", ix.name, lookup.Ranges)
 	}
 	idx := newIndex(t.db.name, m, ix)
+	// GMS does not order a lookup's ranges; index order needs them by lower bound (they do
+	// not overlap).
+	ranges = slices.Clone(ranges)
+	var cmpErr error
+	slices.SortStableFunc(ranges, func(a, b sql.MySQLRange) int {
+		for j := 0; j < len(a) && j < len(b); j++ {
+			c, err := a[j].LowerBound.Compare(ctx, b[j].LowerBound, a[j].Typ)
+			if err != nil && cmpErr == nil {
+				cmpErr = err
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	if cmpErr != nil {
+		return nil, cmpErr
+	}
 	for _, r := range ranges {
 		sp, err := newRangeScan(ctx, m, ix, r)
 		if err != nil {
