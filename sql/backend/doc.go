@@ -17,6 +17,14 @@
 //     the row, value = count + columns); a scan repeats a row count times.
 //   - EditSet / table editors: writes go into prolly Editors held per statement by the
 //     session (so INSERT ... ON DUPLICATE KEY UPDATE's inserter and updater share them).
+//   - Indexes (index.go, index_edit.go, lookup.go, index_check.go): Table is an
+//     IndexAddressableTable and IndexAlterableTable. PRIMARY and secondary indexes are
+//     sql.OrderedIndex and sql.ExtendedIndex; a secondary index map's key is the index
+//     columns (prefix-truncated) then the primary-key columns not in it (keyless: the row
+//     hash), with empty values. CREATE INDEX builds the map with prolly.Builder from the
+//     sorted entries; the table editor keeps every index in step with the rows in the same
+//     EditSet. Lookups turn GMS ranges into prolly seeks (IterFrom/IterBackFrom) and check
+//     each row against its range. CheckIndexes is the consistency checker for fsck.
 //   - Session: the interface the backend needs from sql/session.Session.
 //   - Schema objects (schemas.go): Database implements sql.ViewDatabase,
 //     TriggerDatabase, StoredProcedureDatabase, EventDatabase and CollatedDatabase by
@@ -41,12 +49,16 @@
 //     repo.UpdateWorkingSet (one synced storage.Commit).
 //   - Duplicate keys: INSERT of an existing primary key (and an UPDATE moving a row onto
 //     one) fails with sql.NewUniqueKeyErr carrying the existing row, as GMS's REPLACE and
-//     ON DUPLICATE KEY UPDATE require.
+//     ON DUPLICATE KEY UPDATE require. Likewise a row colliding in a unique secondary
+//     index (on INSERT or UPDATE, checked before any of the row's edits are made, so
+//     INSERT/UPDATE IGNORE leave no partial row); NULLs never collide.
+//   - Index consistency: every row has exactly its entry in every secondary index and
+//     every entry points at a row, after any statement (CheckIndexes, TestIndexRandomDML).
 //
 // # Not in this slice
 //
-// Secondary indexes (CREATE INDEX fails: tables are not sql.IndexAlterableTable), ALTER
-// TABLE, foreign keys, CHECK constraints, AS OF, ON UPDATE column expressions (not persisted), collations other than
+// FULLTEXT, SPATIAL, VECTOR, functional and partial indexes; primary-key prefix lengths
+// (sql.IndexedTableCreator); ALTER TABLE, foreign keys, CHECK constraints, AS OF, ON UPDATE column expressions (not persisted), collations other than
 // those typeconv supports, branches other than main.
 //
 // # Concurrency
