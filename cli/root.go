@@ -13,7 +13,14 @@ type rootOptions struct {
 	version bool // --version: same output as "dsql version"
 }
 
-const rootExamples = `  # Print dsql's version, storage format and build information
+const rootExamples = `  # Make the current directory a repository and run SQL on it
+  dsql init
+  dsql sql -q "CREATE TABLE t (id INT PRIMARY KEY, name TEXT); SELECT * FROM t"
+
+  # Serve it to MySQL clients (mysql -h 127.0.0.1 -u root)
+  dsql sql-server
+
+  # Print dsql's version, storage format and build information
   dsql version
   dsql --version
 
@@ -30,8 +37,9 @@ func newRootCommand() *cobra.Command {
 		Short:   "Git for tables: a versioned SQL database",
 		Example: rootExamples,
 		Long: `dsql is being built to keep SQL tables under version control: commits, branches,
-diffs and merges of rows, the way Git does for files. It is under construction: today the
-binary only reports its version; the storage layers are being built underneath.`,
+diffs and merges of rows, the way Git does for files. It is under construction: today it
+creates repositories (init), runs SQL on them (sql) and serves them over the MySQL protocol
+(sql-server); commits, branches and merges are being built.`,
 		// A bare "dsql" prints help; "dsql --version" prints the version.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.version {
@@ -50,6 +58,9 @@ binary only reports its version; the storage layers are being built underneath.`
 
 	root.SetHelpCommand(newHelpCommand())
 	root.AddCommand(newVersionCommand())
+	root.AddCommand(newInitCommand())
+	root.AddCommand(newSQLCommand())
+	root.AddCommand(newSQLServerCommand())
 
 	root.SetHelpTemplate(helpTemplate)
 	root.SetUsageTemplate(usageTemplate)

@@ -40,7 +40,8 @@ const (
 //	  require_secure_transport: false  # refuse clients that do not use TLS
 //	read_only: false             # refuse every statement that writes
 //	log_level: info              # debug, info, warn or error
-//	data_dir: .                  # where the repositories are (relative to the file)
+//	data_dir: dbs                # where the repositories are (relative to the file;
+//	                             # default: the current directory)
 //	users:                       # superusers that exist while the server runs
 //	  - name: root               # (not stored; CREATE USER makes stored users)
 //	    password: ""
@@ -85,7 +86,7 @@ type UserConfig struct {
 
 // DefaultConfig returns the configuration used when there is no file: listen on
 // 127.0.0.1:3306, 100 connections, log level info, root@localhost without a password,
-// the current directory as data directory.
+// the current directory as data directory (DataDir "").
 func DefaultConfig() Config {
 	var c Config
 	c.applyDefaults()
@@ -112,9 +113,6 @@ func (c *Config) applyDefaults() {
 		if c.Users[i].Host == "" {
 			c.Users[i].Host = DefaultUserHost
 		}
-	}
-	if c.DataDir == "" {
-		c.DataDir = "."
 	}
 }
 

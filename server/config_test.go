@@ -14,7 +14,7 @@ func TestParseConfigDefaults(t *testing.T) {
 			t.Fatalf("ParseConfig(%q): %v", src, err)
 		}
 		if c.Address() != "127.0.0.1:3306" || c.Listener.MaxConnections != DefaultMaxConnections ||
-			c.LogLevel != "info" || c.DataDir != "." || c.ReadOnly {
+			c.LogLevel != "info" || c.DataDir != "" || c.ReadOnly {
 			t.Errorf("ParseConfig(%q) = %+v, want the defaults", src, c)
 		}
 		if len(c.Users) != 1 || c.Users[0] != (UserConfig{Name: "root", Host: "localhost"}) {

@@ -179,3 +179,36 @@ func (e *Engine) Close() error {
 	})
 	return e.closeErr
 }
+
+// ErrAlreadyRepository is returned by InitRepository for a directory that already has a
+// .dsql store.
+var ErrAlreadyRepository = errors.New("already a dsql repository")
+
+// InitRepository makes dir a repository (dsql init): a pebblestore in dir/.dsql holding
+// branch main at the initial commit, signed by author (zero Time: now). It fails with an
+// error wrapping ErrAlreadyRepository if dir/.dsql exists, and leaves nothing behind on
+// any other failure.
+func InitRepository(ctx context.Context, dir string, author repo.Signature) (err error) {
+	storeDir := filepath.Join(dir, backend.RepoDir)
+	if _, err := os.Lstat(storeDir); err == nil {
+		return fmt.Errorf("%s is %w (it has a %s directory)", dir, ErrAlreadyRepository, backend.RepoDir)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("server: %w", err)
+	}
+	st, err := pebblestore.Open(storeDir, pebblestore.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("server: creating the store: %w", err)
+	}
+	defer func() {
+		if cerr := st.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("server: closing the store: %w", cerr)
+		}
+		if err != nil {
+			_ = os.RemoveAll(storeDir)
+		}
+	}()
+	if _, err := repo.Init(ctx, st, author); err != nil {
+		return fmt.Errorf("server: initialising the repository: %w", err)
+	}
+	return nil
+}
