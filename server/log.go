@@ -86,6 +86,9 @@ func (h *logrusHook) Fire(e *logrus.Entry) error {
 	}
 	attrs := make([]any, 0, 2*len(e.Data))
 	for k, v := range e.Data {
+		if err, ok := v.(error); ok {
+			v = err.Error() // GMS's errors print a stack trace with %+v, slog's format
+		}
 		attrs = append(attrs, k, v)
 	}
 	h.logger.Log(context.Background(), lvl, e.Message, attrs...)
