@@ -187,6 +187,9 @@ func mergeTable(ctx *sql.Context, base, ours, theirs repo.Table) (repo.Table, er
 	if err != nil {
 		return repo.Table{}, err
 	}
+	if t, err = mergeIndexes(ctx, t, base, ours, theirs); err != nil {
+		return repo.Table{}, err
+	}
 	if ai := max(ours.AutoIncrement(), theirs.AutoIncrement()); ai != t.AutoIncrement() {
 		return t.WithAutoIncrement(ctx, ai)
 	}
