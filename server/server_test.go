@@ -3,9 +3,17 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"database/sql"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -298,5 +306,71 @@ func TestServerReadOnly(t *testing.T) {
 	var n int
 	if err := db.QueryRow("SELECT 1").Scan(&n); err != nil || n != 1 {
 		t.Errorf("SELECT 1 on a read-only server: %d, %v", n, err)
+	}
+}
+
+// writeSelfSignedCert writes a throwaway certificate for 127.0.0.1 and its key as PEM.
+func writeSelfSignedCert(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "dsql test"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
+}
+
+// TestServerRequireSecureTransport: with a certificate and require_secure_transport, a
+// TLS client gets in and a plain one is refused.
+func TestServerRequireSecureTransport(t *testing.T) {
+	cfg := testConfig(t.TempDir())
+	cfg.Listener.TLSCert, cfg.Listener.TLSKey = writeSelfSignedCert(t, t.TempDir())
+	cfg.Listener.RequireSecureTransport = true
+	s, _ := startServer(t, cfg)
+
+	open := func(tlsMode string) error {
+		c, err := mysql.ParseDSN("root@tcp(" + s.Addr().String() + ")/?tls=" + tlsMode)
+		if err != nil {
+			return err
+		}
+		conn, err := mysql.NewConnector(c)
+		if err != nil {
+			return err
+		}
+		db := sql.OpenDB(conn)
+		defer db.Close()
+		var n string
+		return db.QueryRow("SELECT 1").Scan(&n)
+	}
+	if err := open("skip-verify"); err != nil {
+		t.Errorf("TLS client: %v", err)
+	}
+	if err := open("false"); err == nil {
+		t.Error("a plain client got in although require_secure_transport is set")
+	} else {
+		t.Logf("plain client refused: %v", err)
 	}
 }
