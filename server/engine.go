@@ -154,7 +154,7 @@ var sessionIDs atomic.Uint32
 // the server builds its sessions from connections instead.
 func (e *Engine) NewContext(ctx context.Context) *sql.Context {
 	base := sql.NewBaseSessionWithClientServer("dsql", sql.Client{User: "root", Address: "localhost"}, sessionIDs.Add(1))
-	sctx := sql.NewContext(ctx, sql.WithSession(session.New(base)))
+	sctx := sql.NewContext(ctx, sql.WithSession(session.New(base, session.WithProvider(e.Provider))))
 	if e.DefaultDatabase != "" {
 		sctx.SetCurrentDatabase(e.DefaultDatabase)
 	}

@@ -136,7 +136,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		if eng.DefaultDatabase != "" {
 			base.SetCurrentDatabase(eng.DefaultDatabase)
 		}
-		return session.New(base), nil
+		return session.New(base, session.WithProvider(eng.Provider)), nil
 	}
 	wrap := func(h mysql.Handler) (mysql.Handler, error) { return &handler{Handler: h, s: s}, nil }
 	g, err := gms.NewServerWithHandler(gcfg, eng.SQL, sql.NewContext, builder, nil, wrap)
