@@ -30,6 +30,7 @@ type tableEdit struct {
 	ix           *indexEdits // secondary index edits, started lazily (index_edit.go)
 	autoInc      uint64
 	autoIncDirty bool
+	flushed      bool // base holds edits flushed mid-statement (foreignkey_editor.go)
 }
 
 // NewEditSet returns an empty EditSet.
@@ -55,7 +56,7 @@ func (es *EditSet) Apply(ctx context.Context, root repo.Root) (repo.Root, error)
 	sort.Strings(names)
 	for _, n := range names {
 		te := es.tables[n]
-		if te.ed.Pending() == 0 && !te.autoIncDirty {
+		if te.ed.Pending() == 0 && !te.autoIncDirty && !te.flushed {
 			continue
 		}
 		if !root.HasTable(n) {

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/merkle/tuple"
 	"github.com/dsqldb/dsql/sql/typeconv"
 )
@@ -72,6 +73,11 @@ func (t *Table) lookupRows(ctx *sql.Context, lookup sql.IndexLookup) (sql.RowIte
 	if err != nil {
 		return nil, err
 	}
+	return t.lookupRowsIn(ctx, rt, lookup)
+}
+
+// lookupRowsIn returns the rows of lookup's ranges in rt (a version of the table).
+func (t *Table) lookupRowsIn(ctx *sql.Context, rt repo.Table, lookup sql.IndexLookup) (sql.RowIter, error) {
 	m, err := t.db.meta(rt)
 	if err != nil {
 		return nil, err

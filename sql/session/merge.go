@@ -72,7 +72,7 @@ func deadlock(format string, args ...any) error {
 //
 // Keyless tables merge by counts: the change of each row's count from base to theirs is
 // added to ours, so concurrent inserts of equal rows both survive.
-// Foreign keys are taken from ours (they are not written by this slice).
+// Foreign keys merge three-way by name (mergeForeignKeys).
 func MergeRoots(ctx *sql.Context, base, ours, theirs repo.Root) (repo.Root, error) {
 	names := map[string]string{}
 	for _, r := range []repo.Root{base, ours, theirs} {
@@ -162,7 +162,7 @@ func MergeRoots(ctx *sql.Context, base, ours, theirs repo.Root) (repo.Root, erro
 			return repo.Root{}, err
 		}
 	}
-	return out, nil
+	return mergeForeignKeys(ctx, base, ours, theirs, out)
 }
 
 func mergeTable(ctx *sql.Context, base, ours, theirs repo.Table) (repo.Table, error) {
