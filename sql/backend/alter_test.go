@@ -1,0 +1,183 @@
+package backend_test
+
+import (
+	"testing"
+
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAlterAddColumn(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE t (id INT PRIMARY KEY, a INT, KEY ia (a))",
+		"INSERT INTO t VALUES (1, 10), (2, 20)",
+		"ALTER TABLE t ADD COLUMN b VARCHAR(10) NOT NULL DEFAULT 'x'",
+		"ALTER TABLE t ADD COLUMN c INT FIRST",
+		"ALTER TABLE t ADD COLUMN d INT DEFAULT 7 AFTER id",
+	)
+	e.checkIndexes(ctx)
+	require.Equal(t, []sql.Row{
+		{nil, int32(1), int32(7), int32(10), "x"},
+		{nil, int32(2), int32(7), int32(20), "x"},
+	}, e.rows(ctx, "SELECT * FROM t ORDER BY id"))
+	require.Equal(t, []sql.Row{{int32(2)}}, e.rows(ctx, "SELECT id FROM t WHERE a = 20"))
+	e.exec(ctx, "INSERT INTO t (id, a) VALUES (3, 30)")
+	require.Equal(t, []sql.Row{{nil, int32(3), int32(7), int32(30), "x"}}, e.rows(ctx, "SELECT * FROM t WHERE id = 3"))
+	e.checkIndexes(ctx)
+}
+
+func TestAlterDropColumn(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, KEY ia (a), KEY iab (a, b), KEY ib (b))",
+		"INSERT INTO t VALUES (1, 10, 100), (2, 20, 200)",
+		"ALTER TABLE t DROP COLUMN b",
+	)
+	e.checkIndexes(ctx)
+	require.Equal(t, []sql.Row{{int32(1), int32(10)}, {int32(2), int32(20)}}, e.rows(ctx, "SELECT * FROM t ORDER BY id"))
+	// ib was dropped with its only column; iab lost b.
+	var names []any
+	for _, r := range e.rows(ctx, "SHOW INDEX FROM t") {
+		names = append(names, r[2])
+	}
+	require.ElementsMatch(t, []any{"PRIMARY", "ia", "iab"}, names)
+	require.Equal(t, []sql.Row{{int32(2)}}, e.rows(ctx, "SELECT id FROM t WHERE a = 20"))
+}
+
+func TestAlterModifyColumn(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE t (id INT PRIMARY KEY, a INT, s VARCHAR(20), KEY ia (a))",
+		"INSERT INTO t VALUES (1, 10, '5'), (2, 300, '6')",
+		"ALTER TABLE t MODIFY COLUMN a BIGINT",
+		"ALTER TABLE t MODIFY COLUMN s INT FIRST",
+	)
+	e.checkIndexes(ctx)
+	require.Equal(t, []sql.Row{{int32(5), int32(1), int64(10)}, {int32(6), int32(2), int64(300)}},
+		e.rows(ctx, "SELECT * FROM t ORDER BY id"))
+	// 300 does not fit TINYINT: the statement fails and the table is unchanged.
+	_, err := e.query(ctx, "ALTER TABLE t MODIFY COLUMN a TINYINT")
+	require.Error(t, err)
+	require.Equal(t, []sql.Row{{int32(5), int32(1), int64(10)}, {int32(6), int32(2), int64(300)}},
+		e.rows(ctx, "SELECT * FROM t ORDER BY id"))
+	require.Equal(t, "bigint", e.rows(ctx, "SELECT data_type FROM information_schema.columns WHERE table_name = 't' AND column_name = 'a'")[0][0])
+	// NULL into NOT NULL fails too.
+	e.exec(ctx, "INSERT INTO t VALUES (NULL, 3, 1)")
+	_, err = e.query(ctx, "ALTER TABLE t MODIFY COLUMN s INT NOT NULL")
+	require.Error(t, err)
+	require.Len(t, e.rows(ctx, "SELECT * FROM t"), 3)
+	e.checkIndexes(ctx)
+	// CHANGE renames and converts; the index follows the rename.
+	e.exec(ctx, "ALTER TABLE t CHANGE COLUMN a aa VARCHAR(10)")
+	require.Equal(t, []sql.Row{{int32(2)}}, e.rows(ctx, "SELECT id FROM t WHERE aa = '300'"))
+	e.checkIndexes(ctx)
+}
+
+func TestAlterRenameColumnAndDefaults(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE t (id INT PRIMARY KEY, a INT, KEY ia (a))",
+		"INSERT INTO t VALUES (1, 10)",
+		"ALTER TABLE t RENAME COLUMN a TO b",
+		"ALTER TABLE t ALTER COLUMN b SET DEFAULT 42",
+		"INSERT INTO t (id) VALUES (2)",
+	)
+	e.checkIndexes(ctx)
+	require.Equal(t, []sql.Row{{int32(1), int32(10)}, {int32(2), int32(42)}}, e.rows(ctx, "SELECT id, b FROM t ORDER BY id"))
+	require.Equal(t, []sql.Row{{int32(2)}}, e.rows(ctx, "SELECT id FROM t WHERE b = 42"))
+	e.exec(ctx, "ALTER TABLE t ALTER COLUMN b DROP DEFAULT", "INSERT INTO t (id) VALUES (3)")
+	require.Equal(t, []sql.Row{{nil}}, e.rows(ctx, "SELECT b FROM t WHERE id = 3"))
+}
+
+func TestAlterPrimaryKey(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE t (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(10), KEY ib (b))",
+		"INSERT INTO t VALUES (1, 5, 'x'), (2, 5, 'y'), (3, 6, 'z')",
+		"ALTER TABLE t DROP PRIMARY KEY",
+	)
+	e.checkIndexes(ctx)
+	require.Len(t, e.rows(ctx, "SELECT * FROM t"), 3)
+	// A key on a with duplicates fails and changes nothing.
+	_, err := e.query(ctx, "ALTER TABLE t ADD PRIMARY KEY (a)")
+	require.Error(t, err)
+	e.checkIndexes(ctx)
+	require.Len(t, e.rows(ctx, "SELECT * FROM t"), 3)
+	e.exec(ctx, "INSERT INTO t VALUES (1, 7, 'w')") // keyless: a duplicate id is fine now
+	e.exec(ctx, "DELETE FROM t WHERE a = 7")
+	e.exec(ctx, "ALTER TABLE t ADD PRIMARY KEY (a, id)")
+	e.checkIndexes(ctx)
+	require.Equal(t, []sql.Row{{int32(1), int32(5)}, {int32(2), int32(5)}, {int32(3), int32(6)}},
+		e.rows(ctx, "SELECT id, a FROM t ORDER BY a, id"))
+	_, err = e.query(ctx, "INSERT INTO t VALUES (1, 5, 'dup')")
+	require.Error(t, err)
+	require.Equal(t, []sql.Row{{int32(2)}}, e.rows(ctx, "SELECT id FROM t WHERE b = 'y'"))
+}
+
+func TestAlterKeylessDuplicates(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE k (a INT, b INT)",
+		"INSERT INTO k VALUES (1, 1), (1, 1), (1, 2)",
+		"ALTER TABLE k DROP COLUMN b", // three copies of (1)
+		"ALTER TABLE k ADD COLUMN c INT DEFAULT 3",
+	)
+	e.checkIndexes(ctx)
+	require.Equal(t, []sql.Row{{int32(1), int32(3)}, {int32(1), int32(3)}, {int32(1), int32(3)}}, e.rows(ctx, "SELECT * FROM k"))
+}
+
+func TestAlterTransactionalAndDurable(t *testing.T) {
+	stores := memStores{}
+	e, ctx := setup(t, stores)
+	e.exec(ctx,
+		"CREATE TABLE t (id INT PRIMARY KEY, a INT)",
+		"INSERT INTO t VALUES (1, 10)",
+		"START TRANSACTION",
+		"ALTER TABLE t ADD COLUMN b INT DEFAULT 1",
+		"ROLLBACK", // DDL commits implicitly, as in MySQL
+	)
+	require.Equal(t, []sql.Row{{int32(1), int32(10), int32(1)}}, e.rows(e.session(), "SELECT * FROM t"))
+	e.exec(ctx,
+		"ALTER TABLE t COMMENT 'hello'",
+		"ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0)",
+		"CREATE INDEX ib ON t (b)",
+	)
+	e2 := newEnv(t, stores)
+	ctx2 := e2.session()
+	require.Equal(t, []sql.Row{{int32(1), int32(10), int32(1)}}, e2.rows(ctx2, "SELECT * FROM t"))
+	create := e2.rows(ctx2, "SHOW CREATE TABLE t")[0][1].(string)
+	require.Contains(t, create, "COMMENT='hello'")
+	require.Contains(t, create, "CONSTRAINT `pos` CHECK")
+	_, err := e2.query(ctx2, "INSERT INTO t VALUES (2, -1, 0)")
+	require.Error(t, err)
+	e2.checkIndexes(ctx2)
+}
+
+func TestChecks(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE t (id INT PRIMARY KEY, a INT, CONSTRAINT apos CHECK (a > 0))",
+		"INSERT INTO t VALUES (1, 1), (2, 2)",
+	)
+	_, err := e.query(ctx, "INSERT INTO t VALUES (3, 3), (4, -4)")
+	var wrapped sql.WrappedInsertError
+	require.ErrorAs(t, err, &wrapped)
+	require.True(t, sql.ErrCheckConstraintViolated.Is(wrapped.Cause), "%v", err)
+	_, err = e.query(ctx, "UPDATE t SET a = a - 2")
+	require.True(t, sql.ErrCheckConstraintViolated.Is(err), "%v", err)
+	require.Equal(t, []sql.Row{{int32(1), int32(1)}, {int32(2), int32(2)}}, e.rows(ctx, "SELECT * FROM t ORDER BY id"))
+	// A check the rows violate cannot be added.
+	_, err = e.query(ctx, "ALTER TABLE t ADD CONSTRAINT big CHECK (a > 1)")
+	require.Error(t, err)
+	e.exec(ctx, "ALTER TABLE t ADD CHECK (id < 100)")
+	require.Len(t, e.rows(ctx, "SELECT * FROM information_schema.check_constraints WHERE constraint_schema = 'mydb'"), 2)
+	_, err = e.query(ctx, "INSERT INTO t VALUES (100, 1)")
+	require.Error(t, err)
+	e.exec(ctx, "ALTER TABLE t DROP CHECK apos", "INSERT INTO t VALUES (5, -5)")
+	_, err = e.query(ctx, "ALTER TABLE t DROP CHECK apos")
+	require.Error(t, err)
+	// Dropping a column drops the checks on it.
+	e.exec(ctx, "ALTER TABLE t ADD CONSTRAINT c2 CHECK (a < 1000)", "ALTER TABLE t DROP COLUMN a")
+	require.Len(t, e.rows(ctx, "SELECT * FROM information_schema.check_constraints WHERE constraint_schema = 'mydb'"), 1)
+}
