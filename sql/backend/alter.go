@@ -132,9 +132,25 @@ func (t *Table) newRewriter(ctx *sql.Context, ps sql.PrimaryKeySchema, renames m
 // alteredSchema returns the repo schema of table cur changed to columns and key ps:
 // comment, collation and checks are kept; indexes follow renamed and dropped columns.
 func alteredSchema(cur repo.Schema, ps sql.PrimaryKeySchema, renames map[string]string) (repo.Schema, error) {
+	// Primary-key columns are NOT NULL (MODIFY of a key column may omit it).
+	cols := copyColumns(ps.Schema)
+	for _, o := range ps.PkOrdinals {
+		cols[o].Nullable = false
+	}
+	ps = sql.NewPrimaryKeySchema(cols, ps.PkOrdinals...)
 	rs, err := toRepoSchema(cur.Name, ps, sql.Collation_Unspecified, cur.Comment)
 	if err != nil {
 		return repo.Schema{}, err
+	}
+	// Columns read from the stored schema carry their stored text unresolved; keep it
+	// verbatim (String would parenthesize it, turning a literal into an expression).
+	for i, c := range ps.Schema {
+		if u, ok := defaultText(c.Default); ok {
+			rs.Columns[i].Default = u
+		}
+		if u, ok := defaultText(c.Generated); ok {
+			rs.Columns[i].Generated = u
+		}
 	}
 	rs.Collation = cur.Collation
 	rs.Checks = slices.Clone(cur.Checks)
@@ -159,6 +175,20 @@ func alteredSchema(cur repo.Schema, ps sql.PrimaryKeySchema, renames map[string]
 		return repo.Schema{}, sql.ErrUnsupportedFeature.New(err.Error())
 	}
 	return rs, nil
+}
+
+// defaultText returns the stored text of an unresolved default or generation expression.
+func defaultText(d *sql.ColumnDefaultValue) (string, bool) {
+	if d == nil {
+		return "", false
+	}
+	switch u := d.Expr.(type) {
+	case *sql.UnresolvedColumnDefault:
+		return u.ExprString, true
+	case sql.UnresolvedColumnDefault:
+		return u.ExprString, true
+	}
+	return "", false
 }
 
 // Insert implements sql.RowInserter.

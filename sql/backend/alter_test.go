@@ -88,6 +88,9 @@ func TestAlterRenameColumnAndDefaults(t *testing.T) {
 	require.Equal(t, []sql.Row{{int32(2)}}, e.rows(ctx, "SELECT id FROM t WHERE b = 42"))
 	e.exec(ctx, "ALTER TABLE t ALTER COLUMN b DROP DEFAULT", "INSERT INTO t (id) VALUES (3)")
 	require.Equal(t, []sql.Row{{nil}}, e.rows(ctx, "SELECT b FROM t WHERE id = 3"))
+	// A stored literal default stays a literal through later rewrites.
+	e.exec(ctx, "ALTER TABLE t ALTER COLUMN b SET DEFAULT 5", "ALTER TABLE t ADD COLUMN c INT, RENAME COLUMN id TO pk")
+	require.Contains(t, e.rows(ctx, "SHOW CREATE TABLE t")[0][1], "`b` int DEFAULT '5'")
 }
 
 func TestAlterPrimaryKey(t *testing.T) {
