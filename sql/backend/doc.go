@@ -54,11 +54,14 @@
 //     INSERT/UPDATE IGNORE leave no partial row); NULLs never collide.
 //   - Index consistency: every row has exactly its entry in every secondary index and
 //     every entry points at a row, after any statement (CheckIndexes, TestIndexRandomDML).
+//   - Foreign keys: definitions live in the Root (versioned, merged three-way at commit);
+//     GMS enforces them through the tables' indexes and GetForeignKeyEditor, whose lookups
+//     see the statement's own pending edits (foreignkey*.go).
 //
 // # Not in this slice
 //
 // FULLTEXT, SPATIAL, VECTOR, functional and partial indexes; primary-key prefix lengths
-// (sql.IndexedTableCreator); ALTER TABLE, foreign keys, CHECK constraints, AS OF, ON UPDATE column expressions (not persisted), collations other than
+// (sql.IndexedTableCreator); ALTER TABLE, CHECK constraints, AS OF, ON UPDATE column expressions (not persisted), collations other than
 // those typeconv supports, branches other than main.
 //
 // # Concurrency

@@ -104,8 +104,8 @@ func (h *Harness) SkipQueryTest(q string) bool {
 // SupportsNativeIndexCreation implements enginetest.IndexHarness.
 func (h *Harness) SupportsNativeIndexCreation() bool { return true }
 
-// SupportsForeignKeys implements enginetest.ForeignKeyHarness: not in this slice.
-func (h *Harness) SupportsForeignKeys() bool { return false }
+// SupportsForeignKeys implements enginetest.ForeignKeyHarness (sql/backend/foreignkey.go).
+func (h *Harness) SupportsForeignKeys() bool { return true }
 
 // SupportsKeylessTables implements enginetest.KeylessTableHarness.
 func (h *Harness) SupportsKeylessTables() bool { return true }
