@@ -25,6 +25,13 @@
 //     sorted entries; the table editor keeps every index in step with the rows in the same
 //     EditSet. Lookups turn GMS ranges into prolly seeks (IterFrom/IterBackFrom) and check
 //     each row against its range. CheckIndexes is the consistency checker for fsck.
+//   - ALTER TABLE (alter.go) and CHECK constraints (check.go): Table is a
+//     RewritableTable (every column or primary-key change is a rewrite: rows sorted in
+//     memory, written with prolly.Builder, every index rebuilt; indexes follow renamed and
+//     dropped columns as in MySQL), PrimaryKeyAlterableTable, CheckAlterableTable (checks
+//     in repo.Schema.Checks), CommentAlterableTable and CollationAlterableTable (default
+//     collation only). The new table replaces the old one in the session's working root
+//     only when the rewrite completes, so a failing ALTER leaves the table unchanged.
 //   - Session: the interface the backend needs from sql/session.Session.
 //   - Schema objects (schemas.go): Database implements sql.ViewDatabase,
 //     TriggerDatabase, StoredProcedureDatabase, EventDatabase and CollatedDatabase by
@@ -61,7 +68,7 @@
 // # Not in this slice
 //
 // FULLTEXT, SPATIAL, VECTOR, functional and partial indexes; primary-key prefix lengths
-// (sql.IndexedTableCreator); ALTER TABLE, CHECK constraints, AS OF, ON UPDATE column expressions (not persisted), collations other than
+// (sql.IndexedTableCreator); ALTER TABLE ... CONVERT TO CHARACTER SET, AS OF, ON UPDATE column expressions (not persisted), collations other than
 // those typeconv supports, branches other than main.
 //
 // # Concurrency
