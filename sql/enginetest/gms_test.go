@@ -24,8 +24,7 @@ func TestGMSInsertInto(t *testing.T) {
 	gmsenginetest.TestInsertInto(t, NewHarness(nil))
 }
 
-func TestGMSUpdate(t *testing.T) {
-	fullSuites(t)
+func TestGMSUpdate(t *testing.T) { // passes fully: runs in CI
 	gmsenginetest.TestUpdate(t, NewHarness(nil))
 }
 
@@ -37,13 +36,11 @@ func TestGMSReplaceInto(t *testing.T) { // passes fully: runs in CI
 	gmsenginetest.TestReplaceInto(t, NewHarness(nil))
 }
 
-func TestGMSTruncate(t *testing.T) {
-	fullSuites(t)
+func TestGMSTruncate(t *testing.T) { // passes fully: runs in CI
 	gmsenginetest.TestTruncate(t, NewHarness(nil))
 }
 
-func TestGMSInsertIgnoreInto(t *testing.T) {
-	fullSuites(t)
+func TestGMSInsertIgnoreInto(t *testing.T) { // passes fully: runs in CI
 	gmsenginetest.TestInsertIgnoreInto(t, NewHarness(nil))
 }
 
