@@ -150,12 +150,22 @@ func NewRemote(remote, branch string) (Name, error) {
 	return Name(RemotesPrefix + remote + "/" + branch), nil
 }
 
-// NewInternal returns refs/internal/<name>, for dsql's bookkeeping.
+// NewInternal returns refs/internal/<name>, for dsql's bookkeeping. Internal names follow
+// the branch rules except that "HEAD" is allowed (refs/internal/HEAD records the checked-out
+// branch; the reservation of "HEAD" only keeps branch and tag names from shadowing the
+// revision HEAD).
 func NewInternal(name string) (Name, error) {
-	if err := checkName("internal ref", name); err != nil {
+	if err := checkInternalName(name); err != nil {
 		return "", err
 	}
 	return Name(InternalPrefix + name), nil
+}
+
+func checkInternalName(name string) error {
+	if name == "HEAD" {
+		return nil
+	}
+	return checkName("internal ref", name)
 }
 
 // Parse checks a full ref name and returns it with its kind.
@@ -188,7 +198,7 @@ func classify(s string) (Kind, string, error) {
 		return RemoteKind, short, err
 	case strings.HasPrefix(s, InternalPrefix):
 		short := s[len(InternalPrefix):]
-		return InternalKind, short, checkName("internal ref", short)
+		return InternalKind, short, checkInternalName(short)
 	}
 	return InvalidKind, "", fmt.Errorf("%w: %q is not in a known namespace (refs/heads/, refs/tags/, refs/workingsets/heads/, refs/remotes/, refs/internal/)", ErrInvalidName, s)
 }

@@ -72,6 +72,7 @@ func TestConstructorsAndParse(t *testing.T) {
 		{must(NewWorkingSet("main")), "refs/workingsets/heads/main", WorkingSetKind, "main"},
 		{must(NewRemote("origin", "main")), "refs/remotes/origin/main", RemoteKind, "origin/main"},
 		{must(NewInternal("gc")), "refs/internal/gc", InternalKind, "gc"},
+		{must(NewInternal("HEAD")), "refs/internal/HEAD", InternalKind, "HEAD"},
 	}
 	for _, c := range cases {
 		if c.n.String() != c.s || c.n.Kind() != c.kind || c.n.Short() != c.short {
@@ -92,7 +93,7 @@ func TestConstructorsAndParse(t *testing.T) {
 	if _, err := must(NewTag("v1")).WorkingSet(); !errors.Is(err, ErrInvalidName) {
 		t.Errorf("tag WorkingSet: %v", err)
 	}
-	for _, s := range []string{"", "main", "refs/heads/", "refs/heads/a..b", "refs/other/x", "refs/remotes/origin", "refs/tags/-x"} {
+	for _, s := range []string{"", "main", "refs/heads/", "refs/heads/a..b", "refs/other/x", "refs/remotes/origin", "refs/tags/-x", "refs/heads/HEAD", "refs/tags/HEAD"} {
 		if _, _, err := Parse(s); !errors.Is(err, ErrInvalidName) {
 			t.Errorf("Parse(%q) = %v, want ErrInvalidName", s, err)
 		}
