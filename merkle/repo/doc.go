@@ -11,6 +11,9 @@
 //	                   Commit ...   └─ foreign keys (inline)
 //	refs/workingsets/heads/<b> ──► WorkingSet ──► working Root, staged Root
 //	                                          └─► (merge state: merged Commit, pre-merge Root)
+//	refs/tags/<t> ──► Commit (lightweight) or Tag ──► Commit (annotated)
+//	refs/internal/HEAD ──► head chunk: the checked-out branch's name
+//	refs/internal/config ──► config chunk: repository-local settings
 //
 // Every object is a chunk. Prolly nodes are stored in prolly's format; every other chunk
 // is one kind byte followed by a canonical body (encoding.go has the byte diagrams):
@@ -20,7 +23,7 @@
 //	| 1 B  |                                         |
 //	+------+-----------------------------------------+
 //
-// The kind bytes (0xC1..0xC5) are above every prolly node level (at most 64), so the first
+// The kind bytes (0xC1..0xC8) are above every prolly node level (at most 64), so the first
 // byte of any chunk tells a prolly node from a repo object.
 //
 // # Invariants
@@ -41,9 +44,28 @@
 //   - Garbage: ChildHashes lists every hash any chunk kind references (prolly nodes
 //     included), so a collector can mark from the refs without knowing schemas.
 //     TestChildHashesReachability walks a repository from its refs with it.
-//   - Compare-and-swap: UpdateWorkingSet (and later CommitWorkingSet) move refs with
-//     storage's compare-and-swap; a concurrent change surfaces as ErrConflict and nothing
-//     is lost.
+//   - Compare-and-swap: every ref change (UpdateWorkingSet, CommitWorkingSet, branch,
+//     tag, HEAD and config changes) is a storage compare-and-swap of the values the
+//     operation read; a concurrent change surfaces as ErrConflict and nothing is lost.
+//     Operations that are safe to redo from a fresh read (SetHead, UpdateConfig,
+//     CopyBranch, RenameBranch) retry by themselves; the others leave it to the caller.
+//   - Branch atomicity: a branch's head ref and working-set ref are created, moved,
+//     renamed and deleted together, in one storage.Commit (CommitWorkingSet, CreateBranch,
+//     RenameBranch, CopyBranch, DeleteBranch), so neither exists without the other.
+//   - HEAD names a branch that exists: Init records it, SetHead checks the branch in the
+//     same compare-and-swap, RenameBranch moves it along and DeleteBranch refuses its
+//     branch (ErrCurrentBranch). Repositories made before HEAD was recorded read as
+//     DefaultBranch (else the first branch) until a branch operation pins it.
+//   - History order: a commit is higher than each of its parents, so Log's order (height
+//     descending, then committer time descending, then hash) lists every commit before its
+//     parents, and walks that stop at a height (Log, IsAncestor, MergeBase) read only the
+//     commits they return or step over.
+//
+// # Revisions
+//
+// ResolveCommit reads git's revision syntax: a base (HEAD, a branch, a tag, a commit hash
+// or a unique prefix of at least MinHashPrefix characters), looked up in that order,
+// followed by ~N (N first-parent steps) and ^N (the Nth parent) steps.
 //
 // # Table names
 //

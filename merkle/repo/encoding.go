@@ -22,6 +22,9 @@ const (
 	KindTable      Kind = 0xC3
 	KindSchema     Kind = 0xC4
 	KindWorkingSet Kind = 0xC5
+	KindTag        Kind = 0xC6 // an annotated tag (tag.go)
+	KindHead       Kind = 0xC7 // the checked-out branch name (head.go)
+	KindConfig     Kind = 0xC8 // repository-local config (config.go)
 )
 
 // maxProllyLevel is the highest first byte of a prolly node (its level); see prolly's
@@ -40,6 +43,12 @@ func (k Kind) String() string {
 		return "schema"
 	case KindWorkingSet:
 		return "working set"
+	case KindTag:
+		return "tag"
+	case KindHead:
+		return "head"
+	case KindConfig:
+		return "config"
 	}
 	return fmt.Sprintf("Kind(%#x)", byte(k))
 }
@@ -59,7 +68,31 @@ var (
 	// ErrConflict reports a compare-and-swap that lost: the ref changed since the caller
 	// read it. Reload and retry (or report a serialization failure).
 	ErrConflict = errors.New("repo: ref changed concurrently")
+	// ErrBranchExists reports creating (or renaming/copying onto) a branch that exists.
+	// CreateBranch's error wraps ErrConflict as well.
+	ErrBranchExists = errors.New("repo: branch already exists")
+	// ErrCurrentBranch refuses to delete or overwrite the branch HEAD names.
+	ErrCurrentBranch = errors.New("repo: branch is checked out")
+	// ErrTagExists reports creating a tag that exists.
+	ErrTagExists = errors.New("repo: tag already exists")
+	// ErrTagNotFound reports a tag that does not exist.
+	ErrTagNotFound = errors.New("repo: tag not found")
+	// ErrRevisionNotFound reports a revision that names no commit: an unknown name or
+	// hash, or an ancestry step (~N, ^N) past the available history.
+	ErrRevisionNotFound = errors.New("repo: revision not found")
+	// ErrAmbiguousRevision reports a hash prefix that matches several commits.
+	ErrAmbiguousRevision = errors.New("repo: ambiguous revision")
 )
+
+// multiError is an error with its own message that wraps several sentinels (so that
+// errors.Is matches each), e.g. ErrBranchExists and ErrConflict.
+type multiError struct {
+	msg  string
+	errs []error
+}
+
+func (e *multiError) Error() string   { return e.msg }
+func (e *multiError) Unwrap() []error { return e.errs }
 
 // ChildHashes returns every chunk address that chunk references: for a prolly node the
 // children of an internal node (none for a leaf); for a repo object the addresses listed
@@ -110,6 +143,22 @@ func ChildHashes(chunk []byte) ([]hash.Hash, error) {
 			hs = append(hs, wd.merge.Commit, wd.merge.PreMergeWorking)
 		}
 		return hs, nil
+	case KindTag:
+		td, err := decodeTagData(chunk)
+		if err != nil {
+			return nil, err
+		}
+		return []hash.Hash{td.commit}, nil
+	case KindHead:
+		if _, err := decodeHead(chunk); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	case KindConfig:
+		if _, err := decodeConfig(chunk); err != nil {
+			return nil, err
+		}
+		return nil, nil
 	}
 	return nil, fmt.Errorf("%w: unknown chunk kind %#x (written by a newer dsql?)", storage.ErrCorrupt, chunk[0])
 }

@@ -41,9 +41,32 @@ func newRepo(store storage.Store, opts Options) *Repo {
 
 // Init creates a repository in an empty store: an empty Root, the initial commit
 // (InitMessage, author as author and committer; a zero author.Time means now), branch
-// DefaultBranch at it and its working set (working = staged = the empty root), all in one
-// storage.Commit. ErrAlreadyInitialized if the store already holds refs.
+// DefaultBranch at it, its working set (working = staged = the empty root) and HEAD naming
+// it, all in one storage.Commit. ErrAlreadyInitialized if the store already holds refs.
+// InitWith chooses another initial branch.
 func Init(ctx context.Context, store storage.Store, author Signature, opts ...Options) (*Repo, error) {
+	return InitWith(ctx, store, author, InitOptions{Options: firstOpt(opts)})
+}
+
+// InitOptions configures InitWith.
+type InitOptions struct {
+	// Branch is the initial branch, which HEAD names (`dsql init -b NAME`); "" means
+	// DefaultBranch. It must pass ref.ValidateBranchName.
+	Branch string
+	// Options tunes the returned Repo.
+	Options Options
+}
+
+// InitWith is Init with options: the initial branch is opts.Branch.
+func InitWith(ctx context.Context, store storage.Store, author Signature, opts InitOptions) (*Repo, error) {
+	name := opts.Branch
+	if name == "" {
+		name = DefaultBranch
+	}
+	branch, wsRef, err := branchRefs(name)
+	if err != nil {
+		return nil, fmt.Errorf("repo: init: %w", err)
+	}
 	existing, err := store.Refs(ctx, "refs/")
 	if err != nil {
 		return nil, fmt.Errorf("repo: init: %w", err)
@@ -51,7 +74,7 @@ func Init(ctx context.Context, store storage.Store, author Signature, opts ...Op
 	if len(existing) > 0 {
 		return nil, fmt.Errorf("%w: it has %d refs (e.g. %s); open it instead", ErrAlreadyInitialized, len(existing), existing[0].Name)
 	}
-	r := newRepo(store, firstOpt(opts))
+	r := newRepo(store, opts.Options)
 	if author.Time.IsZero() {
 		author.Time = time.Now()
 	}
@@ -64,11 +87,12 @@ func Init(ctx context.Context, store storage.Store, author Signature, opts ...Op
 		return nil, err
 	}
 	ws := NewWorkingSet(root, root)
-	branch, wsRef := refsOf(DefaultBranch)
 	wsChunk := ws.Chunk()
-	err = store.Commit(ctx, []storage.Chunk{c.Chunk(), wsChunk}, []storage.RefUpdate{
+	head := headChunk(name)
+	err = store.Commit(ctx, []storage.Chunk{c.Chunk(), wsChunk, head}, []storage.RefUpdate{
 		{Name: branch.String(), New: c.Hash()},
 		{Name: wsRef.String(), New: wsChunk.Hash},
+		{Name: headRef.String(), New: head.Hash},
 	})
 	if errors.Is(err, storage.ErrRefConflict) {
 		return nil, fmt.Errorf("%w: another process initialized it concurrently", ErrAlreadyInitialized)
@@ -204,11 +228,12 @@ func (r *Repo) UpdateWorkingSet(ctx context.Context, branch string, old, new Wor
 }
 
 // CreateBranch creates branch name at commit at, with a working set whose working and
-// staged roots are at's root, in one storage.Commit. ErrConflict if the branch exists.
+// staged roots are at's root, in one storage.Commit. If the branch exists the error wraps
+// both ErrBranchExists and ErrConflict.
 //
-// CommitWorkingSet (next) follows the same pattern: one storage.Commit carrying the new
-// Commit and WorkingSet chunks, moving refs/heads/<b> from the old head to the new commit
-// and refs/workingsets/heads/<b> from the old working set to the new one, both as
+// CommitWorkingSet follows the same pattern: one storage.Commit carrying the new Commit
+// and WorkingSet chunks, moving refs/heads/<b> from the old head to the new commit and
+// refs/workingsets/heads/<b> from the old working set to the new one, both as
 // compare-and-swaps, so a commit never lands without its working set or vice versa.
 func (r *Repo) CreateBranch(ctx context.Context, name string, at Commit) error {
 	b, wsRef, err := branchRefs(name)
@@ -225,7 +250,13 @@ func (r *Repo) CreateBranch(ctx context.Context, name string, at Commit) error {
 		{Name: wsRef.String(), New: ws.Hash},
 	})
 	if errors.Is(err, storage.ErrRefConflict) {
-		return fmt.Errorf("%w: branch %q already exists", ErrConflict, name)
+		if _, ok, rerr := r.store.Ref(ctx, b.String()); rerr == nil && !ok {
+			return fmt.Errorf("%w: branch %q has a working set but no head ref; delete it with `dsql branch -D %s` and retry", ErrConflict, name, name)
+		}
+		return &multiError{
+			msg:  fmt.Sprintf("repo: branch %q already exists; choose another name or delete it first with `dsql branch -d %s`", name, name),
+			errs: []error{ErrBranchExists, ErrConflict},
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("repo: creating branch %q: %w", name, err)

@@ -30,7 +30,7 @@ func TestInitOpen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(refs) != 2 || refs[0].Name != "refs/heads/main" || refs[1].Name != "refs/workingsets/heads/main" {
+		if len(refs) != 3 || refs[0].Name != "refs/heads/main" || refs[1].Name != "refs/internal/HEAD" || refs[2].Name != "refs/workingsets/heads/main" {
 			t.Fatalf("refs after Init: %v", refs)
 		}
 		if bs, err := r.Branches(ctx); err != nil || !slices.Equal(bs, []string{"main"}) {
@@ -49,7 +49,7 @@ func TestInitOpen(t *testing.T) {
 		if err := r.CreateBranch(ctx, "dev", head); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.CreateBranch(ctx, "dev", head); !errors.Is(err, ErrConflict) {
+		if err := r.CreateBranch(ctx, "dev", head); !errors.Is(err, ErrConflict) || !errors.Is(err, ErrBranchExists) {
 			t.Fatalf("CreateBranch twice: %v", err)
 		}
 		ws, err := r.WorkingSet(ctx, "dev")
