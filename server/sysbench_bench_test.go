@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/dsqldb/dsql/merkle/repo"
+)
+
+// BenchmarkSysbench runs the statements of sysbench's OLTP tests (1 table sbtest1 of
+// 10,000 rows with secondary index k_1, as `sysbench prepare` builds it) against an
+// in-process server over TCP, one connection, with go-sql-driver interpolating the
+// parameters client side so that every statement is a text query (COM_QUERY), as with
+// bench/sysbench.sh's --db-ps-mode=disable. Each sub-benchmark is one sysbench event, so
+// ns/op compares with the script's median latency; profile with
+//
+//	go test -run '^$' -bench Sysbench/PointSelect -cpuprofile cpu.out ./server/
+func BenchmarkSysbench(b *testing.B) {
+	const tableSize = 10_000
+	dir := b.TempDir()
+	if err := InitRepository(context.Background(), dir, repo.Signature{Name: "b", Email: "b@example.com"}); err != nil {
+		b.Fatal(err)
+	}
+	cfg := testConfig(dir)
+	cfg.LogLevel = "warn"
+	s, err := New(context.Background(), cfg, Options{Log: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close() })
+
+	mcfg := mysql.NewConfig()
+	mcfg.User, mcfg.Net, mcfg.Addr = "root", "tcp", s.Addr().String()
+	mcfg.AllowNativePasswords = true
+	mcfg.InterpolateParams = true
+	conn, err := mysql.NewConnector(mcfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db := sql.OpenDB(conn)
+	db.SetMaxOpenConns(1)
+	b.Cleanup(func() { _ = db.Close() })
+	exec := func(q string, args ...any) {
+		b.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec("CREATE DATABASE sbtest")
+	exec("USE sbtest")
+	exec(`CREATE TABLE sbtest1(
+  id INTEGER NOT NULL AUTO_INCREMENT,
+  k INTEGER DEFAULT '0' NOT NULL,
+  c CHAR(120) DEFAULT '' NOT NULL,
+  pad CHAR(60) DEFAULT '' NOT NULL,
+  PRIMARY KEY (id))`)
+	rng := rand.New(rand.NewPCG(1, 2))
+	digits := func(groups int) string {
+		var sb strings.Builder
+		for g := 0; g < groups; g++ {
+			if g > 0 {
+				sb.WriteByte('-')
+			}
+			fmt.Fprintf(&sb, "%011d", rng.Int64N(1e11))
+		}
+		return sb.String()
+	}
+	for lo := 1; lo <= tableSize; lo += 1000 {
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO sbtest1(id, k, c, pad) VALUES")
+		for i := lo; i < lo+1000 && i <= tableSize; i++ {
+			if i > lo {
+				sb.WriteByte(',')
+			}
+			fmt.Fprintf(&sb, "(%d, %d, '%s', '%s')", i, 1+rng.IntN(tableSize), digits(10), digits(5))
+		}
+		exec(sb.String())
+	}
+	exec("CREATE INDEX k_1 ON sbtest1(k)")
+
+	id := func() int { return 1 + rng.IntN(tableSize) }
+	query := func(b *testing.B, q string, args ...any) {
+		rows, err := db.Query(q, args...)
+		if err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+		for rows.Next() {
+		}
+		if err := rows.Err(); err != nil {
+			b.Fatal(err)
+		}
+		_ = rows.Close()
+	}
+	run := func(name string, event func(b *testing.B)) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				event(b)
+			}
+		})
+	}
+	pointSelect := func(b *testing.B) { query(b, "SELECT c FROM sbtest1 WHERE id=?", id()) }
+	simpleRange := func(b *testing.B) {
+		i := id()
+		query(b, "SELECT c FROM sbtest1 WHERE id BETWEEN ? AND ?", i, i+99)
+	}
+	sumRange := func(b *testing.B) {
+		i := id()
+		query(b, "SELECT SUM(k) FROM sbtest1 WHERE id BETWEEN ? AND ?", i, i+99)
+	}
+	orderRange := func(b *testing.B) {
+		i := id()
+		query(b, "SELECT c FROM sbtest1 WHERE id BETWEEN ? AND ? ORDER BY c", i, i+99)
+	}
+	distinctRange := func(b *testing.B) {
+		i := id()
+		query(b, "SELECT DISTINCT c FROM sbtest1 WHERE id BETWEEN ? AND ? ORDER BY c", i, i+99)
+	}
+	ranges := strings.TrimSuffix(strings.Repeat("k BETWEEN ? AND ? OR ", 10), " OR ")
+	randomRanges := func(b *testing.B) {
+		args := make([]any, 0, 20)
+		for range 10 {
+			v := id()
+			args = append(args, v, v+5)
+		}
+		query(b, "SELECT count(k) FROM sbtest1 WHERE "+ranges, args...)
+	}
+	run("PointSelect", pointSelect)
+	run("SimpleRange", simpleRange)
+	run("SumRange", sumRange)
+	run("OrderRange", orderRange)
+	run("DistinctRange", distinctRange)
+	run("RandomRanges", randomRanges)
+	run("ReadOnly", func(b *testing.B) {
+		exec("BEGIN")
+		for range 10 {
+			pointSelect(b)
+		}
+		simpleRange(b)
+		sumRange(b)
+		orderRange(b)
+		distinctRange(b)
+		exec("COMMIT")
+	})
+	run("UpdateIndex", func(b *testing.B) { exec("UPDATE sbtest1 SET k=k+1 WHERE id=?", id()) })
+	run("UpdateNonIndex", func(b *testing.B) { exec("UPDATE sbtest1 SET c=? WHERE id=?", digits(10), id()) })
+	run("Insert", func(b *testing.B) {
+		exec("INSERT INTO sbtest1 (id, k, c, pad) VALUES (0, ?, ?, ?)", id(), digits(10), digits(5))
+	})
+	run("WriteOnly", func(b *testing.B) {
+		exec("BEGIN")
+		exec("UPDATE sbtest1 SET k=k+1 WHERE id=?", id())
+		exec("UPDATE sbtest1 SET c=? WHERE id=?", digits(10), id())
+		i := id()
+		exec("DELETE FROM sbtest1 WHERE id=?", i)
+		exec("INSERT INTO sbtest1 (id, k, c, pad) VALUES (?, ?, ?, ?)", i, id(), digits(10), digits(5))
+		exec("COMMIT")
+	})
+}
