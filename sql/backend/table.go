@@ -63,7 +63,7 @@ func (t *Table) current(ctx *sql.Context) (Session, repo.Root, repo.Table, error
 	if err != nil {
 		return nil, repo.Root{}, repo.Table{}, err
 	}
-	rt, ok, err := root.Table(ctx, t.meta.name)
+	rt, ok, err := tables.get(ctx, root, t.meta.name)
 	if err != nil {
 		return nil, repo.Root{}, repo.Table{}, err
 	}
