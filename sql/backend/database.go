@@ -25,6 +25,9 @@ type Session interface {
 	SetWorkingRoot(ctx *sql.Context, db *Database, root repo.Root) error
 	// Edits returns the statement's pending edits of db.
 	Edits(ctx *sql.Context, db *Database) (*EditSet, error)
+	// CheckedOut returns the branch the session has checked out in the repository named
+	// base ("" if it has not chosen one: the repository's HEAD applies).
+	CheckedOut(base string) string
 }
 
 func sessionOf(ctx *sql.Context) (Session, error) {
@@ -35,48 +38,120 @@ func sessionOf(ctx *sql.Context) (Session, error) {
 	return s, nil
 }
 
-// Database is one repository seen as a SQL database: the tables of the working root of
-// branch main, as the session's transaction sees it.
-//
-// A Database is safe for concurrent use: it holds no per-session state (that is in the
-// Session) and caches only immutable table metadata by schema hash.
-type Database struct {
-	name  string
+// repoHandle is what every Database over one repository shares: the repository, its
+// store, and caches of immutable metadata.
+type repoHandle struct {
+	base  string // the repository's database name
 	path  string // repository directory, "" if not on disk
 	repo  *repo.Repo
 	store storage.Store
 	owned bool          // the Provider opened store and closes it
 	metas sync.Map      // schema hash.Hash -> *tableMeta
 	frags fragmentCache // decoded SchemasTable versions by table hash (schemas.go)
+	// views caches the Databases for "base/<revision>" names: *Database by exact suffix.
+	views sync.Map
+	// sys resolves system tables (Extensions.SystemTable); nil: none.
+	sys func(ctx *sql.Context, db *Database, name string) (sql.Table, bool, error)
+}
+
+// Database is one repository seen as a SQL database, in one of three forms:
+//
+//   - the repository's own name ("shop"): the branch the session has checked out (see
+//     Session.CheckedOut; the repository's HEAD until the session checks out another);
+//   - "shop/<branch>": that branch, read-write, whatever the session has checked out;
+//   - "shop/<tag or commit>": that commit's root, read-only.
+//
+// Reads and writes of a branch go through the session's transaction (its snapshot of the
+// branch's working set); a revision's root is immutable and read directly.
+//
+// A Database is safe for concurrent use: it holds no per-session state (that is in the
+// Session) and caches only immutable metadata.
+type Database struct {
+	*repoHandle
+	name    string       // the SQL name
+	branch  string       // fixed branch ("" for the repository's own name: the session's)
+	rev     *repo.Commit // a read-only revision (nil for branches)
+	revRoot repo.Root    // rev's root
 }
 
 var (
-	_ sql.Database     = (*Database)(nil)
-	_ sql.TableCreator = (*Database)(nil)
-	_ sql.TableDropper = (*Database)(nil)
-	_ sql.TableRenamer = (*Database)(nil)
+	_ sql.Database          = (*Database)(nil)
+	_ sql.TableCreator      = (*Database)(nil)
+	_ sql.TableDropper      = (*Database)(nil)
+	_ sql.TableRenamer      = (*Database)(nil)
+	_ sql.ReadOnlyDatabase  = (*Database)(nil)
+	_ sql.VersionedDatabase = (*Database)(nil)
 )
 
 func newDatabase(name, path string, r *repo.Repo, st storage.Store, owned bool) *Database {
-	return &Database{name: name, path: path, repo: r, store: st, owned: owned}
+	h := &repoHandle{base: name, path: path, repo: r, store: st, owned: owned}
+	return &Database{repoHandle: h, name: name}
 }
 
 // Name implements sql.Nameable.
 func (db *Database) Name() string { return db.name }
 
+// BaseName returns the name of the repository's own database ("shop" for "shop/feature").
+func (db *Database) BaseName() string { return db.base }
+
 // Repo returns the database's repository.
 func (db *Database) Repo() *repo.Repo { return db.repo }
 
-// Branch is the branch whose working set the database reads and writes.
-func (db *Database) Branch() string { return repo.DefaultBranch }
+// Revision returns the commit of a read-only revision database.
+func (db *Database) Revision() (repo.Commit, bool) {
+	if db.rev == nil {
+		return repo.Commit{}, false
+	}
+	return *db.rev, true
+}
+
+// IsReadOnly implements sql.ReadOnlyDatabase: revision databases are read-only.
+func (db *Database) IsReadOnly() bool { return db.rev != nil }
+
+// FixedBranch returns the branch of a "base/branch" database ("" otherwise).
+func (db *Database) FixedBranch() string { return db.branch }
+
+// Branch returns the branch whose working set the database reads and writes for the
+// session of ctx: the fixed branch of "base/branch", else the session's checked-out
+// branch, else the repository's HEAD. An error for revision databases.
+func (db *Database) Branch(ctx *sql.Context) (string, error) {
+	if db.rev != nil {
+		return "", db.errReadOnly()
+	}
+	if db.branch != "" {
+		return db.branch, nil
+	}
+	if s, ok := ctx.Session.(Session); ok {
+		if b := s.CheckedOut(db.base); b != "" {
+			return b, nil
+		}
+	}
+	return db.repo.Head(ctx)
+}
+
+func (db *Database) errReadOnly() error {
+	return fmt.Errorf("database %q is read-only: it names commit %s, not a branch; to change data, use a branch (USE `%s/<branch>`)",
+		db.name, db.rev.Hash(), db.base)
+}
 
 func (db *Database) root(ctx *sql.Context) (Session, repo.Root, error) {
 	s, err := sessionOf(ctx)
 	if err != nil {
 		return nil, repo.Root{}, err
 	}
+	if db.rev != nil {
+		return s, db.revRoot, nil
+	}
 	r, err := s.WorkingRoot(ctx, db)
 	return s, r, err
+}
+
+// writableRoot is root for statements that change the database: an error for revisions.
+func (db *Database) writableRoot(ctx *sql.Context) (Session, repo.Root, error) {
+	if db.rev != nil {
+		return nil, repo.Root{}, db.errReadOnly()
+	}
+	return db.root(ctx)
 }
 
 // meta returns the (cached) SQL view of t's schema.
@@ -100,6 +175,10 @@ func (db *Database) GetTableInsensitive(ctx *sql.Context, name string) (sql.Tabl
 	}
 	if isSchemasTable(name) {
 		name = SchemasTable // dolt_schemas is an alias
+	} else if db.sys != nil && isSystemName(name) {
+		if t, ok, err := db.sys(ctx, db, name); ok || err != nil {
+			return t, ok, err
+		}
 	}
 	t, ok, err := root.Table(ctx, name)
 	if err != nil || !ok {
@@ -110,6 +189,11 @@ func (db *Database) GetTableInsensitive(ctx *sql.Context, name string) (sql.Tabl
 		return nil, false, err
 	}
 	return &Table{db: db, meta: m}, true, nil
+}
+
+// isSystemName reports whether name has a system table prefix (dsql_ or dolt_).
+func isSystemName(name string) bool {
+	return len(name) > 5 && (strings.EqualFold(name[:5], "dsql_") || strings.EqualFold(name[:5], "dolt_"))
 }
 
 // GetTableNames implements sql.Database.
@@ -123,7 +207,7 @@ func (db *Database) GetTableNames(ctx *sql.Context) ([]string, error) {
 
 // CreateTable implements sql.TableCreator.
 func (db *Database) CreateTable(ctx *sql.Context, name string, schema sql.PrimaryKeySchema, collation sql.CollationID, comment string) error {
-	s, root, err := db.root(ctx)
+	s, root, err := db.writableRoot(ctx)
 	if err != nil {
 		return err
 	}
@@ -154,7 +238,7 @@ func (db *Database) CreateTable(ctx *sql.Context, name string, schema sql.Primar
 
 // DropTable implements sql.TableDropper.
 func (db *Database) DropTable(ctx *sql.Context, name string) error {
-	s, root, err := db.root(ctx)
+	s, root, err := db.writableRoot(ctx)
 	if err != nil {
 		return err
 	}
@@ -172,7 +256,7 @@ func (db *Database) DropTable(ctx *sql.Context, name string) error {
 
 // RenameTable implements sql.TableRenamer.
 func (db *Database) RenameTable(ctx *sql.Context, oldName, newName string) error {
-	s, root, err := db.root(ctx)
+	s, root, err := db.writableRoot(ctx)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,8 @@ type Options struct {
 	Stores map[string]storage.Store
 	// Author signs the initial commit of new repositories (zero: "dsql <dsql@localhost>").
 	Author repo.Signature
+	// Extensions plug in system tables, procedures and table functions.
+	Extensions Extensions
 }
 
 // Provider is dsql's sql.MutableDatabaseProvider: one Database per repository.
@@ -121,6 +123,8 @@ func (p *Provider) addLocked(ctx context.Context, name, path string, st storage.
 		return fmt.Errorf("backend: database %q: %w", name, err)
 	}
 	p.mu.dbs[key] = newDatabase(name, path, r, st, owned)
+	p.mu.dbs[key].sys = p.opts.Extensions.SystemTable
+	registerVariables(name)
 	return nil
 }
 
@@ -137,13 +141,15 @@ func (p *Provider) author() repo.Signature {
 
 // Database implements sql.DatabaseProvider (names are case-insensitive).
 func (p *Provider) Database(ctx *sql.Context, name string) (sql.Database, error) {
-	if db, ok := p.Lookup(name); ok {
-		return db, nil
+	db, err := p.Resolve(ctx, name)
+	if err != nil {
+		return nil, err
 	}
-	return nil, sql.ErrDatabaseNotFound.New(name)
+	return db, nil
 }
 
-// Lookup returns the named database (case-insensitive).
+// Lookup returns the repository database of that name (case-insensitive); it does not
+// resolve "db/branch" names (see Database(ctx, name)).
 func (p *Provider) Lookup(name string) (*Database, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -151,10 +157,27 @@ func (p *Provider) Lookup(name string) (*Database, bool) {
 	return db, ok
 }
 
+// Resolve returns the database of a name: a repository's own name, "repo/branch" or
+// "repo/revision" (see Database.View).
+func (p *Provider) Resolve(ctx *sql.Context, name string) (*Database, error) {
+	if db, ok := p.Lookup(name); ok {
+		return db, nil
+	}
+	base, suffix, ok := strings.Cut(name, "/")
+	if !ok {
+		return nil, sql.ErrDatabaseNotFound.New(name)
+	}
+	db, ok := p.Lookup(base)
+	if !ok {
+		return nil, sql.ErrDatabaseNotFound.New(name)
+	}
+	return db.View(ctx, suffix)
+}
+
 // HasDatabase implements sql.DatabaseProvider.
 func (p *Provider) HasDatabase(ctx *sql.Context, name string) bool {
-	_, ok := p.Lookup(name)
-	return ok
+	_, err := p.Resolve(ctx, name)
+	return err == nil
 }
 
 // AllDatabases implements sql.DatabaseProvider: every database, sorted by name.
@@ -212,6 +235,8 @@ func (p *Provider) CreateDatabase(ctx *sql.Context, name string) error {
 		return fail(err)
 	}
 	p.mu.dbs[strings.ToLower(name)] = newDatabase(name, path, r, st, true)
+	p.mu.dbs[strings.ToLower(name)].sys = p.opts.Extensions.SystemTable
+	registerVariables(name)
 	return nil
 }
 

@@ -29,19 +29,17 @@ func sortStrings(s []string) { sort.Strings(s) }
 // The UpdateWorkingSet is one synced storage.Commit: the durability point.
 func commitDB(ctx *sql.Context, st *dbTx) error {
 	r := st.db.Repo()
-	branch := st.db.Branch()
+	branch := st.branch
 	for range maxCommitAttempts {
 		cur, err := r.WorkingSet(ctx, branch)
 		if err != nil {
 			return err
 		}
-		root := st.root
-		if cur.Hash() != st.snapshot.Hash() && cur.Working().Hash() != st.snapshot.Working().Hash() {
-			if root, err = MergeRoots(ctx, st.snapshot.Working(), cur.Working(), st.root); err != nil {
-				return err
-			}
+		next, err := st.mergeInto(ctx, cur)
+		if err != nil {
+			return err
 		}
-		err = r.UpdateWorkingSet(ctx, branch, cur, cur.WithWorking(root))
+		err = r.UpdateWorkingSet(ctx, branch, cur, next)
 		if errors.Is(err, repo.ErrConflict) {
 			continue
 		}
@@ -51,6 +49,37 @@ func commitDB(ctx *sql.Context, st *dbTx) error {
 		return nil
 	}
 	return sql.ErrLockDeadlock.New(fmt.Sprintf("database %q: gave up after %d concurrent commits", st.db.Name(), maxCommitAttempts))
+}
+
+// changed reports whether the transaction changed the database's working or staged root.
+func (st *dbTx) changed() bool {
+	return st.root.Hash() != st.snapshot.Working().Hash() || st.staged.Hash() != st.snapshot.Staged().Hash()
+}
+
+// mergeInto returns the branch's current working set cur with the transaction's changes
+// (since its snapshot) to the working and staged roots merged in three-way.
+func (st *dbTx) mergeInto(ctx *sql.Context, cur repo.WorkingSet) (repo.WorkingSet, error) {
+	working, err := mergeRoot(ctx, st.snapshot.Working(), cur.Working(), st.root)
+	if err != nil {
+		return repo.WorkingSet{}, err
+	}
+	staged, err := mergeRoot(ctx, st.snapshot.Staged(), cur.Staged(), st.staged)
+	if err != nil {
+		return repo.WorkingSet{}, err
+	}
+	return cur.WithWorking(working).WithStaged(staged), nil
+}
+
+// mergeRoot merges the change base -> ours into the current root cur, taking shortcuts
+// when either side did not change.
+func mergeRoot(ctx *sql.Context, base, cur, ours repo.Root) (repo.Root, error) {
+	switch {
+	case ours.Hash() == base.Hash():
+		return cur, nil
+	case cur.Hash() == base.Hash():
+		return ours, nil
+	}
+	return MergeRoots(ctx, base, cur, ours)
 }
 
 func deadlock(format string, args ...any) error {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,6 +22,10 @@ import (
 type Session struct {
 	*sql.BaseSession
 	provider *backend.Provider // nil: snapshots are taken lazily (see package doc)
+	heads    struct {
+		sync.Mutex
+		m map[string]string // folded repository name -> checked-out branch
+	}
 }
 
 var (
@@ -87,14 +92,16 @@ type Transaction struct {
 
 type dbTx struct {
 	db       *backend.Database
+	branch   string
 	snapshot repo.WorkingSet
-	root     repo.Root
+	root     repo.Root // working root
+	staged   repo.Root
 	edits    *backend.EditSet
 }
 
 type savepoint struct {
 	name  string
-	roots map[string]repo.Root
+	roots map[string][2]repo.Root // working, staged
 }
 
 var _ sql.Transaction = (*Transaction)(nil)
@@ -146,17 +153,27 @@ func (t *Transaction) stateLocked(ctx *sql.Context, db *backend.Database) (*dbTx
 			return nil, err
 		}
 	}
-	key := strings.ToLower(db.Name())
-	if st, ok := t.mu.dbs[key]; ok && st.db == db {
+	branch, err := db.Branch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := txKey(db, branch)
+	if st, ok := t.mu.dbs[key]; ok && st.db.Repo() == db.Repo() {
 		return st, nil
 	}
-	ws, err := db.Repo().WorkingSet(ctx, db.Branch())
+	ws, err := db.Repo().WorkingSet(ctx, branch)
 	if err != nil {
 		return nil, fmt.Errorf("session: database %q: %w", db.Name(), err)
 	}
-	st := &dbTx{db: db, snapshot: ws, root: ws.Working(), edits: backend.NewEditSet()}
+	st := &dbTx{db: db, branch: branch, snapshot: ws, root: ws.Working(), staged: ws.Staged(), edits: backend.NewEditSet()}
 	t.mu.dbs[key] = st
 	return st, nil
+}
+
+// txKey names a (repository, branch) pair in a transaction: "shop" with main checked out
+// and "shop/main" share one state.
+func txKey(db *backend.Database, branch string) string {
+	return strings.ToLower(db.BaseName()) + "/" + branch
 }
 
 // transaction returns the context's transaction, starting one if there is none (a table
@@ -299,6 +316,7 @@ func (s *Session) CommitTransaction(ctx *sql.Context, tx sql.Transaction) error 
 		keys = append(keys, k)
 	}
 	sortStrings(keys)
+	versioned := s.transactionCommit(ctx)
 	var errs []error
 	for _, k := range keys {
 		st := t.mu.dbs[k]
@@ -308,8 +326,16 @@ func (s *Session) CommitTransaction(ctx *sql.Context, tx sql.Transaction) error 
 				continue
 			}
 		}
-		if st.root.Hash() == st.snapshot.Working().Hash() {
+		if !st.changed() {
 			continue
+		}
+		if versioned {
+			if _, err := commitVersion(ctx, st, s.transactionCommitOptions(ctx)); err == nil || !errors.Is(err, ErrNothingToCommit) {
+				if err != nil {
+					errs = append(errs, err)
+				}
+				continue
+			}
 		}
 		if err := commitDB(ctx, st); err != nil {
 			errs = append(errs, err)
@@ -349,9 +375,9 @@ func (s *Session) CreateSavepoint(ctx *sql.Context, tx sql.Transaction, name str
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	sp := savepoint{name: name, roots: map[string]repo.Root{}}
+	sp := savepoint{name: name, roots: map[string][2]repo.Root{}}
 	for k, st := range t.mu.dbs {
-		sp.roots[k] = st.root
+		sp.roots[k] = [2]repo.Root{st.root, st.staged}
 	}
 	t.mu.savepoints = append(removeSavepoint(t.mu.savepoints, name), sp)
 	return nil
@@ -394,9 +420,9 @@ func (s *Session) RollbackToSavepoint(ctx *sql.Context, tx sql.Transaction, name
 	for k, st := range t.mu.dbs {
 		st.edits.Discard()
 		if r, ok := sp.roots[k]; ok {
-			st.root = r
+			st.root, st.staged = r[0], r[1]
 		} else {
-			st.root = st.snapshot.Working()
+			st.root, st.staged = st.snapshot.Working(), st.snapshot.Staged()
 		}
 	}
 	t.mu.savepoints = t.mu.savepoints[:i+1]
