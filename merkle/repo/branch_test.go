@@ -109,7 +109,7 @@ func TestBranchManagement(t *testing.T) {
 			{name: "rename HEAD's branch", do: func() error { return r.RenameBranch(ctx, "main", "trunk", false) },
 				branches: []string{"feat", "trunk"}, head: "trunk", want: map[string]branchSnapshot{"trunk": main}},
 			{name: "delete HEAD's branch", do: func() error { return r.DeleteBranch(ctx, "trunk") }, err: ErrCurrentBranch,
-				msg: `cannot delete branch "trunk": it is checked out; check out another branch first`,
+				msg:      `cannot delete branch "trunk": it is checked out; check out another branch first`,
 				branches: []string{"feat", "trunk"}, head: "trunk"},
 			{name: "delete feat", do: func() error { return r.DeleteBranch(ctx, "feat") },
 				branches: []string{"trunk"}, head: "trunk"},

@@ -187,6 +187,9 @@ func TestCanonicalEncoding(t *testing.T) {
 		KindRoot:       encodeRootData(rootData{tables: r1.tables, fks: []ForeignKey{{Name: "f", Table: "a", Columns: []string{"id"}, ParentTable: "b", ParentColumns: []string{"id"}}}}),
 		KindCommit:     c1.Chunk().Data,
 		KindWorkingSet: ws.Chunk().Data,
+		KindTag:        encodeTagData(tagData{commit: c1.Hash(), name: "v1", tagger: sig1.canonical(), message: "m"}),
+		KindHead:       encodeHead("main"),
+		KindConfig:     encodeConfig([]configEntry{{"a", "1"}, {"b", ""}}),
 	}
 	for k, data := range chunks {
 		if _, err := ChildHashes(data); err != nil {
@@ -215,7 +218,7 @@ func TestCanonicalEncoding(t *testing.T) {
 	if _, err := decodeRootData(swapped); !errors.Is(err, storage.ErrCorrupt) {
 		t.Errorf("unsorted root accepted: %v", err)
 	}
-	for _, k := range []byte{0x41, 0xC0, 0xC6, 0xFF} {
+	for _, k := range []byte{0x41, 0xC0, 0xC9, 0xFF} {
 		if _, err := ChildHashes([]byte{k, 0}); !errors.Is(err, storage.ErrCorrupt) {
 			t.Errorf("kind %#x: %v", k, err)
 		}

@@ -26,6 +26,8 @@ func FuzzChildHashes(f *testing.F) {
 	for _, seed := range [][]byte{
 		encodeSchema(richSchema("t")), encodeTableData(tb.data()), encodeRootData(rootData{tables: root.tables, fks: root.fks}),
 		c.Chunk().Data, ws.Chunk().Data, tb.Rows().Root().Bytes(), {0xC1}, {},
+		encodeTagData(tagData{commit: c.Hash(), name: "v1", tagger: testAuthor.canonical(), message: "m"}),
+		encodeHead("main"), encodeConfig([]configEntry{{"k", "v"}}),
 	} {
 		f.Add(seed)
 	}
@@ -58,6 +60,15 @@ func FuzzChildHashes(f *testing.F) {
 		case KindWorkingSet:
 			wd, _ := decodeWorkingSetData(data)
 			again = encodeWorkingSetData(wd)
+		case KindTag:
+			td, _ := decodeTagData(data)
+			again = encodeTagData(td)
+		case KindHead:
+			name, _ := decodeHead(data)
+			again = encodeHead(name)
+		case KindConfig:
+			es, _ := decodeConfig(data)
+			again = encodeConfig(es)
 		}
 		if !bytes.Equal(again, data) {
 			t.Fatalf("%v chunk accepted but re-encodes differently", k)

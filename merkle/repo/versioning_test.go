@@ -499,3 +499,49 @@ func TestCommitAsOf(t *testing.T) {
 		t.Fatalf("before the first commit: %v", err)
 	}
 }
+
+// TestNewKindsEncoding pins the tag, head and config encodings and checks that their
+// decoders refuse values the encoders never write (Content addressing).
+func TestNewKindsEncoding(t *testing.T) {
+	c, err := NewCommit(hash.Of([]byte("root")), nil, testAuthor, testAuthor, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"tag", encodeTagData(tagData{commit: c.Hash(), name: "v1", tagger: testAuthor.canonical(), message: "release"}), "vsgts78ohkcenbgfa8pkkqjamuscro5r"},
+		{"head", encodeHead("main"), "cf37je2quim3reu6d78qlloqo04bedt1"},
+		{"config", encodeConfig([]configEntry{{"user.email", "a@x"}, {"user.name", "Ada"}}), "gdufg1knqptvoaq2heh31h5b263jiiof"},
+	}
+	for _, g := range golden {
+		if got := hash.Of(g.data).String(); got != g.want {
+			t.Errorf("%s chunk hash %s, want %s", g.name, got, g.want)
+		}
+	}
+	td, err := decodeTagData(golden[0].data)
+	if err != nil || td.commit != c.Hash() || td.name != "v1" || td.message != "release" || !td.tagger.Time.Equal(testAuthor.Time) {
+		t.Fatalf("tag round trip: %+v, %v", td, err)
+	}
+	if kids, err := ChildHashes(golden[0].data); err != nil || len(kids) != 1 || kids[0] != c.Hash() {
+		t.Fatalf("tag children %v, %v", kids, err)
+	}
+	for _, bad := range []struct {
+		name string
+		data []byte
+	}{
+		{"head with invalid name", encodeHead("a..b")},
+		{"head with empty name", encodeHead("")},
+		{"tag with invalid name", encodeTagData(tagData{commit: c.Hash(), name: "HEAD"})},
+		{"config unsorted", encodeConfig([]configEntry{{"b", "1"}, {"a", "2"}})},
+		{"config duplicate key", encodeConfig([]configEntry{{"a", "1"}, {"a", "2"}})},
+		{"config empty key", encodeConfig([]configEntry{{"", "1"}})},
+		{"config empty", encodeConfig(nil)},
+	} {
+		if _, err := ChildHashes(bad.data); !errors.Is(err, storage.ErrCorrupt) {
+			t.Errorf("%s accepted: %v", bad.name, err)
+		}
+	}
+}
