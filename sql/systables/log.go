@@ -227,3 +227,5 @@ func newAncestorsTable(db *backend.Database, name string) *table {
 
 // isEOF reports the end of an iteration.
 func isEOF(err error) bool { return errors.Is(err, io.EOF) }
+
+func isNoMergeBase(err error) bool { return errors.Is(err, repo.ErrNoMergeBase) }
