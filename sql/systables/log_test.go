@@ -199,4 +199,3 @@ func BenchmarkLogLimit10(b *testing.B) {
 		})
 	}
 }
-
