@@ -16,7 +16,9 @@ import (
 
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/sql/backend"
+	"github.com/dsqldb/dsql/sql/procedures"
 	"github.com/dsqldb/dsql/sql/session"
+	"github.com/dsqldb/dsql/sql/systables"
 	"github.com/dsqldb/dsql/storage"
 	"github.com/dsqldb/dsql/storage/pebblestore"
 )
@@ -90,7 +92,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	}
 
 	e := &Engine{}
-	bopts := backend.Options{Dir: dir, Open: open, Author: opts.Author}
+	bopts := backend.Options{Dir: dir, Open: open, Author: opts.Author, Extensions: Extensions(opts.Author)}
 	if fi, err := os.Stat(filepath.Join(dir, backend.RepoDir)); err == nil && fi.IsDir() {
 		st, err := open(filepath.Join(dir, backend.RepoDir))
 		if err != nil {
@@ -114,6 +116,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	e.Provider = prov
 
 	e.SQL = sqle.New(analyzer.NewDefault(prov), &sqle.Config{IsReadOnly: opts.ReadOnly})
+	e.SQL.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), Functions(opts.Author)...)
 	if err := loadPrivileges(ctx, e.SQL, filepath.Join(dir, PrivilegesFile), opts.Superusers); err != nil {
 		_ = e.Close()
 		return nil, err
@@ -123,6 +126,30 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 
 // openStore opens the pebblestore at storeDir (<repository>/.dsql), reporting a store held
 // by another process as an inUseError.
+// Extensions returns dsql's system tables, procedures and table functions as a
+// backend.Extensions (author: the default signature of commits made in SQL without
+// --author and without user.name in the repository's config).
+func Extensions(author repo.Signature) backend.Extensions {
+	var popts []procedures.Option
+	if author.Name != "" {
+		popts = append(popts, procedures.WithAuthor(author))
+	}
+	return backend.Extensions{
+		SystemTable:    systables.Lookup,
+		Procedures:     procedures.New(popts...),
+		TableFunctions: systables.TableFunctions(),
+	}
+}
+
+// Functions returns dsql's SQL functions (active_branch(), dsql_hashof(), ...).
+func Functions(author repo.Signature) []sql.Function {
+	var popts []procedures.Option
+	if author.Name != "" {
+		popts = append(popts, procedures.WithAuthor(author))
+	}
+	return procedures.Functions(popts...)
+}
+
 func openStore(storeDir string, logger *slog.Logger) (storage.Store, error) {
 	st, err := pebblestore.Open(storeDir, pebblestore.Options{Logger: logger})
 	if errors.Is(err, storage.ErrInUse) {
