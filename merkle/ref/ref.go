@@ -4,10 +4,12 @@
 // # Namespaces
 //
 //	refs/heads/<branch>                a branch: points to its head commit
-//	refs/tags/<tag>                    a tag: points to a commit (or, later, a tag object)
+//	refs/tags/<tag>                    a tag: points to a commit, or to an annotated tag object
 //	refs/workingsets/heads/<branch>    the working set of a branch (working and staged roots)
 //	refs/remotes/<remote>/<branch>     a remote-tracking branch (reserved for remotes)
 //	refs/internal/<name>               dsql's own bookkeeping, never shown to users
+//	                                   (refs/internal/HEAD: the checked-out branch;
+//	                                   refs/internal/config: repository-local config)
 //
 // # Invariants
 //

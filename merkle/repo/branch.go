@@ -106,8 +106,9 @@ func (r *Repo) DeleteBranch(ctx context.Context, name string) error {
 // storage.Commit (like `git branch -m`); if HEAD names old it names new afterwards. If new
 // exists the error wraps ErrBranchExists, unless force, which overwrites it (`git branch
 // -M`), except that the branch HEAD names is never overwritten (ErrCurrentBranch).
-// ErrBranchNotFound if old does not exist; ErrConflict if a ref involved changed
-// concurrently. Renaming a branch to itself changes nothing.
+// ErrBranchNotFound if old does not exist. If a ref involved changes concurrently the
+// rename is redone from a fresh read (ErrConflict only if that keeps failing). Renaming a
+// branch to itself changes nothing.
 func (r *Repo) RenameBranch(ctx context.Context, old, new string, force bool) error {
 	return r.moveBranch(ctx, old, new, force, true)
 }
