@@ -208,3 +208,5 @@ func hashes(cs ...repo.Commit) []string {
 	}
 	return out
 }
+
+var systablesStatus = systables.Status
