@@ -179,3 +179,5 @@ func rs(vals ...any) []sql.Row {
 	}
 	return out
 }
+
+type sqlRow = sql.Row
