@@ -34,13 +34,19 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, procedures.WithAuthor(testAuthor), procedures.WithVersion("9.9.9"))
+}
+
+// newEnvWith is newEnv with the procedures' options opts (and no provider author).
+func newEnvWith(t *testing.T, opts ...procedures.Option) *env {
+	t.Helper()
 	ctx := context.Background()
 	prov, err := backend.NewProvider(ctx, backend.Options{
 		Stores: map[string]storage.Store{"mydb": memstore.New()},
 		Author: testAuthor,
 		Extensions: backend.Extensions{
 			SystemTable:    systables.Lookup,
-			Procedures:     procedures.New(procedures.WithAuthor(testAuthor), procedures.WithVersion("9.9.9")),
+			Procedures:     procedures.New(opts...),
 			TableFunctions: systables.TableFunctions(),
 		},
 	})
@@ -48,7 +54,7 @@ func newEnv(t *testing.T) *env {
 	e := sqle.New(analyzer.NewDefault(prov), nil)
 	t.Cleanup(func() { _ = e.Close() })
 	en := &env{t: t, engine: e, prov: prov, sessions: map[string]*sql.Context{}}
-	e.Analyzer.Catalog.RegisterFunction(en.session("a"), procedures.Functions(procedures.WithVersion("9.9.9"))...)
+	e.Analyzer.Catalog.RegisterFunction(en.session("a"), procedures.Functions(opts...)...)
 	return en
 }
 
