@@ -28,6 +28,8 @@ type Session interface {
 	// CheckedOut returns the branch the session has checked out in the repository named
 	// base ("" if it has not chosen one: the repository's HEAD applies).
 	CheckedOut(base string) string
+	// SetCheckedOut makes branch the session's branch of the repository named base.
+	SetCheckedOut(base, branch string)
 }
 
 func sessionOf(ctx *sql.Context) (Session, error) {
@@ -113,7 +115,8 @@ func (db *Database) FixedBranch() string { return db.branch }
 
 // Branch returns the branch whose working set the database reads and writes for the
 // session of ctx: the fixed branch of "base/branch", else the session's checked-out
-// branch, else the repository's HEAD. An error for revision databases.
+// branch, else the repository's HEAD (which the session then keeps). An error for
+// revision databases.
 func (db *Database) Branch(ctx *sql.Context) (string, error) {
 	if db.rev != nil {
 		return "", db.errReadOnly()
@@ -121,12 +124,21 @@ func (db *Database) Branch(ctx *sql.Context) (string, error) {
 	if db.branch != "" {
 		return db.branch, nil
 	}
-	if s, ok := ctx.Session.(Session); ok {
-		if b := s.CheckedOut(db.base); b != "" {
-			return b, nil
-		}
+	s, ok := ctx.Session.(Session)
+	if !ok {
+		return db.repo.Head(ctx)
 	}
-	return db.repo.Head(ctx)
+	if b := s.CheckedOut(db.base); b != "" {
+		return b, nil
+	}
+	// The session starts on the repository's HEAD and stays there until it checks out
+	// another branch (another process moving HEAD does not move open sessions).
+	b, err := db.repo.Head(ctx)
+	if err != nil {
+		return "", err
+	}
+	s.SetCheckedOut(db.base, b)
+	return b, nil
 }
 
 func (db *Database) errReadOnly() error {
