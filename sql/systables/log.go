@@ -3,7 +3,6 @@ package systables
 import (
 	"context"
 	"errors"
-	"io"
 	"sort"
 	"strings"
 
@@ -224,8 +223,5 @@ func newAncestorsTable(db *backend.Database, name string) *table {
 		}}, nil
 	})
 }
-
-// isEOF reports the end of an iteration.
-func isEOF(err error) bool { return errors.Is(err, io.EOF) }
 
 func isNoMergeBase(err error) bool { return errors.Is(err, repo.ErrNoMergeBase) }

@@ -3,6 +3,8 @@ package systables_test
 import (
 	"testing"
 
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/vitess/go/vt/sqlparser"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dsqldb/dsql/merkle/repo"
@@ -107,4 +109,20 @@ func TestLogFunction(t *testing.T) {
 		_, err := e.query(ctx, "SELECT * FROM dsql_log("+args+")")
 		require.Error(t, err, args)
 	}
+}
+
+func TestLogFunctionBindVars(t *testing.T) {
+	e := newEnv(t)
+	cs := history(t, e)
+	ctx := e.session()
+	_, iter, _, err := e.engine.QueryWithBindings(ctx, "SELECT commit_hash FROM dsql_log(?, ?, ?)", nil,
+		map[string]sqlparser.Expr{
+			"v1": sqlparser.NewStrVal([]byte("feature")),
+			"v2": sqlparser.NewStrVal([]byte("-n")),
+			"v3": sqlparser.NewIntVal([]byte("2")),
+		}, nil)
+	require.NoError(t, err)
+	rows, err := sql.RowIterToRows(ctx, iter)
+	require.NoError(t, err)
+	require.Equal(t, []sql.Row{{cs["f3"].Hash().String()}, {cs["f2"].Hash().String()}}, rows)
 }
