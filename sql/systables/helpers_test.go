@@ -13,6 +13,7 @@ import (
 	"github.com/dsqldb/dsql/merkle/hash"
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/sql/backend"
+	"github.com/dsqldb/dsql/sql/procedures"
 	"github.com/dsqldb/dsql/sql/session"
 	"github.com/dsqldb/dsql/sql/systables"
 	"github.com/dsqldb/dsql/storage"
@@ -69,11 +70,13 @@ func newEnv(t testing.TB) *env {
 		Extensions: backend.Extensions{
 			SystemTable:    systables.Lookup,
 			TableFunctions: systables.TableFunctions(),
+			Procedures:     procedures.New(),
 		},
 	})
 	require.NoError(t, err)
 	e := sqle.NewDefault(prov)
 	t.Cleanup(func() { _ = e.Close() })
+	e.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), procedures.Functions()...)
 	db, ok := prov.Lookup("mydb")
 	require.True(t, ok)
 	return &env{t: t, engine: e, prov: prov, store: st, db: db, clock: t0}
