@@ -281,6 +281,13 @@ func (t *Table) AutoIncrementSetter(*sql.Context) sql.AutoIncrementSetter {
 
 // PeekNextAutoIncrementValue implements sql.AutoIncrementGetter.
 func (t *Table) PeekNextAutoIncrementValue(ctx *sql.Context) (uint64, error) {
+	if t.db.rev != nil { // a read-only revision has no pending edits
+		_, _, rt, err := t.current(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return initialAutoInc(t.meta, rt), nil
+	}
 	s, err := sessionOf(ctx)
 	if err != nil {
 		return 0, err
