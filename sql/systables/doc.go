@@ -32,7 +32,12 @@
 //
 // The layouts are those of reference/versioned-sql-interface.md (Dolt's). Dates are
 // DATETIME(3) in UTC, rounded up to the millisecond so that `AS OF <date>` taken from a
-// row names that row's commit. Hashes are the 32-character base32 text form.
+// row names that row's commit. Hashes are the 32-character base32 text form. parents and
+// refs are joined with ", "; refs reads like git log --decorate ("HEAD -> main, feature,
+// tag: v1"; a revision database's commit is "HEAD"). dsql_status names a rename
+// "old -> new", as Dolt does. A lightweight tag has NULL tagger, email, date and message
+// in dsql_tags. A commit without parents has one dsql_commit_ancestors row with a NULL
+// parent_hash.
 //
 // # Concurrency
 //
