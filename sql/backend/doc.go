@@ -8,8 +8,19 @@
 //     directory; CREATE DATABASE runs repo.Init in a new one, DROP DATABASE removes it.
 //     Stores are opened through a caller-supplied Opener (sql/* never imports Pebble);
 //     tests pass memstores in Options.Stores or return them from the Opener.
-//   - Database (sql.Database, TableCreator, TableDropper, TableRenamer): the tables of the
-//     working root of branch main, as the session's transaction sees it.
+//   - Database (sql.Database, TableCreator, TableDropper, TableRenamer, ReadOnlyDatabase,
+//     VersionedDatabase): a repository in one of three forms (database.go, revision.go):
+//     its own name ("shop": the branch the session has checked out, initially the
+//     repository's HEAD), "shop/<branch>" (that branch, read-write, whatever the session
+//     has checked out) and "shop/<tag, commit, HEAD~n...>" (that commit's root,
+//     read-only). The Provider resolves such names in USE, qualified names and connection
+//     strings; the views of a repository share its caches. AS OF 'rev' / AS OF TIMESTAMP
+//     reads a table (or SHOW TABLES / SHOW CREATE TABLE) from the revision's database.
+//   - Extensions (extensions.go): the hooks through which sql/systables and
+//     sql/procedures plug system tables, stored procedures and table functions in; the
+//     Provider is a sql.ExternalStoredProcedureProvider and sql.TableFunctionProvider
+//     delegating to them. variables.go declares the per-database session variables
+//     (@@<db>_head_ref, ...) whose values sql/session computes.
 //   - Table (sql.Table, PrimaryKeyTable, CommentedTable, InsertableTable, UpdatableTable,
 //     DeletableTable, ReplaceableTable, TruncateableTable, AutoIncrementTable,
 //     StatisticsTable): one partition, scanned by streaming a prolly Iter and decoding
@@ -51,6 +62,9 @@
 //   - Isolation: every read goes through Session.WorkingRoot, the transaction's snapshot
 //     plus its own changes; nothing in this package reads a branch's working set
 //     directly (sql/session does, at the transaction's first read and at commit).
+//   - Revisions are immutable: a revision database reads its commit's root directly (no
+//     transaction) and refuses every write with an error naming the commit and the way
+//     to a writable branch (TestBranchAndRevisionDatabases in sql/session).
 //   - Durability: this package never moves a ref. Tables and roots it builds are buffered
 //     chunks; they become durable when sql/session commits the transaction with
 //     repo.UpdateWorkingSet (one synced storage.Commit).
@@ -68,8 +82,8 @@
 // # Not in this slice
 //
 // FULLTEXT, SPATIAL, VECTOR, functional and partial indexes; primary-key prefix lengths
-// (sql.IndexedTableCreator); ALTER TABLE ... CONVERT TO CHARACTER SET, AS OF, ON UPDATE column expressions (not persisted), collations other than
-// those typeconv supports, branches other than main.
+// (sql.IndexedTableCreator); ALTER TABLE ... CONVERT TO CHARACTER SET, ON UPDATE column expressions (not persisted), collations other than
+// those typeconv supports.
 //
 // # Concurrency
 //

@@ -3,9 +3,29 @@
 //
 // # Transactions
 //
-// A Transaction records, per database, the working set of the database's branch when the
-// transaction started (its snapshot) and its current root (the snapshot plus its own
-// changes), plus the current statement's pending edits (backend.EditSet).
+// A Transaction records, per (repository, branch) it touches, the working set of the
+// branch when the transaction started (its snapshot) and its current working and staged
+// roots (the snapshot plus its own changes), plus the current statement's pending edits
+// (backend.EditSet). "shop" with main checked out and "shop/main" share one state.
+//
+// # Branches and version commits (vcs.go, variables.go)
+//
+// Each session has its own checked-out branch per repository (CheckedOut /
+// SetCheckedOut; initially the repository's HEAD, which it keeps even if another process
+// moves HEAD). Every branch has its own persisted working set, shared by all sessions
+// on that branch: a SQL COMMIT merges the transaction's working and staged changes into
+// it, so changes of one session committed with COMMIT are in the working set that the
+// next dsql_commit -a of any session on the branch stages. CommitVersion (dsql_commit)
+// does that merge and the version commit in one durable compare-and-swap of the branch
+// head and working set, retried with a fresh merge if another session commits first:
+// concurrent version commits on one branch each land, one the parent of the next
+// (TestConcurrentVersionCommitsKeepEveryCommit). A session that wants its commit to hold
+// exactly its own changes makes them inside BEGIN ... CALL dsql_commit(...). MoveHead
+// moves a head with its working set (reset, fast-forward). Per-database variables
+// (@@<db>_head_ref, _head, _working, _staged, _default_branch) are computed from this
+// state; setting @@<db>_head_ref checks out a branch. With @@dsql_transaction_commit on,
+// each SQL COMMIT also makes a version commit of the whole working root
+// (TestTransactionCommitVariable).
 //
 // # Snapshots (what dsql guarantees)
 //
