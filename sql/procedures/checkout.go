@@ -10,15 +10,16 @@ import (
 	"github.com/dsqldb/dsql/merkle/repo"
 )
 
-const checkoutUsage = "dsql_checkout([--move] BRANCH | [--move] -b|-B NEW_BRANCH [START] | [--] TABLE...)"
+const checkoutUsage = "dsql_checkout([--move [-f]] BRANCH | [--move [-f]] -b|-B NEW_BRANCH [START] | [REV] -- TABLE... | TABLE...)"
 
 // checkout switches the session's branch, creates and switches (-b/-B), or restores tables
 // from HEAD.
 func checkout(ctx *sql.Context, args []string) (sql.RowIter, error) {
 	f := newFlags("dsql_checkout", checkoutUsage)
 	create := f.StringP("branch", "b", "", "create BRANCH and switch to it")
-	force := f.StringP("force-branch", "B", "", "create or reset BRANCH and switch to it")
+	forceCreate := f.StringP("force-branch", "B", "", "create or reset BRANCH and switch to it")
 	move := f.Bool("move", false, "carry uncommitted changes to the target branch and make it the repository's HEAD (the CLI's git semantics)")
+	discard := f.BoolP("force", "f", false, "with --move: discard the uncommitted changes instead of carrying them")
 	if err := f.parse(args); err != nil {
 		return nil, err
 	}
@@ -29,8 +30,8 @@ func checkout(ctx *sql.Context, args []string) (sql.RowIter, error) {
 	operands := f.Args()
 	dash := f.ArgsLenAtDash()
 
-	if *create != "" || *force != "" {
-		if *create != "" && *force != "" {
+	if *create != "" || *forceCreate != "" {
+		if *create != "" && *forceCreate != "" {
 			return nil, f.usageError("-b and -B cannot be used together")
 		}
 		if dash >= 0 {
@@ -40,8 +41,8 @@ func checkout(ctx *sql.Context, args []string) (sql.RowIter, error) {
 			return nil, f.usageError("too many arguments for -b: %s", tableList(operands))
 		}
 		name, forced := *create, false
-		if *force != "" {
-			name, forced = *force, true
+		if *forceCreate != "" {
+			name, forced = *forceCreate, true
 		}
 		start := "HEAD"
 		if len(operands) == 1 {
@@ -50,32 +51,34 @@ func checkout(ctx *sql.Context, args []string) (sql.RowIter, error) {
 		if err := createBranch(ctx, e, name, start, forced); err != nil {
 			return nil, fmt.Errorf("dsql_checkout: %w", err)
 		}
-		msg, err := switchBranch(ctx, e, name, *move)
+		msg, err := switchBranch(ctx, e, name, *move, *discard)
 		if err != nil {
 			return nil, fmt.Errorf("dsql_checkout: %w", err)
 		}
-		return checkoutResult(strings.Replace(msg, "Switched to branch", "Switched to a new branch", 1))
+		return checkoutResult(msg) // Dolt's wording, also for a new branch
 	}
 
 	if len(operands) == 0 {
 		return nil, f.usageError("name a branch to switch to or tables to restore")
 	}
-	if dash == 0 {
-		return restoreTables(ctx, e, operands)
+	switch {
+	case dash == 0:
+		return restoreTables(ctx, e, "", operands)
+	case dash == 1:
+		return restoreTables(ctx, e, operands[0], operands[1:])
+	case dash > 1:
+		return nil, f.usageError("expected REV -- TABLE..., got %d arguments before --", dash)
 	}
-	if dash < 0 && len(operands) == 1 {
+	if len(operands) == 1 {
 		if b, isBranch, err := findBranch(ctx, e.db.Repo(), operands[0]); err != nil {
 			return nil, err
 		} else if isBranch {
-			msg, err := switchBranch(ctx, e, b, *move)
+			msg, err := switchBranch(ctx, e, b, *move, *discard)
 			if err != nil {
 				return nil, fmt.Errorf("dsql_checkout: %w", err)
 			}
 			return checkoutResult(msg)
 		}
-	}
-	if dash > 0 {
-		return nil, f.usageError("checking out tables from a revision (REV -- TABLE) is not supported; restore from HEAD with dsql_checkout('--', TABLE)")
 	}
 	// Every operand must be a table.
 	working, staged, _, err := e.sess.Roots(ctx, e.db)
@@ -95,10 +98,16 @@ func checkout(ctx *sql.Context, args []string) (sql.RowIter, error) {
 		}
 		return nil, fmt.Errorf("dsql_checkout: %q is neither a branch nor a table", n)
 	}
-	return restoreTables(ctx, e, operands)
+	return restoreTables(ctx, e, "", operands)
 }
 
-func checkoutResult(msg string) (sql.RowIter, error) {
+// checkoutResult is the one-row result {0, msg}, or err.
+func checkoutResult(msg string, err ...error) (sql.RowIter, error) {
+	for _, e := range err {
+		if e != nil {
+			return nil, e
+		}
+	}
 	return sql.RowsToRowIter(sql.Row{int64(0), msg}), nil
 }
 
@@ -124,35 +133,62 @@ func findBranch(ctx *sql.Context, r *repo.Repo, name string) (string, bool, erro
 	return found, found != "", nil
 }
 
-// restoreTables discards the uncommitted changes of tables: working[t] = staged[t] =
-// HEAD[t] (as Dolt's checkout of a table). A table HEAD lacks cannot be restored.
-func restoreTables(ctx *sql.Context, e env, names []string) (sql.RowIter, error) {
+// restoreTables discards the uncommitted changes of tables. Without rev (checkout TABLE,
+// checkout -- TABLE) the working version of each table is replaced by its staged version,
+// or HEAD's if it is not staged (git's and Dolt's checkout of a path; the staged root is
+// unchanged). With rev (checkout REV -- TABLE) both the working and the staged versions
+// become rev's.
+func restoreTables(ctx *sql.Context, e env, rev string, names []string) (sql.RowIter, error) {
 	working, staged, _, err := e.sess.Roots(ctx, e.db)
 	if err != nil {
 		return nil, err
+	}
+	if rev != "" {
+		c, err := e.resolve(ctx, rev)
+		if err != nil {
+			return nil, fmt.Errorf("dsql_checkout: %w", err)
+		}
+		from, err := e.db.Repo().Root(ctx, c.RootHash())
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			if !from.HasTable(n) {
+				return nil, fmt.Errorf("dsql_checkout: table %q not found in %s", n, rev)
+			}
+		}
+		if working, err = copyTables(ctx, working, from, names); err != nil {
+			return nil, err
+		}
+		if staged, err = copyTables(ctx, staged, from, names); err != nil {
+			return nil, err
+		}
+		return checkoutResult("", e.sess.SetRoots(ctx, e.db, working, staged))
 	}
 	_, head, err := e.headRoot(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var fromStaged, fromHead []string
 	for _, n := range names {
-		if !head.HasTable(n) {
-			if working.HasTable(n) || staged.HasTable(n) {
-				return nil, fmt.Errorf("dsql_checkout: table %q is new (not in HEAD), so there is nothing to restore; DROP TABLE it to discard it", n)
-			}
+		switch {
+		case staged.HasTable(n):
+			fromStaged = append(fromStaged, n)
+		case head.HasTable(n):
+			fromHead = append(fromHead, n)
+		case working.HasTable(n):
+			return nil, fmt.Errorf("dsql_checkout: table %q is new (neither staged nor in HEAD), so there is nothing to restore; DROP TABLE it to discard it", n)
+		default:
 			return nil, fmt.Errorf("dsql_checkout: table %q not found", n)
 		}
 	}
-	if working, err = copyTables(ctx, working, head, names); err != nil {
+	if working, err = copyTables(ctx, working, staged, fromStaged); err != nil {
 		return nil, err
 	}
-	if staged, err = copyTables(ctx, staged, head, names); err != nil {
+	if working, err = copyTables(ctx, working, head, fromHead); err != nil {
 		return nil, err
 	}
-	if err := e.sess.SetRoots(ctx, e.db, working, staged); err != nil {
-		return nil, err
-	}
-	return checkoutResult("")
+	return checkoutResult("", e.sess.SetRoots(ctx, e.db, working, staged))
 }
 
 // createBranch creates branch name at the revision start; with force an existing branch
@@ -211,8 +247,9 @@ func branchError(name string, err error) error {
 // switchBranch makes branch the session's branch. The current transaction ends first, so
 // its changes stay on the old branch's working set. With move (the CLI's git
 // semantics) the session's uncommitted changes go with it instead (see carryChanges) and
-// the branch becomes the repository's HEAD. It returns the message to show.
-func switchBranch(ctx *sql.Context, e env, branch string, move bool) (string, error) {
+// the branch becomes the repository's HEAD; with move and discard (checkout -f) they are
+// thrown away instead. It returns the message to show.
+func switchBranch(ctx *sql.Context, e env, branch string, move, discard bool) (string, error) {
 	cur, err := e.branch(ctx)
 	if err != nil {
 		return "", err
@@ -222,7 +259,12 @@ func switchBranch(ctx *sql.Context, e env, branch string, move bool) (string, er
 	}
 	r := e.db.Repo()
 	if move && cur != branch {
-		if err := carryChanges(ctx, r, cur, branch); err != nil {
+		if discard {
+			err = discardChanges(ctx, r, cur)
+		} else {
+			err = carryChanges(ctx, r, cur, branch)
+		}
+		if err != nil {
 			return "", err
 		}
 	}
@@ -310,6 +352,25 @@ func carryOnce(ctx *sql.Context, r *repo.Repo, from, to string) error {
 		return err
 	}
 	return nil
+}
+
+// discardChanges resets branch b's working set to its head (checkout -f).
+func discardChanges(ctx *sql.Context, r *repo.Repo, b string) error {
+	for range 10 {
+		ws, err := r.WorkingSet(ctx, b)
+		if err != nil {
+			return err
+		}
+		_, root, err := branchRoot(ctx, r, b)
+		if err != nil {
+			return err
+		}
+		err = r.UpdateWorkingSet(ctx, b, ws, repo.NewWorkingSet(root, root))
+		if !errors.Is(err, repo.ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("branch '%s' keeps changing concurrently; try again", b)
 }
 
 func branchRoot(ctx *sql.Context, r *repo.Repo, b string) (repo.Commit, repo.Root, error) {
