@@ -12,10 +12,10 @@ import (
 	"github.com/dsqldb/dsql/sql/backend"
 )
 
-// TableFunctions returns the table functions of this package: dsql_log(...) and its
-// alias dolt_log(...).
+// TableFunctions returns the table functions of this package: dsql_log(...),
+// dsql_diff(...), dsql_diff_stat(...), dsql_diff_summary(...) and their dolt_ aliases.
 func TableFunctions() []sql.TableFunction {
-	return []sql.TableFunction{&logFunc{name: "dsql_log"}, &logFunc{name: "dolt_log"}}
+	return append([]sql.TableFunction{&logFunc{name: "dsql_log"}, &logFunc{name: "dolt_log"}}, diffTableFunctions()...)
 }
 
 // logFunc is dsql_log(args...): the log of the revisions its arguments name, with the
