@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -63,6 +64,8 @@ type Server struct {
 		inflight sync.WaitGroup
 	}
 	accepting chan struct{} // closed when the accept loop has returned
+	dataDir   string        // absolute data directory
+	local     LocalInfo     // what LocalFile holds while the server runs
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -96,11 +99,20 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if dataDir == "" {
 		dataDir = "."
 	}
+	localPassword, err := newLocalPassword()
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	superusers := cfg.Users
+	if len(superusers) == 0 {
+		superusers = []UserConfig{{Name: "root", Host: DefaultUserHost}}
+	}
+	superusers = append(superusers, UserConfig{Name: localUser, Host: DefaultUserHost, Password: localPassword})
 	eng, err := NewEngine(ctx, EngineOptions{
 		DataDir:    dataDir,
 		ReadOnly:   cfg.ReadOnly,
 		Author:     opts.Author,
-		Superusers: cfg.Users,
+		Superusers: superusers,
 		Logger:     logger,
 	})
 	if err != nil {
@@ -113,6 +125,8 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 
 	s := &Server{cfg: cfg, log: logger, engine: eng, addr: ln.Addr(), accepting: make(chan struct{})}
+	s.dataDir, _ = filepath.Abs(dataDir)
+	s.local = LocalInfo{PID: os.Getpid(), Address: dialAddress(ln.Addr()), User: localUser, Password: localPassword, DataDir: s.dataDir}
 	s.drain = opts.DrainTimeout
 	if s.drain <= 0 {
 		s.drain = DefaultDrainTimeout
@@ -176,6 +190,9 @@ func (s *Server) Start() error {
 		defer close(s.accepting)
 		_ = s.gms.Start()
 	}()
+	if err := writeLocalFile(s.dataDir, s.local); err != nil {
+		s.log.Warn("dsql commands on this machine will not reach the server", "file", LocalFile, "err", err)
+	}
 	return nil
 }
 
@@ -194,6 +211,7 @@ func (s *Server) close() error {
 	started := s.mu.started
 	s.mu.Unlock()
 	s.log.Info("dsql sql-server stopping: no new connections or statements")
+	removeLocalFile(s.dataDir)
 
 	_ = s.gms.Close() // closes the listener
 	if started {
