@@ -2,7 +2,6 @@ package systables
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"strings"
 
@@ -223,5 +222,3 @@ func newAncestorsTable(db *backend.Database, name string) *table {
 		}}, nil
 	})
 }
-
-func isNoMergeBase(err error) bool { return errors.Is(err, repo.ErrNoMergeBase) }

@@ -24,7 +24,7 @@ func TableFunctions() []sql.TableFunction {
 //	rev              include rev and its history (none given: HEAD)
 //	^rev             exclude rev's history
 //	A..B             B ^A (an empty side means HEAD)
-//	A...B            A B, excluding the history of their merge base
+//	A...B            the commits reachable from A or from B but not from both
 //	--not            flip the sense of the revisions after it (rev / ^rev)
 //	--all            every branch and tag
 //	-n N, --max-count N, --number N, -N   at most N commits
@@ -312,6 +312,10 @@ func runLog(ctx *sql.Context, db *backend.Database, o logOptions) (sql.RowIter, 
 		}
 		exclude = append(exclude, c)
 	}
+	if len(o.symmetric) > maxPairs {
+		return nil, fmt.Errorf("at most %d A...B ranges", maxPairs)
+	}
+	var pairs [][2]repo.Commit
 	for _, p := range o.symmetric {
 		a, err := resolve(p[0])
 		if err != nil {
@@ -321,13 +325,7 @@ func runLog(ctx *sql.Context, db *backend.Database, o logOptions) (sql.RowIter, 
 		if err != nil {
 			return nil, err
 		}
-		include = append(include, a, b)
-		base, err := r.MergeBase(ctx, a, b)
-		if err == nil {
-			exclude = append(exclude, base)
-		} else if !isNoMergeBase(err) {
-			return nil, err
-		}
+		pairs = append(pairs, [2]repo.Commit{a, b})
 	}
 	if o.all {
 		heads, err := allHeads(ctx, r)
@@ -341,10 +339,10 @@ func runLog(ctx *sql.Context, db *backend.Database, o logOptions) (sql.RowIter, 
 		return nil, err
 	}
 	var it commitIter
-	if len(exclude) == 0 {
+	if len(exclude) == 0 && len(pairs) == 0 {
 		it = r.Log(ctx, include...)
 	} else {
-		it = newRangeWalk(r, include, exclude)
+		it = newRangeWalk(r, include, exclude, pairs)
 	}
 	n := 0
 	return &funcIter{next: func(ctx *sql.Context) (sql.Row, error) {

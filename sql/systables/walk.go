@@ -10,58 +10,92 @@ import (
 )
 
 // rangeWalk lists the commits reachable from some commits but not from others (git's
-// "B ^A", "A..B"), newest first in repo.Log's order (height descending, committer time
+// "B ^A", "A..B"), and for each symmetric pair A...B those reachable from A or B but not
+// from both, newest first in repo.Log's order (height descending, committer time
 // descending, hash ascending).
 //
-// Like git's revision walk it keeps one queue of commits from both sides, each marked
-// uninteresting if it is reachable from an excluded commit; an uninteresting commit
-// passes the mark to its parents. Because a commit is higher than its parents, every
-// commit is popped after all of its children, so its mark is final when it is popped.
-// The walk ends as soon as only uninteresting commits are queued, so it reads the listed
-// commits and the excluded commits down to about the height where the two histories
-// meet, not the shared history below.
+// Like git's revision walk it keeps one queue of commits from every side, each carrying
+// marks: the uninteresting mark (reachable from an excluded commit) and, for each
+// symmetric pair, a bit per side. A commit is passed over if it is uninteresting or
+// reachable from both sides of a pair; its marks pass to its parents. Because a commit is
+// higher than its parents, every commit is popped after all of its children, so its marks
+// are final when it is popped. The walk ends as soon as only passed-over commits are
+// queued, so it reads the listed commits and the excluded ones down to about the height
+// where the histories meet, not the shared history below.
 type rangeWalk struct {
 	r       *repo.Repo
 	q       walkQueue
+	pairs   []uint64                // the two side bits of each symmetric pair
 	items   map[hash.Hash]*walkItem // every commit queued so far
-	good    int                     // queued commits not marked uninteresting
+	good    int                     // queued commits not passed over
 	pending *walkItem               // returned last; its parents are queued by the next call
 	err     error
 }
 
 type walkItem struct {
 	c      repo.Commit
-	bad    bool // reachable from an excluded commit
+	marks  uint64
 	queued bool
 }
 
+// excludedMark marks commits reachable from an excluded commit; the bits below it are the
+// sides of symmetric pairs.
+const excludedMark = uint64(1) << 63
+
+// maxPairs is the number of symmetric pairs a walk can tell apart.
+const maxPairs = 31
+
 var _ commitIter = (*rangeWalk)(nil)
 
-func newRangeWalk(r *repo.Repo, include, exclude []repo.Commit) *rangeWalk {
+// newRangeWalk lists the history of include and of both sides of each pair, without the
+// history of exclude and without each pair's common history. At most maxPairs pairs.
+func newRangeWalk(r *repo.Repo, include, exclude []repo.Commit, pairs [][2]repo.Commit) *rangeWalk {
 	w := &rangeWalk{r: r, items: map[hash.Hash]*walkItem{}}
 	for _, c := range exclude {
-		w.push(c, true)
+		w.add(c, excludedMark)
+	}
+	for i, p := range pairs {
+		a, b := uint64(1)<<(2*i), uint64(1)<<(2*i+1)
+		w.pairs = append(w.pairs, a|b)
+		w.add(p[0], a)
+		w.add(p[1], b)
 	}
 	for _, c := range include {
-		w.push(c, false)
+		w.add(c, 0)
 	}
 	return w
 }
 
-// push queues c (once) or adds the uninteresting mark to it while it is queued.
-func (w *rangeWalk) push(c repo.Commit, bad bool) {
-	if it, ok := w.items[c.Hash()]; ok {
-		if bad && !it.bad {
-			it.bad = true
-			if it.queued {
-				w.good--
-			}
+func (w *rangeWalk) passedOver(marks uint64) bool {
+	if marks&excludedMark != 0 {
+		return true
+	}
+	for _, p := range w.pairs {
+		if marks&p == p {
+			return true
 		}
+	}
+	return false
+}
+
+// mark adds marks to a known commit.
+func (w *rangeWalk) mark(it *walkItem, marks uint64) {
+	was := w.passedOver(it.marks)
+	it.marks |= marks
+	if it.queued && !was && w.passedOver(it.marks) {
+		w.good--
+	}
+}
+
+// add queues c with marks, or adds the marks to it if it is known.
+func (w *rangeWalk) add(c repo.Commit, marks uint64) {
+	if it, ok := w.items[c.Hash()]; ok {
+		w.mark(it, marks)
 		return
 	}
-	it := &walkItem{c: c, bad: bad, queued: true}
+	it := &walkItem{c: c, marks: marks, queued: true}
 	w.items[c.Hash()] = it
-	if !bad {
+	if !w.passedOver(marks) {
 		w.good++
 	}
 	heap.Push(&w.q, it)
@@ -85,7 +119,7 @@ func (w *rangeWalk) Next(ctx context.Context) (repo.Commit, error) {
 		}
 		it := heap.Pop(&w.q).(*walkItem)
 		it.queued = false
-		if it.bad {
+		if w.passedOver(it.marks) {
 			if err := w.expand(ctx, it); err != nil {
 				w.err = err
 				return repo.Commit{}, err
@@ -98,23 +132,18 @@ func (w *rangeWalk) Next(ctx context.Context) (repo.Commit, error) {
 	}
 }
 
-// expand queues the parents of it, passing on its mark.
+// expand queues the parents of it, passing on its marks.
 func (w *rangeWalk) expand(ctx context.Context, it *walkItem) error {
 	for _, ph := range it.c.Parents() {
 		if p, ok := w.items[ph]; ok {
-			if it.bad && !p.bad {
-				p.bad = true
-				if p.queued {
-					w.good--
-				}
-			}
+			w.mark(p, it.marks)
 			continue
 		}
 		p, err := w.r.Commit(ctx, ph)
 		if err != nil {
 			return err
 		}
-		w.push(p, it.bad)
+		w.add(p, it.marks)
 	}
 	return nil
 }

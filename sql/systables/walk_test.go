@@ -30,8 +30,9 @@ func TestRangeLogStopsAtSharedHistory(t *testing.T) {
 	require.LessOrEqual(t, e.store.commitReads.Load(), int64(40))
 }
 
-// TestRangeLogMatchesModel compares dsql_log('a', '^b', ...) on random histories with
-// merges against set arithmetic on reachability.
+// TestRangeLogMatchesModel compares dsql_log('a', 'b', ['c...d',] '^e', ...) on random
+// histories with merges (criss-cross ones included) against set arithmetic on
+// reachability.
 func TestRangeLogMatchesModel(t *testing.T) {
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
@@ -79,13 +80,33 @@ func TestRangeLogMatchesModel(t *testing.T) {
 			return seen
 		}
 		sctx := e.session()
-		for q := range 20 {
-			inc := []repo.Commit{all[rng.IntN(len(all))], all[rng.IntN(len(all))]}
-			exc := []repo.Commit{all[rng.IntN(len(all))]}
+		for q := range 30 {
+			pick := func() repo.Commit { return all[rng.IntN(len(all))] }
+			inc := []repo.Commit{pick(), pick()}
+			exc := []repo.Commit{pick()}
 			if q%2 == 0 {
-				exc = append(exc, all[rng.IntN(len(all))])
+				exc = append(exc, pick())
 			}
 			in, out := reach(inc...), reach(exc...)
+			args := fmt.Sprintf("'%s', '%s'", inc[0].Hash(), inc[1].Hash())
+			if q%3 == 0 {
+				// A...B: reachable from one side but not both.
+				a, b := pick(), pick()
+				ra, rb := reach(a), reach(b)
+				for h := range ra {
+					if !rb[h] {
+						in[h] = true
+					}
+				}
+				for h := range rb {
+					if !ra[h] {
+						in[h] = true
+					} else {
+						out[h] = true
+					}
+				}
+				args += fmt.Sprintf(", '%s...%s'", a.Hash(), b.Hash())
+			}
 			var want []repo.Commit
 			for h := range in {
 				if !out[h] {
@@ -102,7 +123,6 @@ func TestRangeLogMatchesModel(t *testing.T) {
 				}
 				return a.Hash().Less(b.Hash())
 			})
-			args := fmt.Sprintf("'%s', '%s'", inc[0].Hash(), inc[1].Hash())
 			for _, c := range exc {
 				args += fmt.Sprintf(", '^%s'", c.Hash())
 			}
