@@ -140,7 +140,7 @@ func ChildHashes(chunk []byte) ([]hash.Hash, error) {
 		}
 		hs := []hash.Hash{wd.working, wd.staged}
 		if wd.merge != nil {
-			hs = append(hs, wd.merge.Commit, wd.merge.PreMergeWorking)
+			hs = append(hs, wd.merge.children()...)
 		}
 		return hs, nil
 	case KindTag:

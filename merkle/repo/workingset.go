@@ -2,6 +2,8 @@ package repo
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/dsqldb/dsql/merkle/hash"
 	"github.com/dsqldb/dsql/storage"
@@ -21,22 +23,67 @@ type WorkingSet struct {
 
 // MergeState records a merge in progress (conflicts to resolve before committing): the
 // commit being merged in and the working root before the merge started (for
-// `merge --abort`). Conflict and constraint-violation tables will be rows of system
-// tables in the working root, so nothing more is needed here.
+// `merge --abort`, and "ours" of every conflict), and, when the merge left conflicts,
+// the merge base's root and one map of conflicted row keys per table (package
+// merkle/merge builds and reads them).
+//
+// A MergeState is a value; its Conflicts slice is shared by copies and must not be
+// modified (build a new slice).
 type MergeState struct {
 	Commit          hash.Hash // the commit being merged
 	PreMergeWorking hash.Hash // the working root before the merge
+	// Base is the root of the merge base (zero when the state records no conflicts and
+	// was made without one).
+	Base hash.Hash
+	// Conflicts lists the tables with unresolved row conflicts, sorted by folded name,
+	// each with the root of its conflict map (see TableConflicts).
+	Conflicts []TableConflicts
 }
+
+// TableConflicts names the conflict map of one table: a prolly map keyed by the table's
+// row key (its KeyDesc in the pre-merge working root) with empty values, holding the
+// key of every conflicted row. The base, ours and theirs versions of a row are read from
+// the three roots of the MergeState (Base, PreMergeWorking, Commit's root).
+type TableConflicts struct {
+	Table string    // the table's name as stored in the pre-merge working root
+	Keys  hash.Hash // root of the conflict map
+}
+
+// children lists the chunk addresses the merge state references.
+func (m *MergeState) children() []hash.Hash {
+	hs := []hash.Hash{m.Commit, m.PreMergeWorking}
+	if m.v2() {
+		hs = append(hs, m.Base)
+		for _, tc := range m.Conflicts {
+			hs = append(hs, tc.Keys)
+		}
+	}
+	return hs
+}
+
+// v2 reports whether m needs the second merge-state layout (a base or conflicts).
+func (m *MergeState) v2() bool { return m.Base != (hash.Hash{}) || len(m.Conflicts) > 0 }
 
 // Working-set chunk (kind 0xC5):
 //
 //	+------+--------------+-------------+-------+-------------------------------------+
-//	| 0xC5 | working root | staged root | merge | if merge = 1: merged commit 20 B |   |
+//	| 0xC5 | working root | staged root | merge | if merge = 1: merged commit 20 B    |
 //	|      | 20 B         | 20 B        | 1 B   |               pre-merge root 20 B   |
+//	|      |              |             |       | if merge = 2: merged commit 20 B    |
+//	|      |              |             |       |               pre-merge root 20 B   |
+//	|      |              |             |       |               base root 20 B        |
+//	|      |              |             |       |               n uvarint             |
+//	|      |              |             |       |               n x (table name str,  |
+//	|      |              |             |       |                    keys map 20 B)   |
 //	+------+--------------+-------------+-------+-------------------------------------+
 //
-// merge is 0 (no merge in progress) or 1. Child hashes: working root, staged root, and
-// during a merge the merged commit and the pre-merge root.
+// merge is 0 (no merge in progress), 1 (a merge without recorded conflicts or base: the
+// original layout, still written for such states so their hashes do not change) or 2
+// (a merge with a base root and/or conflicts). A str is a uvarint length and the bytes.
+// In layout 2 the tables are sorted by folded name, without duplicates, and the state
+// has a base or at least one table (otherwise it is written as layout 1). Child hashes:
+// working root, staged root, and during a merge the merged commit and the pre-merge
+// root, and in layout 2 the base root and every keys map.
 
 type workingSetData struct {
 	working, staged hash.Hash
@@ -47,10 +94,23 @@ func encodeWorkingSetData(wd workingSetData) []byte {
 	e := newEncoder(KindWorkingSet)
 	e.hash(wd.working)
 	e.hash(wd.staged)
-	e.bool(wd.merge != nil)
-	if wd.merge != nil {
+	switch {
+	case wd.merge == nil:
+		e.byte(0)
+	case !wd.merge.v2():
+		e.byte(1)
 		e.hash(wd.merge.Commit)
 		e.hash(wd.merge.PreMergeWorking)
+	default:
+		e.byte(2)
+		e.hash(wd.merge.Commit)
+		e.hash(wd.merge.PreMergeWorking)
+		e.hash(wd.merge.Base)
+		e.uvarint(uint64(len(wd.merge.Conflicts)))
+		for _, tc := range wd.merge.Conflicts {
+			e.str(tc.Table)
+			e.hash(tc.Keys)
+		}
 	}
 	return e.b
 }
@@ -58,8 +118,23 @@ func encodeWorkingSetData(wd workingSetData) []byte {
 func decodeWorkingSetData(chunk []byte) (workingSetData, error) {
 	d := newDecoder(chunk, KindWorkingSet)
 	wd := workingSetData{working: d.hash(), staged: d.hash()}
-	if d.bool() {
+	switch m := d.byte(); m {
+	case 0:
+	case 1:
 		wd.merge = &MergeState{Commit: d.hash(), PreMergeWorking: d.hash()}
+	case 2:
+		ms := &MergeState{Commit: d.hash(), PreMergeWorking: d.hash(), Base: d.hash()}
+		n := d.count(1 + hash.ByteLen)
+		for i := 0; i < n; i++ {
+			tc := TableConflicts{Table: d.str(), Keys: d.hash()}
+			if i > 0 && foldName(ms.Conflicts[i-1].Table) >= foldName(tc.Table) {
+				d.fail("merge conflicts not sorted by table name")
+			}
+			ms.Conflicts = append(ms.Conflicts, tc)
+		}
+		wd.merge = ms
+	default:
+		d.fail("bad merge flag %d", m)
 	}
 	return wd, d.finish(func() []byte { return encodeWorkingSetData(wd) })
 }
@@ -89,8 +164,16 @@ func (ws WorkingSet) WithWorking(r Root) WorkingSet { ws.working = r; return ws 
 // WithStaged returns ws with staged root r.
 func (ws WorkingSet) WithStaged(r Root) WorkingSet { ws.staged = r; return ws }
 
-// WithMerge returns ws recording merge state m.
+// WithMerge returns ws recording merge state m. m.Conflicts must be sorted by folded
+// table name without duplicates (SortConflicts), or the working set's chunk will not
+// decode.
 func (ws WorkingSet) WithMerge(m MergeState) WorkingSet { ws.merge = &m; return ws }
+
+// SortConflicts sorts cs by folded table name, in place, and returns it.
+func SortConflicts(cs []TableConflicts) []TableConflicts {
+	slices.SortFunc(cs, func(a, b TableConflicts) int { return strings.Compare(foldName(a.Table), foldName(b.Table)) })
+	return cs
+}
 
 // ClearMerge returns ws with no merge in progress.
 func (ws WorkingSet) ClearMerge() WorkingSet { ws.merge = nil; return ws }

@@ -1,0 +1,223 @@
+package merge
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/merkle/tuple"
+)
+
+// UpdateRows returns t with its row map replaced by rows and every secondary index
+// edited to match: for each row that differs between t's rows and rows, the entries of
+// its old version are deleted and those of its new version added. The cost follows the
+// number of changed rows (one diff of the two row maps), not the table's size. t's
+// indexes must be consistent with t's rows.
+func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table, error) {
+	old := t.Rows()
+	nt, err := t.WithRows(ctx, rows)
+	if err != nil {
+		return repo.Table{}, err
+	}
+	sch := t.Schema()
+	if len(sch.Indexes) == 0 || old.Hash() == rows.Hash() {
+		return nt, nil
+	}
+	ib, err := newIndexBuilder(sch, t.KeyDesc(), t.ValueDesc())
+	if err != nil {
+		return repo.Table{}, err
+	}
+	eds := make([]*prolly.Editor, len(sch.Indexes))
+	for i, ix := range sch.Indexes {
+		m, ok := t.Index(ix.Name)
+		if !ok {
+			return repo.Table{}, fmt.Errorf("merge: table %q has no map for index %q", sch.Name, ix.Name)
+		}
+		eds[i] = m.Edit()
+	}
+	d, err := prolly.DiffMaps(ctx, old, rows)
+	if err != nil {
+		return repo.Table{}, err
+	}
+	for {
+		df, err := d.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return repo.Table{}, err
+		}
+		var oldKeys, newKeys [][]byte
+		if df.From != nil {
+			if oldKeys, err = ib.keys(df.Key, df.From); err != nil {
+				return repo.Table{}, err
+			}
+		}
+		if df.To != nil {
+			if newKeys, err = ib.keys(df.Key, df.To); err != nil {
+				return repo.Table{}, err
+			}
+		}
+		for i, ed := range eds {
+			var ok, nk []byte
+			if oldKeys != nil {
+				ok = oldKeys[i]
+			}
+			if newKeys != nil {
+				nk = newKeys[i]
+			}
+			if ok != nil && nk != nil && slices.Equal(ok, nk) {
+				continue
+			}
+			if ok != nil {
+				ed.Delete(ok)
+			}
+			if nk != nil {
+				if err := ed.Put(nk, []byte{}); err != nil {
+					return repo.Table{}, err
+				}
+			}
+		}
+	}
+	for i, ix := range sch.Indexes {
+		m, err := eds[i].Flush(ctx)
+		if err != nil {
+			return repo.Table{}, err
+		}
+		if nt, err = nt.WithIndex(ctx, ix.Name, m); err != nil {
+			return repo.Table{}, err
+		}
+	}
+	return nt, nil
+}
+
+// indexBuilder builds the index entries of a row from its row-map key and value, at the
+// tuple level (the same keys the SQL layer writes: index columns, prefix-truncated,
+// then the primary-key columns not in the index, or a keyless row's hash).
+type indexBuilder struct {
+	sch     repo.Schema
+	kd, vd  tuple.Desc
+	keyless bool
+	// src[o] locates column o: in the key (true) or the value, at field index idx.
+	inKey []bool
+	idx   []int
+	kds   []tuple.Desc
+	// fields[i] lists, per key field of index i, the column ordinal (-1: the keyless row
+	// hash) and the prefix length.
+	fields [][]ixField
+}
+
+type ixField struct{ col, prefix int }
+
+func newIndexBuilder(sch repo.Schema, kd, vd tuple.Desc) (*indexBuilder, error) {
+	ib := &indexBuilder{sch: sch, kd: kd, vd: vd, keyless: sch.Keyless()}
+	n := len(sch.Columns)
+	ib.inKey, ib.idx = make([]bool, n), make([]int, n)
+	if ib.keyless {
+		for o := range sch.Columns {
+			ib.idx[o] = 1 + o
+		}
+	} else {
+		for p, o := range sch.PrimaryKey {
+			ib.inKey[o], ib.idx[o] = true, p
+		}
+		v := 0
+		for o := range sch.Columns {
+			if !ib.inKey[o] {
+				ib.idx[o] = v
+				v++
+			}
+		}
+	}
+	for i, ix := range sch.Indexes {
+		kd, err := sch.IndexKeyDesc(i)
+		if err != nil {
+			return nil, err
+		}
+		ib.kds = append(ib.kds, kd)
+		var fs []ixField
+		var used []int
+		for _, ic := range ix.Columns {
+			o := sch.Column(ic.Name)
+			if o < 0 {
+				return nil, fmt.Errorf("merge: table %q index %q: no column %q", sch.Name, ix.Name, ic.Name)
+			}
+			fs = append(fs, ixField{col: o, prefix: ic.Prefix})
+			used = append(used, o)
+		}
+		if ib.keyless {
+			fs = append(fs, ixField{col: -1})
+		}
+		for _, o := range sch.PrimaryKey {
+			if !slices.Contains(used, o) {
+				fs = append(fs, ixField{col: o})
+			}
+		}
+		ib.fields = append(ib.fields, fs)
+	}
+	return ib, nil
+}
+
+// keys returns the entry of every index for the row (key, val).
+func (ib *indexBuilder) keys(key, val []byte) ([][]byte, error) {
+	kv, err := ib.kd.Values(key)
+	if err != nil {
+		return nil, err
+	}
+	vv, err := ib.vd.Values(val)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(ib.fields))
+	for i, fs := range ib.fields {
+		b := tuple.NewBuilder(ib.kds[i])
+		for j, f := range fs {
+			var v any
+			switch {
+			case f.col < 0:
+				v = kv[0]
+			case ib.inKey[f.col]:
+				v = kv[ib.idx[f.col]]
+			default:
+				v = vv[ib.idx[f.col]]
+			}
+			if v == nil {
+				continue
+			}
+			if f.prefix > 0 {
+				v = truncate(v, f.prefix, ib.kds[i].Field(j).Enc)
+			}
+			b.Put(j, v)
+		}
+		k, err := b.Build()
+		if err != nil {
+			return nil, fmt.Errorf("merge: table %q index %q: %w", ib.sch.Name, ib.sch.Indexes[i].Name, err)
+		}
+		out[i] = k
+	}
+	return out, nil
+}
+
+// truncate cuts a prefix-indexed value to n characters (String) or bytes (Bytes).
+func truncate(v any, n int, enc tuple.Encoding) any {
+	x, ok := v.([]byte)
+	if !ok {
+		return v
+	}
+	if enc != tuple.StringEnc {
+		if len(x) > n {
+			return x[:n]
+		}
+		return x
+	}
+	i := 0
+	for k := 0; i < len(x) && k < n; k++ {
+		_, w := utf8.DecodeRune(x[i:])
+		i += w
+	}
+	return x[:i]
+}

@@ -1,0 +1,255 @@
+package merge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dsqldb/dsql/merkle/hash"
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
+)
+
+// ErrSchemaConflict marks a merge refused because of schema changes it cannot combine
+// (see the package doc); the error is a *SchemaConflictError.
+var ErrSchemaConflict = errors.New("merge: schema conflict")
+
+// SchemaConflict is one table (or foreign key) whose changes cannot be merged.
+type SchemaConflict struct {
+	Table  string // table name (for a foreign key: the foreign key's name)
+	Reason string
+}
+
+// SchemaConflictError lists every schema conflict of a merge, sorted by name.
+type SchemaConflictError struct{ Conflicts []SchemaConflict }
+
+func (e *SchemaConflictError) Error() string {
+	var b strings.Builder
+	b.WriteString("merge: schema conflict in ")
+	b.WriteString(strings.Join(e.Tables(), ", "))
+	for _, c := range e.Conflicts {
+		fmt.Fprintf(&b, "; %s: %s", c.Table, c.Reason)
+	}
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, ErrSchemaConflict) hold.
+func (e *SchemaConflictError) Unwrap() error { return ErrSchemaConflict }
+
+// Tables returns the names of the conflicted tables.
+func (e *SchemaConflictError) Tables() []string {
+	out := make([]string, len(e.Conflicts))
+	for i, c := range e.Conflicts {
+		out[i] = c.Table
+	}
+	return out
+}
+
+// TableStats counts what the merge did to one table's rows.
+type TableStats struct {
+	Table      string
+	Applied    int // row changes taken from theirs as they were
+	Convergent int // rows both sides changed identically
+	CellMerged int // rows both sides changed in different columns, merged cell by cell
+	Conflicts  int // rows left in conflict (ours kept)
+}
+
+// TableConflicts holds the conflicted rows of one table: the keys (row-map keys of the
+// table in ours) of every row both sides changed incompatibly. Keys has empty values.
+type TableConflicts struct {
+	Table string
+	Keys  prolly.Map
+}
+
+// Result is the outcome of Merge.
+type Result struct {
+	// Root is the merged root; conflicted rows hold ours' version.
+	Root repo.Root
+	// Conflicts lists the tables with conflicted rows, sorted by folded name.
+	Conflicts []TableConflicts
+	// Stats has one entry per table whose rows were merged three-way (both sides changed
+	// them), sorted by folded name.
+	Stats []TableStats
+}
+
+// HasConflicts reports whether any row is in conflict.
+func (r Result) HasConflicts() bool { return len(r.Conflicts) > 0 }
+
+// ConflictedTables returns the names of the tables with conflicts.
+func (r Result) ConflictedTables() []string {
+	out := make([]string, len(r.Conflicts))
+	for i, c := range r.Conflicts {
+		out[i] = c.Table
+	}
+	return out
+}
+
+// NumConflicts returns the number of conflicted rows of every table.
+func (r Result) NumConflicts() uint64 {
+	var n uint64
+	for _, c := range r.Conflicts {
+		n += c.Keys.Count()
+	}
+	return n
+}
+
+// State returns the merge state recording r's conflicts for a merge of commit into a
+// working root ours, from the merge base's root base.
+func (r Result) State(commit hash.Hash, ours, base repo.Root) repo.MergeState {
+	ms := repo.MergeState{Commit: commit, PreMergeWorking: ours.Hash()}
+	if r.HasConflicts() {
+		ms.Base = base.Hash()
+		for _, c := range r.Conflicts {
+			ms.Conflicts = append(ms.Conflicts, repo.TableConflicts{Table: c.Table, Keys: c.Keys.Hash()})
+		}
+		repo.SortConflicts(ms.Conflicts)
+	}
+	return ms
+}
+
+// Merge merges theirs into ours three-way against base (see the package doc for the
+// rules). A schema conflict fails the whole merge with a *SchemaConflictError; row
+// conflicts do not fail it: they are in Result.Conflicts.
+func Merge(ctx context.Context, base, ours, theirs repo.Root) (Result, error) {
+	names := map[string]string{}
+	for _, r := range []repo.Root{base, theirs, ours} {
+		for _, n := range r.TableNames() {
+			names[strings.ToLower(n)] = n
+		}
+	}
+	keys := make([]string, 0, len(names))
+	for k := range names {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	res := Result{Root: ours}
+	var schemaConflicts []SchemaConflict
+	conflict := func(k, format string, args ...any) {
+		schemaConflicts = append(schemaConflicts, SchemaConflict{Table: names[k], Reason: fmt.Sprintf(format, args...)})
+	}
+	out := ours
+	for _, k := range keys {
+		bh, inB := base.TableHash(k)
+		oh, inO := ours.TableHash(k)
+		th, inT := theirs.TableHash(k)
+		same := func(h1 hash.Hash, in1 bool, h2 hash.Hash, in2 bool) bool { return in1 == in2 && (!in1 || h1 == h2) }
+		var err error
+		switch {
+		case same(bh, inB, th, inT), same(oh, inO, th, inT):
+			continue // theirs did not change it, or both made the same change
+		case same(bh, inB, oh, inO): // only theirs changed it
+			if inT {
+				var t repo.Table
+				if t, _, err = theirs.Table(ctx, k); err == nil {
+					out, err = out.PutTable(ctx, t)
+				}
+			} else {
+				out, err = out.RemoveTable(ctx, k)
+			}
+			if err != nil {
+				return Result{}, err
+			}
+			continue
+		case !inO || !inT:
+			conflict(k, "deleted on one side and modified on the other")
+			continue
+		}
+		ot, _, err := ours.Table(ctx, k)
+		if err != nil {
+			return Result{}, err
+		}
+		tt, _, err := theirs.Table(ctx, k)
+		if err != nil {
+			return Result{}, err
+		}
+		var bt repo.Table
+		if inB {
+			if bt, _, err = base.Table(ctx, k); err != nil {
+				return Result{}, err
+			}
+		} else if ot.SchemaHash() == tt.SchemaHash() {
+			// Created on both sides with the same schema: merge against an empty table.
+			if bt, err = repo.NewTable(ctx, ours.NodeStore(), ot.Schema()); err != nil {
+				return Result{}, err
+			}
+		} else {
+			conflict(k, "created on both sides with different schemas")
+			continue
+		}
+		if bt.SchemaHash() != ot.SchemaHash() || bt.SchemaHash() != tt.SchemaHash() {
+			conflict(k, "%s", schemaChangeReason(bt, ot, tt))
+			continue
+		}
+		mt, st, ck, err := mergeTable(ctx, bt, ot, tt)
+		if err != nil {
+			return Result{}, fmt.Errorf("merge: table %q: %w", ot.Name(), err)
+		}
+		res.Stats = append(res.Stats, st)
+		if ck.Count() > 0 {
+			res.Conflicts = append(res.Conflicts, TableConflicts{Table: ot.Name(), Keys: ck})
+		}
+		if mt.Hash() != ot.Hash() {
+			if out, err = out.PutTable(ctx, mt); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	out, fkConflicts, err := mergeForeignKeys(ctx, base, ours, theirs, out)
+	if err != nil {
+		return Result{}, err
+	}
+	schemaConflicts = append(schemaConflicts, fkConflicts...)
+	if len(schemaConflicts) > 0 {
+		slices.SortFunc(schemaConflicts, func(a, b SchemaConflict) int {
+			return strings.Compare(strings.ToLower(a.Table), strings.ToLower(b.Table))
+		})
+		return Result{}, &SchemaConflictError{Conflicts: schemaConflicts}
+	}
+	res.Root = out
+	return res, nil
+}
+
+func schemaChangeReason(bt, ot, tt repo.Table) string {
+	switch {
+	case bt.SchemaHash() == ot.SchemaHash():
+		return "its schema changed on their side while its rows changed on ours"
+	case bt.SchemaHash() == tt.SchemaHash():
+		return "its schema changed on our side while its rows changed on theirs"
+	case ot.SchemaHash() == tt.SchemaHash():
+		return "its schema changed identically on both sides, with row changes (not merged yet)"
+	}
+	return "its schema changed differently on both sides"
+}
+
+// mergeTable merges the rows of one table whose schema is the same on all three sides.
+func mergeTable(ctx context.Context, base, ours, theirs repo.Table) (repo.Table, TableStats, prolly.Map, error) {
+	st := TableStats{Table: ours.Name()}
+	ck, err := prolly.NewEmpty(ctx, ours.Rows().NodeStore(), ours.KeyDesc().Compare)
+	if err != nil {
+		return repo.Table{}, st, prolly.Map{}, err
+	}
+	var rows prolly.Map
+	if ours.Schema().Keyless() {
+		rows, err = mergeKeyless(ctx, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc(), &st)
+	} else {
+		rows, ck, err = mergeKeyed(ctx, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc(), ck, &st)
+	}
+	if err != nil {
+		return repo.Table{}, st, prolly.Map{}, err
+	}
+	t := ours
+	if rows.Hash() != ours.Rows().Hash() {
+		if t, err = UpdateRows(ctx, ours, rows); err != nil {
+			return repo.Table{}, st, prolly.Map{}, err
+		}
+	}
+	if ai := max(ours.AutoIncrement(), theirs.AutoIncrement()); ai != t.AutoIncrement() {
+		if t, err = t.WithAutoIncrement(ctx, ai); err != nil {
+			return repo.Table{}, st, prolly.Map{}, err
+		}
+	}
+	return t, st, ck, nil
+}

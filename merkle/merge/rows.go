@@ -1,0 +1,170 @@
+package merge
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/tuple"
+)
+
+// mergeKeyed merges the row maps of a table with a primary key, recording conflicted
+// keys in ck (returned updated).
+func mergeKeyed(ctx context.Context, base, ours, theirs prolly.Map, vd tuple.Desc, ck prolly.Map, st *TableStats) (prolly.Map, prolly.Map, error) {
+	ced := ck.Edit()
+	rows, ms, err := prolly.Merge(ctx, base, ours, theirs, func(c prolly.Collision) (prolly.Resolution, error) {
+		keepOurs := prolly.Resolution{Value: c.Ours, Delete: !c.InOurs}
+		if c.InBase && c.InOurs && c.InTheirs {
+			merged, ok, err := MergeCells(vd, c.Base, c.Ours, c.Theirs)
+			if err != nil {
+				return prolly.Resolution{}, err
+			}
+			if ok {
+				st.CellMerged++
+				return prolly.Resolution{Value: merged}, nil
+			}
+		}
+		// Same cell changed differently, delete vs modify, or added twice differently.
+		st.Conflicts++
+		if err := ced.Put(c.Key, nil); err != nil {
+			return prolly.Resolution{}, err
+		}
+		return keepOurs, nil
+	})
+	if err != nil {
+		return prolly.Map{}, prolly.Map{}, err
+	}
+	st.Applied += ms.Applied
+	st.Convergent += ms.Convergent
+	if ck, err = ced.Flush(ctx); err != nil {
+		return prolly.Map{}, prolly.Map{}, err
+	}
+	return rows, ck, nil
+}
+
+// MergeCells merges one row changed on both sides column by column: a field changed on
+// one side only takes that side's value, a field changed identically on both is kept.
+// ok is false if some field was changed to different values on both sides (a conflict).
+// base, ours and theirs are value tuples of vd.
+func MergeCells(vd tuple.Desc, base, ours, theirs []byte) (merged []byte, ok bool, err error) {
+	n := vd.Len()
+	pick := make([]int, n) // 0 ours, 1 theirs
+	changed := false
+	for i := 0; i < n; i++ {
+		b, bok := vd.Raw(base, i)
+		o, ook := vd.Raw(ours, i)
+		t, tok := vd.Raw(theirs, i)
+		eq := func(x []byte, xok bool, y []byte, yok bool) bool { return xok == yok && bytes.Equal(x, y) }
+		switch {
+		case eq(o, ook, t, tok), eq(b, bok, t, tok):
+			// ours' value is right
+		case eq(b, bok, o, ook):
+			pick[i] = 1
+			changed = true
+		default:
+			return nil, false, nil
+		}
+	}
+	if !changed {
+		return ours, true, nil
+	}
+	ov, err := vd.Values(ours)
+	if err != nil {
+		return nil, false, err
+	}
+	tv, err := vd.Values(theirs)
+	if err != nil {
+		return nil, false, err
+	}
+	b := tuple.NewBuilder(vd)
+	for i := 0; i < n; i++ {
+		v := ov[i]
+		if pick[i] == 1 {
+			v = tv[i]
+		}
+		if v != nil {
+			b.Put(i, v)
+		}
+	}
+	merged, err = b.Build()
+	return merged, err == nil, err
+}
+
+// mergeKeyless applies theirs' change of every distinct row's count (since base) to ours;
+// a count never goes below zero (both sides deleted the row).
+func mergeKeyless(ctx context.Context, base, ours, theirs prolly.Map, vd tuple.Desc, st *TableStats) (prolly.Map, error) {
+	if base.Hash() == theirs.Hash() || ours.Hash() == theirs.Hash() {
+		return ours, nil
+	}
+	if base.Hash() == ours.Hash() {
+		return theirs, nil
+	}
+	d, err := prolly.DiffMaps(ctx, base, theirs)
+	if err != nil {
+		return prolly.Map{}, err
+	}
+	ed := ours.Edit()
+	count := func(v []byte) int64 {
+		if v == nil {
+			return 0
+		}
+		n, _ := vd.GetUint(v, 0)
+		return int64(n)
+	}
+	for {
+		df, err := d.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return prolly.Map{}, err
+		}
+		st.Applied++
+		cur, found, err := ed.Get(ctx, df.Key)
+		if err != nil {
+			return prolly.Map{}, err
+		}
+		n := max(count(cur)+count(df.To)-count(df.From), 0)
+		if n == 0 {
+			if found {
+				ed.Delete(df.Key)
+			}
+			continue
+		}
+		src := df.To
+		if src == nil {
+			src = cur
+		}
+		if src == nil {
+			return prolly.Map{}, fmt.Errorf("merge: keyless row without columns")
+		}
+		val, err := withCount(vd, src, uint64(n))
+		if err != nil {
+			return prolly.Map{}, err
+		}
+		if !found || !bytes.Equal(val, cur) {
+			if err := ed.Put(df.Key, val); err != nil {
+				return prolly.Map{}, err
+			}
+		}
+	}
+	return ed.Flush(ctx)
+}
+
+// withCount returns keyless value v with its count (field 0) replaced by n.
+func withCount(vd tuple.Desc, v []byte, n uint64) ([]byte, error) {
+	vals, err := vd.Values(v)
+	if err != nil {
+		return nil, err
+	}
+	b := tuple.NewBuilder(vd)
+	b.PutUint(0, n)
+	for i := 1; i < vd.Len(); i++ {
+		if vals[i] != nil {
+			b.Put(i, vals[i])
+		}
+	}
+	return b.Build()
+}
