@@ -103,6 +103,10 @@ func runCheckout(ctx context.Context, opts checkoutOptions, args []string, stdou
 		if err != nil {
 			return err
 		}
+		if opts.newBranch != "" { // git's words for a new branch
+			_, err := fmt.Fprintf(stdout, "Switched to a new branch '%s'\n", opts.newBranch)
+			return err
+		}
 		for _, r := range rows {
 			if len(r) > 1 {
 				if msg := strings.TrimSpace(str(r[1])); msg != "" {
