@@ -42,7 +42,19 @@ type IndexedTable struct {
 	lookup sql.IndexLookup
 }
 
-var _ sql.IndexedTable = (*IndexedTable)(nil)
+var (
+	_ sql.IndexedTable   = (*IndexedTable)(nil)
+	_ sql.ProjectedTable = (*IndexedTable)(nil)
+)
+
+// WithProjections implements sql.ProjectedTable, keeping the lookup.
+func (t *IndexedTable) WithProjections(ctx *sql.Context, names []string) (sql.Table, error) {
+	nt, err := t.Table.WithProjections(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	return &IndexedTable{Table: nt.(*Table), lookup: t.lookup}, nil
+}
 
 type lookupPartition struct{ lookup sql.IndexLookup }
 
@@ -96,6 +108,14 @@ func (t *Table) lookupRowsIn(ctx *sql.Context, rt repo.Table, lookup sql.IndexLo
 		return nil, sql.ErrIndexNotFound.New(lookup.Index.ID())
 	}
 	it := &lookupIter{meta: m, ix: ix, rows: rt.Rows(), reverse: lookup.IsReverse}
+	if p := t.proj; p != nil {
+		if m != t.meta { // another version of the table: resolve the names again
+			if p, err = m.project(p.names); err != nil {
+				return nil, err
+			}
+		}
+		it.setProjection(p)
+	}
 	if ix.primary {
 		it.scan = rt.Rows()
 	} else if mp, ok := rt.Index(ix.name); ok {
@@ -174,6 +194,10 @@ type rangeScan struct {
 	lo, hi []bound
 	pinned int
 	filter sql.Expression // the range as GMS's filter on full rows
+	// exact: the scan's bounds are the range's, so every entry the scan accepts (pos 0
+	// and inTail) is in the range and the filter need not run. True when every cut is
+	// closed (or infinite, or about NULL) and its key encodes without loss.
+	exact bool
 }
 
 // newRangeScan translates r for index ix; nil if the range is empty.
@@ -182,22 +206,32 @@ func newRangeScan(ctx *sql.Context, m *tableMeta, ix *indexMeta, r sql.MySQLRang
 		return nil, fmt.Errorf("backend: index %q: range over %d columns, index has %d", ix.name, len(r), len(ix.ext))
 	}
 	sp := &rangeScan{kd: ix.kd, lo: make([]bound, len(r)), hi: make([]bound, len(r))}
+	sp.exact = true
 	for j, rce := range r {
 		col := m.sch.Schema[ix.ext[j]]
 		prefix := 0
 		if j < len(ix.prefix) {
 			prefix = ix.prefix[j]
 		}
-		enc := func(k any) bound { return encodeBound(ctx, ix.kd.Field(j), col.Type, prefix, k) }
+		// enc encodes a cut's key; closed reports whether the range includes the key
+		// itself, which the scan (inclusive at both ends) then matches exactly.
+		enc := func(k any, closed bool) bound {
+			b, exact := encodeBound(ctx, ix.kd.Field(j), col.Type, prefix, k)
+			sp.exact = sp.exact && exact && closed
+			return b
+		}
 		switch c := rce.LowerBound.(type) {
 		case sql.AboveAll:
 			return nil, nil
 		case sql.AboveNull:
 			sp.lo[j] = bound{kind: afterNull}
 		case sql.Below:
-			sp.lo[j] = enc(c.Key)
+			sp.lo[j] = enc(c.Key, true)
 		case sql.Above:
-			sp.lo[j] = enc(c.Key)
+			sp.lo[j] = enc(c.Key, false)
+		case sql.BelowNull:
+		default:
+			sp.exact = false
 		}
 		switch c := rce.UpperBound.(type) {
 		case sql.BelowNull:
@@ -205,9 +239,12 @@ func newRangeScan(ctx *sql.Context, m *tableMeta, ix *indexMeta, r sql.MySQLRang
 		case sql.AboveNull:
 			sp.hi[j] = bound{kind: nullOnly}
 		case sql.Below:
-			sp.hi[j] = enc(c.Key)
+			sp.hi[j] = enc(c.Key, false)
 		case sql.Above:
-			sp.hi[j] = enc(c.Key)
+			sp.hi[j] = enc(c.Key, true)
+		case sql.AboveAll:
+		default:
+			sp.exact = false
 		}
 	}
 	for sp.pinned < len(r) && sp.isPoint(sp.pinned) {
@@ -227,51 +264,114 @@ func (sp *rangeScan) isPoint(j int) bool {
 
 // encodeBound encodes a range cut's key as field f of a column of type typ (prefix: its
 // index prefix length), or returns an unbounded bound when the key cannot stand for the
-// column's order (a string for a number column, say) or does not convert.
-func encodeBound(ctx *sql.Context, f tuple.Field, typ sql.Type, prefix int, k any) bound {
+// column's order (a string for a number column, say) or does not convert. exact reports
+// that the encoded value orders exactly as the key does against the column's values (so
+// far only for integer keys of integer columns, which convert without loss or not at
+// all); otherwise the bound only widens the scan and the range filter decides.
+func encodeBound(ctx *sql.Context, f tuple.Field, typ sql.Type, prefix int, k any) (_ bound, exact bool) {
 	if k == nil {
-		return bound{}
+		return bound{}, false
 	}
 	_, isStr := k.(string)
 	_, isBytes := k.([]byte)
 	switch f.Enc {
 	case tuple.StringEnc, tuple.BytesEnc:
 		if !isStr && !isBytes {
-			return bound{}
+			return bound{}, false
 		}
 	case tuple.EnumEnc, tuple.SetEnc, tuple.JSONEnc:
-		return bound{}
+		return bound{}, false
 	case tuple.DateEnc, tuple.TimeEnc, tuple.DatetimeEnc, tuple.TimestampEnc:
 	default: // numbers, BIT, YEAR
 		switch k.(type) {
 		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, decimal.Decimal, bool:
 		default:
-			return bound{}
+			return bound{}, false
 		}
 	}
 	v, inRange, err := typ.Convert(ctx, k)
 	if err != nil || inRange != sql.InRange || v == nil {
-		return bound{}
+		return bound{}, false
 	}
 	v = truncatePrefix(v, prefix, f.Enc)
 	f.Nullable = true
 	d, err := tuple.NewDesc(f)
 	if err != nil {
-		return bound{}
+		return bound{}, false
 	}
 	b := tuple.NewBuilder(d)
 	if err := typeconv.PutValue(b, 0, typ, v); err != nil {
-		return bound{}
+		return bound{}, false
 	}
 	t, err := b.Build()
 	if err != nil {
-		return bound{}
+		return bound{}, false
 	}
 	raw, ok := d.Raw(t, 0)
 	if !ok {
-		return bound{}
+		return bound{}, false
 	}
-	return bound{kind: value, raw: raw}
+	return bound{kind: value, raw: raw}, prefix == 0 && isIntEnc(f.Enc) && isGoInt(k) && sameInt(k, v)
+}
+
+func isIntEnc(e tuple.Encoding) bool {
+	switch e {
+	case tuple.Int8Enc, tuple.Int16Enc, tuple.Int24Enc, tuple.Int32Enc, tuple.Int64Enc,
+		tuple.Uint8Enc, tuple.Uint16Enc, tuple.Uint24Enc, tuple.Uint32Enc, tuple.Uint64Enc:
+		return true
+	}
+	return false
+}
+
+func isGoInt(k any) bool {
+	switch k.(type) {
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return true
+	}
+	return false
+}
+
+// sameInt reports whether the Go integers a and b are the same number.
+func sameInt(a, b any) bool {
+	ai, aNeg, ok := intParts(a)
+	if !ok {
+		return false
+	}
+	bi, bNeg, ok := intParts(b)
+	return ok && ai == bi && aNeg == bNeg
+}
+
+// intParts returns the magnitude and sign of a Go integer.
+func intParts(v any) (mag uint64, neg bool, ok bool) {
+	var i int64
+	switch x := v.(type) {
+	case int:
+		i = int64(x)
+	case int8:
+		i = int64(x)
+	case int16:
+		i = int64(x)
+	case int32:
+		i = int64(x)
+	case int64:
+		i = x
+	case uint:
+		return uint64(x), false, true
+	case uint8:
+		return uint64(x), false, true
+	case uint16:
+		return uint64(x), false, true
+	case uint32:
+		return uint64(x), false, true
+	case uint64:
+		return x, false, true
+	default:
+		return 0, false, false
+	}
+	if i < 0 {
+		return uint64(-(i + 1)) + 1, true, true
+	}
+	return uint64(i), false, true
 }
 
 // cmpRaw compares two encoded values of field f.
@@ -358,16 +458,24 @@ func (sp *rangeScan) inTail(key []byte) bool {
 
 // lookupIter streams the rows of a lookup's range scans. Not safe for concurrent use.
 type lookupIter struct {
-	meta    *tableMeta
-	ix      *indexMeta
-	rows    prolly.Map // the row map
-	scan    prolly.Map // the map scanned: rows (PRIMARY) or the index's
-	reverse bool
-	scans   []*rangeScan
-	cur     *prolly.Iter
-	sp      *rangeScan
-	pending sql.Row // keyless: the row being repeated
-	repeat  uint64
+	meta *tableMeta
+	ix   *indexMeta
+	// With a projection, only the columns need (the projected ones and the index's, which
+	// the range filters read) are decoded, at their schema ordinals; covering means they
+	// are all whole values in the index key (field coverField[i] holds column need[i]), so
+	// a secondary index's entries give the rows without reading the row map.
+	proj       *projection
+	need       []int
+	covering   bool
+	coverField []int
+	rows       prolly.Map // the row map
+	scan       prolly.Map // the map scanned: rows (PRIMARY) or the index's
+	reverse    bool
+	scans      []*rangeScan
+	cur        *prolly.Iter
+	sp         *rangeScan
+	pending    sql.Row // keyless: the row being repeated
+	repeat     uint64
 }
 
 func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
@@ -415,13 +523,16 @@ func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
 		if row == nil {
 			continue
 		}
-		ok, err := sql.EvaluateCondition(ctx, it.sp.filter, row)
-		if err != nil {
-			return nil, err
+		if !it.sp.exact {
+			ok, err := sql.EvaluateCondition(ctx, it.sp.filter, row)
+			if err != nil {
+				return nil, err
+			}
+			if !sql.IsTrue(ok) {
+				continue
+			}
 		}
-		if !sql.IsTrue(ok) {
-			continue
-		}
+		row = it.proj.projectRow(row)
 		if n > 1 {
 			it.pending, it.repeat = row, n-1
 		}
@@ -429,9 +540,50 @@ func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
 	}
 }
 
-// fetch returns the row of entry (k, v) of the scanned map and its number of copies.
+// setProjection makes the iterator decode only what projection p and the range filters
+// need, from the index entries alone if the index covers it.
+func (it *lookupIter) setProjection(p *projection) {
+	m, ix := it.meta, it.ix
+	it.proj = p
+	it.need = slices.Clone(p.cols)
+	for _, o := range ix.ext {
+		if !slices.Contains(it.need, o) {
+			it.need = append(it.need, o)
+		}
+	}
+	if ix.primary || m.keyless {
+		return
+	}
+	it.coverField = make([]int, len(it.need))
+	for i, o := range it.need {
+		j := slices.Index(ix.ext, o)
+		if j < 0 || (j < len(ix.prefix) && ix.prefix[j] > 0) {
+			return
+		}
+		enc, err := typeconv.Encoding(m.sch.Schema[o].Type)
+		if err != nil || ix.kd.Field(j).Enc != enc {
+			return
+		}
+		it.coverField[i] = j
+	}
+	it.covering = true
+}
+
+// fetch returns the row of entry (k, v) of the scanned map and its number of copies:
+// with a projection, a row of the whole schema holding the columns it.need.
 func (it *lookupIter) fetch(ctx *sql.Context, k, v []byte) (sql.Row, uint64, error) {
 	m := it.meta
+	if it.covering {
+		row := make(sql.Row, len(m.sch.Schema))
+		for i, o := range it.need {
+			val, err := typeconv.GetValue(it.ix.kd, k, it.coverField[i], m.sch.Schema[o].Type)
+			if err != nil {
+				return nil, 0, fmt.Errorf("backend: table %q index %q column %q: %w", m.name, it.ix.name, m.sch.Schema[o].Name, err)
+			}
+			row[o] = val
+		}
+		return row, 1, nil
+	}
 	if !it.ix.primary {
 		rk, err := m.rowKeyOf(it.ix, k)
 		if err != nil {
@@ -448,6 +600,10 @@ func (it *lookupIter) fetch(ctx *sql.Context, k, v []byte) (sql.Row, uint64, err
 	}
 	if m.keyless {
 		return m.decodeKeyless(v)
+	}
+	if it.proj != nil {
+		row, err := m.codec.DecodeColumns(k, v, it.need, true, nil)
+		return row, 1, err
 	}
 	row, err := m.codec.Decode(k, v, nil)
 	return row, 1, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
@@ -24,6 +25,16 @@ import (
 type Table struct {
 	db   *Database
 	meta *tableMeta
+	proj *projection // the columns GMS asked for (WithProjections); nil: all
+}
+
+// projection is the subset of a table's columns that its rows carry
+// (sql.ProjectedTable): GMS prunes the columns a query does not use, so scans decode
+// fewer values and an index lookup whose columns are all in the index reads no rows.
+type projection struct {
+	names []string   // as GMS gave them
+	cols  []int      // schema ordinals, in projection order
+	sch   sql.Schema // the projected schema
 }
 
 var (
@@ -37,6 +48,7 @@ var (
 	_ sql.TruncateableTable  = (*Table)(nil)
 	_ sql.AutoIncrementTable = (*Table)(nil)
 	_ sql.StatisticsTable    = (*Table)(nil)
+	_ sql.ProjectedTable     = (*Table)(nil)
 )
 
 // Name implements sql.Nameable.
@@ -45,8 +57,61 @@ func (t *Table) Name() string { return t.meta.name }
 // String implements fmt.Stringer.
 func (t *Table) String() string { return t.meta.name }
 
-// Schema implements sql.Table.
-func (t *Table) Schema(*sql.Context) sql.Schema { return t.meta.sch.Schema }
+// Schema implements sql.Table: the projected columns if the table has a projection.
+func (t *Table) Schema(*sql.Context) sql.Schema {
+	if t.proj != nil {
+		return t.proj.sch
+	}
+	return t.meta.sch.Schema
+}
+
+// WithProjections implements sql.ProjectedTable: a Table whose rows hold only the named
+// columns, in that order (none: rows of no columns).
+func (t *Table) WithProjections(_ *sql.Context, names []string) (sql.Table, error) {
+	nt := *t
+	p, err := t.meta.project(names)
+	if err != nil {
+		return nil, err
+	}
+	nt.proj = p
+	return &nt, nil
+}
+
+// Projections implements sql.ProjectedTable.
+func (t *Table) Projections() []string {
+	if t.proj == nil {
+		return nil
+	}
+	return t.proj.names
+}
+
+// project resolves projected column names (nil: no projection).
+func (m *tableMeta) project(names []string) (*projection, error) {
+	if names == nil {
+		return nil, nil
+	}
+	p := &projection{names: slices.Clone(names), cols: make([]int, len(names)), sch: make(sql.Schema, len(names))}
+	for i, n := range names {
+		o := m.sch.Schema.IndexOfColName(n)
+		if o < 0 {
+			return nil, sql.ErrTableColumnNotFound.New(m.name, n)
+		}
+		p.cols[i], p.sch[i] = o, m.sch.Schema[o]
+	}
+	return p, nil
+}
+
+// projectRow returns the projected values of row, a row of the whole schema (p nil: row).
+func (p *projection) projectRow(row sql.Row) sql.Row {
+	if p == nil {
+		return row
+	}
+	out := make(sql.Row, len(p.cols))
+	for i, o := range p.cols {
+		out[i] = row[o]
+	}
+	return out
+}
 
 // PrimaryKeySchema implements sql.PrimaryKeyTable.
 func (t *Table) PrimaryKeySchema(*sql.Context) sql.PrimaryKeySchema { return t.meta.sch }
@@ -108,12 +173,13 @@ func (t *Table) PartitionRows(ctx *sql.Context, _ sql.Partition) (sql.RowIter, e
 	if err != nil {
 		return nil, err
 	}
-	return &rowIter{meta: t.meta, it: it}, nil
+	return &rowIter{meta: t.meta, proj: t.proj, it: it}, nil
 }
 
 // rowIter streams rows of a prolly Iter. Not safe for concurrent use.
 type rowIter struct {
 	meta    *tableMeta
+	proj    *projection
 	it      *prolly.Iter
 	pending sql.Row // keyless: the row being repeated
 	repeat  uint64
@@ -129,12 +195,16 @@ func (r *rowIter) Next(ctx *sql.Context) (sql.Row, error) {
 		return nil, err // io.EOF included
 	}
 	if !r.meta.keyless {
+		if r.proj != nil {
+			return r.meta.codec.DecodeColumns(k, v, r.proj.cols, false, nil)
+		}
 		return r.meta.codec.Decode(k, v, nil)
 	}
 	row, n, err := r.meta.decodeKeyless(v)
 	if err != nil {
 		return nil, err
 	}
+	row = r.proj.projectRow(row)
 	if n > 1 {
 		r.pending, r.repeat = row, n-1
 	}

@@ -117,6 +117,8 @@ type RowCodec struct {
 	keyOrd, valOrd   []int
 	keyEnc, valEnc   []tuple.Encoding
 	keyDesc, valDesc tuple.Desc
+	// field[o] locates column o: key field k as -(k+1), value field k as k.
+	field []int
 }
 
 // NewRowCodec returns the codec of the rows of sch keyed by the columns pkOrdinals.
@@ -136,6 +138,13 @@ func NewRowCodec(sch sql.Schema, pkOrdinals []int) (*RowCodec, error) {
 	}
 	c.keyEnc = encodings(c.keyDesc)
 	c.valEnc = encodings(c.valDesc)
+	c.field = make([]int, len(sch))
+	for k, o := range c.keyOrd {
+		c.field[o] = -(k + 1)
+	}
+	for k, o := range c.valOrd {
+		c.field[o] = k
+	}
 	return c, nil
 }
 
@@ -203,6 +212,47 @@ func (c *RowCodec) Decode(key, val tuple.Tuple, dst sql.Row) (sql.Row, error) {
 			return nil, fmt.Errorf("column %q: %w", c.sch[o].Name, err)
 		}
 		dst[o] = v
+	}
+	return dst, nil
+}
+
+// DecodeColumns decodes only the columns cols (schema ordinals) of the row stored as key
+// and val: out[i] is column cols[i]. It decodes into dst if it has room for len(cols)
+// values (reusing it), else into a new row. With place set, out is instead a row of the
+// whole schema in which only the columns cols are set (the others are nil), so that
+// expressions over the schema's ordinals can read it.
+func (c *RowCodec) DecodeColumns(key, val tuple.Tuple, cols []int, place bool, dst sql.Row) (sql.Row, error) {
+	n := len(cols)
+	if place {
+		n = len(c.sch)
+	}
+	if cap(dst) >= n {
+		dst = dst[:n]
+		if place {
+			clear(dst)
+		}
+	} else {
+		dst = make(sql.Row, n)
+	}
+	for i, o := range cols {
+		if o < 0 || o >= len(c.sch) {
+			return nil, fmt.Errorf("%w: column %d outside schema of %d columns", ErrValue, o, len(c.sch))
+		}
+		var v any
+		var err error
+		if f := c.field[o]; f < 0 {
+			v, err = get(c.keyDesc, key, -f-1, c.keyEnc[-f-1])
+		} else {
+			v, err = get(c.valDesc, val, f, c.valEnc[f])
+		}
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %w", c.sch[o].Name, err)
+		}
+		if place {
+			dst[o] = v
+		} else {
+			dst[i] = v
+		}
 	}
 	return dst, nil
 }
