@@ -42,6 +42,7 @@ type diffSide struct {
 	root  repo.Root
 	label string // commit hash, WORKING or STAGED
 	date  any    // the commit's date (DATETIME(3)), or nil for WORKING / STAGED
+	empty bool   // no root: the parent side of a first commit (label and date NULL)
 }
 
 func commitSide(ctx context.Context, r *repo.Repo, c repo.Commit) (diffSide, error) {
@@ -516,11 +517,18 @@ func diffRow(ch rowChange, toSch, fromSch sql.Schema, to, from diffSide) sql.Row
 	} else {
 		row = append(row, make(sql.Row, len(toSch))...)
 	}
-	row = append(row, to.label, to.date)
+	row = append(row, sideLabel(to), to.date)
 	if ch.from != nil {
 		row = append(row, ch.from...)
 	} else {
 		row = append(row, make(sql.Row, len(fromSch))...)
 	}
-	return append(row, from.label, from.date, ch.typ)
+	return append(row, sideLabel(from), from.date, ch.typ)
+}
+
+func sideLabel(s diffSide) any {
+	if s.empty {
+		return nil
+	}
+	return s.label
 }

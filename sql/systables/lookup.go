@@ -45,7 +45,7 @@ func Lookup(ctx *sql.Context, db *backend.Database, name string) (sql.Table, boo
 	case CommitAncestorsTable:
 		return newAncestorsTable(db, name), true, nil
 	}
-	return nil, false, nil
+	return lookupDiffTable(ctx, db, name, base)
 }
 
 // trimPrefix returns name without its system prefix, lower-cased.
