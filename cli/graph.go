@@ -16,8 +16,8 @@ type logGraph struct {
 type graphStep struct {
 	commit string   // the commit row: "*" in the commit's lane, "|" in the others
 	after  []string // rows that open lanes for a merge's parents, drawn after the commit row
-	next   string   // the lanes as they continue below the commit (prefix of its later lines)
-	join   []string // rows that join lanes waiting for the same commit, drawn at the end
+	join   []string // rows that join lanes waiting for the same commit, drawn after those
+	next   string   // the lanes as they continue below all of that (prefix of later lines)
 }
 
 // step places commit h with parents ps (first parent first) and returns its rows.
@@ -58,8 +58,8 @@ func (g *logGraph) step(h string, ps []string) graphStep {
 			st.after = append(st.after, mergeRow(len(old), col, len(ps)-1))
 		}
 	}
-	st.next = laneRow(len(g.lanes))
 	st.join = g.joinLanes()
+	st.next = laneRow(len(g.lanes))
 	return st
 }
 

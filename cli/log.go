@@ -234,8 +234,11 @@ func writeLog(w io.Writer, p painter, entries []logEntry, f logFormat) error {
 			continue
 		}
 		st := g.step(e.hash, e.parents)
+		// The commit's lines sit beside its rows (the commit, a merge's new lanes, lanes
+		// joining); rows left over stand alone, lines left over continue the lanes.
 		prefixes := []string{st.commit}
 		prefixes = append(prefixes, st.after...)
+		prefixes = append(prefixes, st.join...)
 		width := 0
 		for _, pr := range append(prefixes, st.next) {
 			width = max(width, len(pr))
@@ -251,10 +254,6 @@ func writeLog(w io.Writer, p painter, entries []logEntry, f logFormat) error {
 		}
 		for k := len(lines); k < len(prefixes); k++ {
 			b.WriteString(prefixes[k])
-			b.WriteByte('\n')
-		}
-		for _, j := range st.join {
-			b.WriteString(j)
 			b.WriteByte('\n')
 		}
 	}
