@@ -85,6 +85,7 @@ func commit(ctx *sql.Context, c *config, args []string) (sql.RowIter, error) {
 		Committer:  committer,
 		AllowEmpty: *allowEmpty,
 		Amend:      *amend,
+		Check:      checkNoConflicts,
 	}
 	switch {
 	case *stageAll:

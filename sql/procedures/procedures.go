@@ -112,6 +112,8 @@ func procedureList(c *config) []procedure {
 		{"branch", statusSchema(), func(ctx *sql.Context, args ...string) (sql.RowIter, error) { return branch(ctx, args) }},
 		{"reset", statusSchema(), func(ctx *sql.Context, args ...string) (sql.RowIter, error) { return reset(ctx, args) }},
 		{"tag", statusSchema(), func(ctx *sql.Context, args ...string) (sql.RowIter, error) { return tag(ctx, c, args) }},
+		{"merge", mergeSchema(), func(ctx *sql.Context, args ...string) (sql.RowIter, error) { return mergeBranch(ctx, c, args) }},
+		{"conflicts_resolve", statusSchema(), func(ctx *sql.Context, args ...string) (sql.RowIter, error) { return conflictsResolve(ctx, args) }},
 	}
 }
 

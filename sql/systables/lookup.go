@@ -45,6 +45,9 @@ func Lookup(ctx *sql.Context, db *backend.Database, name string) (sql.Table, boo
 	case CommitAncestorsTable:
 		return newAncestorsTable(db, name), true, nil
 	}
+	if t, ok, err := lookupMergeTable(ctx, db, name, base); ok || err != nil {
+		return t, ok, err
+	}
 	return lookupDiffTable(ctx, db, name, base)
 }
 
