@@ -14,8 +14,9 @@ import (
 // decoded nodes in a cache bounded in bytes. It is safe for use by many goroutines; it does
 // not own the ChunkStore (closing the store is the caller's job).
 type NodeStore struct {
-	cs    storage.ChunkStore
-	cache *nodeCache
+	cs     storage.ChunkStore
+	cache  *nodeCache
+	chunks *chunkCache // ChunkStore(): cs with small chunks' Gets cached
 
 	reads  atomic.Int64 // nodes requested through Read (cache hits included)
 	loads  atomic.Int64 // nodes fetched from the ChunkStore (cache misses)
@@ -34,11 +35,19 @@ func NewNodeStore(cs storage.ChunkStore, cacheBytes int) *NodeStore {
 	if cacheBytes < 0 {
 		cacheBytes = 0
 	}
-	return &NodeStore{cs: cs, cache: newNodeCache(cacheBytes)}
+	return &NodeStore{cs: cs, cache: newNodeCache(cacheBytes), chunks: newChunkCache(cs, cacheBytes/16)}
 }
 
-// ChunkStore returns the underlying store.
-func (ns *NodeStore) ChunkStore() storage.ChunkStore { return ns.cs }
+// ChunkStore returns the underlying store, with the Gets of small chunks (the table,
+// schema and root chunks that every statement reads) served from a cache bounded in bytes:
+// chunks are content-addressed, so a cached chunk never goes stale. Every other call
+// goes straight to the store. Callers must not modify the bytes Get returns.
+func (ns *NodeStore) ChunkStore() storage.ChunkStore {
+	if ns.chunks == nil {
+		return ns.cs
+	}
+	return ns.chunks
+}
 
 // Read returns the node with address h.
 func (ns *NodeStore) Read(ctx context.Context, h hash.Hash) (*Node, error) {
