@@ -92,8 +92,7 @@ func inUseError(dir, sqlHint string, err error) error {
 	} else {
 		b.WriteString("Stop the server and run this command again.\n")
 	}
-	fmt.Fprintf(&b, "(%v)", err)
-	return errors.New(b.String())
+	return fmt.Errorf("%s(%w)", b.String(), err)
 }
 
 // close ends the session and closes the engine, releasing the repository.
