@@ -17,6 +17,14 @@ const rootExamples = `  # Make the current directory a repository and run SQL on
   dsql init
   dsql sql -q "CREATE TABLE t (id INT PRIMARY KEY, name TEXT); SELECT * FROM t"
 
+  # Say who you are, then commit, branch and tag versions of the tables
+  dsql config --global --add user.name "Ada Lovelace"
+  dsql config --global --add user.email ada@example.com
+  dsql commit -Am "First version"
+  dsql checkout -b feature
+  dsql log --oneline --graph
+  dsql tag v1
+
   # Serve it to MySQL clients (mysql -h 127.0.0.1 -u root)
   dsql sql-server
 
@@ -37,9 +45,11 @@ func newRootCommand() *cobra.Command {
 		Short:   "Git for tables: a versioned SQL database",
 		Example: rootExamples,
 		Long: `dsql is being built to keep SQL tables under version control: commits, branches,
-diffs and merges of rows, the way Git does for files. It is under construction: today it
-creates repositories (init), runs SQL on them (sql) and serves them over the MySQL protocol
-(sql-server); commits, branches and merges are being built.`,
+diffs and merges of rows, the way Git does for files. It creates repositories (init), runs
+SQL on them (sql), serves them over the MySQL protocol (sql-server) and versions them with
+git's verbs (config, status, add, commit, reset, log, show, branch, checkout, tag), each
+of which runs the same SQL procedure a MySQL client can call (CALL dsql_commit(...));
+merges are being built.`,
 		// A bare "dsql" prints help; "dsql --version" prints the version.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.version {
