@@ -103,6 +103,10 @@ func runLog(ctx context.Context, opts logOptions, args []string, stdout io.Write
 		}
 		stmt, qargs := logQuery(fargs, opts.number)
 		sch, rows, err := s.query(stmt, qargs...)
+		if err != nil && len(tables) > 0 && strings.Contains(err.Error(), `"--tables"`) {
+			return fmt.Errorf("this build's dsql_log() cannot restrict the log to tables (it has no --tables option yet); "+
+				"run dsql log without %s: %w", strings.Join(tables, " "), err)
+		}
 		if err != nil {
 			return err
 		}
