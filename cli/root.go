@@ -81,6 +81,7 @@ merges are being built.`,
 	root.AddCommand(newCheckoutCommand())
 	root.AddCommand(newTagCommand())
 	root.AddCommand(newShowCommand())
+	root.AddCommand(newDiffCommand())
 
 	root.SetHelpTemplate(helpTemplate)
 	root.SetUsageTemplate(usageTemplate)
