@@ -139,7 +139,8 @@ var vtVersions = []struct {
 	{"D", []string{
 		"DELETE FROM fruit WHERE id = 1",
 		"UPDATE fruit SET qty = 55 WHERE id = 5",
-		"INSERT INTO fruit VALUES (7, 'grape', 70)",
+		"ALTER TABLE fruit ADD COLUMN note VARCHAR(10)",
+		"INSERT INTO fruit VALUES (7, 'grape', 70, 'new')",
 	}, []string{"3|cherry2|30", "5|elder|55", "6|fig|NULL", "7|grape|70"}},
 }
 
@@ -214,6 +215,21 @@ func TestVersionedDataset(t *testing.T) {
 			t.Fatal(err)
 		}
 		vtSame(t, "AS OF TIMESTAMP(date of C)", vtRows(t, db, fmt.Sprintf(q, "AS OF TIMESTAMP('"+at+"')")), vtVersion("C"))
+		// Schema as of a revision: D added column note.
+		for _, tc := range []struct{ rev, cols string }{{"A", "id,name,qty"}, {"C", "id,name,qty"}, {"D", "id,name,qty,note"}} {
+			var cols []string
+			for _, r := range vtRows(t, db, "DESCRIBE fruit AS OF '"+tc.rev+"'") {
+				cols = append(cols, strings.Split(r, "|")[0])
+			}
+			vtSame(t, "DESCRIBE fruit AS OF '"+tc.rev+"'", []string{strings.Join(cols, ",")}, []string{tc.cols})
+			vtSame(t, "SHOW TABLES AS OF '"+tc.rev+"'", vtRows(t, db, "SHOW TABLES AS OF '"+tc.rev+"'"), []string{"fruit"})
+			create, err := vtRowsErr(db, "SHOW CREATE TABLE fruit AS OF '"+tc.rev+"'")
+			if err != nil || len(create) != 1 || strings.Contains(create[0], "`note`") != (tc.rev == "D") {
+				t.Errorf("SHOW CREATE TABLE fruit AS OF '%s': %q, %v", tc.rev, create, err)
+			}
+		}
+		vtSame(t, "SELECT * AS OF 'C'", vtRows(t, db, "SELECT * FROM fruit AS OF 'C' ORDER BY id"), vtVersion("C"))
+		vtSame(t, "SELECT * AS OF 'D'", vtRows(t, db, "SELECT * FROM fruit AS OF 'D' WHERE id = 7"), []string{"7|grape|70|new"})
 		// Versions side by side in one join.
 		vtSame(t, "join A with C", vtRows(t, db,
 			"SELECT a.id, a.qty, c.name FROM fruit AS OF 'A' a JOIN fruit AS OF 'C' c ON a.id = c.id ORDER BY a.id"),
@@ -225,6 +241,13 @@ func TestVersionedDataset(t *testing.T) {
 			rdb := vtOpen(t, s, "repo/"+tag)
 			vtSame(t, "DSN repo/"+tag, vtRows(t, rdb, fmt.Sprintf(q, "")), vtVersion(tag))
 			vtSame(t, "DATABASE() in repo/"+tag, vtRows(t, rdb, "SELECT DATABASE()"), []string{"repo/" + tag})
+			vtSame(t, "SELECT * in repo/"+tag, vtRows(t, rdb, "SELECT * FROM fruit ORDER BY id"), vtVersion(tag))
+			if create, err := vtRowsErr(rdb, "SHOW CREATE TABLE fruit"); err != nil || len(create) != 1 || strings.Contains(create[0], "`note`") {
+				t.Errorf("SHOW CREATE TABLE fruit in repo/%s: %q, %v", tag, create, err)
+			}
+			// HEAD in a revision database is its commit; its log starts there.
+			vtSame(t, "dsql_hashof('HEAD') in repo/"+tag, vtRows(t, rdb, "SELECT dsql_hashof('HEAD')"), []string{hashes[tag]})
+			vtSame(t, "dsql_log in repo/"+tag, vtRows(t, rdb, "SELECT message FROM dsql_log ORDER BY commit_order DESC LIMIT 1"), []string{"version " + tag})
 		}
 		hdb := vtOpen(t, s, "repo/"+hashes["C"])
 		vtSame(t, "DSN repo/<hash of C>", vtRows(t, hdb, fmt.Sprintf(q, "")), vtVersion("C"))
@@ -244,13 +267,15 @@ func TestVersionedDataset(t *testing.T) {
 
 	t.Run("checkout of a new branch at a tag", func(t *testing.T) {
 		c := vtSession(t, s, "repo")
-		vtSame(t, "dsql_checkout", vtRows(t, c, "CALL dsql_checkout('-b', 'from-a', 'A')")[:1], []string{"0|Switched to a new branch 'from-a'"})
+		if got := vtRows(t, c, "CALL dsql_checkout('-b', 'from-a', 'A')"); len(got) != 1 || !strings.HasPrefix(got[0], "0|Switched to ") || !strings.HasSuffix(got[0], "branch 'from-a'") {
+			t.Errorf("dsql_checkout('-b', 'from-a', 'A') = %q", got)
+		}
 		vtSame(t, "active_branch()", vtRows(t, c, "SELECT active_branch()"), []string{"from-a"})
 		vtSame(t, "@@repo_head_ref", vtRows(t, c, "SELECT @@repo_head_ref"), []string{"refs/heads/from-a"})
 		vtSame(t, "@@repo_head", vtRows(t, c, "SELECT @@repo_head"), []string{hashes["A"]})
 		vtSame(t, "from-a", vtRows(t, c, fmt.Sprintf(q, "")), vtVersion("A"))
 		// A commit on the branch moves it and leaves main and the tag alone.
-		vtExec(t, c, "INSERT INTO fruit VALUES (100, 'kiwi', 1)")
+		vtExec(t, c, "INSERT INTO fruit (id, name, qty) VALUES (100, 'kiwi', 1)")
 		vtRows(t, c, "CALL dsql_commit('-am', 'kiwi on from-a')")
 		vtSame(t, "from-a after commit", vtRows(t, c, fmt.Sprintf(q, "")), append(append([]string{}, vtVersion("A")...), "100|kiwi|1"))
 		vtSame(t, "main", vtRows(t, db, fmt.Sprintf(q, "")), vtVersion("D"))
@@ -263,7 +288,7 @@ func TestVersionedDataset(t *testing.T) {
 	t.Run("tag database is read-only", func(t *testing.T) {
 		rdb := vtOpen(t, s, "repo/A")
 		for _, stmt := range []string{
-			"INSERT INTO fruit VALUES (200, 'lime', 2)",
+			"INSERT INTO fruit (id, name, qty) VALUES (200, 'lime', 2)",
 			"UPDATE fruit SET qty = 0",
 			"DELETE FROM fruit",
 			"CREATE TABLE extra (id INT PRIMARY KEY)",
@@ -275,7 +300,7 @@ func TestVersionedDataset(t *testing.T) {
 		}
 		c := vtSession(t, s, "repo")
 		vtExec(t, c, "USE `repo/C`")
-		if _, err := c.ExecContext(context.Background(), "INSERT INTO fruit VALUES (200, 'lime', 2)"); err == nil || !strings.Contains(err.Error(), "read-only") {
+		if _, err := c.ExecContext(context.Background(), "INSERT INTO fruit (id, name, qty) VALUES (200, 'lime', 2)"); err == nil || !strings.Contains(err.Error(), "read-only") {
 			t.Errorf("INSERT after USE `repo/C`: %v, want a read-only error", err)
 		}
 		vtSame(t, "A unchanged", vtRows(t, db, fmt.Sprintf(q, "AS OF 'A'")), vtVersion("A"))
@@ -285,7 +310,7 @@ func TestVersionedDataset(t *testing.T) {
 	t.Run("branch database in the DSN writes to the branch", func(t *testing.T) {
 		c := vtSession(t, s, "repo/main")
 		vtSame(t, "active_branch() in repo/main", vtRows(t, c, "SELECT active_branch()"), []string{"main"})
-		vtExec(t, c, "INSERT INTO fruit VALUES (8, 'honeydew', 80)")
+		vtExec(t, c, "INSERT INTO fruit (id, name, qty) VALUES (8, 'honeydew', 80)")
 		// The write is in main's working set: a session of plain "repo" sees it.
 		vtSame(t, "main's working set", vtRows(t, db, "SELECT name FROM fruit WHERE id = 8"), []string{"honeydew"})
 		h := vtRows(t, c, "CALL dsql_commit('-am', 'honeydew via repo/main')")[0]
@@ -591,6 +616,8 @@ SELECT dsql_hashof('fix') = dsql_hashof('v1') AS same;
 		t.Fatalf("mysql < script: %v\n%s\nserver log:\n%s", err, out, s.output())
 	}
 	got := regexp.MustCompile(`\b[0-9a-v]{32}\b`).ReplaceAllString(string(out), "<hash>")
+	// Dolt's dolt_checkout('-b', ...) says "Switched to branch", git's "a new branch": accept both.
+	got = strings.Replace(got, "Switched to a new branch 'fix'", "Switched to branch 'fix'", 1)
 	want := `hash
 <hash>
 status
@@ -627,7 +654,7 @@ name
 feat
 main
 status	message
-0	Switched to a new branch 'fix'
+0	Switched to branch 'fix'
 hash
 <hash>
 COUNT(*)
