@@ -44,6 +44,21 @@ type indexMeta struct {
 	// tables: one entry, the field holding the row hash.
 	pkField []int
 	kd      tuple.Desc
+	// boundDesc[j] is the one-field Desc (nullable) of key field j that range bounds are
+	// encoded with; the zero Desc if it cannot be built.
+	boundDesc []tuple.Desc
+}
+
+// setBoundDescs fills ix.boundDesc from ix.kd.
+func (ix *indexMeta) setBoundDescs() {
+	ix.boundDesc = make([]tuple.Desc, ix.kd.Len())
+	for j := range ix.boundDesc {
+		f := ix.kd.Field(j)
+		f.Nullable = true
+		if d, err := tuple.NewDesc(f); err == nil {
+			ix.boundDesc[j] = d
+		}
+	}
 }
 
 // hasPrefix reports whether any index column is prefix-truncated.
@@ -62,6 +77,7 @@ func newIndexMetas(m *tableMeta) ([]*indexMeta, error) {
 		for k := range rs.PrimaryKey {
 			pk.pkField = append(pk.pkField, k)
 		}
+		pk.setBoundDescs()
 		out = append(out, pk)
 	}
 	for i, ix := range rs.Indexes {
@@ -91,6 +107,7 @@ func newIndexMetas(m *tableMeta) ([]*indexMeta, error) {
 				im.ext = append(im.ext, o)
 			}
 		}
+		im.setBoundDescs()
 		out = append(out, im)
 	}
 	return out, nil

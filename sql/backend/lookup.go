@@ -158,8 +158,10 @@ func (t *Table) lookupRowsIn(ctx *sql.Context, rt repo.Table, lookup sql.IndexLo
 		if sp == nil {
 			continue
 		}
-		if sp.filter, err = expression.NewRangeFilterExpr(ctx, idx.exprs, []sql.MySQLRange{r}); err != nil {
-			return nil, err
+		if !sp.exact { // an exact scan needs no filter
+			if sp.filter, err = expression.NewRangeFilterExpr(ctx, idx.exprs, []sql.MySQLRange{r}); err != nil {
+				return nil, err
+			}
 		}
 		it.scans = append(it.scans, sp)
 	}
@@ -216,7 +218,7 @@ func newRangeScan(ctx *sql.Context, m *tableMeta, ix *indexMeta, r sql.MySQLRang
 		// enc encodes a cut's key; closed reports whether the range includes the key
 		// itself, which the scan (inclusive at both ends) then matches exactly.
 		enc := func(k any, closed bool) bound {
-			b, exact := encodeBound(ctx, ix.kd.Field(j), col.Type, prefix, k)
+			b, exact := encodeBound(ctx, ix.kd.Field(j), ix.boundDesc[j], col.Type, prefix, k)
 			sp.exact = sp.exact && exact && closed
 			return b
 		}
@@ -268,7 +270,9 @@ func (sp *rangeScan) isPoint(j int) bool {
 // that the encoded value orders exactly as the key does against the column's values (so
 // far only for integer keys of integer columns, which convert without loss or not at
 // all); otherwise the bound only widens the scan and the range filter decides.
-func encodeBound(ctx *sql.Context, f tuple.Field, typ sql.Type, prefix int, k any) (_ bound, exact bool) {
+//
+// d is the one-field Desc of f made nullable (the zero Desc: built here).
+func encodeBound(ctx *sql.Context, f tuple.Field, d tuple.Desc, typ sql.Type, prefix int, k any) (_ bound, exact bool) {
 	if k == nil {
 		return bound{}, false
 	}
@@ -294,10 +298,11 @@ func encodeBound(ctx *sql.Context, f tuple.Field, typ sql.Type, prefix int, k an
 		return bound{}, false
 	}
 	v = truncatePrefix(v, prefix, f.Enc)
-	f.Nullable = true
-	d, err := tuple.NewDesc(f)
-	if err != nil {
-		return bound{}, false
+	if d.Len() != 1 {
+		f.Nullable = true
+		if d, err = tuple.NewDesc(f); err != nil {
+			return bound{}, false
+		}
 	}
 	b := tuple.NewBuilder(d)
 	if err := typeconv.PutValue(b, 0, typ, v); err != nil {
