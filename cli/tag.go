@@ -105,7 +105,10 @@ func runTag(ctx context.Context, opts tagOptions, args []string, stdout io.Write
 				}
 				author = a
 			}
-			pargs = append(pargs, "-m", opts.message, "--author", author)
+			pargs = append(pargs, "-m", opts.message)
+			if author != "" {
+				pargs = append(pargs, "--author", author)
+			}
 		}
 		_, err := s.call("dsql_tag", append(pargs, args...)...)
 		return err

@@ -29,6 +29,7 @@ import (
 // after the last query.
 type vcsSession struct {
 	eng    *server.Engine
+	remote *remoteSession // set instead of eng when a running server holds the repository
 	ctx    *sql.Context
 	dbName string // the repository's database name (the directory's base name)
 }
@@ -66,6 +67,9 @@ func openRepository(ctx context.Context, dir, sqlHint string, author *repo.Signa
 	}
 	eng, err := server.NewEngine(ctx, eopts)
 	if errors.Is(err, server.ErrInUse) {
+		if s, rerr := openRemote(ctx, dir); rerr == nil {
+			return s, nil
+		}
 		return nil, inUseError(dir, sqlHint, err)
 	}
 	if err != nil {
@@ -97,11 +101,17 @@ func inUseError(dir, sqlHint string, err error) error {
 
 // close ends the session and closes the engine, releasing the repository.
 func (s *vcsSession) close() error {
+	if s.remote != nil {
+		return s.remote.close()
+	}
 	return s.eng.Close()
 }
 
 // database returns the repository's database.
 func (s *vcsSession) database() (*backend.Database, error) {
+	if s.remote != nil {
+		return nil, errServerHoldsConfig
+	}
 	db, ok := s.eng.Provider.Lookup(s.dbName)
 	if !ok {
 		return nil, fmt.Errorf("database %s not found", s.dbName)
@@ -112,6 +122,10 @@ func (s *vcsSession) database() (*backend.Database, error) {
 // query runs one statement with its ? placeholders bound to args (strings, integers,
 // booleans) and returns the whole result.
 func (s *vcsSession) query(stmt string, args ...any) (sql.Schema, []sql.Row, error) {
+	if s.remote != nil {
+		sch, rows, err := s.remote.query(s.ctx, stmt, args...)
+		return sch, rows, cliError(err)
+	}
 	bindings := make(map[string]sqlparser.Expr, len(args))
 	for i, a := range args {
 		e, err := bindValue(a)
@@ -183,16 +197,18 @@ func (s *vcsSession) configuredAuthor(ctx context.Context, getenv func(string) s
 	if err != nil {
 		return "", err
 	}
-	db, err := s.database()
-	if err != nil {
-		return "", err
-	}
-	local, err := db.Repo().Config(ctx)
-	if err != nil {
-		return "", err
-	}
-	for k, v := range local {
-		cfg[k] = v
+	if s.remote == nil { // through a server, the procedure reads the local configuration
+		db, err := s.database()
+		if err != nil {
+			return "", err
+		}
+		local, err := db.Repo().Config(ctx)
+		if err != nil {
+			return "", err
+		}
+		for k, v := range local {
+			cfg[k] = v
+		}
 	}
 	name, email := getenv(envAuthorName), getenv(envAuthorEmail)
 	if name == "" {
@@ -202,6 +218,9 @@ func (s *vcsSession) configuredAuthor(ctx context.Context, getenv func(string) s
 		email = cfg[keyUserEmail]
 	}
 	if name == "" || email == "" {
+		if s.remote != nil { // the procedure falls back to the repository's or server's identity
+			return "", nil
+		}
 		return "", errors.New(whoAreYou)
 	}
 	return name + " <" + email + ">", nil

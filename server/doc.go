@@ -18,6 +18,11 @@
 //     sql/session. Users and grants made with CREATE USER, GRANT, ... are kept in
 //     <data_dir>/.dsqlcfg/privileges.db, loaded at start; the configured users are
 //     superusers that live only while the process runs and are never written there.
+//   - Local commands (local.go): while a Server runs, <data_dir>/.dsqlcfg/sql-server.json
+//     (mode 0600) holds its address and the password of an ephemeral superuser that
+//     exists only in that process; dsql's CLI verbs find it with LocalServer and run
+//     through the server when it holds their repository. The file is removed on Close;
+//     one left by a killed server is stale (process gone or port silent) and ignored.
 //   - Server (New, Start, Close): GMS's server over an Engine, with log/slog logging
 //     (text to stderr, level from the config; GMS's logrus and vitess's log output are
 //     routed into it, see RouteLibraryLogs).

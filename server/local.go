@@ -36,7 +36,7 @@ type LocalInfo struct {
 
 // DSN returns a go-sql-driver/mysql data source name for database db on the server.
 func (li LocalInfo) DSN(db string) string {
-	return fmt.Sprintf("%s:%s@tcp(%s)/%s?parseTime=true&loc=Local&interpolateParams=false", li.User, li.Password, li.Address, db)
+	return fmt.Sprintf("%s:%s@tcp(%s)/%s?parseTime=true&loc=UTC", li.User, li.Password, li.Address, db)
 }
 
 func newLocalPassword() (string, error) {
