@@ -1,6 +1,7 @@
 package systables_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -110,4 +111,55 @@ func TestHistoryTableLimitIsLazy(t *testing.T) {
 	require.Len(t, e.rows(ctx, "SELECT * FROM dsql_history_t WHERE id = 1 LIMIT 2"), 2)
 	require.Less(t, e.store.commitReads.Load(), int64(20))
 	require.Len(t, e.rows(ctx, "SELECT * FROM dsql_history_t"), 201)
+}
+
+func TestUnscopedDiffTable(t *testing.T) {
+	e, ctx, c1, c2 := diffFixture(t)
+	e.exec(ctx, "CREATE TABLE u (a INT PRIMARY KEY)")
+	c3 := e.commit(ctx, "c3").Hash().String()
+	e.exec(ctx, "ALTER TABLE u ADD COLUMN b INT", "CALL dsql_add('u')", "INSERT INTO t VALUES (7,'g',70)", "DROP TABLE u")
+	const cols = "commit_hash, table_name, coalesce(committer, 'NULL'), coalesce(message, 'NULL'), data_change, schema_change"
+	want := []string{
+		"WORKING|t|NULL|NULL|true|false",
+		"WORKING|u|NULL|NULL|false|true",
+		"STAGED|u|NULL|NULL|false|true",
+		c3 + "|u|alice|c3|false|true",
+		c2 + "|t|alice|c2|true|false",
+		c1 + "|t|alice|c1|true|true",
+	}
+	require.Equal(t, want, fmtRows(e.rows(ctx, "SELECT "+cols+" FROM dsql_diff")))
+	require.Equal(t, want, fmtRows(e.rows(ctx, "SELECT "+cols+" FROM dolt_diff")))
+	// Column layout.
+	sch, _, _, err := e.engine.Query(ctx, "SELECT * FROM dsql_diff")
+	require.NoError(t, err)
+	var names []string
+	for _, c := range sch {
+		names = append(names, c.Name)
+	}
+	require.Equal(t, []string{"commit_hash", "table_name", "committer", "email", "date", "message", "data_change", "schema_change"}, names)
+
+	// commit_hash filters: pushed down, same rows.
+	require.Equal(t, want[4:5], fmtRows(e.rows(ctx, "SELECT "+cols+" FROM dsql_diff WHERE commit_hash = '"+c2+"'")))
+	require.Equal(t, want[2:3], fmtRows(e.rows(ctx, "SELECT "+cols+" FROM dsql_diff WHERE commit_hash = 'STAGED'")))
+	require.Equal(t, want[:2], fmtRows(e.rows(ctx, "SELECT "+cols+" FROM dsql_diff WHERE commit_hash = 'WORKING'")))
+	require.Empty(t, e.rows(ctx, "SELECT * FROM dsql_diff WHERE commit_hash = 'x'"))
+	require.Contains(t, strings.Join(e.strs(ctx, "EXPLAIN PLAN SELECT * FROM dsql_diff WHERE commit_hash = '"+c2+"'"), "\n"), "IndexedTableAccess")
+	require.Equal(t, []string{"t"}, e.strs(ctx, "SELECT table_name FROM dsql_diff WHERE commit_hash = '"+c1+"'"))
+
+	// A revision database: its history, no working set.
+	require.Equal(t, []string{c2 + "|t", c1 + "|t"}, fmtRows(e.rows(ctx, "SELECT commit_hash, table_name FROM `mydb/"+c2+"`.dsql_diff")))
+}
+
+func TestUnscopedDiffTableLimitIsLazy(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.session()
+	e.exec(ctx, "CREATE TABLE t (id INT PRIMARY KEY)")
+	for i := range 50 {
+		e.exec(ctx, fmt.Sprintf("INSERT INTO t VALUES (%d)", i))
+		e.commit(ctx, "c")
+	}
+	e.store.commitReads.Store(0)
+	require.Len(t, e.rows(ctx, "SELECT * FROM dsql_diff LIMIT 2"), 2)
+	require.Less(t, e.store.commitReads.Load(), int64(15))
+	require.Len(t, e.rows(ctx, "SELECT * FROM dsql_diff"), 50)
 }

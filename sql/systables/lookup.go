@@ -44,6 +44,8 @@ func Lookup(ctx *sql.Context, db *backend.Database, name string) (sql.Table, boo
 		return newCommitsTable(db, name), true, nil
 	case CommitAncestorsTable:
 		return newAncestorsTable(db, name), true, nil
+	case UnscopedDiffTable:
+		return newUnscopedDiffTable(db, name), true, nil
 	}
 	if t, ok, err := lookupMergeTable(ctx, db, name, base); ok || err != nil {
 		return t, ok, err
