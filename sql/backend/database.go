@@ -54,6 +54,8 @@ type repoHandle struct {
 	views sync.Map
 	// sys resolves system tables (Extensions.SystemTable); nil: none.
 	sys func(ctx *sql.Context, db *Database, name string) (sql.Table, bool, error)
+	// autoIncs are the live AUTO_INCREMENT counters (autoinc.go).
+	autoIncs autoIncTracker
 }
 
 // Database is one repository seen as a SQL database, in one of three forms:
@@ -74,6 +76,7 @@ type Database struct {
 	branch  string       // fixed branch ("" for the repository's own name: the session's)
 	rev     *repo.Commit // a read-only revision (nil for branches)
 	revRoot repo.Root    // rev's root
+	temp    bool         // the session's temporary tables of the database (temporary.go)
 }
 
 var (
@@ -181,6 +184,9 @@ func (db *Database) meta(t repo.Table) (*tableMeta, error) {
 
 // GetTableInsensitive implements sql.Database.
 func (db *Database) GetTableInsensitive(ctx *sql.Context, name string) (sql.Table, bool, error) {
+	if t, ok, err := db.temporaryTable(ctx, name); ok || err != nil {
+		return t, ok, err
+	}
 	_, root, err := db.root(ctx)
 	if err != nil {
 		return nil, false, err
@@ -192,7 +198,7 @@ func (db *Database) GetTableInsensitive(ctx *sql.Context, name string) (sql.Tabl
 			return t, ok, err
 		}
 	}
-	t, ok, err := root.Table(ctx, name)
+	t, ok, err := tables.get(ctx, root, name)
 	if err != nil || !ok {
 		return nil, false, err
 	}
@@ -245,11 +251,15 @@ func (db *Database) CreateTable(ctx *sql.Context, name string, schema sql.Primar
 	if root, err = root.PutTable(ctx, t); err != nil {
 		return err
 	}
+	db.forgetAutoIncrement(ctx, name)
 	return s.SetWorkingRoot(ctx, db, root)
 }
 
 // DropTable implements sql.TableDropper.
 func (db *Database) DropTable(ctx *sql.Context, name string) error {
+	if ok, err := db.dropTemporaryTable(ctx, name); ok || err != nil {
+		return err
+	}
 	s, root, err := db.writableRoot(ctx)
 	if err != nil {
 		return err
@@ -263,6 +273,7 @@ func (db *Database) DropTable(ctx *sql.Context, name string) error {
 	if root, err = root.RemoveTable(ctx, name); err != nil {
 		return err
 	}
+	db.forgetAutoIncrement(ctx, name)
 	return s.SetWorkingRoot(ctx, db, root)
 }
 
@@ -284,5 +295,7 @@ func (db *Database) RenameTable(ctx *sql.Context, oldName, newName string) error
 	if root, err = root.RenameTable(ctx, oldName, newName); err != nil {
 		return err
 	}
+	db.forgetAutoIncrement(ctx, oldName)
+	db.forgetAutoIncrement(ctx, newName)
 	return s.SetWorkingRoot(ctx, db, root)
 }
