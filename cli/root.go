@@ -82,6 +82,7 @@ merges are being built.`,
 	root.AddCommand(newTagCommand())
 	root.AddCommand(newShowCommand())
 	root.AddCommand(newDiffCommand())
+	root.AddCommand(newMergeCommand())
 
 	root.SetHelpTemplate(helpTemplate)
 	root.SetUsageTemplate(usageTemplate)

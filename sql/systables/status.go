@@ -19,6 +19,9 @@ const (
 	StatusModified = "modified"
 	StatusDeleted  = "deleted"
 	StatusRenamed  = "renamed"
+	// StatusConflict marks a table with unresolved row conflicts of a merge in progress
+	// (an unstaged entry that replaces the table's other entries).
+	StatusConflict = "conflict"
 )
 
 // StatusEntry is one changed table: staged (head root vs staged root) or not (staged root
@@ -194,7 +197,7 @@ func sessionStatus(ctx *sql.Context, db *backend.Database) ([]StatusEntry, error
 	if !ok {
 		return nil, sql.ErrUnsupportedFeature.New("dsql_status without a dsql session")
 	}
-	working, staged, _, err := s.Roots(ctx, db)
+	working, staged, snapshot, err := s.Roots(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -206,5 +209,34 @@ func sessionStatus(ctx *sql.Context, db *backend.Database) ([]StatusEntry, error
 	if err != nil {
 		return nil, err
 	}
-	return Status(ctx, headRoot, staged, working)
+	entries, err := Status(ctx, headRoot, staged, working)
+	if err != nil {
+		return nil, err
+	}
+	if ms, merging := snapshot.Merge(); merging {
+		entries = withConflicts(entries, ms)
+	}
+	return entries, nil
+}
+
+// withConflicts replaces the entries of every table with unresolved conflicts in ms by
+// one unstaged StatusConflict entry (git lists such a path only as unmerged).
+func withConflicts(entries []StatusEntry, ms repo.MergeState) []StatusEntry {
+	if len(ms.Conflicts) == 0 {
+		return entries
+	}
+	conflicted := map[string]bool{}
+	for _, tc := range ms.Conflicts {
+		conflicted[strings.ToLower(tc.Table)] = true
+	}
+	out := entries[:0:0]
+	for _, e := range entries {
+		if !conflicted[strings.ToLower(e.Table)] {
+			out = append(out, e)
+		}
+	}
+	for _, tc := range ms.Conflicts {
+		out = append(out, StatusEntry{Table: tc.Table, Status: StatusConflict})
+	}
+	return out
 }
