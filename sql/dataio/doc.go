@@ -1,0 +1,52 @@
+// Package dataio moves rows between files and tables: the machinery of dsql table import
+// and dsql table export.
+//
+// # Pieces
+//
+//   - Readers (read.go): CSV, TSV and PSV through encoding/csv (header line, RFC 4180
+//     quoting, CRLF, a leading UTF-8 BOM skipped, an empty field is NULL); JSON (an
+//     array of objects or {"rows": [...]}) and JSONL through encoding/json, keys in file
+//     order. Every record carries its line (and, for delimited files, each field's
+//     column) for error messages. Parquet is not supported yet.
+//   - Inferrer (infer.go): the narrowest column types that hold every value of a file,
+//     as a CREATE TABLE statement.
+//   - SchemaFromDDL (schema.go): a CREATE TABLE statement run through the real engine
+//     and backend in a scratch in-memory database, so an imported table's schema is
+//     exactly the one the same CREATE TABLE would store.
+//   - Import (import.go, convert.go, sorter.go, index.go): converts each record with the
+//     column types as INSERT converts string literals (GMS's Convert with INSERT's
+//     strictness; fast paths give identical values for canonical integers, floats,
+//     dates, datetimes and strings), encodes rows with typeconv, and builds the row map
+//     and every secondary index with prolly.Builder.
+//   - Export (export.go): rows in primary-key order as CSV/TSV/PSV, JSON, JSONL or SQL,
+//     values in MySQL's text form (GMS's SQL rendering).
+//
+// # Invariants
+//
+//   - Same as INSERT: an imported table (schema, rows, secondary indexes, auto-increment
+//     counter) has the same hash as the table CREATE TABLE and INSERTs of the same rows
+//     make; sorted, shuffled and spilled inputs alike (TestImportEqualsInsert). Index
+//     maps use sql/backend's layout and pass backend.CheckIndexes.
+//   - Atomicity: Import changes nothing but the session transaction's working root, and
+//     only after every row and index is built; the caller's COMMIT makes it durable in
+//     one synced write. A bad row, an error or a crash leaves the table as it was
+//     (TestMalformedCorpus; cli's kill -9 test). Chunks written before a failure are
+//     unreachable garbage.
+//   - Bounded memory: input sorted by primary key streams straight into the builder;
+//     otherwise at most ImportOptions.MemLimit bytes of rows are sorted in memory before
+//     a run spills to an unlinked temporary file, and runs are merged. Index keys are
+//     sorted the same way. The store spills its write buffer on its own.
+//   - Export round trip: a CSV whose values are in MySQL's canonical text exports back
+//     byte for byte (TestExportRoundTrip).
+//
+// # Not yet
+//
+// Keyless tables, tables with foreign keys, enforced CHECK constraints or generated
+// columns are refused with a message (INSERT checks or computes those); column defaults
+// that are expressions are refused when a row needs them. Triggers do not fire.
+//
+// # Concurrency
+//
+// Readers, Inferrers and imports are not safe for concurrent use; Import runs in one
+// session's transaction like a statement.
+package dataio

@@ -1,0 +1,435 @@
+package dataio
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Format is a file format of import and export.
+type Format string
+
+// The formats. Parquet is not supported yet.
+const (
+	CSV   Format = "csv"   // comma-separated, RFC 4180 quoting, header line
+	TSV   Format = "tsv"   // tab-separated, same quoting, header line
+	PSV   Format = "psv"   // pipe-separated, same quoting, header line
+	JSON  Format = "json"  // an array of objects, or {"rows": [...]}
+	JSONL Format = "jsonl" // one object per line
+	SQL   Format = "sql"   // export only: CREATE TABLE and INSERT statements
+)
+
+// ImportFormats and ExportFormats list the formats each direction accepts.
+var (
+	ImportFormats = []Format{CSV, TSV, PSV, JSON, JSONL}
+	ExportFormats = []Format{CSV, TSV, PSV, JSON, JSONL, SQL}
+)
+
+// ErrFormat marks an unknown or unsupported file format.
+var ErrFormat = errors.New("dataio: unsupported file format")
+
+// FormatFor returns the format named explicit, or, when explicit is "", the one the
+// extension of path names (.csv, .tsv, .psv, .json, .jsonl/.ndjson, .sql).
+func FormatFor(path, explicit string, allowed []Format) (Format, error) {
+	name := strings.ToLower(explicit)
+	if name == "" {
+		name = strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+		if name == "ndjson" {
+			name = "jsonl"
+		}
+		if name == "" {
+			return "", fmt.Errorf("%w: cannot tell the format of %q from its name; pass --file-type (%s)", ErrFormat, path, formatList(allowed))
+		}
+	}
+	for _, f := range allowed {
+		if string(f) == name {
+			return f, nil
+		}
+	}
+	if name == "parquet" {
+		return "", fmt.Errorf("%w: parquet is not supported yet; convert the file to csv or jsonl", ErrFormat)
+	}
+	return "", fmt.Errorf("%w: %q (want one of %s)", ErrFormat, name, formatList(allowed))
+}
+
+func formatList(fs []Format) string {
+	s := make([]string, len(fs))
+	for i, f := range fs {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Record is one row of an input file.
+type Record struct {
+	// Line is the 1-based line of the file where the record starts.
+	Line int
+	// Names are the column names of Values: the header of a delimited file (shared by
+	// every record; do not modify) or an object's keys in file order.
+	Names []string
+	// Values hold nil (NULL: an empty field of a delimited file, JSON null), string,
+	// json.Number, bool, or RawJSON (a nested object or array). Valid until the next call
+	// of Next.
+	Values []any
+	// Cols, for delimited files, are the 1-based byte columns where each field starts
+	// (for error messages); nil for JSON.
+	Cols []int
+}
+
+// RawJSON is a nested JSON object or array, as text.
+type RawJSON string
+
+// Reader reads the records of an input file. It is not safe for concurrent use.
+type Reader interface {
+	// Header returns the column names of a delimited file's header line (nil for JSON).
+	Header() []string
+	// Next returns the next record, or io.EOF after the last one. A malformed record is
+	// a *RowError; the reader cannot go on after a syntax error (Skippable reports
+	// false).
+	Next() (Record, error)
+	// Offset is how many bytes of the input were consumed so far (for progress).
+	Offset() int64
+}
+
+// RowError is a problem with one record (or field) of the input: where it is, what is
+// wrong and whether the import may skip it.
+type RowError struct {
+	File      string
+	Line      int    // 1-based; 0 if unknown
+	Column    int    // 1-based byte column; 0 if unknown
+	Field     string // the column name, if one field is at fault
+	Reason    string
+	Skippable bool // --continue may skip the record and go on
+}
+
+func (e *RowError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		fmt.Fprintf(&b, "column %q: ", e.Field)
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// countingReader counts the bytes read through it and remembers where newlines are, so
+// that JSON readers can turn byte offsets into line numbers.
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	trackNL  bool
+	nl       []int64 // offsets of newlines past the last lineAt query
+	nlBefore int     // newlines before nl[0]
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.trackNL {
+		for i := 0; i < n; {
+			j := bytes.IndexByte(p[i:n], '\n')
+			if j < 0 {
+				break
+			}
+			c.nl = append(c.nl, c.n+int64(i+j))
+			i += j + 1
+		}
+	}
+	c.n += int64(n)
+	return n, err
+}
+
+// lineAt returns the 1-based line of byte offset off; offsets must not decrease from
+// call to call.
+func (c *countingReader) lineAt(off int64) int {
+	k := sort.Search(len(c.nl), func(i int) bool { return c.nl[i] >= off })
+	c.nlBefore += k
+	c.nl = c.nl[k:]
+	return c.nlBefore + 1
+}
+
+// NewReader returns a Reader of format f over r; name is the file name used in errors.
+// A UTF-8 byte order mark at the start is skipped.
+func NewReader(r io.Reader, f Format, name string) (Reader, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	cr := &countingReader{r: br, trackNL: f == JSON || f == JSONL}
+	switch f {
+	case CSV, TSV, PSV:
+		return newDelimitedReader(cr, f, name)
+	case JSON, JSONL:
+		return newJSONReader(cr, f, name)
+	}
+	return nil, fmt.Errorf("%w: cannot import %s", ErrFormat, f)
+}
+
+// delimitedReader reads CSV, TSV and PSV with encoding/csv.
+type delimitedReader struct {
+	name   string
+	cr     *countingReader
+	r      *csv.Reader
+	header []string
+	vals   []any
+	cols   []int
+}
+
+func newDelimitedReader(cr *countingReader, f Format, name string) (*delimitedReader, error) {
+	r := csv.NewReader(cr)
+	switch f {
+	case TSV:
+		r.Comma = '\t'
+	case PSV:
+		r.Comma = '|'
+	}
+	r.FieldsPerRecord = -1 // checked here, with a better message
+	r.ReuseRecord = true
+	d := &delimitedReader{name: name, cr: cr, r: r}
+	h, err := r.Read()
+	if err == io.EOF {
+		return nil, &RowError{File: name, Line: 1, Reason: "the file is empty: the first line must name the columns (a header line such as id,name)"}
+	}
+	if err != nil {
+		return nil, d.syntaxError(err)
+	}
+	d.header = make([]string, len(h))
+	seen := map[string]bool{}
+	for i, s := range h {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			line, col := r.FieldPos(i)
+			return nil, &RowError{File: name, Line: line, Column: col, Reason: fmt.Sprintf("header field %d is empty: every column needs a name", i+1)}
+		}
+		if seen[strings.ToLower(s)] {
+			line, col := r.FieldPos(i)
+			return nil, &RowError{File: name, Line: line, Column: col, Reason: fmt.Sprintf("column %q appears twice in the header", s)}
+		}
+		seen[strings.ToLower(s)] = true
+		d.header[i] = s
+	}
+	d.vals = make([]any, len(h))
+	d.cols = make([]int, len(h))
+	return d, nil
+}
+
+func (d *delimitedReader) Header() []string { return d.header }
+func (d *delimitedReader) Offset() int64    { return d.cr.n }
+
+func (d *delimitedReader) syntaxError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		reason := pe.Err.Error()
+		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+			reason += ` (a field that contains quotes must be quoted as a whole, with each quote doubled: "a ""b"" c"; an unterminated quote runs to the end of the file)`
+			if pe.StartLine != pe.Line {
+				reason += fmt.Sprintf("; the field starts on line %d", pe.StartLine)
+			}
+		}
+		return &RowError{File: d.name, Line: pe.Line, Column: pe.Column, Reason: reason}
+	}
+	return fmt.Errorf("%s: %w", d.name, err)
+}
+
+func (d *delimitedReader) Next() (Record, error) {
+	rec, err := d.r.Read()
+	if err != nil {
+		if err == io.EOF {
+			return Record{}, io.EOF
+		}
+		return Record{}, d.syntaxError(err)
+	}
+	line, _ := d.r.FieldPos(0)
+	if len(rec) != len(d.header) {
+		if len(rec) == 1 && rec[0] == "" {
+			return d.Next() // a blank line
+		}
+		return Record{Line: line}, &RowError{File: d.name, Line: line, Skippable: true,
+			Reason: fmt.Sprintf("the row has %d fields but the header names %d columns", len(rec), len(d.header))}
+	}
+	for i, s := range rec {
+		if s == "" {
+			d.vals[i] = nil
+		} else {
+			d.vals[i] = s
+		}
+		_, d.cols[i] = d.r.FieldPos(i)
+	}
+	return Record{Line: line, Names: d.header, Values: d.vals, Cols: d.cols}, nil
+}
+
+// jsonReader reads an array of objects, {"rows": [...]}, or (JSONL) a stream of objects.
+type jsonReader struct {
+	name   string
+	f      Format
+	cr     *countingReader
+	dec    *json.Decoder
+	inArr  bool // inside the array of rows
+	done   bool
+	names  []string
+	vals   []any
+	lineNo int
+}
+
+func newJSONReader(cr *countingReader, f Format, name string) (*jsonReader, error) {
+	dec := json.NewDecoder(cr)
+	dec.UseNumber()
+	j := &jsonReader{name: name, f: f, cr: cr, dec: dec}
+	if f == JSONL {
+		if !dec.More() {
+			if _, err := dec.Token(); err != io.EOF {
+				return nil, j.syntaxError(err)
+			}
+			return nil, &RowError{File: name, Line: 1, Reason: "the file is empty: expected one JSON object per line"}
+		}
+		return j, nil
+	}
+	tok, err := dec.Token()
+	if err == io.EOF {
+		return nil, &RowError{File: name, Line: 1, Reason: `the file is empty: expected an array of objects or {"rows": [...]}`}
+	}
+	if err != nil {
+		return nil, j.syntaxError(err)
+	}
+	switch tok {
+	case json.Delim('['):
+		j.inArr = true
+		return j, nil
+	case json.Delim('{'):
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return nil, j.syntaxError(err)
+			}
+			if k == "rows" {
+				t, err := dec.Token()
+				if err != nil {
+					return nil, j.syntaxError(err)
+				}
+				if t != json.Delim('[') {
+					return nil, &RowError{File: name, Line: j.line(), Reason: `"rows" must be an array of objects`}
+				}
+				j.inArr = true
+				return j, nil
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, j.syntaxError(err)
+			}
+		}
+		return nil, &RowError{File: name, Line: j.line(), Reason: `the object has no "rows" array`}
+	}
+	return nil, &RowError{File: name, Line: j.line(), Reason: `expected an array of objects or {"rows": [...]}`}
+}
+
+func (j *jsonReader) Header() []string { return nil }
+func (j *jsonReader) Offset() int64    { return j.cr.n }
+
+func (j *jsonReader) line() int { return j.cr.lineAt(j.dec.InputOffset()) }
+
+func (j *jsonReader) syntaxError(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &RowError{File: j.name, Line: j.cr.lineAt(se.Offset), Reason: "invalid JSON: " + se.Error()}
+	}
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		return &RowError{File: j.name, Line: j.line(), Reason: "invalid JSON: the file ends in the middle of a value"}
+	}
+	return &RowError{File: j.name, Line: j.line(), Reason: "invalid JSON: " + err.Error()}
+}
+
+func (j *jsonReader) Next() (Record, error) {
+	if j.done {
+		return Record{}, io.EOF
+	}
+	if !j.dec.More() {
+		j.done = true
+		if j.inArr {
+			if _, err := j.dec.Token(); err != nil { // the closing ]
+				return Record{}, j.syntaxError(err)
+			}
+		}
+		return Record{}, io.EOF
+	}
+	// The record starts at the next non-space byte after the decoder's offset.
+	tok, err := j.dec.Token()
+	if err != nil {
+		return Record{}, j.syntaxError(err)
+	}
+	line := j.line()
+	if tok != json.Delim('{') {
+		// Skip the value so that --continue can go on.
+		if d, ok := tok.(json.Delim); ok && d == '[' {
+			depth := 1
+			for depth > 0 {
+				t, err := j.dec.Token()
+				if err != nil {
+					return Record{}, j.syntaxError(err)
+				}
+				if d, ok := t.(json.Delim); ok {
+					if d == '[' || d == '{' {
+						depth++
+					} else {
+						depth--
+					}
+				}
+			}
+		}
+		return Record{Line: line}, &RowError{File: j.name, Line: line, Skippable: true, Reason: "expected a JSON object (one row), found " + describeToken(tok)}
+	}
+	j.names, j.vals = j.names[:0], j.vals[:0]
+	for j.dec.More() {
+		k, err := j.dec.Token()
+		if err != nil {
+			return Record{}, j.syntaxError(err)
+		}
+		key, _ := k.(string)
+		var v any
+		if err := j.dec.Decode(&v); err != nil {
+			return Record{}, j.syntaxError(err)
+		}
+		switch x := v.(type) {
+		case map[string]any, []any:
+			b, err := json.Marshal(x)
+			if err != nil {
+				return Record{}, err
+			}
+			v = RawJSON(b)
+		}
+		j.names = append(j.names, key)
+		j.vals = append(j.vals, v)
+	}
+	if _, err := j.dec.Token(); err != nil { // the closing }
+		return Record{}, j.syntaxError(err)
+	}
+	return Record{Line: line, Names: j.names, Values: j.vals}, nil
+}
+
+func describeToken(t json.Token) string {
+	switch t.(type) {
+	case json.Delim:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number, float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%v", t)
+}
