@@ -83,6 +83,7 @@ merges are being built.`,
 	root.AddCommand(newShowCommand())
 	root.AddCommand(newDiffCommand())
 	root.AddCommand(newMergeCommand())
+	root.AddCommand(newConflictsCommand())
 
 	root.SetHelpTemplate(helpTemplate)
 	root.SetUsageTemplate(usageTemplate)
