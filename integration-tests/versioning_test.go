@@ -574,6 +574,36 @@ func vtConcurrentSameBranch(t *testing.T, mode string) {
 	s.stop()
 }
 
+// TestVersionedConflictingCommits: two clients change the same row in overlapping
+// transactions and both CALL dsql_commit. The first commits; the second fails with 1213
+// and leaves no commit and no change behind, and retried it commits on top of the first.
+func TestVersionedConflictingCommits(t *testing.T) {
+	dir := itNewRepo(t, "repo")
+	s := itStart(t, dir)
+	db := s.db("repo")
+	vtExec(t, db, "CREATE TABLE acct (id INT PRIMARY KEY, bal INT NOT NULL)", "INSERT INTO acct VALUES (1, 100)")
+	base := vtRows(t, db, "CALL dsql_commit('-Am', 'base')")[0]
+	c1, c2 := vtSession(t, s, "repo"), vtSession(t, s, "repo")
+	vtExec(t, c1, "BEGIN", "UPDATE acct SET bal = 110 WHERE id = 1")
+	vtExec(t, c2, "BEGIN", "UPDATE acct SET bal = 120 WHERE id = 1")
+	h1 := vtRows(t, c1, "CALL dsql_commit('-am', 'first')")
+	_, err := vtRowsErr(c2, "CALL dsql_commit('-am', 'second')")
+	if !vtIsDeadlock(err) {
+		t.Fatalf("second dsql_commit on the same row: %v, want error 1213", err)
+	}
+	_, _ = c2.ExecContext(context.Background(), "ROLLBACK")
+	vtSame(t, "log after the conflict", vtRows(t, db, "SELECT commit_hash, message FROM dsql_log ORDER BY commit_order DESC LIMIT 2"),
+		[]string{h1[0] + "|first", base + "|base"})
+	vtSame(t, "row after the conflict", vtRows(t, db, "SELECT bal FROM acct AS OF 'main'"), []string{"110"})
+	vtSame(t, "working set after the conflict", vtRows(t, db, "SELECT bal FROM acct"), []string{"110"})
+	vtExec(t, c2, "BEGIN", "UPDATE acct SET bal = bal + 20 WHERE id = 1")
+	h2 := vtRows(t, c2, "CALL dsql_commit('-am', 'second')")
+	vtSame(t, "log after the retry", vtRows(t, db, "SELECT commit_hash, parents, message FROM dsql_log ORDER BY commit_order DESC LIMIT 1"),
+		[]string{h2[0] + "|" + h1[0] + "|second"})
+	vtSame(t, "row after the retry", vtRows(t, db, "SELECT bal FROM acct AS OF 'main'"), []string{"130"})
+	s.stop()
+}
+
 // TestVersionedMySQLCLI runs a script of version-control procedures through the mysql
 // command-line client and checks its whole output (commit hashes masked).
 func TestVersionedMySQLCLI(t *testing.T) {
