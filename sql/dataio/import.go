@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/dolthub/go-mysql-server/sql"
@@ -204,6 +205,7 @@ type importer struct {
 	lastMap   []int
 
 	keyB, valB *tuple.Builder
+	mu         sync.Mutex // guards skipped and OnSkip calls (both import stages skip)
 	skipped    int64
 }
 
@@ -386,6 +388,8 @@ func (im *importer) skip(e *RowError) error {
 	if !im.opts.Continue || !e.Skippable {
 		return e
 	}
+	im.mu.Lock()
+	defer im.mu.Unlock()
 	im.skipped++
 	if im.opts.OnSkip != nil {
 		im.opts.OnSkip(e)
@@ -506,45 +510,92 @@ func (im *importer) run(ctx *sql.Context, ns *prolly.NodeStore, base *prolly.Map
 	}
 	s := newSorter(ns, im.kd.Compare, memLimit, im.opts.TempDir, im.opts.Mode == Update, dup)
 	defer s.close()
-	row := make(sql.Row, len(im.sch))
-	var n int64
-	for {
-		rec, err := im.src.Next()
-		if err == io.EOF {
-			break
+	// Two stages, one goroutine each: reading and converting records into encoded
+	// entries, and adding entries to the sorter/builder. Batches keep file order, and a
+	// producer error travels after the entries before it, so errors come in file order.
+	type batch struct {
+		es  []entry
+		off int64
+		err error
+	}
+	ch := make(chan batch, 8)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(ch)
+		row := make(sql.Row, len(im.sch))
+		es := make([]entry, 0, 1024)
+		send := func(b batch) bool {
+			select {
+			case ch <- b:
+				return true
+			case <-done:
+				return false
+			}
 		}
-		if err != nil {
-			var re *RowError
-			if errors.As(err, &re) {
-				if err := im.skip(re); err != nil {
-					return prolly.Map{}, ImportResult{}, err
+		for {
+			rec, err := im.src.Next()
+			if err == io.EOF {
+				send(batch{es: es, off: im.src.Offset()})
+				return
+			}
+			if err != nil {
+				var re *RowError
+				if errors.As(err, &re) {
+					err = im.skip(re)
+				}
+				if err != nil {
+					send(batch{es: es, err: err})
+					return
 				}
 				continue
 			}
-			return prolly.Map{}, ImportResult{}, err
-		}
-		e, re := im.encode(ctx, rec, row)
-		if re != nil {
-			if err := im.skip(re); err != nil {
-				return prolly.Map{}, ImportResult{}, err
+			e, re := im.encode(ctx, rec, row)
+			if re != nil {
+				if err := im.skip(re); err != nil {
+					send(batch{es: es, err: err})
+					return
+				}
+				continue
 			}
-			continue
+			es = append(es, e)
+			if len(es) == cap(es) {
+				if !send(batch{es: es, off: im.src.Offset()}) {
+					return
+				}
+				es = make([]entry, 0, 1024)
+			}
 		}
-		if err := s.add(ctx, e); err != nil {
-			return prolly.Map{}, ImportResult{}, err
-		}
-		n++
-		if p := im.opts.Progress; p != nil && n&1023 == 0 {
-			p.Rows.Store(n)
-			p.Bytes.Store(im.src.Offset())
+	}()
+	var n int64
+	consume := func() error {
+		for b := range ch {
+			for _, e := range b.es {
+				if err := s.add(ctx, e); err != nil {
+					return err
+				}
+			}
+			n += int64(len(b.es))
+			if b.err != nil {
+				return b.err
+			}
+			if p := im.opts.Progress; p != nil {
+				p.Rows.Store(n)
+				p.Bytes.Store(b.off)
+			}
 			if err := ctx.Err(); err != nil {
-				return prolly.Map{}, ImportResult{}, err
+				return err
 			}
 		}
+		return nil
 	}
-	if p := im.opts.Progress; p != nil {
-		p.Rows.Store(n)
-		p.Bytes.Store(im.src.Offset())
+	err := consume()
+	close(done)
+	wg.Wait()
+	if err != nil {
+		return prolly.Map{}, ImportResult{}, err
 	}
 	sorted := s.sorted
 	src, err := s.finish(ctx)
@@ -562,7 +613,9 @@ func (im *importer) run(ctx *sql.Context, ns *prolly.NodeStore, base *prolly.Map
 			return prolly.Map{}, ImportResult{}, err
 		}
 	}
+	im.mu.Lock()
 	res.Skipped = im.skipped
+	im.mu.Unlock()
 	return out, res, nil
 }
 
