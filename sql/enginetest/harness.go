@@ -6,7 +6,7 @@
 //
 //   - Isolation between tests: every NewEngine call builds a fresh Provider over fresh
 //     memstores and a fresh session, then runs the stored setup SQL, so no test sees
-//     another's data.
+//     another's data. The setup runs on its own session; tests get a new one.
 //   - Production config: engines are built with enginetest.NewEngine over the same
 //     backend.Provider and session.Session the server uses (no harness-only behaviour in
 //     the backend); setup SQL runs unfiltered (native secondary indexes are supported).
@@ -78,7 +78,11 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 		_ = h.provider.Close()
 	}
 	h.provider, h.session = p, nil
-	return gmsenginetest.NewEngine(t, h, p, h.setup, memory.NewStatsProv())
+	e, err := gmsenginetest.NewEngine(t, h, p, h.setup, memory.NewStatsProv())
+	// Tests start on a fresh session, as GMS's memory harness does: the setup's session
+	// state (LAST_INSERT_ID, user variables) must not leak into the first assertion.
+	h.session = nil
+	return e, err
 }
 
 // NewContext implements enginetest.Harness: a context on the harness's shared session.
