@@ -44,6 +44,14 @@
 //     collation only). The new table replaces the old one in the session's working root
 //     only when the rewrite completes, so a failing ALTER leaves the table unchanged.
 //   - Session: the interface the backend needs from sql/session.Session.
+//   - Temporary tables (temporary.go): Database is a TemporaryTableCreator and
+//     TemporaryTableDatabase. A session's temporary tables of a database live in the
+//     session (TemporarySession: a root over an in-memory store per database name), are
+//     read and written through the database's temporary view (Database.Temporary) by the
+//     ordinary table code, shadow permanent tables of the same name, and are neither
+//     versioned nor transactional; they go with the session.
+//   - AUTO_INCREMENT (autoinc.go): a stored counter per table version plus a live,
+//     non-transactional counter per (repository, branch, table) shared by all sessions.
 //   - Schema objects (schemas.go): Database implements sql.ViewDatabase,
 //     TriggerDatabase, StoredProcedureDatabase, EventDatabase and CollatedDatabase by
 //     keeping views, triggers, procedures, events and a non-default database collation as
@@ -75,6 +83,14 @@
 //     INSERT/UPDATE IGNORE leave no partial row); NULLs never collide.
 //   - Index consistency: every row has exactly its entry in every secondary index and
 //     every entry points at a row, after any statement (CheckIndexes, TestIndexRandomDML).
+//   - AUTO_INCREMENT: a generated value is max(live counter, stored counter of the
+//     session's view) and the live counter moves past it at once, so concurrent
+//     transactions get distinct values and a rolled-back value is never handed out again
+//     while the process runs. The stored counter exceeds every value of the column in
+//     every root (writes raise it; commits and branch merges take the max), so after a
+//     restart or a merge the next value is above every stored row. Only ALTER TABLE ...
+//     AUTO_INCREMENT = n and TRUNCATE lower the counters; CREATE/DROP/RENAME TABLE forget
+//     the live counter (TestAutoIncrementIsGlobal, TestAutoIncrementRestartAndResets).
 //   - Foreign keys: definitions live in the Root (versioned, merged three-way at commit);
 //     GMS enforces them through the tables' indexes and GetForeignKeyEditor, whose lookups
 //     see the statement's own pending edits (foreignkey*.go).

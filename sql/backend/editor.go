@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
-	"github.com/dolthub/go-mysql-server/sql/types"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
@@ -28,9 +27,10 @@ type tableEdit struct {
 	base         repo.Table
 	ed           *prolly.Editor
 	ix           *indexEdits // secondary index edits, started lazily (index_edit.go)
-	autoInc      uint64
+	autoInc      uint64      // the stored AUTO_INCREMENT counter (autoinc.go)
 	autoIncDirty bool
-	flushed      bool // base holds edits flushed mid-statement (foreignkey_editor.go)
+	ai           *autoIncCounter // the live counter; nil: none (autoinc.go)
+	flushed      bool            // base holds edits flushed mid-statement (foreignkey_editor.go)
 }
 
 // NewEditSet returns an empty EditSet.
@@ -120,7 +120,11 @@ func (e *tableEditor) edit(ctx *sql.Context) (*tableEdit, error) {
 	if err != nil {
 		return nil, err
 	}
-	te := &tableEdit{base: rt, ed: rt.Rows().Edit(), autoInc: initialAutoInc(e.t.meta, rt)}
+	ai, err := e.t.autoIncCounter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	te := &tableEdit{base: rt, ed: rt.Rows().Edit(), autoInc: initialAutoInc(e.t.meta, rt), ai: ai}
 	es.tables[strings.ToLower(e.t.meta.name)] = te
 	return te, nil
 }
@@ -158,6 +162,12 @@ func (e *tableEditor) flush(ctx *sql.Context) error {
 	es, err := s.Edits(ctx, e.t.db)
 	if err != nil || !es.Pending() {
 		return err
+	}
+	// Row changes of permanent tables are refused in a READ ONLY transaction (GMS's
+	// analyzer refuses them first; DDL, which commits implicitly, is allowed).
+	if tx := ctx.GetTransaction(); tx != nil && tx.IsReadOnly() && !e.t.db.temp {
+		es.Discard()
+		return sql.ErrReadOnlyTransaction.New()
 	}
 	root, err := s.WorkingRoot(ctx, e.t.db)
 	if err != nil {
@@ -204,15 +214,8 @@ func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
 			return err
 		}
 	}
-	if m.autoCol >= 0 && row[m.autoCol] != nil {
-		v, _, err := types.Uint64.Convert(ctx, row[m.autoCol])
-		if u, ok := v.(uint64); err == nil && ok && u >= te.autoInc {
-			next := u + 1
-			if next == 0 { // overflow: stay at the maximum
-				next = u
-			}
-			te.autoInc, te.autoIncDirty = next, true
-		}
+	if m.autoCol >= 0 {
+		te.noteAutoInc(row[m.autoCol])
 	}
 	return nil
 }
@@ -339,21 +342,28 @@ func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 	if string(oldKey) != string(key) {
 		te.ed.Delete(oldKey)
 	}
+	if m.autoCol >= 0 { // MySQL 8: an UPDATE of the column moves the counter too
+		te.noteAutoInc(new[m.autoCol])
+	}
 	return te.ed.Put(key, val)
 }
 
-// SetAutoIncrementValue implements sql.AutoIncrementSetter.
+// SetAutoIncrementValue implements sql.AutoIncrementSetter (ALTER TABLE ...
+// AUTO_INCREMENT = v, TRUNCATE): both counters become v.
 func (e *tableEditor) SetAutoIncrementValue(ctx *sql.Context, v uint64) error {
 	te, err := e.edit(ctx)
 	if err != nil {
 		return err
 	}
 	te.autoInc, te.autoIncDirty = v, true
+	if te.ai != nil {
+		te.ai.set(v)
+	}
 	return nil
 }
 
-// AcquireAutoIncrementLock implements sql.AutoIncrementSetter. Counters are per
-// transaction and merged at commit, so no lock is needed.
+// AcquireAutoIncrementLock implements sql.AutoIncrementSetter. The live counter takes
+// its own short lock per value (autoinc.go), so no statement-long lock is needed.
 func (e *tableEditor) AcquireAutoIncrementLock(*sql.Context) (func(), error) {
 	return func() {}, nil
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
-	"github.com/dolthub/go-mysql-server/sql/types"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
@@ -347,57 +346,4 @@ func (t *Table) Replacer(*sql.Context) sql.RowReplacer { return &tableEditor{t: 
 // AutoIncrementSetter implements sql.AutoIncrementTable.
 func (t *Table) AutoIncrementSetter(*sql.Context) sql.AutoIncrementSetter {
 	return &tableEditor{t: t}
-}
-
-// PeekNextAutoIncrementValue implements sql.AutoIncrementGetter.
-func (t *Table) PeekNextAutoIncrementValue(ctx *sql.Context) (uint64, error) {
-	if t.db.rev != nil { // a read-only revision has no pending edits
-		_, _, rt, err := t.current(ctx)
-		if err != nil {
-			return 0, err
-		}
-		return initialAutoInc(t.meta, rt), nil
-	}
-	s, err := sessionOf(ctx)
-	if err != nil {
-		return 0, err
-	}
-	es, err := s.Edits(ctx, t.db)
-	if err != nil {
-		return 0, err
-	}
-	if te := es.get(t.meta.name); te != nil {
-		return te.autoInc, nil
-	}
-	_, _, rt, err := t.current(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return initialAutoInc(t.meta, rt), nil
-}
-
-func initialAutoInc(m *tableMeta, rt repo.Table) uint64 {
-	n := rt.AutoIncrement()
-	if n == 0 && m.autoCol >= 0 {
-		n = 1
-	}
-	return n
-}
-
-// GetNextAutoIncrementValue implements sql.AutoIncrementTable: the value for a row
-// whose AUTO_INCREMENT column is insertVal (nil: generate one).
-func (t *Table) GetNextAutoIncrementValue(ctx *sql.Context, insertVal any) (uint64, error) {
-	te, err := (&tableEditor{t: t}).edit(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if insertVal != nil {
-		v, _, err := types.Uint64.Convert(ctx, insertVal)
-		if err == nil {
-			if u, ok := v.(uint64); ok && u > te.autoInc {
-				te.autoInc, te.autoIncDirty = u, true
-			}
-		}
-	}
-	return te.autoInc, nil
 }

@@ -26,6 +26,7 @@ type Session struct {
 		sync.Mutex
 		m map[string]string // folded repository name -> checked-out branch
 	}
+	temps tempTables // temporary tables (temporary.go)
 }
 
 var (
@@ -193,6 +194,9 @@ func (s *Session) transaction(ctx *sql.Context) (*Transaction, error) {
 
 // WorkingRoot implements backend.Session.
 func (s *Session) WorkingRoot(ctx *sql.Context, db *backend.Database) (repo.Root, error) {
+	if db.Temporary() {
+		return s.tempWorkingRoot(ctx, db)
+	}
 	tx, err := s.transaction(ctx)
 	if err != nil {
 		return repo.Root{}, err
@@ -206,14 +210,16 @@ func (s *Session) WorkingRoot(ctx *sql.Context, db *backend.Database) (repo.Root
 	return st.root, nil
 }
 
-// SetWorkingRoot implements backend.Session.
+// SetWorkingRoot implements backend.Session. In a READ ONLY transaction only DDL gets
+// here (GMS and the backend's editors refuse row changes first); it commits implicitly,
+// as in MySQL.
 func (s *Session) SetWorkingRoot(ctx *sql.Context, db *backend.Database, root repo.Root) error {
+	if db.Temporary() {
+		return s.setTempRoot(ctx, db, root)
+	}
 	tx, err := s.transaction(ctx)
 	if err != nil {
 		return err
-	}
-	if tx.readOnly {
-		return sql.ErrReadOnlyTransaction.New()
 	}
 	st, err := tx.state(ctx, db)
 	if err != nil {
@@ -227,6 +233,9 @@ func (s *Session) SetWorkingRoot(ctx *sql.Context, db *backend.Database, root re
 
 // Edits implements backend.Session.
 func (s *Session) Edits(ctx *sql.Context, db *backend.Database) (*backend.EditSet, error) {
+	if db.Temporary() {
+		return s.tempEdits(ctx, db)
+	}
 	tx, err := s.transaction(ctx)
 	if err != nil {
 		return nil, err
@@ -289,8 +298,8 @@ func (s *Session) CommandBegin() error {
 // CommandEnd implements sql.LifecycleAwareSession.
 func (s *Session) CommandEnd() {}
 
-// SessionEnd implements sql.LifecycleAwareSession.
-func (s *Session) SessionEnd() {}
+// SessionEnd implements sql.LifecycleAwareSession: the session's temporary tables go.
+func (s *Session) SessionEnd() { s.dropTemporaryTables() }
 
 func asTx(tx sql.Transaction) (*Transaction, error) {
 	t, ok := tx.(*Transaction)

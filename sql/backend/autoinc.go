@@ -1,0 +1,319 @@
+package backend
+
+import (
+	"math"
+	"strings"
+	"sync"
+
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
+	"github.com/dolthub/vitess/go/vt/proto/query"
+	"github.com/shopspring/decimal"
+
+	"github.com/dsqldb/dsql/merkle/repo"
+)
+
+// AUTO_INCREMENT.
+//
+// MySQL (InnoDB) hands AUTO_INCREMENT values out of one counter per table that is not
+// transactional: concurrent transactions get distinct values, and a value handed to a
+// transaction that rolls back is not handed out again. dsql keeps two counters per table:
+//
+//   - the stored counter, repo.Table.AutoIncrement(): part of the table's version, so it
+//     lives in the session's transaction, is merged by max when transactions commit
+//     (sql/session.MergeRoots) and when branches merge, and persists with the working
+//     set. Every write of a value v into the column raises it above v, so in every root
+//     it exceeds every value of the column;
+//   - the live counter (autoIncCounter), in memory, one per (repository, branch, table),
+//     shared by every session of the Provider (repoHandle.autoIncs). A generated value is
+//     max(live, stored counter of the session's view), and the live counter moves past it
+//     at once, under its mutex; an explicit value moves it past that value too. Nothing
+//     moves it back except ALTER TABLE ... AUTO_INCREMENT = n and TRUNCATE (which set
+//     it), and DROP/CREATE/RENAME TABLE (which forget it).
+//
+// Consequences: two sessions inserting concurrently get distinct values (no 1213 at
+// COMMIT); rolled-back values leave gaps; a merge from another branch raises the stored
+// counter, and so the next value, to at least the merged rows' maximum + 1; after a
+// restart the live counters start from the stored ones, so values a rolled-back
+// transaction took before the restart may be handed out again (as in MySQL 5.7), but
+// never a value present in a committed or working row. Values of one multi-row INSERT
+// are consecutive unless another session inserts into the table at the same time
+// (innodb_autoinc_lock_mode = 2, "interleaved"). Temporary tables use their stored
+// counter only (no other session sees them).
+
+// autoIncTracker holds the live counters of one repository, by branch and folded table
+// name. The zero value is ready; safe for concurrent use.
+type autoIncTracker struct {
+	m sync.Map // autoIncKey -> *autoIncCounter
+}
+
+type autoIncKey struct{ branch, table string }
+
+// autoIncCounter is one table's live counter.
+type autoIncCounter struct {
+	mu   sync.Mutex
+	next uint64 // the smallest value not yet handed out or seen (0: none yet)
+}
+
+func (tr *autoIncTracker) counter(branch, table string) *autoIncCounter {
+	k := autoIncKey{branch, strings.ToLower(table)}
+	if c, ok := tr.m.Load(k); ok {
+		return c.(*autoIncCounter)
+	}
+	c, _ := tr.m.LoadOrStore(k, &autoIncCounter{})
+	return c.(*autoIncCounter)
+}
+
+func (tr *autoIncTracker) lookup(branch, table string) (*autoIncCounter, bool) {
+	c, ok := tr.m.Load(autoIncKey{branch, strings.ToLower(table)})
+	if !ok {
+		return nil, false
+	}
+	return c.(*autoIncCounter), true
+}
+
+func (tr *autoIncTracker) forget(branch, table string) {
+	tr.m.Delete(autoIncKey{branch, strings.ToLower(table)})
+}
+
+// allocate hands out the next value: max(live, stored, 1), at most limit (the column's
+// largest value: once there, the same value is handed out again and its insert fails as
+// a duplicate, as in MySQL).
+func (c *autoIncCounter) allocate(stored, limit uint64) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v := min(max(c.next, stored, 1), limit)
+	c.next = max(c.next, min(v+1, limit))
+	if v == math.MaxUint64 {
+		c.next = v
+	}
+	return v
+}
+
+// observe records that v is in the column: later values are larger.
+func (c *autoIncCounter) observe(v uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v >= c.next {
+		c.next = v + 1
+		if v == math.MaxUint64 {
+			c.next = v
+		}
+	}
+}
+
+// set makes v the next value (ALTER TABLE ... AUTO_INCREMENT = v, TRUNCATE).
+func (c *autoIncCounter) set(v uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.next = v
+}
+
+func (c *autoIncCounter) peek() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.next
+}
+
+// forgetAutoIncrement drops the live counter of table name on the session's branch of
+// db (CREATE, DROP and RENAME TABLE call it: a new table with that name starts from its
+// stored counter).
+func (db *Database) forgetAutoIncrement(ctx *sql.Context, name string) {
+	if db.temp || db.rev != nil {
+		return
+	}
+	if b, err := db.Branch(ctx); err == nil {
+		db.autoIncs.forget(b, name)
+	}
+}
+
+// autoIncCounter returns the live counter of the table on the session's branch and the
+// largest value of its AUTO_INCREMENT column; nil for tables without one, temporary
+// tables and revisions.
+func (t *Table) autoIncCounter(ctx *sql.Context) (*autoIncCounter, error) {
+	if t.meta.autoCol < 0 || t.db.temp || t.db.rev != nil {
+		return nil, nil
+	}
+	b, err := t.db.Branch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.db.autoIncs.counter(b, t.meta.name), nil
+}
+
+// autoIncLimit is the largest value of an AUTO_INCREMENT column of type typ.
+func autoIncLimit(typ sql.Type) uint64 {
+	switch typ.Type() {
+	case query.Type_INT8:
+		return math.MaxInt8
+	case query.Type_UINT8:
+		return math.MaxUint8
+	case query.Type_INT16:
+		return math.MaxInt16
+	case query.Type_UINT16:
+		return math.MaxUint16
+	case query.Type_INT24:
+		return 1<<23 - 1
+	case query.Type_UINT24:
+		return 1<<24 - 1
+	case query.Type_INT32:
+		return math.MaxInt32
+	case query.Type_UINT32:
+		return math.MaxUint32
+	case query.Type_INT64:
+		return math.MaxInt64
+	case query.Type_FLOAT32:
+		return 1 << 24 // integers a float holds exactly
+	case query.Type_FLOAT64:
+		return 1 << 53
+	}
+	return math.MaxUint64
+}
+
+// autoIncValue returns v, a value of an AUTO_INCREMENT column, as a counter value;
+// ok=false for NULL, zero and negative values (which MySQL does not count).
+func autoIncValue(v any) (uint64, bool) {
+	switch x := v.(type) {
+	case nil:
+		return 0, false
+	case int8:
+		return uint64(x), x > 0
+	case int16:
+		return uint64(x), x > 0
+	case int32:
+		return uint64(x), x > 0
+	case int64:
+		return uint64(x), x > 0
+	case int:
+		return uint64(x), x > 0
+	case uint8:
+		return uint64(x), x > 0
+	case uint16:
+		return uint64(x), x > 0
+	case uint32:
+		return uint64(x), x > 0
+	case uint64:
+		return x, x > 0
+	case uint:
+		return uint64(x), x > 0
+	case float32:
+		return floatAutoInc(float64(x))
+	case float64:
+		return floatAutoInc(x)
+	case decimal.Decimal:
+		if !x.IsPositive() {
+			return 0, false
+		}
+		f, _ := x.Float64()
+		return floatAutoInc(f)
+	}
+	u, _, err := types.Uint64.Convert(nil, v)
+	if n, ok := u.(uint64); err == nil && ok {
+		return n, n > 0
+	}
+	return 0, false
+}
+
+func floatAutoInc(f float64) (uint64, bool) {
+	if !(f >= 1) { // NaN, zero, negative, fractions below 1
+		return 0, false
+	}
+	if f >= math.MaxUint64 {
+		return math.MaxUint64, true
+	}
+	return uint64(f), true
+}
+
+// noteAutoInc records that the statement wrote value v into the table's AUTO_INCREMENT
+// column: the stored and the live counter move past it.
+func (te *tableEdit) noteAutoInc(v any) {
+	u, ok := autoIncValue(v)
+	if !ok {
+		return
+	}
+	if u >= te.autoInc {
+		next := u + 1
+		if next == 0 { // overflow: stay at the maximum
+			next = u
+		}
+		te.autoInc, te.autoIncDirty = next, true
+	}
+	if te.ai != nil {
+		te.ai.observe(u)
+	}
+}
+
+func initialAutoInc(m *tableMeta, rt repo.Table) uint64 {
+	n := rt.AutoIncrement()
+	if n == 0 && m.autoCol >= 0 {
+		n = 1
+	}
+	return n
+}
+
+// PeekNextAutoIncrementValue implements sql.AutoIncrementGetter: the value the next
+// generated row would get (SHOW CREATE TABLE, information_schema.tables).
+func (t *Table) PeekNextAutoIncrementValue(ctx *sql.Context) (uint64, error) {
+	var stored uint64
+	if t.db.rev == nil {
+		s, err := sessionOf(ctx)
+		if err != nil {
+			return 0, err
+		}
+		es, err := s.Edits(ctx, t.db)
+		if err != nil {
+			return 0, err
+		}
+		if te := es.get(t.meta.name); te != nil {
+			stored = te.autoInc
+		}
+	}
+	if stored == 0 {
+		_, _, rt, err := t.current(ctx)
+		if err != nil {
+			return 0, err
+		}
+		stored = initialAutoInc(t.meta, rt)
+	}
+	if t.meta.autoCol >= 0 && !t.db.temp && t.db.rev == nil {
+		if b, err := t.db.Branch(ctx); err == nil {
+			if c, ok := t.db.autoIncs.lookup(b, t.meta.name); ok {
+				stored = max(stored, c.peek())
+			}
+		}
+	}
+	return stored, nil
+}
+
+// GetNextAutoIncrementValue implements sql.AutoIncrementTable. insertVal nil asks for a
+// generated value (handed out now, see the AUTO_INCREMENT notes above); an explicit value
+// moves the counters past it and is returned as is.
+func (t *Table) GetNextAutoIncrementValue(ctx *sql.Context, insertVal any) (uint64, error) {
+	te, err := (&tableEditor{t: t}).edit(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if insertVal != nil {
+		u, ok := autoIncValue(insertVal)
+		if !ok {
+			return 0, nil
+		}
+		if te.ai != nil {
+			te.ai.observe(u)
+		}
+		return u, nil
+	}
+	limit := uint64(math.MaxUint64)
+	if t.meta.autoCol >= 0 {
+		limit = autoIncLimit(t.meta.sch.Schema[t.meta.autoCol].Type)
+	}
+	if te.ai != nil {
+		return te.ai.allocate(te.autoInc, limit), nil
+	}
+	// A temporary table: its stored counter is the session's own.
+	v := min(max(te.autoInc, 1), limit)
+	if v < limit && v+1 > te.autoInc {
+		te.autoInc, te.autoIncDirty = v+1, true
+	}
+	return v, nil
+}
