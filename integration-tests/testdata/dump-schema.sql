@@ -1,0 +1,12 @@
+CREATE TABLE customers (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(64) NOT NULL, email VARCHAR(128), created DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, UNIQUE KEY uq_email (email), KEY idx_name (name));
+CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, total DECIMAL(10,2), note TEXT, status ENUM('new','paid','shipped') NOT NULL DEFAULT 'new', tags SET('gift','rush') DEFAULT '', KEY idx_cust_total (customer_id, total), CONSTRAINT fk_cust FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE);
+CREATE TABLE kinds (id INT PRIMARY KEY, ti TINYINT, si SMALLINT UNSIGNED, bi BIGINT, bu BIGINT UNSIGNED, f FLOAT, d DOUBLE, dt DATE, tm TIME, dtm DATETIME(6), ts TIMESTAMP NULL, yr YEAR, ch CHAR(3), vb VARBINARY(8), bl BLOB, js JSON, bt BIT(4));
+CREATE TABLE keyless (a INT, b VARCHAR(10));
+INSERT INTO customers (name, email, created) VALUES ('Ada', 'ada@example.org', '2024-01-01 10:00:00'), ('Grace', NULL, '2024-01-02 11:00:00'), ('O''Brien; "q" \\ back', 'ob@example.org', '2024-01-03 00:00:00'), ('Zoë 🌍', 'z@example.org', '2024-01-04 00:00:00');
+INSERT INTO orders VALUES (1, 1, 9.99, 'first\nline', 'paid', 'gift'), (2, 1, NULL, NULL, 'new', ''), (3, 3, 100.50, 'tab\there', 'shipped', 'gift,rush'), (4, 4, 0.01, '', 'new', NULL);
+INSERT INTO kinds VALUES (1, -128, 65535, -9223372036854775808, 18446744073709551615, 1.5, 2.25, '2024-02-29', '-838:59:59', '2024-02-29 23:59:59.123456', '2038-01-19 03:14:07', 2155, 'abc', X'0001FEFF', X'626C6F6200', '{"a": [1, 2, {"b": null}], "s": "x\\"y"}', b'1010');
+INSERT INTO kinds (id) VALUES (2);
+INSERT INTO keyless VALUES (1, 'x'), (1, 'x'), (NULL, NULL);
+CREATE VIEW big_orders AS SELECT o.id, c.name, o.total FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.total > 50;
+CREATE TRIGGER orders_note BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = COALESCE(NEW.note, 'none');
+CREATE PROCEDURE order_count(IN cid INT) SELECT COUNT(*) AS n FROM orders WHERE customer_id = cid;
