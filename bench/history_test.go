@@ -117,6 +117,9 @@ func TestMain(m *testing.M) {
 	if histRoot != "" {
 		os.RemoveAll(histRoot)
 	}
+	if histBin != "" {
+		os.RemoveAll(filepath.Dir(histBin))
+	}
 	os.Exit(code)
 }
 
