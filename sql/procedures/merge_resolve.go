@@ -17,7 +17,9 @@ const conflictsResolveUsage = "dsql_conflicts_resolve(--ours | --theirs, TABLE..
 // progress: --ours keeps the working rows (ours, unless changed since), --theirs writes
 // theirs' version of each conflicted row into the working root (indexes updated). The
 // resolved tables are staged (as `git add` marks a file resolved). It commits the SQL
-// transaction first and changes the working set durably.
+// transaction first and changes the working set durably. Once the last conflict of a
+// cherry-pick or revert is resolved its merge state is dropped, so that dsql_commit makes
+// an ordinary one-parent commit.
 func conflictsResolve(ctx *sql.Context, args []string) (sql.RowIter, error) {
 	f := newFlags("dsql_conflicts_resolve", conflictsResolveUsage)
 	ours := f.Bool("ours", false, "keep our rows")
@@ -80,7 +82,18 @@ func conflictsResolve(ctx *sql.Context, args []string) (sql.RowIter, error) {
 		if staged, err = copyTables(ctx, staged, working, names); err != nil {
 			return head, cur, err
 		}
-		return head, repo.NewWorkingSet(working, staged).WithMerge(ms), nil
+		next := repo.NewWorkingSet(working, staged).WithMerge(ms)
+		if len(ms.Conflicts) == 0 {
+			// A cherry-pick or revert concludes with an ordinary commit: drop its state.
+			pick, err := merge.IsPickState(ctx, r, head, ms)
+			if err != nil {
+				return head, cur, err
+			}
+			if pick {
+				next = next.ClearMerge()
+			}
+		}
+		return head, next, nil
 	})
 	if err != nil {
 		return nil, err

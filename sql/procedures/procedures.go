@@ -114,6 +114,8 @@ func procedureList(c *config) []procedure {
 		{"tag", statusSchema(), func(ctx *sql.Context, args ...string) (sql.RowIter, error) { return tag(ctx, c, args) }},
 		{"merge", mergeSchema(), func(ctx *sql.Context, args ...string) (sql.RowIter, error) { return mergeBranch(ctx, c, args) }},
 		{"conflicts_resolve", statusSchema(), func(ctx *sql.Context, args ...string) (sql.RowIter, error) { return conflictsResolve(ctx, args) }},
+		{"cherry_pick", pickSchema(), pickProc(c, cherryPickKind)},
+		{"revert", pickSchema(), pickProc(c, revertKind)},
 	}
 }
 

@@ -351,7 +351,18 @@ func (d *conflictDeleter) flush(ctx *sql.Context) error {
 		if ms, err = merge.WithConflicts(ms, ct.Name, ct.Keys); err != nil {
 			return err
 		}
-		err = r.CommitWorkingSet(ctx, branch, head.Hash(), head, cur, cur.WithMerge(ms))
+		next := cur.WithMerge(ms)
+		if len(ms.Conflicts) == 0 {
+			// A cherry-pick or revert concludes with an ordinary commit: drop its state.
+			pick, err := merge.IsPickState(ctx, r, head, ms)
+			if err != nil {
+				return err
+			}
+			if pick {
+				next = next.ClearMerge()
+			}
+		}
+		err = r.CommitWorkingSet(ctx, branch, head.Hash(), head, cur, next)
 		if errors.Is(err, repo.ErrConflict) {
 			continue
 		}
