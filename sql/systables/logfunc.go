@@ -8,6 +8,7 @@ import (
 
 	"github.com/dolthub/go-mysql-server/sql"
 
+	"github.com/dsqldb/dsql/merkle/hash"
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/sql/backend"
 )
@@ -29,6 +30,8 @@ func TableFunctions() []sql.TableFunction {
 //	--all            every branch and tag
 //	-n N, --max-count N, --number N, -N   at most N commits
 //	--merges, --no-merges, --min-parents N, --max-parents N
+//	--tables T (or -t T; repeatable, or comma-separated): only commits that created,
+//	dropped or changed one of the tables (compared with the first parent)
 //	--parents, --decorate[=...], --oneline    accepted; their columns are always present
 //
 // Arguments may be any constant expressions; they are evaluated when the query runs, and
@@ -171,7 +174,8 @@ type logOptions struct {
 	all              bool
 	limit            int // -1: no limit
 	minParents       int
-	maxParents       int // -1: no limit
+	maxParents       int      // -1: no limit
+	tables           []string // --tables: only commits that changed one of these
 }
 
 func parseLogArgs(args []string) (logOptions, error) {
@@ -220,6 +224,15 @@ func parseLogArgs(args []string) (logOptions, error) {
 			o.minParents = 0
 		case a == "--no-max-parents":
 			o.maxParents = -1
+		case opt == "--tables" || a == "-t":
+			if _, v, ok := strings.Cut(a, "="); ok {
+				o.tables = append(o.tables, strings.Split(v, ",")...)
+			} else if i+1 < len(args) {
+				i++
+				o.tables = append(o.tables, strings.Split(args[i], ",")...)
+			} else {
+				err = fmt.Errorf("option %s needs a table name", opt)
+			}
 		case a == "--parents" || opt == "--decorate" || a == "--oneline" || a == "--no-decorate":
 			// Display options of the CLI: the columns are always there.
 		case strings.HasPrefix(a, "-") && a != "-":
@@ -358,8 +371,49 @@ func runLog(ctx *sql.Context, db *backend.Database, o logOptions) (sql.RowIter, 
 			if np < o.minParents || (o.maxParents >= 0 && np > o.maxParents) {
 				continue
 			}
+			if len(o.tables) > 0 {
+				changed, err := changesTables(ctx, r, c, o.tables)
+				if err != nil {
+					return nil, err
+				}
+				if !changed {
+					continue
+				}
+			}
 			n++
 			return logRow(c, refs), nil
 		}
 	}}, nil
+}
+
+// changesTables reports whether commit c changed any of the tables (names are
+// case-insensitive): created, dropped, or a different table hash than in its first
+// parent.
+func changesTables(ctx *sql.Context, r *repo.Repo, c repo.Commit, tables []string) (bool, error) {
+	root, err := r.Root(ctx, c.RootHash())
+	if err != nil {
+		return false, err
+	}
+	var parent repo.Root
+	if ps := c.Parents(); len(ps) > 0 {
+		pc, err := r.Commit(ctx, ps[0])
+		if err != nil {
+			return false, err
+		}
+		if parent, err = r.Root(ctx, pc.RootHash()); err != nil {
+			return false, err
+		}
+	}
+	for _, t := range tables {
+		now, inNow := root.TableHash(t)
+		var before hash.Hash
+		inBefore := false
+		if len(c.Parents()) > 0 {
+			before, inBefore = parent.TableHash(t)
+		}
+		if inNow != inBefore || now != before {
+			return true, nil
+		}
+	}
+	return false, nil
 }
