@@ -82,6 +82,7 @@ merges are being built.`,
 	root.AddCommand(newTagCommand())
 	root.AddCommand(newShowCommand())
 	root.AddCommand(newDiffCommand())
+	root.AddCommand(newBlameCommand())
 	root.AddCommand(newTableCommand())
 	root.AddCommand(newMergeCommand())
 	root.AddCommand(newConflictsCommand())

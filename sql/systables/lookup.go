@@ -53,6 +53,9 @@ func Lookup(ctx *sql.Context, db *backend.Database, name string) (sql.Table, boo
 	if t, ok, err := lookupHistoryTable(ctx, db, name, base); ok || err != nil {
 		return t, ok, err
 	}
+	if t, ok, err := lookupBlameTable(ctx, db, name, base); ok || err != nil {
+		return t, ok, err
+	}
 	return lookupDiffTable(ctx, db, name, base)
 }
 
