@@ -86,6 +86,8 @@ merges are being built.`,
 	root.AddCommand(newTableCommand())
 	root.AddCommand(newMergeCommand())
 	root.AddCommand(newConflictsCommand())
+	root.AddCommand(newCherryPickCommand())
+	root.AddCommand(newRevertCommand())
 
 	root.SetHelpTemplate(helpTemplate)
 	root.SetUsageTemplate(usageTemplate)
