@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	querypb "github.com/dolthub/vitess/go/vt/proto/query"
 
 	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/sql/backend"
 	"github.com/dsqldb/dsql/sql/session"
 )
 
@@ -339,20 +339,7 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pr
 	return mapError(h.Handler.ComStmtExecute(ctx, c, p, cb))
 }
 
-// erTableAccessDenied is MySQL's ER_TABLEACCESS_DENIED_ERROR (vitess has no constant).
-const erTableAccessDenied = 1142
-
 // mapError gives GMS errors that reach the client as MySQL's generic 1105 the code MySQL
-// uses: a failed privilege check (sql.ErrPrivilegeCheckFailed, "command denied to user
-// ...") is ER_TABLEACCESS_DENIED_ERROR, 1142, SQLSTATE 42000. GMS's handler has already
-// turned the error into a *mysql.SQLError, so the kind is recognised by its message.
-func mapError(err error) error {
-	var se *mysql.SQLError
-	if err == nil || !errors.As(err, &se) || se.Num != mysql.ERUnknownError {
-		return err
-	}
-	if strings.HasPrefix(se.Message, "command denied to user ") {
-		return mysql.NewSQLError(erTableAccessDenied, mysql.SSClientError, "%s", se.Message)
-	}
-	return err
-}
+// uses (a CHECK violation is 3819, a failed privilege check 1142, ...): the translation
+// lives in sql/backend (MySQLError).
+func mapError(err error) error { return backend.MySQLError(err) }
