@@ -184,3 +184,31 @@ func TestGUIMetadataAnswers(t *testing.T) {
 	}
 	s.stop()
 }
+
+// TestClientQueryShapes: query shapes clients and notebooks send that MySQL accepts.
+func TestClientQueryShapes(t *testing.T) {
+	dir := itNewRepo(t, "shapes")
+	s := itStart(t, dir)
+	db := s.db("shapes")
+	itExec(t, db, "CREATE TABLE pk (id INT PRIMARY KEY, v INT)", "CREATE TABLE kl (v INT)",
+		"INSERT INTO pk VALUES (1, 10), (2, 20)", "INSERT INTO kl VALUES (10), (20)")
+	for _, c := range []struct{ q, want string }{
+		// Functions without arguments are constants of the query: MySQL allows them next
+		// to an aggregate without GROUP BY under ONLY_FULL_GROUP_BY.
+		{"SELECT COUNT(*), DATABASE() FROM pk", "2|shapes"},
+		{"SELECT COUNT(*), DATABASE() FROM pk WHERE v > 0", "2|shapes"},
+		{"SELECT COUNT(*), DATABASE() FROM kl", "2|shapes"},
+		{"SELECT SUM(v), NOW() IS NOT NULL FROM kl", "30|1"},
+		{"SELECT MAX(v), CURRENT_USER() LIKE 'root@%' FROM pk WHERE id > 0", "20|1"},
+	} {
+		got, err := ccRows(db, c.q)
+		if err != nil {
+			t.Errorf("%s: %v", c.q, err)
+			continue
+		}
+		if strings.Join(got, "\n") != c.want {
+			t.Errorf("%s = %q, want %q", c.q, got, c.want)
+		}
+	}
+	s.stop()
+}
