@@ -29,6 +29,17 @@
 // counters take the larger value. Secondary indexes are updated incrementally from the
 // merged row changes (the diff from ours' rows to the merged rows), never rebuilt.
 //
+// A merge whose rows would give two rows the same value of a unique index (NULLs
+// apart) fails with a *ViolationError (ErrConstraintViolation) and changes nothing: the
+// entries added to unique indexes are each checked with one seek (UpdateRows). Recording
+// such violations in dsql_constraint_violations instead needs a place for them in
+// repo.MergeState; foreign-key, check and NOT NULL violations are not checked yet.
+//
+// CherryPick and Revert apply or undo one commit's change with the same machinery (base:
+// the commit's parent, or the commit); PickState records their conflicts under a commit
+// made for the purpose whose only parent is the branch head, which IsPickState recognises
+// so that the pick concludes with an ordinary one-parent commit.
+//
 // Anything else is a schema conflict, reported as an error wrapping ErrSchemaConflict
 // that lists every such table (*SchemaConflictError): a table whose schema changed on
 // one side while the other changed it too, a table dropped on one side and changed on

@@ -16,7 +16,9 @@ import (
 // edited to match: for each row that differs between t's rows and rows, the entries of
 // its old version are deleted and those of its new version added. The cost follows the
 // number of changed rows (one diff of the two row maps), not the table's size. t's
-// indexes must be consistent with t's rows.
+// indexes must be consistent with t's rows. If the new rows give two rows the same value
+// of a unique index (NULLs apart), it fails with a *ViolationError (checked with one
+// seek per entry added to a unique index).
 func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table, error) {
 	old := t.Rows()
 	nt, err := t.WithRows(ctx, rows)
@@ -32,6 +34,7 @@ func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table,
 		return repo.Table{}, err
 	}
 	eds := make([]*prolly.Editor, len(sch.Indexes))
+	added := make([][][]byte, len(sch.Indexes)) // entries added to unique indexes
 	for i, ix := range sch.Indexes {
 		m, ok := t.Index(ix.Name)
 		if !ok {
@@ -80,17 +83,29 @@ func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table,
 				if err := ed.Put(nk, []byte{}); err != nil {
 					return repo.Table{}, err
 				}
+				if sch.Indexes[i].Unique {
+					added[i] = append(added[i], nk)
+				}
 			}
 		}
 	}
+	maps := make([]prolly.Map, len(sch.Indexes))
 	for i, ix := range sch.Indexes {
 		m, err := eds[i].Flush(ctx)
 		if err != nil {
 			return repo.Table{}, err
 		}
+		maps[i] = m
 		if nt, err = nt.WithIndex(ctx, ix.Name, m); err != nil {
 			return repo.Table{}, err
 		}
+	}
+	vs, err := checkUnique(ctx, sch, maps, added)
+	if err != nil {
+		return repo.Table{}, err
+	}
+	if len(vs) > 0 {
+		return repo.Table{}, &ViolationError{Violations: vs}
 	}
 	return nt, nil
 }

@@ -310,3 +310,23 @@ func TestMergeConflictWorkflow(t *testing.T) {
 			step{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 20, 21), r(2, 22, 2)}}),
 	})
 }
+
+func TestMergeUniqueKeys(t *testing.T) {
+	const u = "CREATE TABLE t (pk INT PRIMARY KEY, a INT, b INT, UNIQUE INDEX ua (a))"
+	runMergeCases(t, []mergeCase{
+		{name: "both sides insert the same unique value: refused, nothing changes", setup: []string{u, tRows},
+			ours: []string{"INSERT INTO t VALUES (4, 9, 4)"}, theirs: []string{"INSERT INTO t VALUES (5, 9, 5)"},
+			err: "unique-key violations; table t, unique index ua: several rows have (9)", want: []sql.Row{r(1, 1, 1), r(2, 2, 2), r(3, 3, 3), r(4, 9, 4)},
+			after: []step{{q: "SELECT count(*) FROM dsql_log", want: rs(3)}}},
+		{name: "both sides update different rows to the same unique value: refused", setup: []string{u, tRows},
+			ours: []string{"UPDATE t SET a = 7 WHERE pk = 1"}, theirs: []string{"UPDATE t SET a = 7 WHERE pk = 2"},
+			tx: true, err: "unique index ua: several rows have (7)", want: []sql.Row{r(1, 7, 1), r(2, 2, 2), r(3, 3, 3)}},
+		{name: "a unique value that moves to another row merges", setup: []string{u, tRows},
+			ours: []string{"UPDATE t SET b = 100 WHERE pk = 1"}, theirs: []string{"UPDATE t SET a = 10 WHERE pk = 1", "INSERT INTO t VALUES (4, 1, 4)"},
+			result: mergedRow, want: []sql.Row{r(1, 10, 100), r(2, 2, 2), r(3, 3, 3), r(4, 1, 4)},
+			after: []step{{q: "SELECT pk FROM t WHERE a = 1", want: rs(4)}}},
+		{name: "NULLs never collide in a unique index", setup: []string{u, tRows},
+			ours: []string{"INSERT INTO t VALUES (4, NULL, 4)"}, theirs: []string{"INSERT INTO t VALUES (5, NULL, 5)"},
+			result: mergedRow, want: []sql.Row{r(1, 1, 1), r(2, 2, 2), r(3, 3, 3), r(4, nil, 4), r(5, nil, 5)}},
+	})
+}
