@@ -153,20 +153,32 @@ func (t *Table) DataLength(ctx *sql.Context) (uint64, error) {
 	return n * 64, err
 }
 
-type partition struct{}
+// partition is the whole table as the session saw it when GMS asked for the partitions
+// (when it built the scan: a cursor reads the rows of its OPEN, not of its first FETCH).
+type partition struct{ rt *repo.Table }
 
 func (partition) Key() []byte { return []byte("all") }
 
-// Partitions implements sql.Table: one partition, the whole row map.
-func (t *Table) Partitions(*sql.Context) (sql.PartitionIter, error) {
-	return sql.PartitionsToPartitionIter(partition{}), nil
-}
-
-// PartitionRows implements sql.Table: a streaming scan of the row map in key order.
-func (t *Table) PartitionRows(ctx *sql.Context, _ sql.Partition) (sql.RowIter, error) {
+// Partitions implements sql.Table: one partition, the whole row map as of now.
+func (t *Table) Partitions(ctx *sql.Context) (sql.PartitionIter, error) {
 	_, _, rt, err := t.current(ctx)
 	if err != nil {
 		return nil, err
+	}
+	return sql.PartitionsToPartitionIter(partition{rt: &rt}), nil
+}
+
+// PartitionRows implements sql.Table: a streaming scan of the row map in key order.
+func (t *Table) PartitionRows(ctx *sql.Context, p sql.Partition) (sql.RowIter, error) {
+	var rt repo.Table
+	if pp, ok := p.(partition); ok && pp.rt != nil {
+		rt = *pp.rt
+	} else {
+		_, _, cur, err := t.current(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rt = cur
 	}
 	it, err := rt.Rows().Iter(ctx, prolly.All)
 	if err != nil {
