@@ -20,14 +20,15 @@ const (
 	diffKindRows    = "diff"
 	diffKindStat    = "diff_stat"
 	diffKindSummary = "diff_summary"
+	diffKindPatch   = "patch"
 )
 
-// diffTableFunctions returns dsql_diff, dsql_diff_stat, dsql_diff_summary and their
-// dolt_ aliases.
+// diffTableFunctions returns dsql_diff, dsql_diff_stat, dsql_diff_summary, dsql_patch
+// and their dolt_ aliases.
 func diffTableFunctions() []sql.TableFunction {
 	var out []sql.TableFunction
 	for _, p := range Prefixes {
-		for _, k := range []string{diffKindRows, diffKindStat, diffKindSummary} {
+		for _, k := range []string{diffKindRows, diffKindStat, diffKindSummary, diffKindPatch} {
 			out = append(out, &diffFunc{name: p + k, kind: k})
 		}
 	}
@@ -41,6 +42,7 @@ func diffTableFunctions() []sql.TableFunction {
 //	dsql_diff('a...b', table)          from the merge base of a and b to b
 //	dsql_diff_stat(from, to[, table])  row and cell counts per changed table
 //	dsql_diff_summary(from, to[, table]) one row per created, dropped, renamed or modified table
+//	dsql_patch(from, to[, table])      the SQL statements that turn from into to (patch.go)
 //
 // A revision is anything ResolveCommit accepts (HEAD is the session's branch), or WORKING
 // or STAGED for the session's working and staged roots. Arguments must be constants (or
@@ -229,6 +231,8 @@ func (f *diffFunc) Schema(*sql.Context) sql.Schema {
 		return schemaOf(f.name, db, statColumns)
 	case diffKindSummary:
 		return schemaOf(f.name, db, summaryColumns)
+	case diffKindPatch:
+		return schemaOf(f.name, db, patchColumns)
 	}
 	return f.sch
 }
@@ -291,6 +295,8 @@ func (f *diffFunc) RowIter(ctx *sql.Context, row sql.Row) (sql.RowIter, error) {
 		return nil, err
 	}
 	switch f.kind {
+	case diffKindPatch:
+		return f.patchRows(ctx, args)
 	case diffKindStat, diffKindSummary:
 		from, to, used, err := resolveRange(ctx, f.db, args)
 		if err != nil {
@@ -573,4 +579,36 @@ func valuesEqual(ctx context.Context, t sql.Type, a, b any) bool {
 	}
 	n, err := t.Compare(ctx, a, b)
 	return err == nil && n == 0
+}
+
+// patchRows is the result of dsql_patch: the statements of the patch, numbered from 1.
+func (f *diffFunc) patchRows(ctx *sql.Context, args []string) (sql.RowIter, error) {
+	from, to, used, err := resolveRange(ctx, f.db, args)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.name, err)
+	}
+	rest := args[used:]
+	if len(rest) > 1 {
+		return nil, fmt.Errorf("%s: expected (from, to[, table]) or ('from..to'[, table])", f.name)
+	}
+	table := ""
+	if len(rest) == 1 {
+		table = rest[0]
+	}
+	p, err := newPatchIter(ctx, from.root, to.root, table)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.name, err)
+	}
+	var n uint64
+	return &funcIter{next: func(ctx *sql.Context) (sql.Row, error) {
+		s, err := p.Next(ctx)
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		n++
+		return sql.Row{n, sideLabel(from), sideLabel(to), s.table, s.diffType, s.stmt}, nil
+	}}, nil
 }
