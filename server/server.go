@@ -277,7 +277,8 @@ func errShutdown() error {
 }
 
 // handler wraps GMS's handler to count statements in flight, refuse new ones while the
-// server closes, and track connections so Close can close them.
+// server closes, and track connections so Close can close them. It also makes MariaDB's
+// executable comments (/*M!...*/) plain comments, as MySQL does (neutralizeMariaDBComments).
 type handler struct {
 	mysql.Handler
 	s *Server
@@ -310,7 +311,7 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 		return errShutdown()
 	}
 	defer h.s.end()
-	return mapError(h.Handler.ComQuery(ctx, c, query, cb))
+	return mapError(h.Handler.ComQuery(ctx, c, neutralizeMariaDBComments(query), cb))
 }
 
 func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (string, error) {
@@ -318,7 +319,7 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 		return "", errShutdown()
 	}
 	defer h.s.end()
-	rest, err := h.Handler.ComMultiQuery(ctx, c, query, cb)
+	rest, err := h.Handler.ComMultiQuery(ctx, c, neutralizeMariaDBComments(query), cb)
 	return rest, mapError(err)
 }
 
@@ -327,6 +328,10 @@ func (h *handler) ComPrepare(ctx context.Context, c *mysql.Conn, query string, p
 		return nil, errShutdown()
 	}
 	defer h.s.end()
+	// vitess has parsed query already (to count its parameters); the statement GMS
+	// prepares, and executes later from p.PrepareStmt, ignores /*M!...*/ like MySQL.
+	query = neutralizeMariaDBComments(query)
+	p.PrepareStmt = neutralizeMariaDBComments(p.PrepareStmt)
 	fields, err := h.Handler.ComPrepare(ctx, c, query, p)
 	return fields, mapError(err)
 }

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"database/sql"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+func TestNeutralizeMariaDBComments(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"SELECT 1", "SELECT 1"},
+		{`/*M!999999\- enable the sandbox mode */`, `/*  999999\- enable the sandbox mode */`},
+		{"/*M!100616 SET @OLD_NOTE_VERBOSITY=@@NOTE_VERBOSITY, NOTE_VERBOSITY=0 */;",
+			"/*  100616 SET @OLD_NOTE_VERBOSITY=@@NOTE_VERBOSITY, NOTE_VERBOSITY=0 */;"},
+		{"SELECT 1 /*M!100000 + 1 */ + 2 /*M!+3*/", "SELECT 1 /*  100000 + 1 */ + 2 /*  +3*/"},
+		// MySQL's own executable comments stay.
+		{"/*!40101 SET NAMES utf8mb4 */; /*M!1 x*/", "/*!40101 SET NAMES utf8mb4 */; /*  1 x*/"},
+		// Inside string literals and quoted identifiers, nothing changes.
+		{"SELECT '/*M!1 x*/', \"/*M!1 x*/\", `/*M!1 x*/`", "SELECT '/*M!1 x*/', \"/*M!1 x*/\", `/*M!1 x*/`"},
+		// Escaped and doubled quotes do not end a literal.
+		{`SELECT 'it\'s /*M!1 x*/' /*M!2 y*/`, `SELECT 'it\'s /*M!1 x*/' /*  2 y*/`},
+		{`SELECT 'it''s /*M!1 x*/' /*M!2 y*/`, `SELECT 'it''s /*M!1 x*/' /*  2 y*/`},
+		{`SELECT "a\"b /*M!1 x*/" /*M!2 y*/`, `SELECT "a\"b /*M!1 x*/" /*  2 y*/`},
+		{`SELECT 'a\\' /*M!2 y*/`, `SELECT 'a\\' /*  2 y*/`},
+		// A backslash does not escape in a quoted identifier; `` is a backtick.
+		{"SELECT `a\\` /*M!2 y*/", "SELECT `a\\` /*  2 y*/"},
+		{"SELECT `a``/*M!1 x*/` /*M!2 y*/", "SELECT `a``/*M!1 x*/` /*  2 y*/"},
+		// Inside other comments, nothing changes.
+		{"SELECT 1 -- /*M!1 x*/\n/*M!2 y*/", "SELECT 1 -- /*M!1 x*/\n/*  2 y*/"},
+		{"SELECT 1 # /*M!1 x*/\n/*M!2 y*/", "SELECT 1 # /*M!1 x*/\n/*  2 y*/"},
+		{"SELECT 1 /* /*M!1 x*/ /*M!2 y*/", "SELECT 1 /* /*M!1 x*/ /*  2 y*/"},
+		{"SELECT 1 /*!50000 '/*M!1 x*/ /*M!2 y*/", "SELECT 1 /*!50000 '/*M!1 x*/ /*  2 y*/"},
+		// Unterminated literals and comments leave the rest alone.
+		{"SELECT '/*M!1 x*/", "SELECT '/*M!1 x*/"},
+		{"SELECT 1 /*M!1 x", "SELECT 1 /*  1 x"},
+		{"/*M!", "/*  "},
+		{"SELECT 1 /", "SELECT 1 /"},
+	}
+	for _, c := range cases {
+		got := neutralizeMariaDBComments(c.in)
+		if got != c.want {
+			t.Errorf("neutralizeMariaDBComments(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if len(got) != len(c.in) {
+			t.Errorf("neutralizeMariaDBComments(%q) changed the length", c.in)
+		}
+	}
+}
+
+// TestServerIgnoresMariaDBComments: a MariaDB executable comment is a comment, alone or in a
+// statement, in plain and prepared statements and in a multi-statement query.
+func TestServerIgnoresMariaDBComments(t *testing.T) {
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	db := connect(t, s, "root", "", "")
+	mustExec(t, db,
+		`/*M!999999\- enable the sandbox mode */`,
+		"CREATE DATABASE app",
+		"CREATE TABLE app.t (a INT PRIMARY KEY, s VARCHAR(40))",
+		"INSERT INTO app.t VALUES (1 /*M!100000 + 1 */, '/*M!1 kept*/')",
+	)
+	var a int
+	var str string
+	if err := db.QueryRow("SELECT a, s FROM app.t /*M!100000 WHERE a = 2 */").Scan(&a, &str); err != nil {
+		t.Fatal(err)
+	}
+	if a != 1 || str != "/*M!1 kept*/" {
+		t.Errorf("row = %d %q, want 1 %q", a, str, "/*M!1 kept*/")
+	}
+	// Prepared (go-sql-driver prepares statements that have arguments).
+	if err := db.QueryRow("SELECT a FROM app.t WHERE a = ? /*M!100000 AND a = 2 */", 1).Scan(&a); err != nil || a != 1 {
+		t.Errorf("prepared: a = %d, err = %v", a, err)
+	}
+
+	// A multi-statement query, as mysql sends a script.
+	mdb := connectMulti(t, s)
+	if _, err := mdb.Exec("/*M!999999\\- enable the sandbox mode */;\n" +
+		"/*M!100616 SET @OLD_NOTE_VERBOSITY=@@NOTE_VERBOSITY, NOTE_VERBOSITY=0 */;\n" +
+		"INSERT INTO app.t VALUES (2, 'two'); /*M!1 INSERT INTO app.t VALUES (3, 'three') */"); err != nil {
+		t.Fatalf("multi-statement query: %v", err)
+	}
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM app.t").Scan(&n); err != nil || n != 2 {
+		t.Errorf("rows after the script = %d (%v), want 2", n, err)
+	}
+}
+
+// connectMulti connects as root with multi-statement queries enabled.
+func connectMulti(t *testing.T, s *Server) *sql.DB {
+	t.Helper()
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Net, cfg.Addr = "root", "tcp", s.Addr().String()
+	cfg.MultiStatements = true
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(conn)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
