@@ -214,13 +214,22 @@ func isSystemName(name string) bool {
 	return len(name) > 5 && (strings.EqualFold(name[:5], "dsql_") || strings.EqualFold(name[:5], "dolt_"))
 }
 
-// GetTableNames implements sql.Database.
+// GetTableNames implements sql.Database: the user's tables (not dsql_schemas, which
+// stays readable by name, nor system tables), as SHOW TABLES, information_schema and
+// mysqldump list them.
 func (db *Database) GetTableNames(ctx *sql.Context) ([]string, error) {
 	_, root, err := db.root(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return root.TableNames(), nil
+	names := root.TableNames()
+	out := names[:0:0]
+	for _, n := range names {
+		if !isSchemasTable(n) { // dsql_schemas holds views etc.; it is not a user table
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }
 
 // CreateTable implements sql.TableCreator.

@@ -180,13 +180,24 @@ func (p *Provider) HasDatabase(ctx *sql.Context, name string) bool {
 	return err == nil
 }
 
-// AllDatabases implements sql.DatabaseProvider: every database, sorted by name.
+// AllDatabases implements sql.DatabaseProvider: every repository's database, plus the
+// session's current database when it is a branch or revision view, sorted by name.
 func (p *Provider) AllDatabases(ctx *sql.Context) []sql.Database {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]sql.Database, 0, len(p.mu.dbs))
+	out := make([]sql.Database, 0, len(p.mu.dbs)+1)
 	for _, db := range p.mu.dbs {
 		out = append(out, db)
+	}
+	p.mu.Unlock()
+	// A session whose current database is "db/branch" or "db/rev" sees it too (in
+	// information_schema, SHOW TABLE STATUS, ...), as clients that connect to a branch
+	// expect.
+	if ctx != nil && ctx.Session != nil {
+		if cur := ctx.GetCurrentDatabase(); strings.Contains(cur, "/") {
+			if v, err := p.Resolve(ctx, cur); err == nil {
+				out = append(out, v)
+			}
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name()) < strings.ToLower(out[j].Name()) })
 	return out

@@ -63,7 +63,7 @@ func (s *Session) databases(ctx *sql.Context) []*backend.Database {
 	all := s.provider.AllDatabases(ctx)
 	out := make([]*backend.Database, 0, len(all))
 	for _, db := range all {
-		if d, ok := db.(*backend.Database); ok {
+		if d, ok := db.(*backend.Database); ok && !d.IsReadOnly() { // revisions need no snapshot
 			out = append(out, d)
 		}
 	}
