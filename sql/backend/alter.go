@@ -56,6 +56,9 @@ func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.Prima
 		// A UNIQUE index was added: CreateIndex has already built and checked it.
 		return noopInserter{}, nil
 	}
+	if err := checkRowSize(oldSchema.Schema, newSchema.Schema); err != nil {
+		return nil, err
+	}
 	if len(oldSchema.PkOrdinals) > 0 && len(newSchema.PkOrdinals) == 0 {
 		if err := sql.ValidatePrimaryKeyDrop(ctx, t, oldSchema); err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package enginetest
 
 import (
+	"os"
 	"testing"
 
 	gmsenginetest "github.com/dolthub/go-mysql-server/enginetest"
@@ -9,9 +10,22 @@ import (
 // ALTER TABLE, primary-key changes, CHECK constraints and column defaults (sql/backend
 // alter.go, check.go). Counts in RESULTS.md.
 
-func TestGMSAlterTable(t *testing.T) {
-	fullSuites(t)
-	gmsenginetest.TestAlterTable(t, NewHarness(nil))
+// alterSkips are the TestAlterTable queries dsql does not pass (exact text; with
+// DSQL_ENGINETEST=1 they run too).
+var alterSkips = map[string]string{
+	// "ALTER TABLE does not change column collations": the new table default collation
+	// utf8mb4_unicode_ci has no tuple encoding, so repo.Schema refuses it; the second
+	// SHOW CREATE TABLE test4 shows it (the first, which passes, has the same text).
+	"alter table test4 collate utf8mb4_unicode_ci;": "utf8mb4_unicode_ci has no tuple encoding",
+	"show create table test4":                       "follows the ALTER above",
+}
+
+func TestGMSAlterTable(t *testing.T) { // runs in CI with alterSkips
+	skips := alterSkips
+	if os.Getenv("DSQL_ENGINETEST") == "1" {
+		skips = nil
+	}
+	gmsenginetest.TestAlterTable(t, NewHarness(skips))
 }
 
 func TestGMSAddDropPks(t *testing.T) { // passes fully: runs in CI
