@@ -115,7 +115,9 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	}
 	e.Provider = prov
 
-	e.SQL = sqle.New(analyzer.NewDefault(prov), &sqle.Config{IsReadOnly: opts.ReadOnly})
+	an := analyzer.NewDefault(prov)
+	fixGroupByValidation(an)
+	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	e.SQL.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), Functions(opts.Author)...)
 	if err := loadPrivileges(ctx, e.SQL, filepath.Join(dir, PrivilegesFile), opts.Superusers); err != nil {
 		_ = e.Close()
