@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/vitess/go/vt/sqlparser"
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
@@ -28,6 +29,8 @@ type diffOptions struct {
 	stat     bool   // --stat
 	summary  bool   // --summary
 	nameOnly bool   // --name-only
+	schema   bool   // --schema: only schema changes
+	data     bool   // --data: only data changes
 	format   string // -r
 	where    string // --where
 	limit    int    // --limit (0: none)
@@ -59,14 +62,17 @@ staged set); with one, that revision with the working set; 'a..b' and 'a...b' (f
 merge base) are accepted. Arguments after the revisions that name tables limit the diff to
 those tables. Revisions may also be WORKING or STAGED.
 
-Formats (-r): tabular (a marker column: + added, - removed, < a modified row's old values,
-> its new values; coloured on a terminal), sql (a patch of INSERT, UPDATE, DELETE and table
-statements, one per line), json. --stat prints row and cell counts, --summary one line
-per changed table, --name-only the changed tables' names. --where filters rows with an
+Formats (-r): tabular (the schema statements of a table whose schema changed, then a
+marker column: + added, - removed, < a modified row's old values, > its new values;
+coloured on a terminal), sql (a patch: CREATE/DROP/RENAME TABLE and ALTER TABLE for schema
+changes, then INSERT, UPDATE and DELETE, one statement per line), json (schema_diff holds
+the same schema statements). The schema statements are those of dsql_patch(). --schema
+shows only schema changes, --data only data changes. --stat prints row and cell counts,
+--summary one line per changed table, --name-only the changed tables' names. --where filters rows with an
 expression on the to_ and from_ columns of dsql_diff(); --limit caps the rows per table.
 
-This reads dsql_diff_summary(), dsql_diff_stat() and dsql_diff() on the repository's
-embedded engine.`,
+This reads dsql_diff_summary(), dsql_diff_stat(), dsql_diff() and dsql_patch() on the
+repository's embedded engine.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDiff(cmd.Context(), opts, args, cmd.OutOrStdout())
 		},
@@ -77,6 +83,8 @@ embedded engine.`,
 	f.BoolVar(&opts.stat, "stat", false, "print row and cell counts instead of rows")
 	f.BoolVar(&opts.summary, "summary", false, "print one line per changed table")
 	f.BoolVar(&opts.nameOnly, "name-only", false, "print only the names of the changed tables")
+	f.BoolVar(&opts.schema, "schema", false, "show only schema changes (tables whose schema changed, and their statements)")
+	f.BoolVar(&opts.data, "data", false, "show only data changes (tables whose rows changed, and their rows)")
 	f.StringVarP(&opts.format, "result-format", "r", diffFormatTabular, "output format: tabular, sql or json")
 	f.StringVar(&opts.where, "where", "", "only rows matching this expression on to_<col> and from_<col> columns")
 	f.IntVar(&opts.limit, "limit", 0, "at most this many rows per table (0: all)")
@@ -107,6 +115,9 @@ func runDiff(ctx context.Context, opts diffOptions, args []string, stdout io.Wri
 	if opts.limit < 0 {
 		return fmt.Errorf("--limit must not be negative")
 	}
+	if opts.schema && opts.data {
+		return usageErrorf("--schema and --data exclude each other")
+	}
 	return withRepository(ctx, opts.dir, "SELECT * FROM dsql_diff('HEAD', 'WORKING', 'table')", func(s *vcsSession) error {
 		rangeArgs, tables, err := diffArgs(s, opts, args)
 		if err != nil {
@@ -115,6 +126,15 @@ func runDiff(ctx context.Context, opts diffOptions, args []string, stdout io.Wri
 		entries, err := diffSummary(s, rangeArgs, tables)
 		if err != nil {
 			return err
+		}
+		if opts.schema || opts.data {
+			kept := entries[:0]
+			for _, e := range entries {
+				if (opts.schema && e.schemaChange) || (opts.data && e.dataChange) {
+					kept = append(kept, e)
+				}
+			}
+			entries = kept
 		}
 		d := &differ{s: s, opts: opts, rangeArgs: rangeArgs, w: stdout, paint: newPainter(stdout, opts.term)}
 		switch {
@@ -349,7 +369,14 @@ func (d *differ) writeTable(e diffTableEntry) error {
 		return d.writeSQL(e)
 	}
 	d.header(e)
-	if !e.dataChange {
+	stmts, err := d.schemaStatements(e)
+	if err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		fmt.Fprintln(d.w, s)
+	}
+	if !e.dataChange || d.opts.schema {
 		return nil
 	}
 	r, err := d.rows(e.name())
@@ -431,27 +458,24 @@ func sqlLiteral(c cell, numeric bool) string {
 }
 
 // schemaStatements returns the statements that turn the table's old schema into its new
-// one, as far as the diff can tell: CREATE TABLE, DROP TABLE and RENAME TABLE.
+// one (CREATE, DROP and RENAME TABLE, ALTER TABLE for columns, keys, indexes and checks):
+// the schema rows of dsql_patch(), which come before its data rows, so the scan stops at
+// the first data row. None with --data.
 func (d *differ) schemaStatements(e diffTableEntry) ([]string, error) {
-	switch e.diffType {
-	case "dropped":
-		return []string{"DROP TABLE " + quoteIdent(e.from) + ";"}, nil
-	case "renamed":
-		return []string{"RENAME TABLE " + quoteIdent(e.from) + " TO " + quoteIdent(e.to) + ";"}, nil
-	case "added":
-		q := "SHOW CREATE TABLE " + quoteIdent(e.to)
-		var args []any
-		if to := d.rangeArgs[len(d.rangeArgs)-1]; !strings.EqualFold(to, "WORKING") && len(d.rangeArgs) == 2 && !strings.EqualFold(to, "STAGED") {
-			q += " AS OF ?"
-			args = append(args, to)
-		}
-		_, rows, err := d.s.query(q, args...)
-		if err != nil || len(rows) == 0 || len(rows[0]) < 2 {
-			return nil, err
-		}
-		return []string{strings.ReplaceAll(str(rows[0][1]), "\n", "") + ";"}, nil
+	if !e.schemaChange || d.opts.data {
+		return nil, nil
 	}
-	return nil, nil
+	fargs := append(append([]string{}, d.rangeArgs...), e.name())
+	q := "SELECT diff_type, statement FROM dsql_patch(" + placeholders(len(fargs)) + ")"
+	var out []string
+	err := d.s.scan(q, anys(fargs...), func(row sql.Row) bool {
+		if str(row[0]) != "schema" {
+			return false
+		}
+		out = append(out, str(row[1]))
+		return true
+	})
+	return out, err
 }
 
 // writeSQL prints one table's diff as a runnable patch: one statement per line.
@@ -461,9 +485,9 @@ func (d *differ) writeSQL(e diffTableEntry) error {
 		return err
 	}
 	for _, s := range stmts {
-		fmt.Fprintln(d.w, s)
+		fmt.Fprintln(d.w, strings.ReplaceAll(s, "\n", ""))
 	}
-	if !e.dataChange || e.diffType == "dropped" {
+	if !e.dataChange || e.diffType == "dropped" || d.opts.schema {
 		return nil
 	}
 	r, err := d.rows(e.name())
@@ -551,13 +575,16 @@ func (d *differ) writeJSON(entries []diffTableEntry) error {
 		if err != nil {
 			return err
 		}
+		for i, s := range stmts {
+			stmts[i] = strings.ReplaceAll(s, "\n", "")
+		}
 		if stmts == nil {
 			stmts = []string{}
 		}
 		name, _ := json.Marshal(e.name())
 		sd, _ := json.Marshal(stmts)
 		fmt.Fprintf(&b, `{"name":%s,"schema_diff":%s,"data_diff":[`, name, sd)
-		if e.dataChange {
+		if e.dataChange && !d.opts.schema {
 			r, err := d.rows(e.name())
 			if err != nil {
 				return err
@@ -672,4 +699,38 @@ func (d *differ) writeStat(entries []diffTableEntry) error {
 		}
 	}
 	return nil
+}
+
+// scan runs one statement with bound args and hands its rows to f until f returns false
+// or the rows end; the rest of the result is never computed.
+func (s *vcsSession) scan(stmt string, args []any, f func(sql.Row) bool) (err error) {
+	bindings := make(map[string]sqlparser.Expr, len(args))
+	for i, a := range args {
+		e, err := bindValue(a)
+		if err != nil {
+			return err
+		}
+		bindings["v"+strconv.Itoa(i+1)] = e
+	}
+	_, iter, _, err := s.eng.SQL.QueryWithBindings(s.ctx, stmt, nil, bindings, nil)
+	if err != nil {
+		return cliError(err)
+	}
+	defer func() {
+		if cerr := iter.Close(s.ctx); cerr != nil && err == nil {
+			err = cliError(cerr)
+		}
+	}()
+	for {
+		row, err := iter.Next(s.ctx)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return cliError(err)
+		}
+		if !f(row) {
+			return nil
+		}
+	}
 }
