@@ -47,7 +47,11 @@ repository's embedded engine.`,
 	cat := &cobra.Command{
 		Use:   "cat TABLE...",
 		Short: "Print the conflicted rows of tables: base, ours and theirs",
-		Args:  cobra.MinimumNArgs(1),
+		Example: `  # Each conflicted row of orders as base, ours and theirs
+  dsql conflicts cat orders
+
+  # Same as: SELECT * FROM dsql_conflicts_orders`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runConflictsCat(cmd.Context(), catOpts, args, cmd.OutOrStdout())
 		},
@@ -56,7 +60,12 @@ repository's embedded engine.`,
 	resolve := &cobra.Command{
 		Use:   "resolve --ours|--theirs TABLE...",
 		Short: "Resolve every conflict of tables with our or their rows",
-		Args:  cobra.MinimumNArgs(1),
+		Example: `  # Take their rows for orders, keep ours everywhere else
+  dsql conflicts resolve --theirs orders
+  dsql conflicts resolve --ours .
+
+  # Same as: CALL dsql_conflicts_resolve('--theirs', 'orders')`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runConflictsResolve(cmd.Context(), resOpts, args)
 		},
