@@ -11,9 +11,36 @@
 //     dsql_branches, dsql_tags, dsql_status, dsql_commits and dsql_commit_ancestors.
 //   - Status compares a head, staged and working root table by table (new table,
 //     modified, deleted, renamed); dsql_status shows it, and procedures and the CLI reuse it.
-//   - TableFunctions returns dsql_log(...) and dolt_log(...): the log of any revisions,
+//   - TableFunctions returns dsql_log(...) and dolt_log(...), the log of any revisions
 //     with the CLI's arguments (revisions, A..B, A...B, ^A, --not, -n, --merges,
-//     --no-merges, --min-parents, --max-parents).
+//     --no-merges, --min-parents, --max-parents), and the diff functions below.
+//
+// # Diff, history, blame and patch
+//
+// These diff prolly row maps (cost proportional to the change; identical subtrees and
+// unchanged tables are skipped by hash), read history lazily from repo.LogIter (so a
+// LIMIT stops the walk) and, where they have indexes, turn primary-key point filters into
+// point reads. All are also served with the dolt_ prefix:
+//
+//   - dsql_diff_<t> (difftable.go): the row changes of t for each commit of HEAD's history
+//     against its first parent, after STAGED -> WORKING and HEAD -> STAGED, in t's current
+//     schema. dsql_commit_diff_<t>: the same between the two revisions its to_commit and
+//     from_commit filters name.
+//   - dsql_diff(from, to, t), dsql_diff_stat(from, to[, t]), dsql_diff_summary(from, to[, t])
+//     (difffunc.go): row changes with each side in its own schema, counts, and one row per
+//     created, dropped, renamed or modified table, between any two revisions, WORKING or
+//     STAGED ('a..b' and 'a...b' too). Keyless tables diff by whole row with counts.
+//   - dsql_diff, the system table (historydiff.go): one row per table changed per commit
+//     of the history (plus WORKING and STAGED rows), with data_change and schema_change.
+//   - dsql_history_<t> (history.go): every row of t at every commit of the history, with
+//     commit_hash, committer and commit_date; primary-key and commit_hash filters narrow it.
+//   - dsql_blame_<t> (blame.go): for each row of t at HEAD, its primary key and the last
+//     commit that changed it, followed through merges like git blame.
+//   - dsql_patch(from, to[, t]) (patch.go): runnable SQL, per changed table its schema
+//     statements (CREATE/DROP/RENAME TABLE, ALTER TABLE) then its data statements
+//     (INSERT/UPDATE/DELETE by key; keyless DELETE ... LIMIT n). Applying the patch of
+//     (A, B) to A gives B's table hashes (TestPatchApplies). dsql diff -r sql/json shows
+//     its schema statements.
 //
 // # Invariants
 //
