@@ -91,6 +91,9 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 		return openStore(storeDir, logger)
 	}
 
+	if err := setVersionVariables(); err != nil {
+		return nil, err
+	}
 	e := &Engine{}
 	bopts := backend.Options{Dir: dir, Open: open, Author: opts.Author, Extensions: Extensions(opts.Author)}
 	if fi, err := os.Stat(filepath.Join(dir, backend.RepoDir)); err == nil && fi.IsDir() {

@@ -150,6 +150,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		if eng.DefaultDatabase != "" {
 			base.SetCurrentDatabase(eng.DefaultDatabase)
 		}
+		setTLSStatus(base, conn.Conn)
 		return session.New(base, session.WithProvider(eng.Provider)), nil
 	}
 	wrap := func(h mysql.Handler) (mysql.Handler, error) { return &handler{Handler: h, s: s}, nil }

@@ -1,0 +1,58 @@
+package server
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+
+	"github.com/dolthub/go-mysql-server/sql"
+)
+
+// VersionComment is @@version_comment, which tools show next to @@version.
+const VersionComment = "dsql"
+
+// setVersionVariables makes @@version (and so VERSION()) the version the server announces
+// in its handshake, ServerVersion, and @@version_comment VersionComment, in place of GMS's
+// defaults (8.0.31, "Dolt"). The variables are global to the process; sessions made after
+// the call see these values.
+func setVersionVariables() error {
+	if err := sql.SystemVariables.AssignValues(map[string]any{
+		"version":         ServerVersion,
+		"version_comment": VersionComment,
+	}); err != nil {
+		return fmt.Errorf("server: setting @@version: %w", err)
+	}
+	return nil
+}
+
+// setTLSStatus sets the session status variables Ssl_cipher and Ssl_version of a session
+// whose connection is conn (the connection under vitess's mysql.Conn), as MySQL does for a
+// TLS connection; for a plain one they stay empty. Called once the client has logged in,
+// so the TLS handshake is done.
+func setTLSStatus(base *sql.BaseSession, conn net.Conn) {
+	tc, ok := conn.(*tls.Conn)
+	if !ok {
+		return
+	}
+	st := tc.ConnectionState()
+	if !st.HandshakeComplete {
+		return
+	}
+	_ = base.SetStatusVariable(nil, "Ssl_cipher", tls.CipherSuiteName(st.CipherSuite))
+	_ = base.SetStatusVariable(nil, "Ssl_version", tlsVersionName(st.Version))
+}
+
+// tlsVersionName names a TLS version the way MySQL's Ssl_version does ("TLSv1.3").
+func tlsVersionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLSv1"
+	case tls.VersionTLS11:
+		return "TLSv1.1"
+	case tls.VersionTLS12:
+		return "TLSv1.2"
+	case tls.VersionTLS13:
+		return "TLSv1.3"
+	}
+	return tls.VersionName(v)
+}
