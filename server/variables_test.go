@@ -47,7 +47,7 @@ func TestServerTLSStatus(t *testing.T) {
 		db := sql.OpenDB(conn)
 		defer db.Close()
 		var n, v string
-		if err := db.QueryRow("SHOW STATUS LIKE '" + name + "'").Scan(&n, &v); err != nil {
+		if err := db.QueryRow("SHOW STATUS LIKE '"+name+"'").Scan(&n, &v); err != nil {
 			t.Fatalf("SHOW STATUS LIKE '%s' (tls=%s): %v", name, tlsMode, err)
 		}
 		return v
