@@ -133,7 +133,7 @@ func writeStatus(w io.Writer, p painter, branch string, ms mergeState, entries [
 	}
 	plain := func(e statusEntry) string { return e.status }
 	section("Changes to be committed:", []string{`use "dsql reset <table>..." to unstage`}, staged, plain, p.green)
-	section("Unmerged tables:", []string{`use "dsql add <table>..." to mark resolution`}, unmerged,
+	section("Unmerged tables:", []string{`use "dsql conflicts resolve --ours|--theirs <table>..." to resolve`}, unmerged,
 		func(e statusEntry) string {
 			if e.status == "conflict" {
 				return "both modified"

@@ -224,7 +224,7 @@ Changes to be committed:
 	modified:         u
 
 Unmerged tables:
-  (use "dsql add <table>..." to mark resolution)
+  (use "dsql conflicts resolve --ours|--theirs <table>..." to resolve)
 	both modified:    t
 `
 	if b.String() != want {
