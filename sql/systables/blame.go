@@ -290,6 +290,9 @@ func blame(ctx context.Context, r *repo.Repo, hc repo.Commit, table string, keys
 				ks = nil
 				break
 			}
+			if pt.Rows().Count() == 0 {
+				continue // every row is new here
+			}
 			rest, err := splitChanged(ctx, pt.Rows(), ct.Rows(), ks)
 			if err != nil {
 				return nil, err
