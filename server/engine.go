@@ -120,6 +120,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 
 	an := analyzer.NewDefault(prov)
 	fixGroupByValidation(an)
+	fixShowCreateEnumDefaults(an)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	e.SQL.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), Functions(opts.Author)...)
 	if err := loadPrivileges(ctx, e.SQL, filepath.Join(dir, PrivilegesFile), opts.Superusers); err != nil {
