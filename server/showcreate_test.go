@@ -25,7 +25,7 @@ func TestServerShowCreateEnumDefaults(t *testing.T) {
 	showCreate := func(table string) string {
 		t.Helper()
 		var name, stmt string
-		if err := db.QueryRow("SHOW CREATE TABLE " + table).Scan(&name, &stmt); err != nil {
+		if err := db.QueryRow("SHOW CREATE TABLE "+table).Scan(&name, &stmt); err != nil {
 			t.Fatalf("SHOW CREATE TABLE %s: %v", table, err)
 		}
 		return stmt
