@@ -288,6 +288,9 @@ func (db *Database) DropTable(ctx *sql.Context, name string) error {
 
 // RenameTable implements sql.TableRenamer.
 func (db *Database) RenameTable(ctx *sql.Context, oldName, newName string) error {
+	if ok, err := db.renameTemporaryTable(ctx, oldName, newName); ok || err != nil {
+		return err
+	}
 	s, root, err := db.writableRoot(ctx)
 	if err != nil {
 		return err

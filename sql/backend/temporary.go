@@ -97,6 +97,16 @@ func (db *Database) dropTemporaryTable(ctx *sql.Context, name string) (bool, err
 	return true, db.temporaryView().DropTable(ctx, name)
 }
 
+// renameTemporaryTable renames the session's temporary table oldName of db if there is
+// one (RENAME TABLE and ALTER TABLE ... RENAME act on it before a permanent table).
+func (db *Database) renameTemporaryTable(ctx *sql.Context, oldName, newName string) (bool, error) {
+	root, ok := db.temporaryRoot(ctx)
+	if !ok || !root.HasTable(oldName) {
+		return false, nil
+	}
+	return true, db.temporaryView().RenameTable(ctx, oldName, newName)
+}
+
 // CreateTemporaryTable implements sql.TemporaryTableCreator.
 func (db *Database) CreateTemporaryTable(ctx *sql.Context, name string, schema sql.PrimaryKeySchema, collation sql.CollationID) error {
 	if _, ok := ctx.Session.(TemporarySession); !ok {

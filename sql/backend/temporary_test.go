@@ -39,6 +39,12 @@ func TestTemporaryTables(t *testing.T) {
 	require.Error(t, err)
 	require.Equal(t, []sql.Row{{int64(3)}}, e.rows(ctx, "SELECT COUNT(*) FROM t"))
 
+	// Renaming acts on the temporary table too.
+	e.exec(ctx, "ALTER TABLE t RENAME TO t3")
+	require.Equal(t, []sql.Row{{int32(1)}}, e.rows(ctx, "SELECT * FROM t"))
+	require.Equal(t, []sql.Row{{int64(3)}}, e.rows(ctx, "SELECT COUNT(*) FROM t3"))
+	e.exec(ctx, "RENAME TABLE t3 TO t")
+
 	// DROP TABLE drops the temporary table first, then the permanent one.
 	e.exec(ctx, "DROP TABLE t")
 	require.Equal(t, []sql.Row{{int32(1)}}, e.rows(ctx, "SELECT * FROM t"))
