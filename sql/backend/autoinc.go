@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/dolthub/go-mysql-server/sql"
-	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/vt/proto/query"
 	"github.com/shopspring/decimal"
 
@@ -207,11 +206,7 @@ func autoIncValue(v any) (uint64, bool) {
 		f, _ := x.Float64()
 		return floatAutoInc(f)
 	}
-	u, _, err := types.Uint64.Convert(nil, v)
-	if n, ok := u.(uint64); err == nil && ok {
-		return n, n > 0
-	}
-	return 0, false
+	return 0, false // not a type MySQL allows for AUTO_INCREMENT
 }
 
 func floatAutoInc(f float64) (uint64, bool) {

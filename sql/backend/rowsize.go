@@ -35,10 +35,9 @@ func columnSize(typ sql.Type) int64 {
 			return 12 // length + pointer
 		}
 		if m := t.MaxByteLength(); m > 255 {
-			return m + 2
-		} else {
-			return m + 1
+			return m + 2 // two length bytes
 		}
+		return t.MaxByteLength() + 1
 	case sql.DecimalType:
 		return decimalSize(int64(t.Precision()-t.Scale())) + decimalSize(int64(t.Scale()))
 	}
