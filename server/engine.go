@@ -94,6 +94,9 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	if err := setVersionVariables(); err != nil {
 		return nil, err
 	}
+	if err := setLoadDataVariables(); err != nil {
+		return nil, err
+	}
 	e := &Engine{}
 	bopts := backend.Options{Dir: dir, Open: open, Author: opts.Author, Extensions: Extensions(opts.Author)}
 	if fi, err := os.Stat(filepath.Join(dir, backend.RepoDir)); err == nil && fi.IsDir() {
@@ -121,6 +124,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	an := analyzer.NewDefault(prov)
 	fixGroupByValidation(an)
 	fixShowCreateEnumDefaults(an)
+	fixViewReadCommits(an)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	e.SQL.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), Functions(opts.Author)...)
 	if err := loadPrivileges(ctx, e.SQL, filepath.Join(dir, PrivilegesFile), opts.Superusers); err != nil {
@@ -187,7 +191,7 @@ var sessionIDs atomic.Uint32
 // the server builds its sessions from connections instead.
 func (e *Engine) NewContext(ctx context.Context) *sql.Context {
 	base := sql.NewBaseSessionWithClientServer("dsql", sql.Client{User: "root", Address: "localhost"}, sessionIDs.Add(1))
-	sctx := sql.NewContext(ctx, sql.WithSession(session.New(base, session.WithProvider(e.Provider))))
+	sctx := sql.NewContext(ctx, sql.WithSession(session.New(base, session.WithProvider(e.Provider))), sql.WithServices(sql.Services{LoadInfile: localInfile}))
 	if e.DefaultDatabase != "" {
 		sctx.SetCurrentDatabase(e.DefaultDatabase)
 	}
