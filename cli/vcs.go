@@ -64,6 +64,10 @@ func openRepository(ctx context.Context, dir, sqlHint string, author *repo.Signa
 	eopts := server.EngineOptions{DataDir: dir, Logger: logger}
 	if author != nil {
 		eopts.Author = *author
+	} else if sig, ok := userIdentity(os.Getenv); ok {
+		// Commits made by the verbs are committed by the user (the procedures prefer the
+		// repository's user.name/user.email, then this, then the SQL user).
+		eopts.Author = sig
 	}
 	eng, err := server.NewEngine(ctx, eopts)
 	if errors.Is(err, server.ErrInUse) {
@@ -388,3 +392,25 @@ type procError struct {
 
 func (e *procError) Error() string { return e.msg }
 func (e *procError) Unwrap() error { return e.err }
+
+// userIdentity returns the user's identity from $DSQL_AUTHOR_NAME/$DSQL_AUTHOR_EMAIL,
+// else from the global configuration; false if either part is missing.
+func userIdentity(getenv func(string) string) (repo.Signature, bool) {
+	name, email := getenv(envAuthorName), getenv(envAuthorEmail)
+	if name == "" || email == "" {
+		cfg, err := globalConfig{getenv: getenv}.read()
+		if err != nil {
+			return repo.Signature{}, false
+		}
+		if name == "" {
+			name = cfg[keyUserName]
+		}
+		if email == "" {
+			email = cfg[keyUserEmail]
+		}
+	}
+	if name == "" || email == "" {
+		return repo.Signature{}, false
+	}
+	return repo.Signature{Name: name, Email: email}, true
+}
