@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # bench/import.sh: import of a CSV (int key, int, double, varchar, datetime) into dsql
-# (dsql table import) and into MariaDB (LOAD DATA INFILE) in the same run: seconds, rows/s
-# and peak RSS of dsql.
+# (dsql table import, and LOAD DATA INFILE through dsql sql-server) and into MariaDB (LOAD
+# DATA INFILE) in the same run: seconds, rows/s and peak RSS of dsql.
 #
 # Not part of `go test` or CI (it takes a minute and needs mariadb-server).
 #   bench/import.sh                  # 1,000,000 rows
 #   bench/import.sh --rows 10000000  # 10M rows (peak RSS of dsql is the figure to watch)
 #   bench/import.sh --skip-mariadb   # dsql only
 #   bench/import.sh --dsql-bin ./bin/dsql
+#   bench/import.sh --skip-load-data # without dsql's LOAD DATA (row by row: slow at 10M)
 set -euo pipefail
 export LC_ALL=C
 export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
@@ -15,14 +16,18 @@ export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
 rows=1000000
 port=33316
 skip_mariadb=0
+skip_load_data=0
+dsql_port=33317
 dsql_bin=""
 while (($#)); do
 	case "$1" in
 	--rows) rows="$2"; shift 2 ;;
 	--mariadb-port) port="$2"; shift 2 ;;
 	--skip-mariadb) skip_mariadb=1; shift ;;
+	--skip-load-data) skip_load_data=1; shift ;;
+	--dsql-port) dsql_port="$2"; shift 2 ;;
 	--dsql-bin) dsql_bin="$2"; shift 2 ;;
-	-h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,13p' "$0"; exit 0 ;;
 	*) echo "import.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -30,9 +35,14 @@ done
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/dsql-import-bench.XXXXXX")"
 mariadb_pid=""
+dsql_pid=""
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	if [[ -n "$dsql_pid" ]] && kill -0 "$dsql_pid" 2>/dev/null; then
+		kill -TERM "$dsql_pid" 2>/dev/null || true
+		wait "$dsql_pid" 2>/dev/null || true
+	fi
 	if [[ -n "$mariadb_pid" ]] && kill -0 "$mariadb_pid" 2>/dev/null; then
 		kill -TERM "$mariadb_pid" 2>/dev/null || true
 		wait "$mariadb_pid" 2>/dev/null || true
@@ -86,6 +96,30 @@ start=$(now)
 end=$(now)
 dsql_infer_s=$(echo "$end - $start" | bc -l)
 
+load_data="LOAD DATA INFILE '$csv' INTO TABLE t3 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' LINES TERMINATED BY '\n' IGNORE 1 LINES"
+dsql_ld_s=""
+if ((!skip_load_data)); then
+	log "dsql: LOAD DATA INFILE through dsql sql-server"
+	(cd "$tmp/db" && exec "$dsql_bin" sql-server --host 127.0.0.1 --port "$dsql_port" >"$tmp/dsql-server.log" 2>&1) &
+	dsql_pid=$!
+	dsql_sql() { mysql --no-defaults --protocol=TCP -h127.0.0.1 -P"$dsql_port" -uroot --batch --skip-column-names -D db -e "$*"; }
+	for ((i = 0; i < 300; i++)); do
+		dsql_sql "SELECT 1" >/dev/null 2>&1 && break
+		kill -0 "$dsql_pid" 2>/dev/null || { cat "$tmp/dsql-server.log" >&2; exit 1; }
+		sleep 0.2
+	done
+	dsql_sql "${ddl/TABLE t /TABLE t3 }"
+	start=$(now)
+	dsql_sql "$load_data"
+	end=$(now)
+	dsql_ld_s=$(echo "$end - $start" | bc -l)
+	got=$(dsql_sql "SELECT count(*) FROM t3")
+	[[ "$got" == "$rows" ]] || { log "dsql LOAD DATA loaded $got rows, want $rows"; exit 1; }
+	kill -TERM "$dsql_pid"
+	wait "$dsql_pid" || true
+	dsql_pid=""
+fi
+
 # ---- MariaDB -----------------------------------------------------------------------------
 maria_s=""
 if ((!skip_mariadb)); then
@@ -126,6 +160,9 @@ echo "import of $rows rows, 5 columns, $((size / 1000000)) MB CSV; $(nproc) CPUs
 printf "%-44s %10s %12s\n" "" "seconds" "rows/s"
 printf "%-44s %10.2f %12s\n" "dsql table import -c --schema (durable)" "$dsql_s" "$(rate "$dsql_s")"
 printf "%-44s %10.2f %12s\n" "dsql table import -c (types inferred)" "$dsql_infer_s" "$(rate "$dsql_infer_s")"
+if [[ -n "$dsql_ld_s" ]]; then
+	printf "%-44s %10.2f %12s\n" "dsql sql-server LOAD DATA INFILE" "$dsql_ld_s" "$(rate "$dsql_ld_s")"
+fi
 if [[ -n "$maria_s" ]]; then
 	printf "%-44s %10.2f %12s\n" "MariaDB $maria_v LOAD DATA INFILE" "$maria_s" "$(rate "$maria_s")"
 	printf "dsql / MariaDB speed: %.2fx (wall clock)\n" "$(echo "$maria_s / $dsql_s" | bc -l)"
