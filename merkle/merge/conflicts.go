@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dsqldb/dsql/merkle/hash"
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
 )
@@ -53,10 +54,33 @@ func LoadConflicts(ctx context.Context, r *repo.Repo, ms repo.MergeState) ([]Con
 	if err != nil {
 		return nil, err
 	}
+	var conv [3]repo.Root
+	hasConv := ms.ConvertedOurs != (hash.Hash{})
+	if hasConv {
+		for i, h := range []hash.Hash{ms.ConvertedBase, ms.ConvertedOurs, ms.ConvertedTheirs} {
+			if conv[i], err = r.Root(ctx, h); err != nil {
+				return nil, err
+			}
+		}
+	}
 	out := make([]ConflictTable, 0, len(ms.Conflicts))
 	for _, tc := range ms.Conflicts {
 		ct := ConflictTable{Name: tc.Table}
 		var ok bool
+		if hasConv && conv[1].HasTable(tc.Table) {
+			// A table whose schema the merge combined: its versions in the merged schema.
+			ct.InBase = true
+			for i, dst := range []*repo.Table{&ct.Base, &ct.Ours, &ct.Theirs} {
+				if *dst, _, err = conv[i].Table(ctx, tc.Table); err != nil {
+					return nil, err
+				}
+			}
+			if ct.Keys, err = prolly.Load(ctx, r.NodeStore(), tc.Keys, ct.Ours.KeyDesc().Compare); err != nil {
+				return nil, err
+			}
+			out = append(out, ct)
+			continue
+		}
 		if ct.Ours, ok, err = ours.Table(ctx, tc.Table); err != nil || !ok {
 			return nil, fmt.Errorf("merge: conflicts of table %q: not in the pre-merge root (%v)", tc.Table, err)
 		}

@@ -12,7 +12,8 @@
 // Table by table (names folded): a table changed on one side only takes that side's
 // version (created, dropped, rows or schema). A table both sides changed, with the same
 // schema on all three sides (or created by both with the same schema, merged against an
-// empty base), has its rows merged with prolly.Merge:
+// empty base; for differing schemas see "Schema merge"), has its rows merged with
+// prolly.Merge:
 //
 //   - a row changed on one side takes that change;
 //   - a row both sides changed identically (or both deleted) is merged;
@@ -29,22 +30,57 @@
 // counters take the larger value. Secondary indexes are updated incrementally from the
 // merged row changes (the diff from ours' rows to the merged rows), never rebuilt.
 //
-// A merge whose rows would give two rows the same value of a unique index (NULLs
-// apart) fails with a *ViolationError (ErrConstraintViolation) and changes nothing: the
-// entries added to unique indexes are each checked with one seek (UpdateRows). Recording
-// such violations in dsql_constraint_violations instead needs a place for them in
-// repo.MergeState; foreign-key, check and NOT NULL violations are not checked yet.
+// # Schema merge (schema.go)
+//
+// A table both sides changed whose schema differs between the sides has its schemas
+// merged three-way by folded name of column, index and check (and the table's collation
+// and comment): an element added, dropped or redefined on one side takes that side's
+// version; one changed identically on both is kept; a column only theirs added goes
+// after its predecessor in theirs. Each version whose rows are not laid out as the
+// merged schema's has them converted (one pass over that version): columns matched by
+// name, a column the version lacks gets its default (Options.ColumnDefault: the SQL layer
+// evaluates the DEFAULT as ALTER TABLE ADD COLUMN does); then the rows merge as above.
+// Ours' indexes the merged schema keeps unchanged are updated incrementally; indexes
+// added by theirs or redefined (and all indexes of a keyless table whose columns changed,
+// their entries holding the row hash) are built from the merged rows.
+//
+// # Schema conflicts
+//
+// A table whose changes cannot be combined is a schema conflict: the primary key
+// changed; a column, index or check changed differently on both sides (added on both
+// with different definitions, dropped on one and changed on the other); a column's
+// encoding changed on one side while the other changed rows (they would need a type
+// conversion); a generated column added on one side; a column default that cannot be
+// computed; a combined schema that is invalid (an index on a column the other side
+// dropped); a table dropped on one side and changed on the other; a table created by
+// both differently; foreign keys changed differently on both sides. Without
+// Options.Record the merge fails with a *SchemaConflictError listing every one; with it
+// they are in Result.SchemaConflicts (the merged root keeps ours' table) and the
+// MergeState records them (repo.MergeState.SchemaConflicts).
+//
+// # Constraint violations (violations.go, fkviolations.go)
+//
+// A merge whose rows give two rows the same value of a unique index (NULLs apart)
+// violates it: the entries added to unique indexes are each checked with one seek
+// (UpdateRows), and indexes built from rows are checked as they are built. With
+// Options.Record, the merge also checks foreign keys whose child or parent table it
+// changed: child rows it added or changed must find their parent, and when it removed
+// parent rows the child table is scanned for rows left without one. Violations are
+// recorded per table in a violation map (Result.Violations; repo.MergeState.Violations):
+// one entry per (row, constraint) with the row and a JSON description; the merged root
+// keeps the violating rows. Without Options.Record a unique violation fails the merge
+// with a *ViolationError and changes nothing. CHECK and NOT NULL violations are not
+// checked (a column's nullability change is a type change, hence a schema conflict).
+//
+// A table with row conflicts whose schema was merged keeps its base, ours and theirs
+// versions converted to the merged schema in three extra roots of the MergeState
+// (ConvertedBase/Ours/Theirs) so that LoadConflicts shows every version in the working
+// table's schema.
 //
 // CherryPick and Revert apply or undo one commit's change with the same machinery (base:
 // the commit's parent, or the commit); PickState records their conflicts under a commit
 // made for the purpose whose only parent is the branch head, which IsPickState recognises
 // so that the pick concludes with an ordinary one-parent commit.
-//
-// Anything else is a schema conflict, reported as an error wrapping ErrSchemaConflict
-// that lists every such table (*SchemaConflictError): a table whose schema changed on
-// one side while the other changed it too, a table dropped on one side and changed on
-// the other, a table both created differently, and foreign keys changed differently on
-// both sides.
 //
 // # Invariants
 //

@@ -2,9 +2,12 @@ package merge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
@@ -18,7 +21,8 @@ import (
 // number of changed rows (one diff of the two row maps), not the table's size. t's
 // indexes must be consistent with t's rows. If the new rows give two rows the same value
 // of a unique index (NULLs apart), it fails with a *ViolationError (checked with one
-// seek per entry added to a unique index).
+// seek per entry added to a unique index), returning the updated table along with it
+// (Merge with Options.Record keeps it and records the violations).
 func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table, error) {
 	old := t.Rows()
 	nt, err := t.WithRows(ctx, rows)
@@ -89,14 +93,12 @@ func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table,
 			}
 		}
 	}
-	maps := make([]prolly.Map, len(sch.Indexes))
+	maps, err := flushAll(ctx, eds)
+	if err != nil {
+		return repo.Table{}, err
+	}
 	for i, ix := range sch.Indexes {
-		m, err := eds[i].Flush(ctx)
-		if err != nil {
-			return repo.Table{}, err
-		}
-		maps[i] = m
-		if nt, err = nt.WithIndex(ctx, ix.Name, m); err != nil {
+		if nt, err = nt.WithIndex(ctx, ix.Name, maps[i]); err != nil {
 			return repo.Table{}, err
 		}
 	}
@@ -105,9 +107,44 @@ func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table,
 		return repo.Table{}, err
 	}
 	if len(vs) > 0 {
-		return repo.Table{}, &ViolationError{Violations: vs}
+		return nt, &ViolationError{Violations: vs}
 	}
 	return nt, nil
+}
+
+// flushAll flushes every editor, each in its own goroutine (at most GOMAXPROCS at a
+// time): the maps are independent, and the flushes (re-chunking and hashing the edited
+// nodes) are most of an index update's cost.
+func flushAll(ctx context.Context, eds []*prolly.Editor) ([]prolly.Map, error) {
+	maps := make([]prolly.Map, len(eds))
+	errs := make([]error, len(eds))
+	if len(eds) == 1 || runtime.GOMAXPROCS(0) == 1 {
+		for i, ed := range eds {
+			if maps[i], errs[i] = ed.Flush(ctx); errs[i] != nil {
+				return nil, errs[i]
+			}
+		}
+		return maps, nil
+	}
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, ed := range eds {
+		if ed.Pending() == 0 {
+			maps[i], errs[i] = ed.Flush(ctx)
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			maps[i], errs[i] = ed.Flush(ctx)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return maps, nil
 }
 
 // indexBuilder builds the index entries of a row from its row-map key and value, at the

@@ -73,6 +73,53 @@ type Result struct {
 	// Stats has one entry per table whose rows were merged three-way (both sides changed
 	// them), sorted by folded name.
 	Stats []TableStats
+	// SchemaConflicts lists the tables (or foreign keys) whose changes could not be
+	// merged, sorted by folded name (Options.Record; ours' version is kept).
+	SchemaConflicts []SchemaConflict
+	// Violations lists the tables whose merged rows break a constraint, sorted by folded
+	// name (Options.Record).
+	Violations []TableViolations
+	// UniqueViolations lists the duplicated unique-index values behind Violations.
+	UniqueViolations []Violation
+	// FKViolations describes the foreign-key violations behind Violations.
+	FKViolations []string
+	// converted holds, when some table whose schema the merge combined has row
+	// conflicts, roots with those tables' base, ours and theirs versions converted to the
+	// merged schema (see repo.MergeState.ConvertedBase).
+	converted [3]repo.Root
+	hasConv   bool
+}
+
+// Unresolved reports whether r has row conflicts, schema conflicts or violations.
+func (r Result) Unresolved() bool {
+	return len(r.Conflicts) > 0 || len(r.SchemaConflicts) > 0 || len(r.Violations) > 0
+}
+
+// SchemaConflictTables returns the names of the tables in schema conflict.
+func (r Result) SchemaConflictTables() []string {
+	out := make([]string, len(r.SchemaConflicts))
+	for i, c := range r.SchemaConflicts {
+		out[i] = c.Table
+	}
+	return out
+}
+
+// ViolationTables returns the names of the tables with constraint violations.
+func (r Result) ViolationTables() []string {
+	out := make([]string, len(r.Violations))
+	for i, v := range r.Violations {
+		out[i] = v.Table
+	}
+	return out
+}
+
+// NumViolations returns the number of recorded constraint violations.
+func (r Result) NumViolations() uint64 {
+	var n uint64
+	for _, v := range r.Violations {
+		n += v.Map.Count()
+	}
+	return n
 }
 
 // HasConflicts reports whether any row is in conflict.
@@ -100,20 +147,34 @@ func (r Result) NumConflicts() uint64 {
 // working root ours, from the merge base's root base.
 func (r Result) State(commit hash.Hash, ours, base repo.Root) repo.MergeState {
 	ms := repo.MergeState{Commit: commit, PreMergeWorking: ours.Hash()}
-	if r.HasConflicts() {
+	if r.Unresolved() {
 		ms.Base = base.Hash()
 		for _, c := range r.Conflicts {
 			ms.Conflicts = append(ms.Conflicts, repo.TableConflicts{Table: c.Table, Keys: c.Keys.Hash()})
 		}
 		repo.SortConflicts(ms.Conflicts)
+		for _, c := range r.SchemaConflicts {
+			ms.SchemaConflicts = append(ms.SchemaConflicts, repo.SchemaConflict{Table: c.Table, Description: c.Reason})
+		}
+		repo.SortSchemaConflicts(ms.SchemaConflicts)
+		for _, v := range r.Violations {
+			ms.Violations = append(ms.Violations, repo.TableViolations{Table: v.Table, Map: v.Map.Hash()})
+		}
+		repo.SortViolations(ms.Violations)
+		if r.hasConv {
+			ms.ConvertedBase, ms.ConvertedOurs, ms.ConvertedTheirs = r.converted[0].Hash(), r.converted[1].Hash(), r.converted[2].Hash()
+		}
 	}
 	return ms
 }
 
 // Merge merges theirs into ours three-way against base (see the package doc for the
-// rules). A schema conflict fails the whole merge with a *SchemaConflictError; row
-// conflicts do not fail it: they are in Result.Conflicts.
-func Merge(ctx context.Context, base, ours, theirs repo.Root) (Result, error) {
+// rules). Without Options.Record, a schema conflict fails the whole merge with a
+// *SchemaConflictError and a unique-key violation with a *ViolationError; row conflicts
+// do not fail it: they are in Result.Conflicts. With Options.Record, schema conflicts
+// and violations are recorded in the Result too.
+func Merge(ctx context.Context, base, ours, theirs repo.Root, opts ...Options) (Result, error) {
+	opt := options(opts)
 	names := map[string]string{}
 	for _, r := range []repo.Root{base, theirs, ours} {
 		for _, n := range r.TableNames() {
@@ -127,6 +188,7 @@ func Merge(ctx context.Context, base, ours, theirs repo.Root) (Result, error) {
 	sort.Strings(keys)
 	res := Result{Root: ours}
 	var schemaConflicts []SchemaConflict
+	var violations []Violation
 	conflict := func(k, format string, args ...any) {
 		schemaConflicts = append(schemaConflicts, SchemaConflict{Table: names[k], Reason: fmt.Sprintf(format, args...)})
 	}
@@ -179,13 +241,64 @@ func Merge(ctx context.Context, base, ours, theirs repo.Root) (Result, error) {
 			conflict(k, "created on both sides with different schemas")
 			continue
 		}
+		var (
+			mt  repo.Table
+			st  TableStats
+			ck  prolly.Map
+			vs  []Violation
+			cv  converted
+			why string
+		)
 		if bt.SchemaHash() != ot.SchemaHash() || bt.SchemaHash() != tt.SchemaHash() {
-			conflict(k, "%s", schemaChangeReason(bt, ot, tt))
-			continue
+			m, reason := mergeSchemas(bt.Schema(), ot.Schema(), tt.Schema())
+			if reason != "" {
+				conflict(k, "%s", reason)
+				continue
+			}
+			mt, st, ck, cv, vs, why, err = mergeTableSchemas(ctx, bt, ot, tt, m, opt)
+			if err == nil && why != "" {
+				conflict(k, "%s", why)
+				continue
+			}
+		} else {
+			mt, st, ck, vs, err = mergeTable(ctx, bt, ot, tt)
 		}
-		mt, st, ck, err := mergeTable(ctx, bt, ot, tt)
 		if err != nil {
 			return Result{}, fmt.Errorf("merge: table %q: %w", ot.Name(), err)
+		}
+		if len(vs) > 0 {
+			violations = append(violations, vs...)
+			if opt.Record {
+				vm, err := NewViolationMap(ctx, ours.NodeStore())
+				if err != nil {
+					return Result{}, err
+				}
+				ed := vm.Edit()
+				if err := recordUnique(ctx, ed, mt, vs); err != nil {
+					return Result{}, err
+				}
+				if vm, err = ed.Flush(ctx); err != nil {
+					return Result{}, err
+				}
+				if vm.Count() > 0 {
+					res.Violations = append(res.Violations, TableViolations{Table: mt.Name(), Map: vm})
+				}
+			}
+		}
+		if ck.Count() > 0 && cv.ours.Name() != "" {
+			if !res.hasConv {
+				for i := range res.converted {
+					if res.converted[i], err = repo.EmptyRoot(ctx, ours.NodeStore()); err != nil {
+						return Result{}, err
+					}
+				}
+				res.hasConv = true
+			}
+			for i, t := range []repo.Table{cv.base, cv.ours, cv.theirs} {
+				if res.converted[i], err = res.converted[i].PutTable(ctx, t); err != nil {
+					return Result{}, err
+				}
+			}
 		}
 		res.Stats = append(res.Stats, st)
 		if ck.Count() > 0 {
@@ -202,30 +315,39 @@ func Merge(ctx context.Context, base, ours, theirs repo.Root) (Result, error) {
 		return Result{}, err
 	}
 	schemaConflicts = append(schemaConflicts, fkConflicts...)
-	if len(schemaConflicts) > 0 {
-		slices.SortFunc(schemaConflicts, func(a, b SchemaConflict) int {
-			return strings.Compare(strings.ToLower(a.Table), strings.ToLower(b.Table))
-		})
-		return Result{}, &SchemaConflictError{Conflicts: schemaConflicts}
+	slices.SortFunc(schemaConflicts, func(a, b SchemaConflict) int {
+		return strings.Compare(strings.ToLower(a.Table), strings.ToLower(b.Table))
+	})
+	if !opt.Record {
+		if len(schemaConflicts) > 0 {
+			return Result{}, &SchemaConflictError{Conflicts: schemaConflicts}
+		}
+		if len(violations) > 0 {
+			return Result{}, &ViolationError{Violations: violations}
+		}
+	}
+	res.SchemaConflicts = schemaConflicts
+	res.UniqueViolations = violations
+	if opt.Record {
+		if out, err = recordForeignKeyViolations(ctx, ours, out, &res); err != nil {
+			return Result{}, err
+		}
 	}
 	res.Root = out
 	return res, nil
 }
 
-func schemaChangeReason(bt, ot, tt repo.Table) string {
-	switch {
-	case bt.SchemaHash() == ot.SchemaHash():
-		return "its schema changed on their side while its rows changed on ours"
-	case bt.SchemaHash() == tt.SchemaHash():
-		return "its schema changed on our side while its rows changed on theirs"
-	case ot.SchemaHash() == tt.SchemaHash():
-		return "its schema changed identically on both sides, with row changes (not merged yet)"
+// mergeTable merges the rows of one table whose schema is the same on all three sides.
+func mergeTable(ctx context.Context, base, ours, theirs repo.Table) (repo.Table, TableStats, prolly.Map, []Violation, error) {
+	t, st, ck, err := mergeTableRows(ctx, base, ours, theirs)
+	var ve *ViolationError
+	if errors.As(err, &ve) {
+		return t, st, ck, ve.Violations, nil
 	}
-	return "its schema changed differently on both sides"
+	return t, st, ck, nil, err
 }
 
-// mergeTable merges the rows of one table whose schema is the same on all three sides.
-func mergeTable(ctx context.Context, base, ours, theirs repo.Table) (repo.Table, TableStats, prolly.Map, error) {
+func mergeTableRows(ctx context.Context, base, ours, theirs repo.Table) (repo.Table, TableStats, prolly.Map, error) {
 	st := TableStats{Table: ours.Name()}
 	ck, err := prolly.NewEmpty(ctx, ours.Rows().NodeStore(), ours.KeyDesc().Compare)
 	if err != nil {
@@ -241,9 +363,14 @@ func mergeTable(ctx context.Context, base, ours, theirs repo.Table) (repo.Table,
 		return repo.Table{}, st, prolly.Map{}, err
 	}
 	t := ours
+	var verr error
 	if rows.Hash() != ours.Rows().Hash() {
 		if t, err = UpdateRows(ctx, ours, rows); err != nil {
-			return repo.Table{}, st, prolly.Map{}, err
+			var ve *ViolationError
+			if !errors.As(err, &ve) {
+				return repo.Table{}, st, prolly.Map{}, err
+			}
+			verr = err
 		}
 	}
 	if ai := max(ours.AutoIncrement(), theirs.AutoIncrement()); ai != t.AutoIncrement() {
@@ -251,5 +378,5 @@ func mergeTable(ctx context.Context, base, ours, theirs repo.Table) (repo.Table,
 			return repo.Table{}, st, prolly.Map{}, err
 		}
 	}
-	return t, st, ck, nil
+	return t, st, ck, verr
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dsqldb/dsql/merkle/hash"
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/merkle/tuple"
@@ -371,13 +372,47 @@ func TestMergeSchemaConflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Merge(ctx, base, ours, theirs)
+	// A nullable column added on their side merges with our row changes.
+	res, err := Merge(ctx, base, ours, theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, _, _ := res.Root.Table(ctx, "t")
+	if len(mt.Schema().Columns) != 4 || mt.Rows().Count() != 1 {
+		t.Fatalf("merged schema %v, %d rows", mt.Schema().Columns, mt.Rows().Count())
+	}
+	k1, _ := encodeRow(t, mt, 1, mrow{})
+	v, _, _ := mt.Rows().Get(ctx, k1)
+	if got, _ := mt.ValueDesc().GetInt(v, 0); got != 2 || !mt.ValueDesc().IsNull(v, 2) {
+		t.Fatalf("merged row %s", mt.ValueDesc().Format(v))
+	}
+	// The same column added with another type on our side is a schema conflict.
+	sch2 := tb.Schema().Clone()
+	sch2.Columns = append(sch2.Columns, repo.Column{Name: "c", SQLType: "int", Type: tuple.Field{Enc: tuple.Int32Enc, Nullable: true}})
+	ot, _, _ := ours.Table(ctx, "t")
+	ot2, err := ot.WithSchema(ctx, sch2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours2, err := ours.PutTable(ctx, ot2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Merge(ctx, base, ours2, theirs)
 	var sc *SchemaConflictError
 	if !errors.Is(err, ErrSchemaConflict) || !errors.As(err, &sc) || !slices.Equal(sc.Tables(), []string{"t"}) {
 		t.Fatalf("err = %v", err)
 	}
+	// Recorded instead with Options.Record: ours' table is kept.
+	rec, err := Merge(ctx, base, ours2, theirs, Options{Record: true})
+	if err != nil || len(rec.SchemaConflicts) != 1 || rec.Root.Hash() != ours2.Hash() {
+		t.Fatalf("recorded: %v %+v", err, rec.SchemaConflicts)
+	}
+	if ms := rec.State(hash.Hash{1}, ours2, base); len(ms.SchemaConflicts) != 1 || ms.Base != base.Hash() {
+		t.Fatalf("state %+v", ms)
+	}
 	// A schema change on one side only, the other side not touching the table, merges.
-	res, err := Merge(ctx, base, base, theirs)
+	res, err = Merge(ctx, base, base, theirs)
 	if err != nil || res.Root.Hash() != theirs.Hash() {
 		t.Fatalf("one-sided schema change: %v", err)
 	}

@@ -22,7 +22,7 @@ type Pick struct {
 // CherryPick applies the change commit c made (from its parent's root to its root) to
 // ours: a three-way merge with base = c's parent's root (an empty root for a root
 // commit) and theirs = c's root, with the same rules, conflicts and errors as Merge.
-func CherryPick(ctx context.Context, r *repo.Repo, ours repo.Root, c repo.Commit) (Pick, error) {
+func CherryPick(ctx context.Context, r *repo.Repo, ours repo.Root, c repo.Commit, opts ...Options) (Pick, error) {
 	parent, err := parentRoot(ctx, r, c)
 	if err != nil {
 		return Pick{}, err
@@ -31,12 +31,12 @@ func CherryPick(ctx context.Context, r *repo.Repo, ours repo.Root, c repo.Commit
 	if err != nil {
 		return Pick{}, err
 	}
-	return pick(ctx, parent, ours, self)
+	return pick(ctx, parent, ours, self, opts...)
 }
 
 // Revert undoes the change commit c made on top of ours: a three-way merge with base =
 // c's root and theirs = c's parent's root (an empty root for a root commit).
-func Revert(ctx context.Context, r *repo.Repo, ours repo.Root, c repo.Commit) (Pick, error) {
+func Revert(ctx context.Context, r *repo.Repo, ours repo.Root, c repo.Commit, opts ...Options) (Pick, error) {
 	parent, err := parentRoot(ctx, r, c)
 	if err != nil {
 		return Pick{}, err
@@ -45,11 +45,11 @@ func Revert(ctx context.Context, r *repo.Repo, ours repo.Root, c repo.Commit) (P
 	if err != nil {
 		return Pick{}, err
 	}
-	return pick(ctx, self, ours, parent)
+	return pick(ctx, self, ours, parent, opts...)
 }
 
-func pick(ctx context.Context, base, ours, theirs repo.Root) (Pick, error) {
-	res, err := Merge(ctx, base, ours, theirs)
+func pick(ctx context.Context, base, ours, theirs repo.Root, opts ...Options) (Pick, error) {
+	res, err := Merge(ctx, base, ours, theirs, opts...)
 	if err != nil {
 		return Pick{}, err
 	}

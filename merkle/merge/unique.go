@@ -21,6 +21,8 @@ var ErrConstraintViolation = errors.New("merge: constraint violation")
 type Violation struct {
 	Table, Index string
 	Value        string // the index columns' values, formatted
+	// Entries are the index entries holding Value (one per row).
+	Entries [][]byte
 }
 
 // ViolationError lists the unique-key violations a merge would produce.
@@ -77,7 +79,8 @@ func checkUnique(ctx context.Context, sch repo.Schema, maps []prolly.Map, added 
 			}
 			count := 0
 			var first []byte
-			for count < 2 {
+			var entries [][]byte
+			for {
 				e, _, err := it.Next(ctx)
 				if err == io.EOF {
 					break
@@ -91,11 +94,12 @@ func checkUnique(ctx context.Context, sch repo.Schema, maps []prolly.Map, added 
 				if first == nil {
 					first = e
 				}
+				entries = append(entries, append([]byte(nil), e...))
 				count++
 			}
 			if count > 1 && !seen[string(first)] {
 				seen[string(first)] = true
-				out = append(out, Violation{Table: sch.Name, Index: ix.Name, Value: prefixString(kd, k, n)})
+				out = append(out, Violation{Table: sch.Name, Index: ix.Name, Value: prefixString(kd, k, n), Entries: entries})
 			}
 		}
 	}

@@ -38,6 +38,31 @@ type MergeState struct {
 	// Conflicts lists the tables with unresolved row conflicts, sorted by folded name,
 	// each with the root of its conflict map (see TableConflicts).
 	Conflicts []TableConflicts
+	// SchemaConflicts lists the tables whose schema changes could not be merged (the
+	// merged root keeps ours' version of each), sorted by folded name.
+	SchemaConflicts []SchemaConflict
+	// Violations lists the tables with unresolved constraint violations, sorted by folded
+	// name, each with the root of its violation map (package merkle/merge).
+	Violations []TableViolations
+	// ConvertedBase, ConvertedOurs and ConvertedTheirs are zero, or roots holding, for each
+	// table with row conflicts whose schema the merge combined, its base, ours and theirs
+	// versions with their rows converted to the merged schema (conflicts of such a table
+	// are read from them rather than from Base, PreMergeWorking and Commit's root).
+	ConvertedBase, ConvertedOurs, ConvertedTheirs hash.Hash
+}
+
+// SchemaConflict is a table whose schema changes a merge could not combine, with a
+// description of why.
+type SchemaConflict struct {
+	Table       string
+	Description string
+}
+
+// TableViolations names the constraint-violation map of one table (a prolly map whose
+// layout package merkle/merge defines).
+type TableViolations struct {
+	Table string
+	Map   hash.Hash
 }
 
 // TableConflicts names the conflict map of one table: a prolly map keyed by the table's
@@ -58,11 +83,29 @@ func (m *MergeState) children() []hash.Hash {
 			hs = append(hs, tc.Keys)
 		}
 	}
+	if m.v3() {
+		for _, tv := range m.Violations {
+			hs = append(hs, tv.Map)
+		}
+		for _, h := range []hash.Hash{m.ConvertedBase, m.ConvertedOurs, m.ConvertedTheirs} {
+			if h != (hash.Hash{}) {
+				hs = append(hs, h)
+			}
+		}
+	}
 	return hs
 }
 
-// v2 reports whether m needs the second merge-state layout (a base or conflicts).
-func (m *MergeState) v2() bool { return m.Base != (hash.Hash{}) || len(m.Conflicts) > 0 }
+// v2 reports whether m needs the second merge-state layout (a base or conflicts) or a
+// later one.
+func (m *MergeState) v2() bool { return m.Base != (hash.Hash{}) || len(m.Conflicts) > 0 || m.v3() }
+
+// v3 reports whether m needs the third merge-state layout (schema conflicts, violations
+// or converted roots).
+func (m *MergeState) v3() bool {
+	return len(m.SchemaConflicts) > 0 || len(m.Violations) > 0 || m.ConvertedBase != (hash.Hash{}) ||
+		m.ConvertedOurs != (hash.Hash{}) || m.ConvertedTheirs != (hash.Hash{})
+}
 
 // Working-set chunk (kind 0xC5):
 //
@@ -77,13 +120,25 @@ func (m *MergeState) v2() bool { return m.Base != (hash.Hash{}) || len(m.Conflic
 //	|      |              |             |       |                    keys map 20 B)   |
 //	+------+--------------+-------------+-------+-------------------------------------+
 //
+//	|      |              |             |       | if merge = 3: as merge = 2, then      |
+//	|      |              |             |       |               m uvarint, m x (table   |
+//	|      |              |             |       |                 str, description str)|
+//	|      |              |             |       |               k uvarint, k x (table   |
+//	|      |              |             |       |                 str, violations 20 B) |
+//	|      |              |             |       |               converted base, ours, |
+//	|      |              |             |       |                 theirs roots 3x20 B |
+//
 // merge is 0 (no merge in progress), 1 (a merge without recorded conflicts or base: the
 // original layout, still written for such states so their hashes do not change) or 2
 // (a merge with a base root and/or conflicts). A str is a uvarint length and the bytes.
 // In layout 2 the tables are sorted by folded name, without duplicates, and the state
 // has a base or at least one table (otherwise it is written as layout 1). Child hashes:
 // working root, staged root, and during a merge the merged commit and the pre-merge
-// root, and in layout 2 the base root and every keys map.
+// root, and in layout 2 the base root and every keys map. Layout 3 (written only for a
+// state with schema conflicts, violations or converted roots, so older states keep their
+// hashes) adds the schema conflicts and violation maps, each sorted by folded table name
+// without duplicates, and three roots (zero: none); its extra children are every
+// violations map and the non-zero converted roots.
 
 type workingSetData struct {
 	working, staged hash.Hash
@@ -102,14 +157,34 @@ func encodeWorkingSetData(wd workingSetData) []byte {
 		e.hash(wd.merge.Commit)
 		e.hash(wd.merge.PreMergeWorking)
 	default:
-		e.byte(2)
-		e.hash(wd.merge.Commit)
-		e.hash(wd.merge.PreMergeWorking)
-		e.hash(wd.merge.Base)
-		e.uvarint(uint64(len(wd.merge.Conflicts)))
-		for _, tc := range wd.merge.Conflicts {
+		m := wd.merge
+		if m.v3() {
+			e.byte(3)
+		} else {
+			e.byte(2)
+		}
+		e.hash(m.Commit)
+		e.hash(m.PreMergeWorking)
+		e.hash(m.Base)
+		e.uvarint(uint64(len(m.Conflicts)))
+		for _, tc := range m.Conflicts {
 			e.str(tc.Table)
 			e.hash(tc.Keys)
+		}
+		if m.v3() {
+			e.uvarint(uint64(len(m.SchemaConflicts)))
+			for _, sc := range m.SchemaConflicts {
+				e.str(sc.Table)
+				e.str(sc.Description)
+			}
+			e.uvarint(uint64(len(m.Violations)))
+			for _, tv := range m.Violations {
+				e.str(tv.Table)
+				e.hash(tv.Map)
+			}
+			e.hash(m.ConvertedBase)
+			e.hash(m.ConvertedOurs)
+			e.hash(m.ConvertedTheirs)
 		}
 	}
 	return e.b
@@ -122,7 +197,7 @@ func decodeWorkingSetData(chunk []byte) (workingSetData, error) {
 	case 0:
 	case 1:
 		wd.merge = &MergeState{Commit: d.hash(), PreMergeWorking: d.hash()}
-	case 2:
+	case 2, 3:
 		ms := &MergeState{Commit: d.hash(), PreMergeWorking: d.hash(), Base: d.hash()}
 		n := d.count(1 + hash.ByteLen)
 		for i := 0; i < n; i++ {
@@ -131,6 +206,25 @@ func decodeWorkingSetData(chunk []byte) (workingSetData, error) {
 				d.fail("merge conflicts not sorted by table name")
 			}
 			ms.Conflicts = append(ms.Conflicts, tc)
+		}
+		if m == 3 {
+			n := d.count(2)
+			for i := 0; i < n; i++ {
+				sc := SchemaConflict{Table: d.str(), Description: d.str()}
+				if i > 0 && foldName(ms.SchemaConflicts[i-1].Table) >= foldName(sc.Table) {
+					d.fail("schema conflicts not sorted by table name")
+				}
+				ms.SchemaConflicts = append(ms.SchemaConflicts, sc)
+			}
+			n = d.count(1 + hash.ByteLen)
+			for i := 0; i < n; i++ {
+				tv := TableViolations{Table: d.str(), Map: d.hash()}
+				if i > 0 && foldName(ms.Violations[i-1].Table) >= foldName(tv.Table) {
+					d.fail("violations not sorted by table name")
+				}
+				ms.Violations = append(ms.Violations, tv)
+			}
+			ms.ConvertedBase, ms.ConvertedOurs, ms.ConvertedTheirs = d.hash(), d.hash(), d.hash()
 		}
 		wd.merge = ms
 	default:
@@ -173,6 +267,24 @@ func (ws WorkingSet) WithMerge(m MergeState) WorkingSet { ws.merge = &m; return 
 func SortConflicts(cs []TableConflicts) []TableConflicts {
 	slices.SortFunc(cs, func(a, b TableConflicts) int { return strings.Compare(foldName(a.Table), foldName(b.Table)) })
 	return cs
+}
+
+// SortSchemaConflicts sorts cs by folded table name, in place, and returns it.
+func SortSchemaConflicts(cs []SchemaConflict) []SchemaConflict {
+	slices.SortFunc(cs, func(a, b SchemaConflict) int { return strings.Compare(foldName(a.Table), foldName(b.Table)) })
+	return cs
+}
+
+// SortViolations sorts vs by folded table name, in place, and returns it.
+func SortViolations(vs []TableViolations) []TableViolations {
+	slices.SortFunc(vs, func(a, b TableViolations) int { return strings.Compare(foldName(a.Table), foldName(b.Table)) })
+	return vs
+}
+
+// Unresolved reports whether m still has row conflicts, schema conflicts or constraint
+// violations (a merge state with any cannot be committed).
+func (m MergeState) Unresolved() bool {
+	return len(m.Conflicts) > 0 || len(m.SchemaConflicts) > 0 || len(m.Violations) > 0
 }
 
 // ClearMerge returns ws with no merge in progress.

@@ -29,7 +29,7 @@ func pickSchema() sql.Schema {
 // pickKind is what cherryPick does with each commit: apply its change or undo it.
 type pickKind struct {
 	proc, usage string
-	apply       func(ctx *sql.Context, r *repo.Repo, ours repo.Root, c repo.Commit) (merge.Pick, error)
+	apply       func(ctx *sql.Context, r *repo.Repo, ours repo.Root, c repo.Commit, opts merge.Options) (merge.Pick, error)
 	// message is the new commit's message for c.
 	message func(c repo.Commit) string
 	// keepAuthor: the new commit keeps c's author (cherry-pick), else it is the committer's.
@@ -38,8 +38,8 @@ type pickKind struct {
 
 var cherryPickKind = pickKind{
 	proc: "dsql_cherry_pick", usage: cherryPickUsage,
-	apply: func(ctx *sql.Context, r *repo.Repo, ours repo.Root, c repo.Commit) (merge.Pick, error) {
-		return merge.CherryPick(ctx, r, ours, c)
+	apply: func(ctx *sql.Context, r *repo.Repo, ours repo.Root, c repo.Commit, opts merge.Options) (merge.Pick, error) {
+		return merge.CherryPick(ctx, r, ours, c, opts)
 	},
 	message:    func(c repo.Commit) string { return c.Message() },
 	keepAuthor: true,
@@ -127,7 +127,7 @@ func cherryPick(ctx *sql.Context, c *config, k pickKind, args []string) (sql.Row
 			if err != nil {
 				return head, cur, fmt.Errorf("%s: %w", k.proc, err)
 			}
-			p, err := k.apply(ctx, r, tipRoot, cm)
+			p, err := k.apply(ctx, r, tipRoot, cm, mergeOptions(ctx))
 			if err != nil {
 				return head, cur, fmt.Errorf("%s: %s: %w", k.proc, spec, err)
 			}
@@ -138,16 +138,16 @@ func cherryPick(ctx *sql.Context, c *config, k pickKind, args []string) (sql.Row
 				a = cm.Author()
 			}
 			msg := k.message(cm)
-			if p.HasConflicts() {
+			if p.Unresolved() {
 				if !inTx {
-					return head, cur, fmt.Errorf("%s: %w: applying %s leaves conflicts in %s; run it inside a transaction (SET autocommit=0 or BEGIN) to resolve them; nothing was changed",
-						k.proc, ErrMergeConflicts, spec, tableList(p.ConflictedTables()))
+					return head, cur, fmt.Errorf("%s: %w: applying %s leaves %s; run it inside a transaction (SET autocommit=0 or BEGIN) to resolve them; nothing was changed",
+						k.proc, ErrMergeConflicts, spec, strings.Join(unresolvedParts(p.Result), "; "))
 				}
 				ms, err := merge.PickState(ctx, r, p, tip, tipRoot, a, committer, msg)
 				if err != nil {
 					return head, cur, err
 				}
-				row = sql.Row{nil, int64(p.NumConflicts()), int64(0)}
+				row = sql.Row{nil, int64(p.NumConflicts()), int64(len(p.SchemaConflicts))}
 				return tip, repo.NewWorkingSet(p.Root, p.Root).WithMerge(ms), nil
 			}
 			if p.Root.Hash() == tipRoot.Hash() {

@@ -139,23 +139,21 @@ func mergeBranch(ctx *sql.Context, c *config, args []string) (sql.RowIter, error
 		if err != nil {
 			return head, cur, err
 		}
-		res, err := merge.Merge(ctx, baseRoot, headRoot, theirRoot)
+		res, err := merge.Merge(ctx, baseRoot, headRoot, theirRoot, mergeOptions(ctx))
 		if err != nil {
 			return head, cur, fmt.Errorf("dsql_merge: %w", err)
 		}
-		if res.HasConflicts() {
-			tables := tableList(res.ConflictedTables())
-			n := int64(res.NumConflicts())
+		if res.Unresolved() {
+			what := strings.Join(unresolvedParts(res), "; ")
 			switch {
 			case *squash:
-				return head, cur, fmt.Errorf("dsql_merge: %w in %s: a --squash merge cannot keep conflicts; merge without --squash to resolve them", ErrMergeConflicts, tables)
+				return head, cur, fmt.Errorf("dsql_merge: %w: merge has %s: a --squash merge cannot keep them; merge without --squash to resolve them", ErrMergeConflicts, what)
 			case !inTx:
-				return head, cur, fmt.Errorf("dsql_merge: %w: merge has conflicts in %s; run it inside a transaction (SET autocommit=0 or BEGIN) to resolve them, "+
-					"or resolve the differences on one of the branches first; nothing was changed", ErrMergeConflicts, tables)
+				return head, cur, fmt.Errorf("dsql_merge: %w: merge has %s; run it inside a transaction (SET autocommit=0 or BEGIN) to resolve them, "+
+					"or resolve the differences on one of the branches first; nothing was changed", ErrMergeConflicts, what)
 			}
 			ms := res.State(theirs.Hash(), headRoot, baseRoot)
-			row = sql.Row{nil, int64(0), n, fmt.Sprintf("CONFLICT (content): Merge conflict in %s; fix them (dsql_conflicts_%s, dsql_conflicts_resolve), then dsql_commit, or dsql_merge('--abort')",
-				tables, res.Conflicts[0].Table)}
+			row = sql.Row{nil, int64(0), numUnresolved(res), unresolvedMessage(res)}
 			return head, repo.NewWorkingSet(res.Root, res.Root).WithMerge(ms), nil
 		}
 		if *squash {
@@ -256,8 +254,11 @@ const maxBranchAttempts = 100
 // conflicts cannot be committed.
 func checkNoConflicts(_ *sql.Context, ws repo.WorkingSet) error {
 	ms, merging := ws.Merge()
-	if !merging || len(ms.Conflicts) == 0 {
+	if !merging || !ms.Unresolved() {
 		return nil
+	}
+	if len(ms.Conflicts) == 0 {
+		return fmt.Errorf("dsql_commit: %w: %s; then commit again, or abandon the merge with CALL dsql_merge('--abort')", ErrMergeConflicts, unresolvedStateError(ms))
 	}
 	names := make([]string, len(ms.Conflicts))
 	for i, tc := range ms.Conflicts {

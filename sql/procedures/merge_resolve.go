@@ -3,6 +3,8 @@ package procedures
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
 
@@ -43,7 +45,7 @@ func conflictsResolve(ctx *sql.Context, args []string) (sql.RowIter, error) {
 	r := e.db.Repo()
 	err = updateBranch(ctx, e, func(head repo.Commit, cur repo.WorkingSet) (repo.Commit, repo.WorkingSet, error) {
 		ms, merging := cur.Merge()
-		if !merging || len(ms.Conflicts) == 0 {
+		if !merging || (len(ms.Conflicts) == 0 && len(ms.SchemaConflicts) == 0) {
 			return head, cur, errors.New("dsql_conflicts_resolve: there are no conflicts to resolve")
 		}
 		cts, err := merge.LoadConflicts(ctx, r, ms)
@@ -51,19 +53,50 @@ func conflictsResolve(ctx *sql.Context, args []string) (sql.RowIter, error) {
 			return head, cur, err
 		}
 		var todo []merge.ConflictTable
-		if f.NArg() == 1 && f.Arg(0) == "." {
+		var schemaTodo []string
+		all := f.NArg() == 1 && f.Arg(0) == "."
+		if all {
 			todo = cts
+			for _, sc := range ms.SchemaConflicts {
+				schemaTodo = append(schemaTodo, sc.Table)
+			}
 		} else {
 			for _, n := range f.Args() {
 				ct, ok := merge.Find(cts, n)
-				if !ok {
+				sc := slices.IndexFunc(ms.SchemaConflicts, func(c repo.SchemaConflict) bool { return strings.EqualFold(c.Table, n) })
+				if !ok && sc < 0 {
 					return head, cur, fmt.Errorf("dsql_conflicts_resolve: table %q has no conflicts", n)
 				}
-				todo = append(todo, ct)
+				if ok {
+					todo = append(todo, ct)
+				}
+				if sc >= 0 {
+					schemaTodo = append(schemaTodo, ms.SchemaConflicts[sc].Table)
+				}
 			}
 		}
 		working, staged := cur.Working(), cur.Staged()
 		var names []string
+		if len(schemaTodo) > 0 {
+			// A schema conflict: the working root holds ours' table; --theirs takes theirs'.
+			if *theirs {
+				mc, err := r.Commit(ctx, ms.Commit)
+				if err != nil {
+					return head, cur, err
+				}
+				theirRoot, err := r.Root(ctx, mc.RootHash())
+				if err != nil {
+					return head, cur, err
+				}
+				if working, err = copyTables(ctx, working, theirRoot, schemaTodo); err != nil {
+					return head, cur, err
+				}
+			}
+			for _, n := range schemaTodo {
+				ms = merge.WithoutSchemaConflict(ms, n)
+			}
+			names = append(names, schemaTodo...)
+		}
 		for _, ct := range todo {
 			if *theirs {
 				if working, err = merge.ResolveTheirs(ctx, working, ct); err != nil {
@@ -83,7 +116,7 @@ func conflictsResolve(ctx *sql.Context, args []string) (sql.RowIter, error) {
 			return head, cur, err
 		}
 		next := repo.NewWorkingSet(working, staged).WithMerge(ms)
-		if len(ms.Conflicts) == 0 {
+		if !ms.Unresolved() {
 			// A cherry-pick or revert concludes with an ordinary commit: drop its state.
 			pick, err := merge.IsPickState(ctx, r, head, ms)
 			if err != nil {

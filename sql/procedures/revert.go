@@ -14,8 +14,8 @@ import (
 // commit by the committer with git's message.
 var revertKind = pickKind{
 	proc: "dsql_revert", usage: revertUsage,
-	apply: func(ctx *sql.Context, r *repo.Repo, ours repo.Root, c repo.Commit) (merge.Pick, error) {
-		return merge.Revert(ctx, r, ours, c)
+	apply: func(ctx *sql.Context, r *repo.Repo, ours repo.Root, c repo.Commit, opts merge.Options) (merge.Pick, error) {
+		return merge.Revert(ctx, r, ours, c, opts)
 	},
 	message: revertMessage,
 }

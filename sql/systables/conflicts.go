@@ -33,10 +33,12 @@ func lookupMergeTable(ctx *sql.Context, db *backend.Database, name, base string)
 		return newConflictsTable(db, name), true, nil
 	case base == MergeStatusTable:
 		return newMergeStatusTable(db, name), true, nil
+	case base == SchemaConflictsTable:
+		return newSchemaConflictsTable(db, name), true, nil
 	case strings.HasPrefix(base, conflictsPrefix):
 		return newTableConflicts(ctx, db, name, name[len(name)-len(base)+len(conflictsPrefix):])
 	}
-	return nil, false, nil
+	return lookupViolationsTable(ctx, db, name, base)
 }
 
 // mergeState returns the merge in progress on the session's branch of db, if any.
@@ -352,7 +354,7 @@ func (d *conflictDeleter) flush(ctx *sql.Context) error {
 			return err
 		}
 		next := cur.WithMerge(ms)
-		if len(ms.Conflicts) == 0 {
+		if !ms.Unresolved() {
 			// A cherry-pick or revert concludes with an ordinary commit: drop its state.
 			pick, err := merge.IsPickState(ctx, r, head, ms)
 			if err != nil {

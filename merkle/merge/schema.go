@@ -1,0 +1,580 @@
+package merge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/merkle/tuple"
+)
+
+// Options tune Merge, CherryPick and Revert.
+type Options struct {
+	// Record makes schema conflicts and constraint violations part of the Result
+	// (Result.SchemaConflicts, Result.Violations) instead of failing the merge with a
+	// *SchemaConflictError or *ViolationError. The merged root then keeps ours' version
+	// of every table in schema conflict.
+	Record bool
+	// ColumnDefault returns the value a row gets for column col of sch when it comes
+	// from a side whose version of the table lacks the column (a column added on the
+	// other side), as a tuple of the one field tuple.NewDesc(sch.Columns[col].Type); a
+	// nil tuple is NULL. The SQL layer evaluates the column's DEFAULT as ALTER TABLE ...
+	// ADD COLUMN does. When nil, a nullable column without a default gets NULL, and any
+	// other column added on one side while the other changed rows is a schema conflict.
+	ColumnDefault func(ctx context.Context, sch repo.Schema, col int) ([]byte, error)
+}
+
+func options(opts []Options) Options {
+	if len(opts) == 0 {
+		return Options{}
+	}
+	return opts[0]
+}
+
+// mergeSchemas merges the schemas of one table three-way, by folded name of column,
+// index and check: an element changed (added, dropped or redefined) on one side takes
+// that side's version; one changed identically on both is kept; one changed
+// differently on both sides is a conflict, as is any change of the primary key, a
+// column whose encoding changed on one side (the other side's rows would need a type
+// conversion) and a generated column added on one side. It returns the merged schema,
+// or a description of the conflict.
+func mergeSchemas(b, o, t repo.Schema) (repo.Schema, string) {
+	if !slices.Equal(pkNames(b), pkNames(o)) || !slices.Equal(pkNames(b), pkNames(t)) {
+		return repo.Schema{}, "primary key changed"
+	}
+	m := o.Clone()
+	var why []string
+	// Columns.
+	cols, reason := mergeNamed(b.Columns, o.Columns, t.Columns, func(c repo.Column) string { return c.Name })
+	why = append(why, describe("column", reason)...)
+	for _, c := range cols {
+		if slices.ContainsFunc(reason, func(nc namedConflict) bool { return strings.EqualFold(nc.name, c.Name) }) {
+			continue
+		}
+		bi, oi, ti := b.Column(c.Name), o.Column(c.Name), t.Column(c.Name)
+		if bi >= 0 && oi >= 0 && ti >= 0 && (!reflect.DeepEqual(b.Columns[bi].Type, c.Type) || !reflect.DeepEqual(o.Columns[oi].Type, c.Type) || !reflect.DeepEqual(t.Columns[ti].Type, c.Type)) {
+			why = append(why, fmt.Sprintf("column %q changed type on one side (rows of the other side would need converting)", c.Name))
+		}
+		if c.Generated != "" && (oi < 0 || ti < 0 || !reflect.DeepEqual(o.Columns[oi], t.Columns[ti])) {
+			why = append(why, fmt.Sprintf("generated column %q added or changed on one side", c.Name))
+		}
+	}
+	m.Columns = cols
+	m.PrimaryKey = nil
+	for _, p := range o.PrimaryKey {
+		m.PrimaryKey = append(m.PrimaryKey, m.Column(o.Columns[p].Name))
+	}
+	ixs, reason := mergeNamed(b.Indexes, o.Indexes, t.Indexes, func(ix repo.Index) string { return ix.Name })
+	why = append(why, describe("index", reason)...)
+	m.Indexes = ixs
+	cks, reason := mergeNamed(b.Checks, o.Checks, t.Checks, func(c repo.Check) string { return c.Name })
+	why = append(why, describe("check", reason)...)
+	m.Checks = cks
+	var ok bool
+	if m.Collation, ok = merge3(b.Collation, o.Collation, t.Collation); !ok {
+		why = append(why, "table collation changed differently on both sides")
+	}
+	if m.Comment, ok = merge3(b.Comment, o.Comment, t.Comment); !ok {
+		why = append(why, "table comment changed differently on both sides")
+	}
+	if len(why) > 0 {
+		return repo.Schema{}, strings.Join(why, "; ")
+	}
+	if err := m.Validate(); err != nil {
+		return repo.Schema{}, "the combined schema is invalid: " + err.Error()
+	}
+	return m, ""
+}
+
+func merge3[T comparable](b, o, t T) (T, bool) {
+	switch {
+	case o == t, b == t:
+		return o, true
+	case b == o:
+		return t, true
+	}
+	return o, false
+}
+
+func pkNames(s repo.Schema) []string {
+	out := make([]string, len(s.PrimaryKey))
+	for i, o := range s.PrimaryKey {
+		out[i] = strings.ToLower(s.Columns[o].Name) + " " + s.Columns[o].Type.String()
+	}
+	return out
+}
+
+type namedConflict struct{ name, why string }
+
+func describe(what string, cs []namedConflict) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = fmt.Sprintf("%s %q %s", what, c.name, c.why)
+	}
+	return out
+}
+
+// mergeNamed merges three lists of named elements three-way by folded name. The result
+// keeps ours' order, with the elements only theirs has placed after their predecessor in
+// theirs' list (and after the elements only ours added there).
+func mergeNamed[T any](b, o, t []T, name func(T) string) ([]T, []namedConflict) {
+	find := func(xs []T, n string) (T, bool) {
+		for _, x := range xs {
+			if strings.EqualFold(name(x), n) {
+				return x, true
+			}
+		}
+		var z T
+		return z, false
+	}
+	same := func(x T, inX bool, y T, inY bool) bool { return inX == inY && (!inX || reflect.DeepEqual(x, y)) }
+	pick := func(n string) (T, bool, string) {
+		bx, inB := find(b, n)
+		ox, inO := find(o, n)
+		tx, inT := find(t, n)
+		switch {
+		case same(ox, inO, tx, inT), same(bx, inB, tx, inT):
+			return ox, inO, ""
+		case same(bx, inB, ox, inO):
+			return tx, inT, ""
+		case !inB:
+			return ox, inO, "added on both sides with different definitions"
+		case !inO || !inT:
+			return ox, inO, "dropped on one side and changed on the other"
+		}
+		return ox, inO, "changed differently on both sides"
+	}
+	var out []T
+	var conflicts []namedConflict
+	for _, x := range o {
+		v, in, why := pick(name(x))
+		if why != "" {
+			conflicts = append(conflicts, namedConflict{name(x), why})
+		}
+		if in {
+			out = append(out, v)
+		}
+	}
+	for i, x := range t {
+		if _, inO := find(o, name(x)); inO {
+			continue
+		}
+		v, in, why := pick(name(x))
+		if why != "" {
+			conflicts = append(conflicts, namedConflict{name(x), why})
+		}
+		if !in {
+			continue
+		}
+		at := 0 // after theirs' nearest predecessor present in out
+		for j := i - 1; j >= 0; j-- {
+			if k := slices.IndexFunc(out, func(y T) bool { return strings.EqualFold(name(y), name(t[j])) }); k >= 0 {
+				at = k + 1
+				break
+			}
+		}
+		for at < len(out) { // after ours' own additions there
+			if _, inT := find(t, name(out[at])); inT {
+				break
+			}
+			at++
+		}
+		out = slices.Insert(out, at, v)
+	}
+	return out, conflicts
+}
+
+// converter rewrites rows of one version of a table into the merged schema: columns
+// are matched by folded name; columns the version lacks get their default.
+type converter struct {
+	from, to repo.Schema
+	fkd, fvd tuple.Desc
+	tkd, tvd tuple.Desc
+	cd       tuple.Desc // to's ColumnsDesc (keyless keys)
+	// src[o] for column o of to: its ordinal in from, or -1.
+	src      []int
+	defaults []any // value of column o of to when src[o] < 0
+}
+
+func newConverter(ctx context.Context, from repo.Table, to repo.Schema, opts Options) (*converter, string, error) {
+	c := &converter{from: from.Schema(), to: to, fkd: from.KeyDesc(), fvd: from.ValueDesc()}
+	var err error
+	if c.tkd, err = to.KeyDesc(); err != nil {
+		return nil, "", err
+	}
+	if c.tvd, err = to.ValueDesc(); err != nil {
+		return nil, "", err
+	}
+	if c.cd, err = to.ColumnsDesc(); err != nil {
+		return nil, "", err
+	}
+	c.src = make([]int, len(to.Columns))
+	c.defaults = make([]any, len(to.Columns))
+	for o, col := range to.Columns {
+		c.src[o] = c.from.Column(col.Name)
+		if c.src[o] >= 0 {
+			continue
+		}
+		switch {
+		case opts.ColumnDefault != nil:
+			tup, err := opts.ColumnDefault(ctx, to, o)
+			if err != nil {
+				return nil, fmt.Sprintf("column %q added on one side: cannot compute its default for the other side's rows: %v", col.Name, err), nil
+			}
+			if tup != nil {
+				d, err := tuple.NewDesc(col.Type)
+				if err != nil {
+					return nil, "", err
+				}
+				vals, err := d.Values(tup)
+				if err != nil {
+					return nil, "", fmt.Errorf("column %q default: %w", col.Name, err)
+				}
+				if len(vals) > 0 {
+					c.defaults[o] = vals[0]
+				}
+			}
+		case col.Nullable() && col.Default == "":
+		default:
+			return nil, fmt.Sprintf("column %q added on one side: its default for the other side's rows is unknown here", col.Name), nil
+		}
+	}
+	return c, "", nil
+}
+
+// columns returns the values of every column of from for the row (key, val), in from's
+// column order, and the keyless count (1 for a keyed table).
+func (c *converter) columns(key, val []byte) ([]any, uint64, error) {
+	kv, err := c.fkd.Values(key)
+	if err != nil {
+		return nil, 0, err
+	}
+	vv, err := c.fvd.Values(val)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]any, len(c.from.Columns))
+	n := uint64(1)
+	if c.from.Keyless() {
+		if len(vv) > 0 {
+			if u, ok := vv[0].(uint64); ok {
+				n = u
+			}
+		}
+		for o := range out {
+			if 1+o < len(vv) {
+				out[o] = vv[1+o]
+			}
+		}
+		return out, n, nil
+	}
+	for p, o := range c.from.PrimaryKey {
+		if p < len(kv) {
+			out[o] = kv[p]
+		}
+	}
+	v := 0
+	for o := range c.from.Columns {
+		if slices.Contains(c.from.PrimaryKey, o) {
+			continue
+		}
+		if v < len(vv) {
+			out[o] = vv[v]
+		}
+		v++
+	}
+	return out, n, nil
+}
+
+// row converts one row; for a keyless table the key is recomputed from the columns.
+func (c *converter) row(key, val []byte) ([]byte, []byte, uint64, error) {
+	cols, n, err := c.columns(key, val)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	vals := make([]any, len(c.to.Columns))
+	for o := range c.to.Columns {
+		if c.src[o] >= 0 {
+			vals[o] = cols[c.src[o]]
+		} else {
+			vals[o] = c.defaults[o]
+		}
+	}
+	build := func(d tuple.Desc, vs []any) ([]byte, error) {
+		b := tuple.NewBuilder(d)
+		for i, v := range vs {
+			if v != nil {
+				b.Put(i, v)
+			}
+		}
+		return b.Build()
+	}
+	if c.to.Keyless() {
+		all, err := build(c.cd, vals)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		k, err := repo.KeylessKey(all)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		v, err := build(c.tvd, append([]any{n}, vals...))
+		return k, v, n, err
+	}
+	var vs []any
+	for o := range c.to.Columns {
+		if !slices.Contains(c.to.PrimaryKey, o) {
+			vs = append(vs, vals[o])
+		}
+	}
+	v, err := build(c.tvd, vs)
+	return key, v, n, err
+}
+
+// convertRows returns t's row map rewritten into the converter's schema. Keyed rows keep
+// their keys (the primary key is the same on every side), so they stream in order;
+// keyless rows are re-keyed, rows that become identical adding up their counts.
+func (c *converter) convertRows(ctx context.Context, t repo.Table) (prolly.Map, error) {
+	it, err := t.Rows().Iter(ctx, prolly.All)
+	if err != nil {
+		return prolly.Map{}, err
+	}
+	ns := t.Rows().NodeStore()
+	if !c.to.Keyless() {
+		b := prolly.NewBuilder(ns, c.tkd.Compare)
+		for {
+			k, v, err := it.Next(ctx)
+			if err == io.EOF {
+				return b.Finish(ctx)
+			}
+			if err != nil {
+				return prolly.Map{}, err
+			}
+			_, nv, _, err := c.row(k, v)
+			if err != nil {
+				return prolly.Map{}, err
+			}
+			if err := b.Add(ctx, k, nv); err != nil {
+				return prolly.Map{}, err
+			}
+		}
+	}
+	empty, err := prolly.NewEmpty(ctx, ns, c.tkd.Compare)
+	if err != nil {
+		return prolly.Map{}, err
+	}
+	ed := empty.Edit()
+	for {
+		k, v, err := it.Next(ctx)
+		if err == io.EOF {
+			return ed.Flush(ctx)
+		}
+		if err != nil {
+			return prolly.Map{}, err
+		}
+		nk, nv, n, err := c.row(k, v)
+		if err != nil {
+			return prolly.Map{}, err
+		}
+		if cur, found, err := ed.Get(ctx, nk); err != nil {
+			return prolly.Map{}, err
+		} else if found {
+			old, _ := c.tvd.GetUint(cur, 0)
+			if nv, err = withCount(c.tvd, nv, old+n); err != nil {
+				return prolly.Map{}, err
+			}
+		}
+		if err := ed.Put(nk, nv); err != nil {
+			return prolly.Map{}, err
+		}
+	}
+}
+
+// converted is one table's three versions rewritten into the merged schema.
+type converted struct{ base, ours, theirs repo.Table }
+
+// mergeTableSchemas merges a table whose schema differs between the sides: the merged
+// schema (mergeSchemas) is given; each version whose schema differs from it has its
+// rows converted (a full pass over that version), then the rows merge as in
+// mergeTable. Ours' secondary indexes whose definition the merged schema keeps are
+// updated incrementally from the merged row changes; the others (added by theirs, or
+// redefined, or of a keyless table whose columns changed) are built from the merged
+// rows. why is non-empty (and the table unmerged) when a default cannot be computed.
+func mergeTableSchemas(ctx context.Context, bt, ot, tt repo.Table, m repo.Schema, opts Options) (mt repo.Table, st TableStats, ck prolly.Map, cv converted, vs []Violation, why string, err error) {
+	conv := func(t repo.Table) (repo.Table, string, error) {
+		if sameRowLayout(t.Schema(), m) {
+			nt, err := t.WithSchema(ctx, m)
+			return nt, "", err
+		}
+		c, why, err := newConverter(ctx, t, m, opts)
+		if err != nil || why != "" {
+			return repo.Table{}, why, err
+		}
+		rows, err := c.convertRows(ctx, t)
+		if err != nil {
+			return repo.Table{}, "", err
+		}
+		nt, err := t.WithSchema(ctx, m)
+		if err != nil {
+			return repo.Table{}, "", err
+		}
+		nt, err = nt.WithRows(ctx, rows)
+		return nt, "", err
+	}
+	for _, p := range []struct {
+		src repo.Table
+		dst *repo.Table
+	}{{bt, &cv.base}, {ot, &cv.ours}, {tt, &cv.theirs}} {
+		if *p.dst, why, err = conv(p.src); err != nil || why != "" {
+			return
+		}
+	}
+	// Indexes kept from ours: same definition, and (keyless) the same columns.
+	keep := func(ix repo.Index) bool {
+		j := ot.Schema().Index(ix.Name)
+		if j < 0 || !reflect.DeepEqual(ot.Schema().Indexes[j], ix) {
+			return false
+		}
+		return !m.Keyless() || reflect.DeepEqual(ot.Schema().Columns, m.Columns)
+	}
+	m1 := m.Clone()
+	m1.Indexes = slices.DeleteFunc(m1.Indexes, func(ix repo.Index) bool { return !keep(ix) })
+	// Ours with the kept indexes: its index maps are still right for its (converted) rows.
+	t1, err := ot.WithSchema(ctx, m1)
+	if err != nil {
+		return
+	}
+	if t1, err = t1.WithRows(ctx, cv.ours.Rows()); err != nil {
+		return
+	}
+	st = TableStats{Table: ot.Name()}
+	if ck, err = prolly.NewEmpty(ctx, ot.Rows().NodeStore(), cv.ours.KeyDesc().Compare); err != nil {
+		return
+	}
+	var rows prolly.Map
+	if m.Keyless() {
+		rows, err = mergeKeyless(ctx, cv.base.Rows(), cv.ours.Rows(), cv.theirs.Rows(), cv.ours.ValueDesc(), &st)
+	} else {
+		rows, ck, err = mergeKeyed(ctx, cv.base.Rows(), cv.ours.Rows(), cv.theirs.Rows(), cv.ours.ValueDesc(), ck, &st)
+	}
+	if err != nil {
+		return
+	}
+	if t1, vs, err = updateRowsViolations(ctx, t1, rows); err != nil {
+		return
+	}
+	if mt, err = t1.WithSchema(ctx, m); err != nil {
+		return
+	}
+	for i, ix := range m.Indexes {
+		if keep(ix) {
+			continue
+		}
+		var built prolly.Map
+		var ivs []Violation
+		if built, ivs, err = buildIndex(ctx, mt, i); err != nil {
+			return
+		}
+		vs = append(vs, ivs...)
+		if mt, err = mt.WithIndex(ctx, ix.Name, built); err != nil {
+			return
+		}
+	}
+	if ai := max(ot.AutoIncrement(), tt.AutoIncrement()); ai != mt.AutoIncrement() {
+		mt, err = mt.WithAutoIncrement(ctx, ai)
+	}
+	return
+}
+
+// buildIndex builds index i of t from t's rows and reports the values of a unique index
+// that several rows hold (NULLs apart).
+func buildIndex(ctx context.Context, t repo.Table, i int) (prolly.Map, []Violation, error) {
+	sch := t.Schema()
+	ib, err := newIndexBuilder(sch, t.KeyDesc(), t.ValueDesc())
+	if err != nil {
+		return prolly.Map{}, nil, err
+	}
+	kd := ib.kds[i]
+	var entries [][]byte
+	it, err := t.Rows().Iter(ctx, prolly.All)
+	if err != nil {
+		return prolly.Map{}, nil, err
+	}
+	for {
+		k, v, err := it.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return prolly.Map{}, nil, err
+		}
+		ks, err := ib.keys(k, v)
+		if err != nil {
+			return prolly.Map{}, nil, err
+		}
+		entries = append(entries, ks[i])
+	}
+	slices.SortFunc(entries, kd.Compare)
+	b := prolly.NewBuilder(t.Rows().NodeStore(), kd.Compare)
+	var vs []Violation
+	ix := sch.Indexes[i]
+	n := len(ix.Columns)
+	samePrefix := func(x, y []byte) bool {
+		for f := 0; f < n; f++ {
+			if kd.CompareField(f, x, y) != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	for j := 0; j < len(entries); j++ {
+		if j > 0 && kd.Compare(entries[j-1], entries[j]) == 0 {
+			continue
+		}
+		if err := b.Add(ctx, entries[j], []byte{}); err != nil {
+			return prolly.Map{}, nil, err
+		}
+		if ix.Unique && !hasNull(kd, entries[j], n) && (j == 0 || !samePrefix(entries[j-1], entries[j])) {
+			e := j + 1
+			for e < len(entries) && samePrefix(entries[j], entries[e]) {
+				e++
+			}
+			if e-j > 1 {
+				vs = append(vs, Violation{Table: sch.Name, Index: ix.Name, Value: prefixString(kd, entries[j], n), Entries: slices.Clone(entries[j:e])})
+			}
+		}
+	}
+	m, err := b.Finish(ctx)
+	return m, vs, err
+}
+
+// sameRowLayout reports whether rows of schema a are rows of schema b as they are: the
+// same columns (by folded name, in order, with the same encodings) and primary key.
+func sameRowLayout(a, b repo.Schema) bool {
+	if len(a.Columns) != len(b.Columns) || !slices.Equal(a.PrimaryKey, b.PrimaryKey) {
+		return false
+	}
+	for i := range a.Columns {
+		if !strings.EqualFold(a.Columns[i].Name, b.Columns[i].Name) || !reflect.DeepEqual(a.Columns[i].Type, b.Columns[i].Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// updateRowsViolations is UpdateRows returning its unique-index violations instead of
+// failing with them.
+func updateRowsViolations(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table, []Violation, error) {
+	nt, err := UpdateRows(ctx, t, rows)
+	var ve *ViolationError
+	if errors.As(err, &ve) {
+		return nt, ve.Violations, nil
+	}
+	return nt, nil, err
+}
