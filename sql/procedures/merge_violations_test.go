@@ -1,0 +1,77 @@
+package procedures_test
+
+import (
+	"testing"
+
+	"github.com/dolthub/go-mysql-server/sql"
+)
+
+const (
+	fkParent = "CREATE TABLE p (id INT PRIMARY KEY, name VARCHAR(10))"
+	fkChild  = "CREATE TABLE c (id INT PRIMARY KEY, pid INT, CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))"
+	fkRows   = "INSERT INTO p VALUES (1, 'one'), (2, 'two'), (3, 'three')"
+	fkQuery  = "SELECT * FROM c ORDER BY id"
+)
+
+// Foreign-key violations a merge produces are recorded in dsql_constraint_violations.
+func TestMergeForeignKeyViolations(t *testing.T) {
+	runMergeCases(t, []mergeCase{
+		{name: "child added on our side, its parent deleted on theirs", setup: []string{fkParent, fkChild, fkRows, "INSERT INTO c VALUES (1, 1)"},
+			ours:   []string{"INSERT INTO c VALUES (2, 2)"},
+			theirs: []string{"DELETE FROM p WHERE id = 2"},
+			tx:     true, result: violationRow(1, "c"), query: fkQuery, want: []sql.Row{r(1, 1), r(2, 2)},
+			after: []step{
+				{q: "SELECT * FROM dsql_constraint_violations", want: []sql.Row{r("c", 1)}},
+				{q: "SELECT violation_type, id, pid, json_unquote(json_extract(violation_info, '$.ForeignKey')), json_unquote(json_extract(violation_info, '$.ReferencedTable')) FROM dsql_constraint_violations_c",
+					want: []sql.Row{r("foreign key", 2, 2, "fk_p", "p")}},
+				{q: "SELECT id FROM p ORDER BY id", want: rs(1, 3)},
+				{q: "CALL dsql_commit('-am', 'm')", err: "unresolved constraint violations in c"},
+				{q: "UPDATE c SET pid = 3 WHERE id = 2"},
+				{q: "DELETE FROM dsql_constraint_violations_c"},
+				{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
+				{q: "SELECT * FROM c AS OF 'HEAD' ORDER BY id", want: []sql.Row{r(1, 1), r(2, 3)}},
+			}},
+		{name: "parent deleted on our side, child added on theirs", setup: []string{fkParent, fkChild, fkRows},
+			ours:   []string{"DELETE FROM p WHERE id = 3"},
+			theirs: []string{"INSERT INTO c VALUES (5, 3), (6, 1)"},
+			tx:     true, result: violationRow(1, "c"), query: fkQuery, want: []sql.Row{r(5, 3), r(6, 1)},
+			after:  []step{{q: "SELECT id, pid FROM dsql_constraint_violations_c", want: []sql.Row{r(5, 3)}}}},
+		{name: "foreign-key violation in autocommit mode: rolled back with an error", setup: []string{fkParent, fkChild, fkRows},
+			ours:   []string{"DELETE FROM p WHERE id = 3"},
+			theirs: []string{"INSERT INTO c VALUES (5, 3)"},
+			err:    "merge has constraint violations in c (foreign key fk_p: 1 rows of c reference missing rows of p)", query: fkQuery, want: []sql.Row{}},
+		{name: "NULL foreign-key values never violate", setup: []string{fkParent, fkChild, fkRows},
+			ours:   []string{"DELETE FROM p WHERE id = 3"},
+			theirs: []string{"INSERT INTO c VALUES (5, NULL), (6, 2)"},
+			result: mergedRow, query: fkQuery, want: []sql.Row{r(5, nil), r(6, 2)}},
+		{name: "parent changed and child added on different rows: no violation", setup: []string{fkParent, fkChild, fkRows, "INSERT INTO c VALUES (1, 1)"},
+			ours:   []string{"UPDATE p SET name = 'uno' WHERE id = 1", "DELETE FROM p WHERE id = 3"},
+			theirs: []string{"INSERT INTO c VALUES (2, 2)"},
+			result: mergedRow, query: fkQuery, want: []sql.Row{r(1, 1), r(2, 2)}},
+		{name: "unique and foreign-key violations in one merge", setup: []string{fkParent, "CREATE TABLE c (id INT PRIMARY KEY, pid INT, u INT, UNIQUE KEY uu (u), CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))", fkRows},
+			ours:   []string{"DELETE FROM p WHERE id = 3", "INSERT INTO c VALUES (1, 1, 7)"},
+			theirs: []string{"INSERT INTO c VALUES (2, 3, 7)"},
+			tx:     true, result: violationRow(3, "c"), query: fkQuery, want: []sql.Row{r(1, 1, 7), r(2, 3, 7)},
+			after: []step{{q: "SELECT violation_type, id FROM dsql_constraint_violations_c ORDER BY id, violation_type",
+				want: []sql.Row{r("unique index", 1), r("foreign key", 2), r("unique index", 2)}}}},
+	})
+}
+
+// Cherry-pick and revert use the same schema merge and record schema conflicts.
+func TestCherryPickSchemaChanges(t *testing.T) {
+	e := newEnv(t)
+	a := e.session("a")
+	e.exec(a, tAB, tRows, "CALL dsql_commit('-Am', 'base')", "CALL dsql_branch('feature')",
+		"UPDATE t SET a = 10 WHERE pk = 1", "CALL dsql_commit('-am', 'ours')",
+		"CALL dsql_checkout('feature')", "ALTER TABLE t ADD COLUMN c INT DEFAULT 3", "CALL dsql_commit('-am', 'add c')",
+		"ALTER TABLE t ADD COLUMN d INT", "CALL dsql_commit('-am', 'add d')",
+		"CALL dsql_checkout('main')")
+	e.check("pick add c", step{q: "CALL dsql_cherry_pick('feature~1')", want: []sql.Row{r(hash, 0, 0)}})
+	e.check("rows", step{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 10, 1, 3), r(2, 2, 2, 3), r(3, 3, 3, 3)}})
+	e.exec(a, "ALTER TABLE t ADD COLUMN d VARCHAR(3)", "CALL dsql_commit('-am', 'our d')", "SET autocommit = 0")
+	e.check("pick add d: schema conflict", step{q: "CALL dsql_cherry_pick('feature')", want: []sql.Row{r(nil, 0, 1)}})
+	e.check("schema conflicts", step{q: "SELECT table_name, description FROM dsql_schema_conflicts", want: []sql.Row{r("t", `column "d" added on both sides with different definitions`)}})
+	e.check("abort", step{q: "CALL dsql_cherry_pick('--abort')", want: []sql.Row{r(nil, 0, 0)}})
+	e.check("no conflicts", step{q: "SELECT count(*) FROM dsql_schema_conflicts", want: rs(0)})
+	e.checkIndexes()
+}
