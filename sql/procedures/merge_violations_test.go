@@ -35,7 +35,7 @@ func TestMergeForeignKeyViolations(t *testing.T) {
 			ours:   []string{"DELETE FROM p WHERE id = 3"},
 			theirs: []string{"INSERT INTO c VALUES (5, 3), (6, 1)"},
 			tx:     true, result: violationRow(1, "c"), query: fkQuery, want: []sql.Row{r(5, 3), r(6, 1)},
-			after:  []step{{q: "SELECT id, pid FROM dsql_constraint_violations_c", want: []sql.Row{r(5, 3)}}}},
+			after: []step{{q: "SELECT id, pid FROM dsql_constraint_violations_c", want: []sql.Row{r(5, 3)}}}},
 		{name: "foreign-key violation in autocommit mode: rolled back with an error", setup: []string{fkParent, fkChild, fkRows},
 			ours:   []string{"DELETE FROM p WHERE id = 3"},
 			theirs: []string{"INSERT INTO c VALUES (5, 3)"},
