@@ -21,7 +21,8 @@ import (
 // number of changed rows (one diff of the two row maps), not the table's size. t's
 // indexes must be consistent with t's rows. If the new rows give two rows the same value
 // of a unique index (NULLs apart), it fails with a *ViolationError (checked with one
-// seek per entry added to a unique index).
+// seek per entry added to a unique index), returning the updated table along with it
+// (Merge with Options.Record keeps it and records the violations).
 func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table, error) {
 	old := t.Rows()
 	nt, err := t.WithRows(ctx, rows)
@@ -106,7 +107,7 @@ func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table,
 		return repo.Table{}, err
 	}
 	if len(vs) > 0 {
-		return repo.Table{}, &ViolationError{Violations: vs}
+		return nt, &ViolationError{Violations: vs}
 	}
 	return nt, nil
 }
