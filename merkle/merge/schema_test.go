@@ -1,0 +1,300 @@
+package merge
+
+import (
+	"context"
+	"io"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/merkle/tuple"
+	"github.com/dsqldb/dsql/storage/memstore"
+)
+
+// The schema-change model: theirs adds a column c (BIGINT NULL, default 7 for the rows
+// it does not set) and an index on it, ours drops the index b_only; both change rows.
+// The merge must equal the row model merged over three cells, with base's and ours' rows
+// holding c's default, and every index must match its rows.
+
+type mrow3 = [3]cell
+type mtable3 = map[int64]mrow3
+
+const cDefault = 7
+
+func theirSchema() repo.Schema {
+	s := modelSchema()
+	s.Columns = append(s.Columns, repo.Column{Name: "c", SQLType: "bigint", Type: tuple.Field{Enc: tuple.Int64Enc, Nullable: true}, Default: "7"})
+	s.Indexes = append(s.Indexes, repo.Index{Name: "c_ix", Columns: []repo.IndexColumn{{Name: "c"}}})
+	return s
+}
+
+func ourSchema() repo.Schema {
+	s := modelSchema()
+	s.Indexes = s.Indexes[:1]
+	return s
+}
+
+// build3 returns a root holding table t of schema sch (2 or 3 value columns) with rows m,
+// indexes built from the rows.
+func build3(t *testing.T, ns *prolly.NodeStore, sch repo.Schema, m mtable3) repo.Root {
+	t.Helper()
+	ctx := context.Background()
+	tb, err := repo.NewTable(ctx, ns, sch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed := tb.Rows().Edit()
+	for id, r := range m {
+		kb := tuple.NewBuilder(tb.KeyDesc())
+		kb.PutInt(0, id)
+		k, _ := kb.Build()
+		vb := tuple.NewBuilder(tb.ValueDesc())
+		for i := 0; i < tb.ValueDesc().Len(); i++ {
+			if r[i] != nil {
+				vb.PutInt(i, *r[i])
+			}
+		}
+		v, err := vb.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ed.Put(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := ed.Flush(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb, err = UpdateRows(ctx, tb, rows); err != nil {
+		t.Fatal(err)
+	}
+	root, err := repo.EmptyRoot(ctx, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if root, err = root.PutTable(ctx, tb); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func read3(t *testing.T, root repo.Root) (mtable3, repo.Table) {
+	t.Helper()
+	ctx := context.Background()
+	tb, _, err := root.Table(ctx, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := mtable3{}
+	it, _ := tb.Rows().Iter(ctx, prolly.All)
+	for {
+		k, v, err := it.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := tb.KeyDesc().GetInt(k, 0)
+		var r mrow3
+		for i := 0; i < tb.ValueDesc().Len(); i++ {
+			if x, ok := tb.ValueDesc().GetInt(v, i); ok {
+				r[i] = i64(x)
+			}
+		}
+		out[id] = r
+	}
+	return out, tb
+}
+
+// checkIndexes3 compares every index of tb with entries built from rows.
+func checkIndexes3(t *testing.T, tb repo.Table, rows mtable3) {
+	t.Helper()
+	ctx := context.Background()
+	sch := tb.Schema()
+	for i, ix := range sch.Indexes {
+		kd, _ := sch.IndexKeyDesc(i)
+		var want [][]byte
+		for id, r := range rows {
+			b := tuple.NewBuilder(kd)
+			for j, c := range ix.Columns {
+				if v := r[sch.Column(c.Name)-1]; v != nil {
+					b.PutInt(j, *v)
+				}
+			}
+			b.PutInt(len(ix.Columns), id)
+			k, err := b.Build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, k)
+		}
+		sort.Slice(want, func(x, y int) bool { return kd.Compare(want[x], want[y]) < 0 })
+		m, _ := tb.Index(ix.Name)
+		var got [][]byte
+		it, _ := m.Iter(ctx, prolly.All)
+		for {
+			k, _, err := it.Next(ctx)
+			if err == io.EOF {
+				break
+			}
+			got = append(got, slices.Clone(k))
+		}
+		if len(got) != len(want) {
+			t.Fatalf("index %s: %d entries, want %d", ix.Name, len(got), len(want))
+		}
+		for x := range got {
+			if kd.Compare(got[x], want[x]) != 0 {
+				t.Fatalf("index %s entry %d: %s, want %s", ix.Name, x, kd.Format(got[x]), kd.Format(want[x]))
+			}
+		}
+	}
+}
+
+// modelMerge3 is modelMerge over three cells.
+func modelMerge3(base, ours, theirs mtable3) (mtable3, []int64) {
+	out := mtable3{}
+	var conflicts []int64
+	keys := map[int64]bool{}
+	for _, m := range []mtable3{base, ours, theirs} {
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	eq := func(x mrow3, inX bool, y mrow3, inY bool) bool {
+		return inX == inY && (!inX || (sameCell(x[0], y[0]) && sameCell(x[1], y[1]) && sameCell(x[2], y[2])))
+	}
+	for k := range keys {
+		b, inB := base[k]
+		o, inO := ours[k]
+		th, inT := theirs[k]
+		switch {
+		case eq(b, inB, th, inT), eq(o, inO, th, inT):
+			if inO {
+				out[k] = o
+			}
+		case eq(b, inB, o, inO):
+			if inT {
+				out[k] = th
+			}
+		case inB && inO && inT:
+			var m mrow3
+			ok := true
+			for i := range m {
+				switch {
+				case sameCell(o[i], th[i]), sameCell(b[i], th[i]):
+					m[i] = o[i]
+				case sameCell(b[i], o[i]):
+					m[i] = th[i]
+				default:
+					ok = false
+				}
+			}
+			if ok {
+				out[k] = m
+			} else {
+				out[k] = o
+				conflicts = append(conflicts, k)
+			}
+		default:
+			if inO {
+				out[k] = o
+			}
+			conflicts = append(conflicts, k)
+		}
+	}
+	slices.Sort(conflicts)
+	return out, conflicts
+}
+
+func widen(m mtable, c cell) mtable3 {
+	out := mtable3{}
+	for k, r := range m {
+		out[k] = mrow3{r[0], r[1], c}
+	}
+	return out
+}
+
+func TestMergeSchemaChangeRandomAgainstModel(t *testing.T) {
+	rng := seededRand(t)
+	ctx := context.Background()
+	ns := prolly.NewNodeStore(memstore.New(), 0)
+	opts := Options{Record: true, ColumnDefault: func(_ context.Context, sch repo.Schema, col int) ([]byte, error) {
+		d, _ := tuple.NewDesc(sch.Columns[col].Type)
+		b := tuple.NewBuilder(d)
+		b.PutInt(0, cDefault)
+		return b.Build()
+	}}
+	var totalConflicts, totalCellMerged, totalC int
+	defer func() {
+		if !t.Failed() && (totalConflicts == 0 || totalCellMerged == 0 || totalC == 0) {
+			t.Errorf("the random cases never produced a conflict (%d), a cell-wise merge (%d) or a set c (%d)", totalConflicts, totalCellMerged, totalC)
+		}
+	}()
+	for iter := range 100 {
+		keys := 5 + rng.IntN(200)
+		base := mutate(rng, mtable{}, keys, keys)
+		ours := mutate(rng, base, rng.IntN(keys/2+1), keys)
+		theirs2 := mutate(rng, base, rng.IntN(keys/2+1), keys)
+		// Theirs sets c on some rows it changed or added; the others hold the default.
+		theirs := widen(theirs2, i64(cDefault))
+		for k, r := range theirs {
+			if b, ok := base[k]; (!ok || !sameCell(b[0], r[0]) || !sameCell(b[1], r[1])) && rng.IntN(2) == 0 {
+				r[2] = i64(int64(rng.IntN(3)))
+				theirs[k] = r
+			}
+		}
+		want, wantConflicts := modelMerge3(widen(base, i64(cDefault)), widen(ours, i64(cDefault)), theirs)
+		res, err := Merge(ctx, build3(t, ns, modelSchema(), widen(base, nil)), build3(t, ns, ourSchema(), widen(ours, nil)), build3(t, ns, theirSchema(), theirs), opts)
+		if err != nil {
+			t.Fatalf("iteration %d: %v", iter, err)
+		}
+		if len(res.SchemaConflicts) > 0 || len(res.Violations) > 0 {
+			t.Fatalf("iteration %d: schema conflicts %+v, violations %d", iter, res.SchemaConflicts, len(res.Violations))
+		}
+		for _, st := range res.Stats {
+			totalConflicts += st.Conflicts
+			totalCellMerged += st.CellMerged
+		}
+		got, tb := read3(t, res.Root)
+		for _, r := range got {
+			if r[2] != nil && *r[2] != cDefault {
+				totalC++
+			}
+		}
+		if n := len(tb.Schema().Columns); n != 4 || len(tb.Schema().Indexes) != 2 {
+			t.Fatalf("iteration %d: merged schema has %d columns, indexes %v", iter, n, tb.Schema().Indexes)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("iteration %d: %d rows, want %d", iter, len(got), len(want))
+		}
+		for k, w := range want {
+			g, ok := got[k]
+			if !ok || g != w && !(sameCell(g[0], w[0]) && sameCell(g[1], w[1]) && sameCell(g[2], w[2])) {
+				t.Fatalf("iteration %d: row %d = %v (%v), want %v", iter, k, g, ok, w)
+			}
+		}
+		checkIndexes3(t, tb, got)
+		var gotConflicts []int64
+		for _, c := range res.Conflicts {
+			it, _ := c.Keys.Iter(ctx, prolly.All)
+			for {
+				k, _, err := it.Next(ctx)
+				if err == io.EOF {
+					break
+				}
+				id, _ := tb.KeyDesc().GetInt(k, 0)
+				gotConflicts = append(gotConflicts, id)
+			}
+		}
+		if !slices.Equal(gotConflicts, wantConflicts) {
+			t.Fatalf("iteration %d: conflicts %v, want %v", iter, gotConflicts, wantConflicts)
+		}
+		if len(wantConflicts) > 0 && !res.hasConv {
+			t.Fatalf("iteration %d: conflicts without converted versions", iter)
+		}
+	}
+}
