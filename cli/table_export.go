@@ -105,18 +105,11 @@ func runTableExport(ctx context.Context, opts tableExportOptions, stdout, stderr
 		}
 		eo := dataio.ExportOptions{Format: format, Progress: &dataio.Progress{}}
 		if format == dataio.SQL {
-			q, args := "SHOW CREATE TABLE "+quoteName(t.Name()), []any{}
-			if opts.rev != "" {
-				q += " AS OF ?"
-				args = append(args, opts.rev)
-			}
-			_, rows, err := s.query(q, args...)
+			create, err := showCreate(s, "TABLE", t.Name(), opts.rev)
 			if err != nil {
 				return err
 			}
-			if len(rows) == 1 && len(rows[0]) > 1 {
-				eo.CreateTable = str(rows[0][1])
-			}
+			eo.CreateTable = indexesInSchemaOrder(create, t.Schema())
 		}
 		var w io.Writer = stdout
 		var tmp *os.File

@@ -3,6 +3,7 @@ package dataio
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/types"
+	sqltypes "github.com/dolthub/vitess/go/sqltypes"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
@@ -231,8 +233,20 @@ func (rw *rowWriter) write(row sql.Row) error {
 			if err != nil {
 				return err
 			}
-			if types.IsNumber(c.Type) || types.IsBit(c.Type) {
+			if types.IsBit(c.Type) {
+				// A BIT value as its number (its SQL text is the raw bytes).
+				n, _, err := types.Uint64.Convert(rw.ctx, row[i])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(rw.w, "%d", n)
+			} else if types.IsNumber(c.Type) {
 				rw.w.WriteString(sv.ToString())
+			} else if isBytesType(c.Type) {
+				// Bytes as a hex literal: the file stays valid UTF-8 whatever the value.
+				rw.w.WriteString("X'")
+				rw.w.WriteString(hex.EncodeToString(sv.ToBytes()))
+				rw.w.WriteByte('\'')
 			} else {
 				sv.EncodeSQL(rw.w)
 			}
@@ -298,6 +312,15 @@ func appendJSONString(dst []byte, s string) ([]byte, error) {
 		return dst, err
 	}
 	return append(dst, b...), nil
+}
+
+// isBytesType reports whether t is BINARY, VARBINARY or a BLOB.
+func isBytesType(t sql.Type) bool {
+	switch t.Type() {
+	case sqltypes.Binary, sqltypes.VarBinary, sqltypes.Blob:
+		return true
+	}
+	return false
 }
 
 func quoteIdent(s string) string {
