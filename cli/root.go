@@ -84,6 +84,7 @@ merges are being built.`,
 	root.AddCommand(newDiffCommand())
 	root.AddCommand(newBlameCommand())
 	root.AddCommand(newTableCommand())
+	root.AddCommand(newDumpCommand())
 	root.AddCommand(newMergeCommand())
 	root.AddCommand(newConflictsCommand())
 	root.AddCommand(newCherryPickCommand())
