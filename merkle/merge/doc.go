@@ -68,9 +68,13 @@
 // parent rows the child table is scanned for rows left without one. Violations are
 // recorded per table in a violation map (Result.Violations; repo.MergeState.Violations):
 // one entry per (row, constraint) with the row and a JSON description; the merged root
-// keeps the violating rows. Without Options.Record a unique violation fails the merge
-// with a *ViolationError and changes nothing. CHECK and NOT NULL violations are not
-// checked (a column's nullability change is a type change, hence a schema conflict).
+// keeps the violating rows. With Options.CheckRow (the SQL layer evaluates the
+// expressions), the rows the merge added or changed in a table both sides changed are
+// checked against its enforced CHECK constraints (all its rows when the merge changed
+// its checks or row layout), a false result being a violation. Without Options.Record a
+// unique violation fails the merge with a *ViolationError and changes nothing. NOT NULL
+// violations cannot arise: a column's nullability change is a change of its encoding,
+// hence a schema conflict when the other side changed rows.
 //
 // A table with row conflicts whose schema was merged keeps its base, ours and theirs
 // versions converted to the merged schema in three extra roots of the MergeState

@@ -31,7 +31,7 @@ func fkAction(a repo.FKAction) string {
 	return fmt.Sprint(a)
 }
 
-// recordForeignKeyViolations records in res (Violations, FKViolations) every child row
+// recordForeignKeyViolations records in res (Violations, ViolationNotes) every child row
 // of the merged root out whose parent row is missing, for each foreign key whose child
 // or parent table the merge changed relative to ours (ours is taken as consistent):
 // the child rows the merge added or changed are looked up in the parent (by key when
@@ -123,7 +123,7 @@ func recordForeignKeyViolations(ctx context.Context, ours, out repo.Root, res *R
 				return strings.Compare(strings.ToLower(a.Table), strings.ToLower(b.Table))
 			})
 		}
-		res.FKViolations = append(res.FKViolations, fmt.Sprintf("foreign key %s: %d rows of %s reference missing rows of %s", fk.Name, len(c.bad), mc.Name(), mp.Name()))
+		res.ViolationNotes = append(res.ViolationNotes, fmt.Sprintf("foreign key %s: %d rows of %s reference missing rows of %s", fk.Name, len(c.bad), mc.Name(), mp.Name()))
 	}
 	return out, nil
 }

@@ -81,8 +81,8 @@ type Result struct {
 	Violations []TableViolations
 	// UniqueViolations lists the duplicated unique-index values behind Violations.
 	UniqueViolations []Violation
-	// FKViolations describes the foreign-key violations behind Violations.
-	FKViolations []string
+	// ViolationNotes describes the foreign-key and CHECK violations behind Violations.
+	ViolationNotes []string
 	// converted holds, when some table whose schema the merge combined has row
 	// conflicts, roots with those tables' base, ours and theirs versions converted to the
 	// merged schema (see repo.MergeState.ConvertedBase).
@@ -269,20 +269,14 @@ func Merge(ctx context.Context, base, ours, theirs repo.Root, opts ...Options) (
 		if len(vs) > 0 {
 			violations = append(violations, vs...)
 			if opt.Record {
-				vm, err := NewViolationMap(ctx, ours.NodeStore())
-				if err != nil {
+				if err := editViolations(ctx, &res, mt, func(ed *prolly.Editor) error { return recordUnique(ctx, ed, mt, vs) }); err != nil {
 					return Result{}, err
 				}
-				ed := vm.Edit()
-				if err := recordUnique(ctx, ed, mt, vs); err != nil {
-					return Result{}, err
-				}
-				if vm, err = ed.Flush(ctx); err != nil {
-					return Result{}, err
-				}
-				if vm.Count() > 0 {
-					res.Violations = append(res.Violations, TableViolations{Table: mt.Name(), Map: vm})
-				}
+			}
+		}
+		if opt.Record {
+			if err := recordCheckViolations(ctx, ot, mt, opt, &res); err != nil {
+				return Result{}, err
 			}
 		}
 		if ck.Count() > 0 && cv.ours.Name() != "" {

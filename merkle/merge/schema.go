@@ -28,6 +28,12 @@ type Options struct {
 	// ADD COLUMN does. When nil, a nullable column without a default gets NULL, and any
 	// other column added on one side while the other changed rows is a schema conflict.
 	ColumnDefault func(ctx context.Context, sch repo.Schema, col int) ([]byte, error)
+	// CheckRow returns the positions (in sch.Checks) of the enforced CHECK constraints
+	// the row (key, val) of a table of schema sch violates (false, not NULL). When set
+	// (with Record), the rows a merge adds or changes in a table both sides changed are
+	// checked, and all its rows when the merge changed its checks; violations are
+	// recorded.
+	CheckRow func(ctx context.Context, sch repo.Schema, key, val []byte) ([]int, error)
 }
 
 func options(opts []Options) Options {

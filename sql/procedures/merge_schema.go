@@ -21,7 +21,7 @@ import (
 func mergeOptions(sctx *sql.Context) merge.Options {
 	return merge.Options{Record: true, ColumnDefault: func(_ context.Context, sch repo.Schema, col int) ([]byte, error) {
 		return columnDefault(sctx, sch.Columns[col])
-	}}
+	}, CheckRow: newCheckEvaluator(sctx).CheckRow}
 }
 
 // columnDefault returns column c's default as a one-field tuple (nil: NULL).
@@ -90,7 +90,7 @@ func unresolvedParts(res merge.Result) []string {
 			}
 			ds = append(ds, fmt.Sprintf("unique index %s.%s: several rows have %s", v.Table, v.Index, v.Value))
 		}
-		for _, v := range res.FKViolations {
+		for _, v := range res.ViolationNotes {
 			ds = append(ds, v)
 		}
 		parts = append(parts, "constraint violations in "+tableList(res.ViolationTables())+" ("+strings.Join(ds, "; ")+")")

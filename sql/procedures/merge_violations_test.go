@@ -75,3 +75,40 @@ func TestCherryPickSchemaChanges(t *testing.T) {
 	e.check("no conflicts", step{q: "SELECT count(*) FROM dsql_schema_conflicts", want: rs(0)})
 	e.checkIndexes()
 }
+
+// CHECK constraints violated by merged rows are recorded.
+func TestMergeCheckViolations(t *testing.T) {
+	const tc = "CREATE TABLE t (pk INT PRIMARY KEY, a INT, b INT, CONSTRAINT sum_small CHECK (a + b < 10))"
+	runMergeCases(t, []mergeCase{
+		{name: "cell-wise merge breaks a check", setup: []string{tc, tRows},
+			ours:   []string{"UPDATE t SET a = 5 WHERE pk = 1"},
+			theirs: []string{"UPDATE t SET b = 6 WHERE pk = 1"},
+			tx:     true, result: violationRow(1, "t"), want: []sql.Row{r(1, 5, 6), r(2, 2, 2), r(3, 3, 3)},
+			after: []step{
+				{q: "SELECT violation_type, pk, a, b, json_unquote(json_extract(violation_info, '$.Name')) FROM dsql_constraint_violations_t",
+					want: []sql.Row{r("check constraint", 1, 5, 6, "sum_small")}},
+				{q: "CALL dsql_commit('-am', 'm')", err: "unresolved constraint violations in t"},
+				{q: "UPDATE t SET b = 1 WHERE pk = 1"},
+				{q: "DELETE FROM dsql_constraint_violations_t WHERE pk = 1"},
+				{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
+			}},
+		{name: "check added on their side, our new rows break it", setup: []string{tAB, tRows},
+			ours:   []string{"INSERT INTO t VALUES (4, -4, 4), (5, 5, 5)"},
+			theirs: []string{"ALTER TABLE t ADD CONSTRAINT a_pos CHECK (a >= 0)", "UPDATE t SET b = 0 WHERE pk = 3"},
+			tx:     true, result: violationRow(1, "t"), want: []sql.Row{r(1, 1, 1), r(2, 2, 2), r(3, 3, 0), r(4, -4, 4), r(5, 5, 5)},
+			after: []step{{q: "SELECT violation_type, pk FROM dsql_constraint_violations_t", want: []sql.Row{r("check constraint", 4)}}}},
+		{name: "check calling a function, added on our side", setup: []string{"CREATE TABLE t (pk INT PRIMARY KEY, s VARCHAR(10))", "INSERT INTO t VALUES (1, 'abc')"},
+			ours:   []string{"ALTER TABLE t ADD CONSTRAINT s_len CHECK (char_length(s) > 1)"},
+			theirs: []string{"INSERT INTO t VALUES (2, 'x'), (3, 'yz')"},
+			tx:     true, result: violationRow(1, "t"), want: []sql.Row{r(1, "abc"), r(2, "x"), r(3, "yz")},
+			after: []step{{q: "SELECT violation_type, pk, s FROM dsql_constraint_violations_t", want: []sql.Row{r("check constraint", 2, "x")}}}},
+		{name: "check violation in autocommit mode: rolled back with an error", setup: []string{tc, tRows},
+			ours:   []string{"UPDATE t SET a = 5 WHERE pk = 1"},
+			theirs: []string{"UPDATE t SET b = 6 WHERE pk = 1"},
+			err:    "merge has constraint violations in t (check sum_small: 1 rows of t violate it)", want: []sql.Row{r(1, 5, 1), r(2, 2, 2), r(3, 3, 3)}},
+		{name: "NULL check results do not violate", setup: []string{tc, tRows},
+			ours:   []string{"UPDATE t SET a = NULL WHERE pk = 2"},
+			theirs: []string{"UPDATE t SET b = 7 WHERE pk = 2"},
+			result: mergedRow, want: []sql.Row{r(1, 1, 1), r(2, nil, 7), r(3, 3, 3)}},
+	})
+}
