@@ -159,11 +159,15 @@ func (r *sqlRunner) runScript(script string) error {
 // exec runs one statement and prints its result in format.
 func (r *sqlRunner) exec(stmt, format string) error {
 	start := r.now()
-	sch, iter, _, err := r.eng.SQL.Query(r.ctx, stmt)
+	stmt = server.PrepareQueryText(stmt)
+	// The query text on the context is what the server's handler sets too (GMS rules
+	// read it, e.g. to tell a view read from DDL).
+	ctx := r.ctx.WithQuery(stmt)
+	sch, iter, _, err := r.eng.SQL.Query(ctx, stmt)
 	if err != nil {
 		return err
 	}
-	rows, err := sql.RowIterToRows(r.ctx, iter)
+	rows, err := sql.RowIterToRows(ctx, iter)
 	if err != nil {
 		return err
 	}

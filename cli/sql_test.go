@@ -223,3 +223,20 @@ func TestMainSQLErrorExitCode(t *testing.T) {
 		t.Errorf("bad -r: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestSQLScriptsBehaveAsOnTheServer: dsql sql treats MariaDB's /*M!...*/ comments as
+// comments and keeps a transaction open across a view read, as the server does.
+func TestSQLScriptsBehaveAsOnTheServer(t *testing.T) {
+	dir := newRepo(t, "scripts")
+	out, stderr, err := sqlIn(t, dir, sqlOptions{format: formatCSV, query: `
+		/*M!999999\- enable the sandbox mode */ CREATE TABLE t (id INT PRIMARY KEY);
+		CREATE VIEW v AS SELECT * FROM t;
+		BEGIN; INSERT INTO t VALUES (1); SELECT COUNT(*) AS n FROM v; ROLLBACK;
+		SELECT COUNT(*) AS n FROM t`}, "")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if want := "n\n1\nn\n0\n"; out != want {
+		t.Errorf("printed %q, want %q (the view read must not commit the transaction)", out, want)
+	}
+}

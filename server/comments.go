@@ -88,3 +88,8 @@ func skipLine(query string, i int) int {
 	}
 	return len(query)
 }
+
+// PrepareQueryText is what the server does to a query's text before GMS parses it
+// (MariaDB's /*M!...*/ comments become plain comments); dsql sql applies it too, so a
+// script behaves the same with and without a server.
+func PrepareQueryText(query string) string { return neutralizeMariaDBComments(query) }
