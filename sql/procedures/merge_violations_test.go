@@ -48,6 +48,18 @@ func TestMergeForeignKeyViolations(t *testing.T) {
 			ours:   []string{"UPDATE p SET name = 'uno' WHERE id = 1", "DELETE FROM p WHERE id = 3"},
 			theirs: []string{"INSERT INTO c VALUES (2, 2)"},
 			result: mergedRow, query: fkQuery, want: []sql.Row{r(1, 1), r(2, 2)}},
+		{name: "keyless table: unique violation recorded", setup: []string{"CREATE TABLE k (a INT, b INT, UNIQUE KEY ub (b))", "INSERT INTO k VALUES (1, 1)"},
+			ours:   []string{"INSERT INTO k VALUES (2, 5)"},
+			theirs: []string{"INSERT INTO k VALUES (3, 5)"},
+			tx:     true, result: violationRow(2, "k"), query: "SELECT * FROM k ORDER BY a", want: []sql.Row{r(1, 1), r(2, 5), r(3, 5)},
+			after: []step{
+				{q: "SELECT violation_type, a, b FROM dsql_constraint_violations_k ORDER BY a", want: []sql.Row{r("unique index", 2, 5), r("unique index", 3, 5)}},
+				{q: "DELETE FROM k WHERE a = 3"},
+				{q: "DELETE FROM dsql_constraint_violations_k"},
+				// -A, not -a: the fixed table equals HEAD's, which -a does not stage.
+				{q: "CALL dsql_commit('-Am', 'merged')", want: []sql.Row{r(hash)}},
+				{q: "SELECT * FROM k ORDER BY a", want: []sql.Row{r(1, 1), r(2, 5)}},
+			}},
 		{name: "unique and foreign-key violations in one merge", setup: []string{fkParent, "CREATE TABLE c (id INT PRIMARY KEY, pid INT, u INT, UNIQUE KEY uu (u), CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))", fkRows},
 			ours:   []string{"DELETE FROM p WHERE id = 3", "INSERT INTO c VALUES (1, 1, 7)"},
 			theirs: []string{"INSERT INTO c VALUES (2, 3, 7)"},

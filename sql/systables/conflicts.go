@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
@@ -94,11 +95,18 @@ func newMergeStatusTable(db *backend.Database, name string) sql.Table {
 			return sql.RowsToRowIter(sql.Row{false, nil, nil, nil, nil}), nil
 		}
 		var unmerged any
-		if len(ms.Conflicts) > 0 {
-			names := make([]string, len(ms.Conflicts))
-			for i, tc := range ms.Conflicts {
-				names[i] = tc.Table
+		if len(ms.Conflicts) > 0 || len(ms.SchemaConflicts) > 0 {
+			var names []string
+			seen := map[string]bool{}
+			for _, tc := range ms.Conflicts {
+				names, seen[strings.ToLower(tc.Table)] = append(names, tc.Table), true
 			}
+			for _, sc := range ms.SchemaConflicts {
+				if !seen[strings.ToLower(sc.Table)] {
+					names = append(names, sc.Table)
+				}
+			}
+			sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
 			unmerged = strings.Join(names, ", ")
 		}
 		src := ms.Commit.String()
