@@ -51,7 +51,8 @@
 // with different definitions, dropped on one and changed on the other); a column's
 // encoding changed on one side while the other changed rows (they would need a type
 // conversion); a generated column added on one side; a column default that cannot be
-// computed; a combined schema that is invalid (an index on a column the other side
+// computed; a column dropped on one side while one of the same encoding was added there
+// (a rename: the other side's values of it would be lost); a combined schema that is invalid (an index on a column the other side
 // dropped); a table dropped on one side and changed on the other; a table created by
 // both differently; foreign keys changed differently on both sides. Without
 // Options.Record the merge fails with a *SchemaConflictError listing every one; with it

@@ -71,6 +71,8 @@ func mergeSchemas(b, o, t repo.Schema) (repo.Schema, string) {
 			why = append(why, fmt.Sprintf("generated column %q added or changed on one side", c.Name))
 		}
 	}
+	why = append(why, renames(b, o)...)
+	why = append(why, renames(b, t)...)
 	m.Columns = cols
 	m.PrimaryKey = nil
 	for _, p := range o.PrimaryKey {
@@ -583,4 +585,23 @@ func updateRowsViolations(ctx context.Context, t repo.Table, rows prolly.Map) (r
 		return nt, ve.Violations, nil
 	}
 	return nt, nil, err
+}
+
+// renames reports the columns side s dropped while adding one of the same encoding (a
+// rename, most likely, whose values the merge could not carry over to the other side's
+// rows).
+func renames(b, s repo.Schema) []string {
+	var out []string
+	for _, bc := range b.Columns {
+		if s.Column(bc.Name) >= 0 {
+			continue
+		}
+		for _, sc := range s.Columns {
+			if b.Column(sc.Name) < 0 && reflect.DeepEqual(bc.Type, sc.Type) {
+				out = append(out, fmt.Sprintf("column %q dropped and column %q of the same type added on one side (a rename is not merged: the other side's values would be lost)", bc.Name, sc.Name))
+				break
+			}
+		}
+	}
+	return out
 }

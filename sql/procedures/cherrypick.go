@@ -111,7 +111,7 @@ func cherryPick(ctx *sql.Context, c *config, k pickKind, args []string) (sql.Row
 	var row sql.Row
 	err = updateBranch(ctx, e, func(head repo.Commit, cur repo.WorkingSet) (repo.Commit, repo.WorkingSet, error) {
 		if ms, merging := cur.Merge(); merging {
-			return head, cur, fmt.Errorf("%s: a merge, cherry-pick or revert is in progress (%d tables with conflicts): resolve the conflicts and commit with dsql_commit, or abandon it with dsql_merge('--abort')", k.proc, len(ms.Conflicts))
+			return head, cur, fmt.Errorf("%s: a merge, cherry-pick or revert is in progress (%d unresolved conflicts, schema conflicts or tables with violations): resolve them and commit with dsql_commit, or abandon it with dsql_merge('--abort')", k.proc, len(ms.Conflicts)+len(ms.SchemaConflicts)+len(ms.Violations))
 		}
 		headRoot, err := r.Root(ctx, head.RootHash())
 		if err != nil {
