@@ -31,7 +31,7 @@ func commitDB(ctx *sql.Context, st *dbTx) error {
 	r := st.db.Repo()
 	branch := st.branch
 	for range maxCommitAttempts {
-		cur, err := r.WorkingSet(ctx, branch)
+		cur, err := workingSets.load(ctx, r, branch)
 		if err != nil {
 			return err
 		}
@@ -46,6 +46,7 @@ func commitDB(ctx *sql.Context, st *dbTx) error {
 		if err != nil {
 			return fmt.Errorf("session: committing to database %q: %w", st.db.Name(), err)
 		}
+		workingSets.put(r, branch, next)
 		return nil
 	}
 	return sql.ErrLockDeadlock.New(fmt.Sprintf("database %q: gave up after %d concurrent commits", st.db.Name(), maxCommitAttempts))

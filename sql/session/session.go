@@ -162,7 +162,7 @@ func (t *Transaction) stateLocked(ctx *sql.Context, db *backend.Database) (*dbTx
 	if st, ok := t.mu.dbs[key]; ok && st.db.Repo() == db.Repo() {
 		return st, nil
 	}
-	ws, err := db.Repo().WorkingSet(ctx, branch)
+	ws, err := workingSets.load(ctx, db.Repo(), branch)
 	if err != nil {
 		return nil, fmt.Errorf("session: database %q: %w", db.Name(), err)
 	}
