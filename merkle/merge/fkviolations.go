@@ -32,8 +32,9 @@ func fkAction(a repo.FKAction) string {
 }
 
 // recordForeignKeyViolations records in res (Violations, ViolationNotes) every child row
-// of the merged root out whose parent row is missing, for each foreign key whose child
-// or parent table the merge changed relative to ours (ours is taken as consistent):
+// of the merged root out whose parent row is missing, for each foreign key the merge
+// added or redefined (every child row is checked) or whose child or parent table it
+// changed relative to ours (ours is taken as consistent):
 // the child rows the merge added or changed are looked up in the parent (by key when
 // the foreign key references the parent's primary key, else in a set of the parent's
 // values), and when the merge removed or changed parent rows, the child table is scanned
@@ -62,7 +63,9 @@ func recordForeignKeyViolations(ctx context.Context, ours, out repo.Root, res *R
 		}
 		childChanged := !inOC || oc.Hash() != mc.Hash()
 		parentChanged := !inOP || op.Hash() != mp.Hash()
-		if !childChanged && !parentChanged {
+		ofk, inOFK := ours.ForeignKey(fk.Name)
+		newFK := !sameFK(ofk, inOFK, fk, true) // added or redefined by the merge: check every child row
+		if !childChanged && !parentChanged && !newFK {
 			continue
 		}
 		c, err := newFKChecker(ctx, fk, mc, mp)
@@ -73,8 +76,8 @@ func recordForeignKeyViolations(ctx context.Context, ours, out repo.Root, res *R
 			continue
 		}
 		// Child rows the merge added or changed.
-		if childChanged {
-			if inOC && oc.SchemaHash() == mc.SchemaHash() {
+		if childChanged || newFK {
+			if inOC && oc.SchemaHash() == mc.SchemaHash() && !newFK {
 				if err := c.checkDiff(ctx, oc.Rows(), mc.Rows()); err != nil {
 					return repo.Root{}, err
 				}
