@@ -35,7 +35,7 @@ func newDumpCommand() *cobra.Command {
 	var opts dumpOptions
 	cmd := &cobra.Command{
 		Use:   "dump [flags] [FILE]",
-		Short: "Write the whole database as one SQL file, or one CSV/JSON file per table",
+		Short: "Write the whole database as one SQL file, or one CSV/JSON/Parquet file per table",
 		Example: `  # Every table, view, trigger and procedure as SQL (dump.sql), then load it elsewhere
   dsql dump
   dsql sql < dump.sql
@@ -54,8 +54,8 @@ statements of up to --batch rows, then the views, triggers and stored procedures
 dsql_schemas. FILE defaults to dump.sql ("-" for standard output). The file loads with
 dsql sql, and through the mysql client into dsql sql-server or MariaDB.
 
-With -r csv or -r json, each table becomes <table>.csv or <table>.json in --directory
-(default dump/), as dsql table export writes it.
+With -r csv, -r json or -r parquet, each table becomes <table>.csv, .json or .parquet
+in --directory (default dump/), as dsql table export writes it.
 
 An existing FILE or directory is only overwritten with --force; files appear whole or
 not at all.`,
@@ -68,9 +68,9 @@ not at all.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.format, "result-format", "r", "sql", "sql, csv or json")
+	f.StringVarP(&opts.format, "result-format", "r", "sql", "sql, csv, json or parquet")
 	f.StringVar(&opts.rev, "rev", "", "dump the database as of this revision (branch, tag, commit, HEAD~n)")
-	f.StringVar(&opts.directory, "directory", "", "directory of the per-table files (-r csv/json; default dump)")
+	f.StringVar(&opts.directory, "directory", "", "directory of the per-table files (-r csv/json/parquet; default dump)")
 	f.BoolVarP(&opts.force, "force", "f", false, "overwrite FILE or the table files if they exist")
 	f.IntVar(&opts.batch, "batch", 1000, "rows per INSERT statement (-r sql)")
 	return cmd
@@ -83,7 +83,7 @@ func runDump(ctx context.Context, opts dumpOptions, stdout, stderr io.Writer) er
 	case "sql":
 		format = dataio.SQL
 		if opts.directory != "" {
-			return usageErrorf("--directory goes with -r csv or -r json; -r sql writes one FILE")
+			return usageErrorf("--directory goes with -r csv, json or parquet; -r sql writes one FILE")
 		}
 		if opts.file == "" {
 			opts.file = "dump.sql"
@@ -92,8 +92,10 @@ func runDump(ctx context.Context, opts dumpOptions, stdout, stderr io.Writer) er
 		format = dataio.CSV
 	case "json":
 		format = dataio.JSON
+	case "parquet":
+		format = dataio.Parquet
 	default:
-		return usageErrorf("-r %s: want sql, csv or json", opts.format)
+		return usageErrorf("-r %s: want sql, csv, json or parquet", opts.format)
 	}
 	if format != dataio.SQL {
 		if opts.file != "" {
@@ -408,6 +410,9 @@ func writeAtomically(path string, force bool, stdout io.Writer, write func(io.Wr
 		return err
 	}
 	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp's 0600 is for the temporary name only
 		return err
 	}
 	if err := tmp.Sync(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,6 +123,26 @@ func TestDumpFiles(t *testing.T) {
 	}
 	if err := runDump(context.Background(), dumpOptions{dir: src, format: "csv", directory: out, batch: 1}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Error("second csv dump without --force succeeded")
+	}
+	// Parquet files import back into a fresh repository as the same tables.
+	if err := runDump(context.Background(), dumpOptions{dir: src, format: "parquet", directory: out, batch: 1}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(out, "a.parquet")); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("a.parquet: %v %v", fi, err)
+	}
+	dst := newRepo(t, "dst")
+	mustSQL(t, dst, "CREATE TABLE a (id INT PRIMARY KEY, s VARCHAR(10)); CREATE TABLE b (k VARCHAR(5) PRIMARY KEY, n INT)")
+	for _, tbl := range []string{"a", "b"} {
+		opts := tableImportOptions{replace: true, table: tbl, file: filepath.Join(out, tbl+".parquet"), dir: dst, isTerminal: func(io.Writer) bool { return false }}
+		if err := runTableImport(context.Background(), opts, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+			t.Fatalf("import %s: %v", tbl, err)
+		}
+		q := "SELECT dsql_hashof_table('" + tbl + "')"
+		want, _, _ := sqlIn(t, src, sqlOptions{query: q, format: formatCSV}, "")
+		if got, _, _ := sqlIn(t, dst, sqlOptions{query: q, format: formatCSV}, ""); got != want {
+			t.Errorf("%s after parquet round trip: %s, want %s", tbl, got, want)
+		}
 	}
 	if err := runDump(context.Background(), dumpOptions{dir: src, format: "csv", file: "x.sql", batch: 1}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Error("-r csv with FILE accepted")

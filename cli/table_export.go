@@ -30,12 +30,13 @@ func newTableExportCommand() *cobra.Command {
 	var opts tableExportOptions
 	cmd := &cobra.Command{
 		Use:   "export [flags] TABLE FILE",
-		Short: "Export a table's rows to a CSV, TSV, PSV, JSON, JSONL or SQL file",
+		Short: "Export a table's rows to a CSV, TSV, PSV, JSON, JSONL, Parquet or SQL file",
 		Example: `  # The working set's rows, in primary-key order
   dsql table export people people.csv
 
   # From a revision: a branch, tag, commit or HEAD~n
   dsql table export --rev v1 people people-v1.jsonl
+  dsql table export people people.parquet
 
   # As SQL (DROP TABLE, CREATE TABLE, INSERTs), or to standard output
   dsql table export people people.sql
@@ -43,7 +44,9 @@ func newTableExportCommand() *cobra.Command {
 		Long: `Writes every row of TABLE, in primary-key order, to FILE ("-" for standard output).
 The format comes from the file's extension unless --file-type names it: csv, tsv and psv
 (a header line, RFC 4180 quoting, NULL as an empty field), json ({"rows": [...]}),
-jsonl (one object per line) or sql (DROP TABLE IF EXISTS, CREATE TABLE and INSERT
+jsonl (one object per line), parquet (one column per table column, MySQL types as
+Parquet logical types: INT(8..64, signed or not), FLOAT, DOUBLE, DECIMAL, STRING, JSON,
+DATE, TIMESTAMP, byte arrays) or sql (DROP TABLE IF EXISTS, CREATE TABLE and INSERT
 statements that dsql and MariaDB can load). Values are written as MySQL prints them.
 An existing FILE is only overwritten with --force; the file appears whole or not at all.`,
 		Args: cobra.ExactArgs(2),
@@ -53,7 +56,7 @@ An existing FILE is only overwritten with --force; the file appears whole or not
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.fileType, "file-type", "", "csv, tsv, psv, json, jsonl or sql (default: from the file's extension)")
+	f.StringVar(&opts.fileType, "file-type", "", "csv, tsv, psv, json, jsonl, parquet or sql (default: from the file's extension)")
 	f.StringVar(&opts.rev, "rev", "", "export the table as of this revision (branch, tag, commit, HEAD~n)")
 	f.BoolVarP(&opts.force, "force", "f", false, "overwrite FILE if it exists")
 	return cmd
@@ -136,6 +139,9 @@ func runTableExport(ctx context.Context, opts tableExportOptions, stdout, stderr
 			return err
 		}
 		if tmp != nil {
+			if err := tmp.Chmod(0o644); err != nil {
+				return err
+			}
 			if err := tmp.Sync(); err != nil {
 				return err
 			}

@@ -34,11 +34,12 @@ func newTableImportCommand() *cobra.Command {
 	var opts tableImportOptions
 	cmd := &cobra.Command{
 		Use:   "import -c|-u|-r [flags] TABLE FILE",
-		Short: "Import rows from a CSV, TSV, PSV, JSON or JSONL file into a table",
+		Short: "Import rows from a CSV, TSV, PSV, JSON, JSONL or Parquet file into a table",
 		Example: `  # Create a table: column types inferred from the file, key = first column
   dsql table import -c people people.csv
   dsql table import -c --pk id,day visits visits.jsonl
   dsql table import -c --schema people.sql people people.csv
+  dsql table import -c events events.parquet
 
   # Upsert rows into an existing table, or replace all of its rows
   dsql table import -u people more-people.csv
@@ -58,8 +59,10 @@ existing table.
 
 CSV, TSV and PSV files start with a header line naming the columns; fields follow RFC
 4180 quoting; an empty field is NULL. JSON files hold an array of objects or
-{"rows": [...]}; JSONL files one object per line. The format comes from the file's
-extension unless --file-type names it. Values are converted as INSERT converts them.
+{"rows": [...]}; JSONL files one object per line. Parquet files hold flat columns
+(integers, FLOAT/DOUBLE, DECIMAL, STRING/JSON, DATE, TIMESTAMP, BOOLEAN, bytes; no
+nested columns), named by the file's schema. The format comes from the file's extension
+unless --file-type names it. Values are converted as INSERT converts them.
 
 The import is atomic: a bad row (wrong column count, a value that does not fit its
 column, a duplicate primary key) stops it with the file, line and column, and the table
@@ -78,7 +81,7 @@ pass; other input is sorted in bounded memory with temporary files.`,
 	f.BoolVarP(&opts.replace, "replace-table", "r", false, "replace every row of the existing table")
 	f.StringSliceVar(&opts.pk, "pk", nil, "primary-key column(s) of a new table, comma-separated (default: the first column)")
 	f.StringVarP(&opts.schemaFile, "schema", "s", "", "file with the new table's CREATE TABLE statement")
-	f.StringVar(&opts.fileType, "file-type", "", "csv, tsv, psv, json or jsonl (default: from the file's extension)")
+	f.StringVar(&opts.fileType, "file-type", "", "csv, tsv, psv, json, jsonl or parquet (default: from the file's extension)")
 	f.BoolVar(&opts.cont, "continue", false, "skip rows that cannot be imported, and report how many")
 	return cmd
 }

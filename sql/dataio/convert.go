@@ -65,6 +65,12 @@ func (c *colConv) convert(ctx *sql.Context, v any) (any, string) {
 		s = x
 	case json.Number:
 		s = string(x)
+		if types.IsBit(c.typ) {
+			// A number for a BIT column is its value (a string would be its bytes).
+			if n, err := strconv.ParseUint(s, 10, 64); err == nil {
+				return c.slow(ctx, n, s)
+			}
+		}
 	case RawJSON:
 		s = string(x)
 	case bool:

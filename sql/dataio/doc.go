@@ -7,7 +7,8 @@
 //     quoting, CRLF, a leading UTF-8 BOM skipped, an empty field is NULL); JSON (an
 //     array of objects or {"rows": [...]}) and JSONL through encoding/json, keys in file
 //     order. Every record carries its line (and, for delimited files, each field's
-//     column) for error messages. Parquet is not supported yet.
+//     column) for error messages. Parquet (parquet.go, parquet-go): flat columns of a
+//     seekable file, each value turned into the text (or number) INSERT converts.
 //   - Inferrer (infer.go): the narrowest column types that hold every value of a file,
 //     as a CREATE TABLE statement.
 //   - SchemaFromDDL (schema.go): a CREATE TABLE statement run through the real engine
@@ -19,7 +20,10 @@
 //     dates, datetimes and strings), encodes rows with typeconv, and builds the row map
 //     and every secondary index with prolly.Builder.
 //   - Export (export.go): rows in primary-key order as CSV/TSV/PSV, JSON, JSONL or SQL,
-//     values in MySQL's text form (GMS's SQL rendering).
+//     values in MySQL's text form (GMS's SQL rendering; in SQL, bytes as X'..' and BIT
+//     as its number), or as Parquet with MySQL types mapped to Parquet logical types
+//     (parquet.go has the table); a Parquet export imports back to the same table hash
+//     (TestParquetRoundTrip).
 //
 // # Invariants
 //

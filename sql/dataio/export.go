@@ -119,6 +119,7 @@ type rowWriter struct {
 	table string
 	opts  ExportOptions
 	csv   *csv.Writer
+	pq    *parquetWriter
 	rec   []string
 	n     int
 	buf   []byte
@@ -147,6 +148,10 @@ func newRowWriter(ctx *sql.Context, w *bufio.Writer, sch sql.Schema, table strin
 		return rw, err
 	case JSONL:
 		return rw, nil
+	case Parquet:
+		pq, err := newParquetWriter(ctx, w, sch, table)
+		rw.pq = pq
+		return rw, err
 	case SQL:
 		if opts.CreateTable != "" {
 			fmt.Fprintf(w, "DROP TABLE IF EXISTS %s;\n%s;\n", quoteIdent(table), strings.TrimSuffix(strings.TrimSpace(opts.CreateTable), ";"))
@@ -180,6 +185,8 @@ func (rw *rowWriter) write(row sql.Row) error {
 			rw.rec[i] = s
 		}
 		return rw.csv.Write(rw.rec)
+	case Parquet:
+		return rw.pq.write(row)
 	case JSON, JSONL:
 		if rw.opts.Format == JSON && rw.n > 0 {
 			rw.w.WriteByte(',')
@@ -288,6 +295,8 @@ func (rw *rowWriter) jsonValue(c *sql.Column, v any) error {
 
 func (rw *rowWriter) finish() error {
 	switch rw.opts.Format {
+	case Parquet:
+		return rw.pq.close()
 	case CSV, TSV, PSV:
 		rw.csv.Flush()
 		return rw.csv.Error()

@@ -22,6 +22,9 @@ type Inferrer struct {
 	names []string
 	index map[string]int
 	cols  []*colGuess
+	// fixed, when set, holds column types that the file's own schema gives (Parquet);
+	// "" leaves a column to inference.
+	fixed []string
 }
 
 type colGuess struct {
@@ -225,6 +228,9 @@ func (in *Inferrer) CreateTable(table string, pk []string) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if i < len(in.fixed) && in.fixed[i] != "" {
+			typ = in.fixed[i]
+		}
 		fmt.Fprintf(&b, "  %s %s", quoteIdent(n), typ)
 		if isPK[i] {
 			b.WriteString(" NOT NULL")
@@ -246,6 +252,9 @@ func InferFrom(r Reader, skip func(*RowError) error) (*Inferrer, error) {
 	for {
 		rec, err := r.Next()
 		if err == io.EOF {
+			if pr, ok := r.(*parquetReader); ok {
+				in.fixed = pr.sqlTypes()
+			}
 			return in, nil
 		}
 		if err != nil {

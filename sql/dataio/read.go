@@ -24,19 +24,21 @@ const (
 	JSON  Format = "json"  // an array of objects, or {"rows": [...]}
 	JSONL Format = "jsonl" // one object per line
 	SQL   Format = "sql"   // export only: CREATE TABLE and INSERT statements
+	// Parquet is a flat Parquet file (parquet.go); reading needs a seekable file.
+	Parquet Format = "parquet"
 )
 
 // ImportFormats and ExportFormats list the formats each direction accepts.
 var (
-	ImportFormats = []Format{CSV, TSV, PSV, JSON, JSONL}
-	ExportFormats = []Format{CSV, TSV, PSV, JSON, JSONL, SQL}
+	ImportFormats = []Format{CSV, TSV, PSV, JSON, JSONL, Parquet}
+	ExportFormats = []Format{CSV, TSV, PSV, JSON, JSONL, SQL, Parquet}
 )
 
 // ErrFormat marks an unknown or unsupported file format.
 var ErrFormat = errors.New("dataio: unsupported file format")
 
 // FormatFor returns the format named explicit, or, when explicit is "", the one the
-// extension of path names (.csv, .tsv, .psv, .json, .jsonl/.ndjson, .sql).
+// extension of path names (.csv, .tsv, .psv, .json, .jsonl/.ndjson, .sql, .parquet).
 func FormatFor(path, explicit string, allowed []Format) (Format, error) {
 	name := strings.ToLower(explicit)
 	if name == "" {
@@ -52,9 +54,6 @@ func FormatFor(path, explicit string, allowed []Format) (Format, error) {
 		if string(f) == name {
 			return f, nil
 		}
-	}
-	if name == "parquet" {
-		return "", fmt.Errorf("%w: parquet is not supported yet; convert the file to csv or jsonl", ErrFormat)
 	}
 	return "", fmt.Errorf("%w: %q (want one of %s)", ErrFormat, name, formatList(allowed))
 }
@@ -164,6 +163,9 @@ func (c *countingReader) lineAt(off int64) int {
 // NewReader returns a Reader of format f over r; name is the file name used in errors.
 // A UTF-8 byte order mark at the start is skipped.
 func NewReader(r io.Reader, f Format, name string) (Reader, error) {
+	if f == Parquet {
+		return newParquetReader(r, name)
+	}
 	br := bufio.NewReaderSize(r, 1<<20)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		_, _ = br.Discard(3)
