@@ -3,8 +3,14 @@ package prolly
 import (
 	"context"
 	"io"
+	"log/slog"
 	"math/rand"
 	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/dsqldb/dsql/storage"
+	"github.com/dsqldb/dsql/storage/pebblestore"
 )
 
 // Benchmarks for the figures the storage foundation promises. Run with
@@ -119,5 +125,47 @@ func BenchmarkMergeDisjoint1000(b *testing.B) {
 		if _, _, err := Merge(ctx, base, ours, theirs, nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkEdit1FlushCommitPebble is the storage half of an autocommit UPDATE: one put
+// into a 100k-entry map, Flush (writing the path's nodes into pebblestore's buffer) and
+// a synced Commit moving a ref to the new root (on Pebble's in-memory filesystem).
+func BenchmarkEdit1FlushCommitPebble(b *testing.B) {
+	ctx := context.Background()
+	st, err := pebblestore.Open("db", pebblestore.Options{FS: vfs.NewMem(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ns := NewNodeStore(st, 0)
+	const n = 100_000
+	bl := NewBuilder(ns, nil)
+	for j := 0; j < n; j++ {
+		if err := bl.Add(ctx, key(j*4), val(j, 100)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	m, err := bl.Finish(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Commit(ctx, nil, []storage.RefUpdate{{Name: "refs/heads/main", New: m.Hash()}}); err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewSource(testSeed))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e := m.Edit()
+		k := r.Intn(n)
+		_ = e.Put(key(k*4), val(k+i, 100))
+		next, err := e.Flush(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.Commit(ctx, nil, []storage.RefUpdate{{Name: "refs/heads/main", Old: m.Hash(), New: next.Hash()}}); err != nil {
+			b.Fatal(err)
+		}
+		m = next
 	}
 }

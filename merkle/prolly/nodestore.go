@@ -68,6 +68,13 @@ func (ns *NodeStore) Read(ctx context.Context, h hash.Hash) (*Node, error) {
 	return n, nil
 }
 
+// ownedPutter is implemented by chunk stores that can keep a chunk's bytes without
+// copying them (pebblestore): the caller promises never to modify them, which holds for
+// a node's bytes (Immutability).
+type ownedPutter interface {
+	PutOwned(ctx context.Context, c storage.Chunk) error
+}
+
 // write stores encoded node bytes and returns the decoded node.
 func (ns *NodeStore) write(ctx context.Context, data []byte) (*Node, error) {
 	h := hash.Of(data)
@@ -78,7 +85,13 @@ func (ns *NodeStore) write(ctx context.Context, data []byte) (*Node, error) {
 	if err != nil {
 		return nil, err // a bug in the writer; never store a node we cannot read back
 	}
-	if err := ns.cs.Put(ctx, storage.Chunk{Hash: h, Data: data}); err != nil {
+	c := storage.Chunk{Hash: h, Data: data}
+	if op, ok := ns.cs.(ownedPutter); ok {
+		err = op.PutOwned(ctx, c) // data is the node's: immutable from now on
+	} else {
+		err = ns.cs.Put(ctx, c)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("prolly: writing node %s: %w", h, err)
 	}
 	ns.writes.Add(1)

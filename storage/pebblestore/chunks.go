@@ -239,6 +239,17 @@ func (s *Store) Put(ctx context.Context, c storage.Chunk) error {
 // a bad chunk buffers nothing. If the buffer passes Options.BufferBytes, PutMany spills
 // it to Pebble unsynced before it returns (see Durability in the package doc).
 func (s *Store) PutMany(ctx context.Context, cs []storage.Chunk) error {
+	return s.putMany(ctx, cs, true)
+}
+
+// PutOwned is Put for a caller that hands c.Data over: the store keeps the slice itself
+// instead of a copy, and the caller must never modify it afterwards (prolly's NodeStore
+// passes the bytes of immutable nodes). The chunk is verified like any other.
+func (s *Store) PutOwned(ctx context.Context, c storage.Chunk) error {
+	return s.putMany(ctx, []storage.Chunk{c}, false)
+}
+
+func (s *Store) putMany(ctx context.Context, cs []storage.Chunk, copyData bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -256,7 +267,11 @@ func (s *Store) PutMany(ctx context.Context, cs []storage.Chunk) error {
 		if _, ok := s.bufferedLocked(c.Hash); ok {
 			continue
 		}
-		s.mu.live.chunks[c.Hash] = slices.Clone(c.Data)
+		data := c.Data
+		if copyData {
+			data = slices.Clone(data)
+		}
+		s.mu.live.chunks[c.Hash] = data
 		s.mu.live.bytes += len(c.Data)
 	}
 	full := s.mu.live.bytes >= s.bufferBytes

@@ -28,9 +28,10 @@
 //
 // # Invariants
 //
-//   - Content addressing: Put and Commit verify every chunk (storage.Chunk.Verify)
-//     before it reaches the write buffer, so a key 'c'+h only ever holds bytes hashing
-//     to h.
+//   - Content addressing: Put, PutOwned and Commit verify every chunk
+//     (storage.Chunk.Verify) before it reaches the write buffer, so a key 'c'+h only
+//     ever holds bytes hashing to h. PutOwned (prolly's NodeStore, for node bytes that
+//     never change) keeps the caller's slice instead of a copy.
 //   - Durability: Put only buffers a chunk in memory (readable at once by Get, GetMany,
 //     Has, HasMany and Stats). Commit writes the whole buffer, the chunks passed to it and
 //     the ref updates in ONE Pebble batch applied with pebble.Sync, so a ref is never
