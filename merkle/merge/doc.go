@@ -36,12 +36,15 @@
 // merged three-way by folded name of column, index and check (and the table's collation
 // and comment): an element added, dropped or redefined on one side takes that side's
 // version; one changed identically on both is kept; a column only theirs added goes
-// after its predecessor in theirs. Each version whose rows are not laid out as the
-// merged schema's has them converted (one pass over that version): columns matched by
-// name, a column the version lacks gets its default (Options.ColumnDefault: the SQL layer
-// evaluates the DEFAULT as ALTER TABLE ADD COLUMN does); then the rows merge as above.
-// Ours' indexes the merged schema keeps unchanged are updated incrementally; indexes
-// added by theirs or redefined (and all indexes of a keyless table whose columns changed,
+// after its predecessor in theirs. Rows are converted to the merged layout by column
+// name, a column a version lacks getting its default (Options.ColumnDefault: the SQL layer
+// evaluates the DEFAULT as ALTER TABLE ADD COLUMN does). When one side's rows are already
+// in the merged layout (the side that altered the table, typically) only the other
+// side's changes since base are converted and applied onto them, so the cost follows
+// the changes; otherwise (or for a keyless table) every version in another layout is
+// converted whole and the rows merge as above. The indexes of the side the rows were
+// applied onto that the merged schema keeps are updated incrementally; indexes added or
+// redefined on the other side (and all indexes of a keyless table whose columns changed,
 // their entries holding the row hash) are built from the merged rows.
 //
 // # Schema conflicts

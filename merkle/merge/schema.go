@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -408,70 +409,107 @@ func (c *converter) convertRows(ctx context.Context, t repo.Table) (prolly.Map, 
 type converted struct{ base, ours, theirs repo.Table }
 
 // mergeTableSchemas merges a table whose schema differs between the sides: the merged
-// schema (mergeSchemas) is given; each version whose schema differs from it has its
-// rows converted (a full pass over that version), then the rows merge as in
-// mergeTable. Ours' secondary indexes whose definition the merged schema keeps are
-// updated incrementally from the merged row changes; the others (added by theirs, or
-// redefined, or of a keyless table whose columns changed) are built from the merged
-// rows. why is non-empty (and the table unmerged) when a default cannot be computed.
+// schema (mergeSchemas) is given. When ours' or theirs' rows are already laid out as the
+// merged schema's (the side that made the change, typically), the other side's changes
+// since base (one diff of its maps) are converted row by row and applied onto them with
+// the rules of mergeKeyed, so the cost follows the changes; otherwise (and for keyless
+// tables) each version whose layout differs has all its rows converted and the rows
+// merge as in mergeTable. The merged table starts from the index maps of the side the
+// rows were applied onto (ours when every version is converted): its indexes whose
+// definition the merged schema keeps are updated incrementally; the others (added or
+// redefined on the other side, or of a keyless table whose columns changed) are built
+// from the merged rows. why is non-empty (and the table unmerged) when a default cannot
+// be computed. cv (every version converted) is filled only when rows conflict.
 func mergeTableSchemas(ctx context.Context, bt, ot, tt repo.Table, m repo.Schema, opts Options) (mt repo.Table, st TableStats, ck prolly.Map, cv converted, vs []Violation, why string, err error) {
-	conv := func(t repo.Table) (repo.Table, string, error) {
+	st = TableStats{Table: ot.Name()}
+	var convs [3]*converter // nil: already in the merged layout
+	for i, t := range []repo.Table{bt, ot, tt} {
 		if sameRowLayout(t.Schema(), m) {
-			nt, err := t.WithSchema(ctx, m)
-			return nt, "", err
+			continue
 		}
-		c, why, err := newConverter(ctx, t, m, opts)
-		if err != nil || why != "" {
-			return repo.Table{}, why, err
-		}
-		rows, err := c.convertRows(ctx, t)
-		if err != nil {
-			return repo.Table{}, "", err
-		}
-		nt, err := t.WithSchema(ctx, m)
-		if err != nil {
-			return repo.Table{}, "", err
-		}
-		nt, err = nt.WithRows(ctx, rows)
-		return nt, "", err
-	}
-	for _, p := range []struct {
-		src repo.Table
-		dst *repo.Table
-	}{{bt, &cv.base}, {ot, &cv.ours}, {tt, &cv.theirs}} {
-		if *p.dst, why, err = conv(p.src); err != nil || why != "" {
+		if convs[i], why, err = newConverter(ctx, t, m, opts); err != nil || why != "" {
 			return
 		}
 	}
-	// Indexes kept from ours: same definition, and (keyless) the same columns.
+	conv := func(i int, t repo.Table) (repo.Table, error) {
+		nt, err := t.WithSchema(ctx, m)
+		if err != nil || convs[i] == nil {
+			return nt, err
+		}
+		rows, err := convs[i].convertRows(ctx, t)
+		if err != nil {
+			return repo.Table{}, err
+		}
+		return nt.WithRows(ctx, rows)
+	}
+	convertAll := func() error {
+		var err error
+		for i, p := range []struct {
+			src repo.Table
+			dst *repo.Table
+		}{{bt, &cv.base}, {ot, &cv.ours}, {tt, &cv.theirs}} {
+			if *p.dst, err = conv(i, p.src); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	kd, err := m.KeyDesc()
+	if err != nil {
+		return
+	}
+	vd, err := m.ValueDesc()
+	if err != nil {
+		return
+	}
+	if ck, err = prolly.NewEmpty(ctx, ot.Rows().NodeStore(), kd.Compare); err != nil {
+		return
+	}
+	// src is the table whose index maps the merged table starts from, srcRows its rows in
+	// the merged layout.
+	src, srcRows := ot, ot.Rows()
+	var rows prolly.Map
+	switch {
+	case !m.Keyless() && convs[1] == nil:
+		rows, ck, err = mergeByDiff(ctx, bt, tt, convs[0], convs[2], ot.Rows(), true, vd, ck, &st)
+	case !m.Keyless() && convs[2] == nil:
+		src, srcRows = tt, tt.Rows()
+		rows, ck, err = mergeByDiff(ctx, bt, ot, convs[0], convs[1], tt.Rows(), false, vd, ck, &st)
+	default:
+		if err = convertAll(); err != nil {
+			return
+		}
+		srcRows = cv.ours.Rows()
+		if m.Keyless() {
+			rows, err = mergeKeyless(ctx, cv.base.Rows(), cv.ours.Rows(), cv.theirs.Rows(), vd, &st)
+		} else {
+			rows, ck, err = mergeKeyed(ctx, cv.base.Rows(), cv.ours.Rows(), cv.theirs.Rows(), vd, ck, &st)
+		}
+	}
+	if err != nil {
+		return
+	}
+	if ck.Count() > 0 && cv.ours.Name() == "" {
+		if err = convertAll(); err != nil {
+			return
+		}
+	}
+	// Indexes kept from src: same definition, and (keyless) the same columns.
 	keep := func(ix repo.Index) bool {
-		j := ot.Schema().Index(ix.Name)
-		if j < 0 || !reflect.DeepEqual(ot.Schema().Indexes[j], ix) {
+		j := src.Schema().Index(ix.Name)
+		if j < 0 || !reflect.DeepEqual(src.Schema().Indexes[j], ix) {
 			return false
 		}
-		return !m.Keyless() || reflect.DeepEqual(ot.Schema().Columns, m.Columns)
+		return !m.Keyless() || reflect.DeepEqual(src.Schema().Columns, m.Columns)
 	}
 	m1 := m.Clone()
 	m1.Indexes = slices.DeleteFunc(m1.Indexes, func(ix repo.Index) bool { return !keep(ix) })
-	// Ours with the kept indexes: its index maps are still right for its (converted) rows.
-	t1, err := ot.WithSchema(ctx, m1)
+	// src with the kept indexes: its index maps are still right for its rows.
+	t1, err := src.WithSchema(ctx, m1)
 	if err != nil {
 		return
 	}
-	if t1, err = t1.WithRows(ctx, cv.ours.Rows()); err != nil {
-		return
-	}
-	st = TableStats{Table: ot.Name()}
-	if ck, err = prolly.NewEmpty(ctx, ot.Rows().NodeStore(), cv.ours.KeyDesc().Compare); err != nil {
-		return
-	}
-	var rows prolly.Map
-	if m.Keyless() {
-		rows, err = mergeKeyless(ctx, cv.base.Rows(), cv.ours.Rows(), cv.theirs.Rows(), cv.ours.ValueDesc(), &st)
-	} else {
-		rows, ck, err = mergeKeyed(ctx, cv.base.Rows(), cv.ours.Rows(), cv.theirs.Rows(), cv.ours.ValueDesc(), ck, &st)
-	}
-	if err != nil {
+	if t1, err = t1.WithRows(ctx, srcRows); err != nil {
 		return
 	}
 	if t1, vs, err = updateRowsViolations(ctx, t1, rows); err != nil {
@@ -498,6 +536,105 @@ func mergeTableSchemas(ctx context.Context, bt, ot, tt repo.Table, m repo.Schema
 		mt, err = mt.WithAutoIncrement(ctx, ai)
 	}
 	return
+}
+
+// mergeByDiff merges the rows of a keyed table when one side's rows (target: ours' if
+// targetIsOurs, else theirs') are already in the merged layout: each change the other
+// side made since base (a diff of base's and other's maps, in their own layouts) is
+// converted (cb, co; nil: already in the merged layout) and applied onto target with
+// mergeKeyed's rules: taken if target did not change the row, merged cell by cell if
+// both did, a conflict (ours kept, key recorded in ck) otherwise.
+func mergeByDiff(ctx context.Context, base, other repo.Table, cb, co *converter, target prolly.Map, targetIsOurs bool, vd tuple.Desc, ck prolly.Map, st *TableStats) (prolly.Map, prolly.Map, error) {
+	convVal := func(c *converter, k, v []byte) ([]byte, error) {
+		if v == nil || c == nil {
+			return v, nil
+		}
+		_, nv, _, err := c.row(k, v)
+		return nv, err
+	}
+	eq := func(x, y []byte) bool { return (x == nil) == (y == nil) && bytes.Equal(x, y) }
+	d, err := prolly.DiffMaps(ctx, base.Rows(), other.Rows())
+	if err != nil {
+		return prolly.Map{}, prolly.Map{}, err
+	}
+	ed, ced := target.Edit(), ck.Edit()
+	set := func(k, v []byte, present bool) error {
+		switch {
+		case v != nil:
+			return ed.Put(k, v)
+		case present:
+			ed.Delete(k)
+		}
+		return nil
+	}
+	for {
+		df, err := d.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return prolly.Map{}, prolly.Map{}, err
+		}
+		b, err := convVal(cb, df.Key, df.From)
+		if err != nil {
+			return prolly.Map{}, prolly.Map{}, err
+		}
+		x, err := convVal(co, df.Key, df.To)
+		if err != nil {
+			return prolly.Map{}, prolly.Map{}, err
+		}
+		if eq(b, x) {
+			continue // no change once converted
+		}
+		tv, inT, err := ed.Get(ctx, df.Key)
+		if err != nil {
+			return prolly.Map{}, prolly.Map{}, err
+		}
+		if !inT {
+			tv = nil
+		}
+		switch {
+		case eq(tv, b): // target did not change the row: take the other side's change
+			st.Applied++
+			if err := set(df.Key, x, inT); err != nil {
+				return prolly.Map{}, prolly.Map{}, err
+			}
+			continue
+		case eq(tv, x):
+			st.Convergent++
+			continue
+		}
+		ours, theirs := tv, x
+		if !targetIsOurs {
+			ours, theirs = x, tv
+		}
+		if b != nil && ours != nil && theirs != nil {
+			merged, ok, err := MergeCells(vd, b, ours, theirs)
+			if err != nil {
+				return prolly.Map{}, prolly.Map{}, err
+			}
+			if ok {
+				st.CellMerged++
+				if err := set(df.Key, merged, inT); err != nil {
+					return prolly.Map{}, prolly.Map{}, err
+				}
+				continue
+			}
+		}
+		st.Conflicts++
+		if err := ced.Put(df.Key, nil); err != nil {
+			return prolly.Map{}, prolly.Map{}, err
+		}
+		if err := set(df.Key, ours, inT); err != nil {
+			return prolly.Map{}, prolly.Map{}, err
+		}
+	}
+	rows, err := ed.Flush(ctx)
+	if err != nil {
+		return prolly.Map{}, prolly.Map{}, err
+	}
+	ck, err = ced.Flush(ctx)
+	return rows, ck, err
 }
 
 // buildIndex builds index i of t from t's rows and reports the values of a unique index

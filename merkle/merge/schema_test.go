@@ -247,8 +247,20 @@ func TestMergeSchemaChangeRandomAgainstModel(t *testing.T) {
 				theirs[k] = r
 			}
 		}
-		want, wantConflicts := modelMerge3(widen(base, i64(cDefault)), widen(ours, i64(cDefault)), theirs)
-		res, err := Merge(ctx, build3(t, ns, modelSchema(), widen(base, nil)), build3(t, ns, ourSchema(), widen(ours, nil)), build3(t, ns, theirSchema(), theirs), opts)
+		// Odd iterations swap the roles: ours adds the column and index, theirs drops b_only
+		// (the merge then applies theirs' converted changes onto ours' rows).
+		swap := iter%2 == 1
+		var want mtable3
+		var wantConflicts []int64
+		var res Result
+		var err error
+		if !swap {
+			want, wantConflicts = modelMerge3(widen(base, i64(cDefault)), widen(ours, i64(cDefault)), theirs)
+			res, err = Merge(ctx, build3(t, ns, modelSchema(), widen(base, nil)), build3(t, ns, ourSchema(), widen(ours, nil)), build3(t, ns, theirSchema(), theirs), opts)
+		} else {
+			want, wantConflicts = modelMerge3(widen(base, i64(cDefault)), theirs, widen(ours, i64(cDefault)))
+			res, err = Merge(ctx, build3(t, ns, modelSchema(), widen(base, nil)), build3(t, ns, theirSchema(), theirs), build3(t, ns, ourSchema(), widen(ours, nil)), opts)
+		}
 		if err != nil {
 			t.Fatalf("iteration %d: %v", iter, err)
 		}
