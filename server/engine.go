@@ -16,6 +16,7 @@ import (
 
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/sql/backend"
+	"github.com/dsqldb/dsql/sql/dataio"
 	"github.com/dsqldb/dsql/sql/procedures"
 	"github.com/dsqldb/dsql/sql/session"
 	"github.com/dsqldb/dsql/sql/systables"
@@ -125,6 +126,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	fixGroupByValidation(an)
 	fixShowCreateEnumDefaults(an)
 	fixViewReadCommits(an)
+	an.ExecBuilder.PriorityBuilder = dataio.LoadDataBuilder{Base: an.ExecBuilder} // LOAD DATA into an empty table: bulk path
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	e.SQL.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), Functions(opts.Author)...)
 	if err := loadPrivileges(ctx, e.SQL, filepath.Join(dir, PrivilegesFile), opts.Superusers); err != nil {

@@ -54,7 +54,8 @@ func collationOK(st sql.StringType) (bool, error) {
 	return st.CharacterSet() == sql.CharacterSet_utf8mb4, nil
 }
 
-// convert returns the column value of v (nil, string, json.Number, bool or RawJSON), or
+// convert returns the column value of v (nil, string, json.Number, bool, RawJSON or a
+// typed value), or
 // a reason why it is not one.
 func (c *colConv) convert(ctx *sql.Context, v any) (any, string) {
 	var s string
@@ -80,7 +81,9 @@ func (c *colConv) convert(ctx *sql.Context, v any) (any, string) {
 		}
 		return c.slow(ctx, n, strconv.FormatInt(n, 10))
 	default:
-		return nil, fmt.Sprintf("unexpected value %v", v)
+		// A typed value (LOAD DATA's defaults of absent columns): converted as INSERT
+		// converts a value of its type.
+		return c.slow(ctx, v, fmt.Sprint(v))
 	}
 	if !types.IsBinaryType(c.typ) && !utf8.ValidString(s) {
 		return nil, fmt.Sprintf("invalid UTF-8 at byte %d of the value: the file must be UTF-8 encoded (convert it, e.g. with iconv -f latin1 -t utf-8)", firstInvalid(s)+1)
