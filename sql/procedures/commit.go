@@ -23,7 +23,7 @@ var errNothingToCommit = errors.New("nothing to commit: stage changes with dsql_
 func commit(ctx *sql.Context, c *config, args []string) (sql.RowIter, error) {
 	f := newFlags("dsql_commit", commitUsage)
 	messages := f.StringArrayP("message", "m", nil, "commit message")
-	stageModified := f.BoolP("all", "a", false, "stage tables changed or deleted relative to HEAD")
+	stageModified := f.BoolP("all", "a", false, "stage tracked tables changed or deleted in the working set")
 	stageAll := f.BoolP("ALL", "A", false, "stage every table, new ones included")
 	allowEmpty := f.Bool("allow-empty", false, "commit even if nothing is staged")
 	skipEmpty := f.Bool("skip-empty", false, "return NULL instead of failing when nothing is staged")
@@ -92,12 +92,22 @@ func commit(ctx *sql.Context, c *config, args []string) (sql.RowIter, error) {
 		opts.Stage = func(_ *sql.Context, _, working, _ repo.Root) (repo.Root, error) { return working, nil }
 	case *stageModified:
 		opts.Stage = func(ctx *sql.Context, head, working, staged repo.Root) (repo.Root, error) {
-			// Tables of HEAD that changed or were deleted in the working root; new tables are
-			// left as they are staged (or not).
+			// Tracked tables (in HEAD or already staged) whose working version differs from
+			// the staged one, deletions included; untracked new tables are left out. (A table
+			// fixed back to HEAD's version during a merge differs from the staged merge
+			// result, so the fix is staged.)
 			var names []string
-			for _, t := range head.TableNames() {
-				if !sameTable(head, working, t) {
-					names = append(names, t)
+			seen := map[string]bool{}
+			for _, r := range []repo.Root{head, staged} {
+				for _, t := range r.TableNames() {
+					k := strings.ToLower(t)
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+					if !sameTable(staged, working, t) {
+						names = append(names, t)
+					}
 				}
 			}
 			return copyTables(ctx, staged, working, names)

@@ -284,3 +284,19 @@ func TestConcurrentVersionCommitsKeepEveryCommit(t *testing.T) {
 	require.EqualValues(t, 4+2*n, e.value(ctx, "SELECT COUNT(*) FROM dsql_log"))
 	require.EqualValues(t, 3+2*n, e.value(ctx, "SELECT COUNT(*) FROM t AS OF 'HEAD'"))
 }
+
+// TestCommitAllStagesTrackedChanges: -a stages every tracked table (in HEAD or staged)
+// whose working version differs from the staged one, including a table changed back to
+// HEAD's version after being staged; new untracked tables stay out.
+func TestCommitAllStagesTrackedChanges(t *testing.T) {
+	e := newVCSEnv(t)
+	ctx := e.session()
+	e.history(ctx)
+	e.exec(ctx, "CREATE TABLE fresh (id INT PRIMARY KEY)", "CREATE TABLE untracked (id INT PRIMARY KEY)",
+		"CALL dsql_add('fresh')", "INSERT INTO fresh VALUES (1)")
+	e.exec(ctx, "INSERT INTO t VALUES (9, 'x')", "CALL dsql_add('t')", "DELETE FROM t WHERE id = 9")
+	e.exec(ctx, "CALL dsql_commit('-am', 'tracked')")
+	require.Equal(t, []sql.Row{{int32(1)}}, e.rows(ctx, "SELECT * FROM fresh AS OF 'HEAD'"))
+	require.EqualValues(t, 3, e.value(ctx, "SELECT COUNT(*) FROM t AS OF 'HEAD'"), "the unstaged undo is committed")
+	require.Equal(t, []sql.Row{{"untracked", false, "new table"}}, e.rows(ctx, "SELECT * FROM dsql_status"))
+}
