@@ -27,6 +27,7 @@ type dumpOptions struct {
 	force     bool
 	batch     int
 	file      string
+	mariadb   bool
 
 	dir string
 }
@@ -41,6 +42,9 @@ func newDumpCommand() *cobra.Command {
   dsql sql < dump.sql
   mysql -h 127.0.0.1 -u root mydb < dump.sql
 
+  # For MariaDB
+  dsql dump --mariadb maria.sql
+
   # As of a revision, to standard output
   dsql dump --rev v1 -
 
@@ -52,7 +56,8 @@ func newDumpCommand() *cobra.Command {
 CREATE TABLE (parents before the tables whose foreign keys name them) and INSERT
 statements of up to --batch rows, then the views, triggers and stored procedures of
 dsql_schemas. FILE defaults to dump.sql ("-" for standard output). The file loads with
-dsql sql, and through the mysql client into dsql sql-server or MariaDB.
+dsql sql, and through the mysql client into dsql sql-server, MySQL, or MariaDB (with
+--mariadb, which names MariaDB's collations in place of MySQL 8's utf8mb4_0900 ones).
 
 With -r csv, -r json or -r parquet, each table becomes <table>.csv, .json or .parquet
 in --directory (default dump/), as dsql table export writes it.
@@ -73,6 +78,7 @@ not at all.`,
 	f.StringVar(&opts.directory, "directory", "", "directory of the per-table files (-r csv/json/parquet; default dump)")
 	f.BoolVarP(&opts.force, "force", "f", false, "overwrite FILE or the table files if they exist")
 	f.IntVar(&opts.batch, "batch", 1000, "rows per INSERT statement (-r sql)")
+	f.BoolVar(&opts.mariadb, "mariadb", false, "for MariaDB (-r sql): MySQL 8's utf8mb4_0900 collations as MariaDB's nearest ones")
 	return cmd
 }
 
@@ -211,6 +217,9 @@ func dumpSQL(s *vcsSession, db *backend.Database, root repo.Root, tables []strin
 			return total, err
 		}
 		create = indexesInSchemaOrder(create, t.Schema())
+		if opts.mariadb {
+			create = forMariaDB(create)
+		}
 		n, err := dataio.Export(s.ctx, t, w, dataio.ExportOptions{Format: dataio.SQL, CreateTable: create, InsertBatch: opts.batch})
 		if err != nil {
 			return total, fmt.Errorf("table %s: %w", name, err)
@@ -224,6 +233,9 @@ func dumpSQL(s *vcsSession, db *backend.Database, root repo.Root, tables []strin
 	}
 	for _, f := range frags {
 		body := strings.TrimSuffix(strings.TrimSpace(f.fragment), ";")
+		if opts.mariadb {
+			body = forMariaDB(body)
+		}
 		if f.kind == "view" {
 			fmt.Fprintf(w, "DROP VIEW IF EXISTS %s;\n", quoteName(f.name))
 		}
@@ -281,6 +293,23 @@ func indexesInSchemaOrder(create string, rs repo.Schema) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// collation0900 matches MySQL 8's utf8mb4_0900 collations, which MariaDB lacks.
+var collation0900 = regexp.MustCompile(`utf8mb4_0900_(bin|ai_ci|as_cs)`)
+
+// forMariaDB maps MySQL 8's utf8mb4_0900_* collations in a statement to MariaDB's nearest
+// ones (utf8mb4_bin, utf8mb4_uca1400_ai_ci, utf8mb4_uca1400_as_cs).
+func forMariaDB(stmt string) string {
+	return collation0900.ReplaceAllStringFunc(stmt, func(m string) string {
+		switch m {
+		case "utf8mb4_0900_bin":
+			return "utf8mb4_bin"
+		case "utf8mb4_0900_ai_ci":
+			return "utf8mb4_uca1400_ai_ci"
+		}
+		return "utf8mb4_uca1400_as_cs"
+	})
 }
 
 // showCreate returns the CREATE statement of SHOW CREATE <what> name [AS OF rev].
