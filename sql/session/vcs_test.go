@@ -300,3 +300,20 @@ func TestCommitAllStagesTrackedChanges(t *testing.T) {
 	require.EqualValues(t, 3, e.value(ctx, "SELECT COUNT(*) FROM t AS OF 'HEAD'"), "the unstaged undo is committed")
 	require.Equal(t, []sql.Row{{"untracked", false, "new table"}}, e.rows(ctx, "SELECT * FROM dsql_status"))
 }
+
+// TestStatusShowsMergeProblems: during a merge, dsql_status lists a table with constraint
+// violations or schema conflicts with that status.
+func TestStatusShowsMergeProblems(t *testing.T) {
+	e := newVCSEnv(t)
+	ctx := e.session()
+	e.exec(ctx, "CREATE TABLE u (id INT PRIMARY KEY, v INT, UNIQUE KEY uv (v))",
+		"CREATE TABLE s (id INT PRIMARY KEY, a INT)",
+		"CALL dsql_commit('-Am', 'base')", "CALL dsql_branch('b')",
+		"INSERT INTO u VALUES (1, 10)", "ALTER TABLE s MODIFY a BIGINT", "CALL dsql_commit('-am', 'ours')",
+		"CALL dsql_checkout('b')", "INSERT INTO u VALUES (2, 10)", "ALTER TABLE s MODIFY a VARCHAR(10)",
+		"CALL dsql_commit('-am', 'theirs')", "CALL dsql_checkout('main')",
+		"SET autocommit = 0")
+	e.exec(ctx, "CALL dsql_merge('b')")
+	rows := e.rows(ctx, "SELECT table_name, status FROM dsql_status ORDER BY table_name")
+	require.Equal(t, []sql.Row{{"s", "schema conflict"}, {"u", "constraint violation"}}, rows)
+}

@@ -22,6 +22,10 @@ const (
 	// StatusConflict marks a table with unresolved row conflicts of a merge in progress
 	// (an unstaged entry that replaces the table's other entries).
 	StatusConflict = "conflict"
+	// StatusSchemaConflict marks a table whose schema changes a merge could not combine.
+	StatusSchemaConflict = "schema conflict"
+	// StatusViolation marks a table with unresolved constraint violations of a merge.
+	StatusViolation = "constraint violation"
 )
 
 // StatusEntry is one changed table: staged (head root vs staged root) or not (staged root
@@ -219,24 +223,41 @@ func sessionStatus(ctx *sql.Context, db *backend.Database) ([]StatusEntry, error
 	return entries, nil
 }
 
-// withConflicts replaces the entries of every table with unresolved conflicts in ms by
-// one unstaged StatusConflict entry (git lists such a path only as unmerged).
+// withConflicts replaces the entries of every table with unresolved row conflicts,
+// schema conflicts or constraint violations in ms by one unstaged entry with that status
+// (git lists such a path only as unmerged); a table with several kinds gets the first of
+// schema conflict, conflict, constraint violation.
 func withConflicts(entries []StatusEntry, ms repo.MergeState) []StatusEntry {
-	if len(ms.Conflicts) == 0 {
+	if len(ms.Conflicts) == 0 && len(ms.SchemaConflicts) == 0 && len(ms.Violations) == 0 {
 		return entries
 	}
-	conflicted := map[string]bool{}
+	var order []string
+	status := map[string]StatusEntry{}
+	add := func(table, st string) {
+		k := strings.ToLower(table)
+		if _, ok := status[k]; ok {
+			return
+		}
+		order = append(order, k)
+		status[k] = StatusEntry{Table: table, Status: st}
+	}
+	for _, sc := range ms.SchemaConflicts {
+		add(sc.Table, StatusSchemaConflict)
+	}
 	for _, tc := range ms.Conflicts {
-		conflicted[strings.ToLower(tc.Table)] = true
+		add(tc.Table, StatusConflict)
+	}
+	for _, tv := range ms.Violations {
+		add(tv.Table, StatusViolation)
 	}
 	out := entries[:0:0]
 	for _, e := range entries {
-		if !conflicted[strings.ToLower(e.Table)] {
+		if _, ok := status[strings.ToLower(e.Table)]; !ok {
 			out = append(out, e)
 		}
 	}
-	for _, tc := range ms.Conflicts {
-		out = append(out, StatusEntry{Table: tc.Table, Status: StatusConflict})
+	for _, k := range order {
+		out = append(out, status[k])
 	}
 	return out
 }
