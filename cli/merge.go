@@ -202,6 +202,18 @@ func writeMergeResult(s *vcsSession, w io.Writer, before string, row []any) erro
 		for _, t := range tables {
 			fmt.Fprintf(&b, "CONFLICT (content): Merge conflict in %s\n", t)
 		}
+		// Schema conflicts and constraint violations, as dsql_status reports them.
+		_, more, err := s.query("SELECT table_name, status FROM dsql_status WHERE status IN ('schema conflict', 'constraint violation') ORDER BY 1")
+		if err != nil {
+			return err
+		}
+		for _, r := range more {
+			kind := "schema"
+			if str(r[1]) == "constraint violation" {
+				kind = "constraint violation"
+			}
+			fmt.Fprintf(&b, "CONFLICT (%s): Merge conflict in %s\n", kind, str(r[0]))
+		}
 		if _, err := io.WriteString(w, b.String()); err != nil {
 			return err
 		}

@@ -128,7 +128,7 @@ func writeStatus(w io.Writer, p painter, branch string, ms mergeState, entries [
 			fmt.Fprintf(&b, "  (%s)\n", h)
 		}
 		for _, e := range list {
-			fmt.Fprintf(&b, "\t%s\n", color(fmt.Sprintf("%-18s%s", label(e)+":", e.table)))
+			fmt.Fprintf(&b, "\t%s\n", color(fmt.Sprintf("%-17s %s", label(e)+":", e.table)))
 		}
 	}
 	plain := func(e statusEntry) string { return e.status }
