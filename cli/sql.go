@@ -141,7 +141,7 @@ func isTerminal(check func(io.Reader) bool, stdin io.Reader) bool {
 
 // runScript runs the statements of script one after another and stops at the first error.
 func (r *sqlRunner) runScript(script string) error {
-	stmts, err := sqlparser.SplitStatementToPieces(script)
+	stmts, err := splitScript(script)
 	if err != nil {
 		return fmt.Errorf("splitting the statements: %w", err)
 	}
