@@ -48,6 +48,9 @@ var (
 	violationValDesc = mustDesc(tuple.Field{Enc: tuple.BytesEnc, Nullable: true}, tuple.Field{Enc: tuple.BytesEnc, Nullable: true})
 )
 
+// mustDesc builds the fixed descriptors above at package init. Their field lists are
+// constants, so an error is a programming mistake caught by every test run (a static
+// invariant, like regexp.MustCompile), never a runtime condition.
 func mustDesc(fs ...tuple.Field) tuple.Desc {
 	d, err := tuple.NewDesc(fs...)
 	if err != nil {

@@ -20,6 +20,12 @@ func (db *Database) View(ctx *sql.Context, suffix string) (*Database, error) {
 	if suffix == "" {
 		return nil, sql.ErrDatabaseNotFound.New(db.base + "/")
 	}
+	// Fast path (every statement of a session on "db/branch" resolves its database): a
+	// branch view made before. A branch deleted since is reported when the view's working
+	// set is read.
+	if v, ok := db.views.Load("branch:" + suffix); ok {
+		return v.(*Database), nil
+	}
 	if branch, ok, err := db.findBranch(ctx, suffix); err != nil {
 		return nil, err
 	} else if ok {
