@@ -4,13 +4,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/vitess/go/vt/sqlparser"
 
 	"github.com/dsqldb/dsql/merkle/merge"
 	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/merkle/tuple"
 	"github.com/dsqldb/dsql/sql/backend"
 	"github.com/dsqldb/dsql/sql/typeconv"
 )
@@ -123,18 +126,28 @@ func newMergeStatusTable(db *backend.Database, name string) sql.Table {
 }
 
 // tableConflicts is dsql_conflicts_<t>: one row per conflicted row of t with its base,
-// ours and theirs versions. DELETE of a row resolves it keeping ours (the working row).
+// ours and theirs versions. DELETE of a row resolves it keeping ours (the working row);
+// UPDATE of its our_ columns writes them into t's working row and resolves it
+// (conflictUpdater).
 type tableConflicts struct {
 	*table
 	db    *backend.Database
 	tname string
+	sch   repo.Schema // t's schema as the conflicts show it
+	types []sql.Type  // the SQL type of each column of sch
 	idCol int
 }
 
 var (
 	_ sql.Table          = (*tableConflicts)(nil)
 	_ sql.DeletableTable = (*tableConflicts)(nil)
+	_ sql.UpdatableTable = (*tableConflicts)(nil)
+	_ sql.CheckTable     = (*tableConflicts)(nil)
 )
+
+// ourCol is the position of our_<column o> in a row of dsql_conflicts_<t>: after
+// from_root_ish and the base_ columns.
+func (tc *tableConflicts) ourCol(o int) int { return 1 + len(tc.sch.Columns) + o }
 
 // newTableConflicts builds dsql_conflicts_<t> with t's columns as of the working root
 // (the schema ours had at the merge; a table without a merge in progress has no rows).
@@ -160,7 +173,7 @@ func newTableConflicts(ctx *sql.Context, db *backend.Database, name, tname strin
 		}
 	}
 	cols = append(cols, column{name: prefix + "conflict_id", typ: textType, pk: true})
-	tc := &tableConflicts{db: db, tname: tname, idCol: len(cols) - 1}
+	tc := &tableConflicts{db: db, tname: tname, sch: sch, types: types, idCol: len(cols) - 1}
 	tc.table = newTable(name, db.Name(), cols, func(ctx *sql.Context) (sql.RowIter, error) {
 		return tc.rows(ctx, types)
 	})
@@ -201,6 +214,57 @@ func conflictSchema(ctx *sql.Context, db *backend.Database, tname string) (repo.
 	return t.Schema(), true, nil
 }
 
+// rowCodec decodes the rows of a table of schema sch (key and value tuples) into SQL
+// rows in column order.
+type rowCodec struct {
+	sch    repo.Schema
+	kd, vd tuple.Desc
+	types  []sql.Type
+	inKey  []bool // column o is in the key ...
+	idx    []int  // ... at this field index (of the key or the value)
+}
+
+func newRowCodec(sch repo.Schema, kd, vd tuple.Desc, types []sql.Type) *rowCodec {
+	c := &rowCodec{sch: sch, kd: kd, vd: vd, types: types, inKey: make([]bool, len(sch.Columns)), idx: make([]int, len(sch.Columns))}
+	if sch.Keyless() {
+		for o := range c.idx {
+			c.idx[o] = 1 + o
+		}
+		return c
+	}
+	for p, o := range sch.PrimaryKey {
+		c.inKey[o], c.idx[o] = true, p
+	}
+	v := 0
+	for o := range sch.Columns {
+		if !c.inKey[o] {
+			c.idx[o] = v
+			v++
+		}
+	}
+	return c
+}
+
+// decode returns the row of (key, val); all NULL when val is nil (no such row).
+func (c *rowCodec) decode(key, val []byte) ([]any, error) {
+	out := make([]any, len(c.sch.Columns))
+	if val == nil {
+		return out, nil
+	}
+	for o := range c.sch.Columns {
+		var err error
+		if c.inKey[o] {
+			out[o], err = typeconv.GetValue(c.kd, key, c.idx[o], c.types[o])
+		} else {
+			out[o], err = typeconv.GetValue(c.vd, val, c.idx[o], c.types[o])
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func (tc *tableConflicts) rows(ctx *sql.Context, types []sql.Type) (sql.RowIter, error) {
 	_, ms, ok, err := mergeState(ctx, tc.db)
 	if err != nil || !ok {
@@ -214,45 +278,8 @@ func (tc *tableConflicts) rows(ctx *sql.Context, types []sql.Type) (sql.RowIter,
 	if !found {
 		return sql.RowsToRowIter(), nil
 	}
-	sch := ct.Ours.Schema()
-	kd, vd := ct.Ours.KeyDesc(), ct.Ours.ValueDesc()
-	// loc[o] = (in key, field index) of column o.
-	inKey := make([]bool, len(sch.Columns))
-	idx := make([]int, len(sch.Columns))
-	if sch.Keyless() {
-		for o := range idx {
-			idx[o] = 1 + o
-		}
-	} else {
-		for p, o := range sch.PrimaryKey {
-			inKey[o], idx[o] = true, p
-		}
-		v := 0
-		for o := range sch.Columns {
-			if !inKey[o] {
-				idx[o] = v
-				v++
-			}
-		}
-	}
-	decode := func(key, val []byte) ([]any, error) {
-		out := make([]any, len(sch.Columns))
-		if val == nil {
-			return out, nil
-		}
-		for o := range sch.Columns {
-			var err error
-			if inKey[o] {
-				out[o], err = typeconv.GetValue(kd, key, idx[o], types[o])
-			} else {
-				out[o], err = typeconv.GetValue(vd, val, idx[o], types[o])
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	}
+	codec := newRowCodec(ct.Ours.Schema(), ct.Ours.KeyDesc(), ct.Ours.ValueDesc(), types)
+	decode := codec.decode
 	diffType := func(base, side []byte) any {
 		switch {
 		case base == nil && side != nil:
@@ -379,4 +406,269 @@ func (d *conflictDeleter) flush(ctx *sql.Context) error {
 		return err
 	}
 	return sql.ErrLockDeadlock.New(fmt.Sprintf("branch %q: gave up after %d concurrent updates", branch, maxConflictUpdates))
+}
+
+// GetChecks implements sql.CheckTable: t's CHECK constraints with their column references
+// turned into the our_ columns, so that GMS checks the row an UPDATE of the our_ columns
+// writes into t as an UPDATE of t would. A check that cannot be rewritten is left out (t's
+// own checks still hold for the rows other statements write).
+func (tc *tableConflicts) GetChecks(*sql.Context) ([]sql.CheckDefinition, error) {
+	var out []sql.CheckDefinition
+	for _, ck := range tc.sch.Checks {
+		expr, err := prefixColumns(ck.Expr, "our_")
+		if err != nil {
+			continue
+		}
+		out = append(out, sql.CheckDefinition{Name: ck.Name, CheckExpression: expr, Enforced: ck.Enforced})
+	}
+	return out, nil
+}
+
+// prefixColumns returns the SQL expression expr with prefix put before every column name
+// it references (and table qualifiers dropped).
+func prefixColumns(expr, prefix string) (string, error) {
+	stmt, err := sqlparser.Parse("SELECT " + expr)
+	if err != nil {
+		return "", err
+	}
+	sel, ok := stmt.(*sqlparser.Select)
+	if !ok || len(sel.SelectExprs) != 1 {
+		return "", fmt.Errorf("not an expression: %q", expr)
+	}
+	ae, ok := sel.SelectExprs[0].(*sqlparser.AliasedExpr)
+	if !ok {
+		return "", fmt.Errorf("not an expression: %q", expr)
+	}
+	err = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.Subquery:
+			return false, fmt.Errorf("subquery in %q", expr)
+		case *sqlparser.ColName:
+			n.Name = sqlparser.NewColIdent(prefix + n.Name.String())
+			n.Qualifier = sqlparser.TableName{}
+		}
+		return true, nil
+	}, ae.Expr)
+	if err != nil {
+		return "", err
+	}
+	return sqlparser.String(ae.Expr), nil
+}
+
+// Updater implements sql.UpdatableTable: an UPDATE of the our_ columns of
+// dsql_conflicts_<t> writes the updated row into t through t's own table editor (type
+// conversion by GMS, NOT NULL checked here, CHECK constraints through GetChecks, unique
+// keys and secondary indexes by the editor) in the session's transaction, and resolves
+// the conflict as DELETE does (durably, when the statement completes without error).
+// Inside BEGIN ... COMMIT the row is the transaction's until COMMIT while the conflict is
+// resolved at once: a ROLLBACK leaves ours' row, resolved (as DELETE would have).
+// Only the our_ columns outside the primary key (and not generated) may change. A row
+// ours deleted is inserted again with the conflict's key. Keyless tables are refused:
+// their rows have no identity other than their values.
+func (tc *tableConflicts) Updater(*sql.Context) sql.RowUpdater {
+	return &conflictUpdater{tc: tc, del: &conflictDeleter{tc: tc}}
+}
+
+type conflictUpdater struct {
+	tc  *tableConflicts
+	del *conflictDeleter
+	// Set at the first Update.
+	target  *backend.Table
+	updater sql.RowUpdater
+	codec   *rowCodec
+}
+
+func (u *conflictUpdater) StatementBegin(*sql.Context) {}
+
+func (u *conflictUpdater) DiscardChanges(ctx *sql.Context, err error) error {
+	u.del.keys = nil
+	if u.updater != nil {
+		return u.updater.DiscardChanges(ctx, err)
+	}
+	return nil
+}
+
+// StatementComplete writes the rows into the transaction, then resolves the conflicts.
+func (u *conflictUpdater) StatementComplete(ctx *sql.Context) error {
+	if u.updater != nil {
+		if err := u.updater.StatementComplete(ctx); err != nil {
+			u.del.keys = nil
+			return err
+		}
+	}
+	return u.del.flush(ctx)
+}
+
+func (u *conflictUpdater) Close(ctx *sql.Context) error {
+	if u.updater != nil {
+		if err := u.updater.Close(ctx); err != nil {
+			u.del.keys = nil
+			return err
+		}
+	}
+	return u.del.flush(ctx)
+}
+
+// updatable returns the names of the columns an UPDATE may change.
+func (u *conflictUpdater) updatable() []string {
+	var names []string
+	for o, c := range u.tc.sch.Columns {
+		if !u.tc.inKey(o) && c.Generated == "" {
+			names = append(names, "our_"+c.Name)
+		}
+	}
+	return names
+}
+
+func (tc *tableConflicts) inKey(o int) bool {
+	for _, p := range tc.sch.PrimaryKey {
+		if p == o {
+			return true
+		}
+	}
+	return false
+}
+
+// start looks up t in the session's working root and checks that its schema is still
+// the one the conflicts were recorded in.
+func (u *conflictUpdater) start(ctx *sql.Context) error {
+	name := u.tc.Name()
+	if u.tc.sch.Keyless() {
+		return fmt.Errorf("%s: table %s has no primary key, so a conflicted row cannot be updated in place; "+
+			"DELETE it from %s to keep ours, or CALL dsql_conflicts_resolve('--ours'|'--theirs', '%s'), then change %s",
+			name, u.tc.tname, name, u.tc.tname, u.tc.tname)
+	}
+	st, ok, err := u.tc.db.GetTableInsensitive(ctx, u.tc.tname)
+	if err != nil {
+		return err
+	}
+	bt, isBackend := st.(*backend.Table)
+	if !ok || !isBackend {
+		return fmt.Errorf("%s: table %s no longer exists", name, u.tc.tname)
+	}
+	s, ok := ctx.Session.(backend.Session)
+	if !ok {
+		return fmt.Errorf("%s: session %T is not a dsql session", name, ctx.Session)
+	}
+	root, err := s.WorkingRoot(ctx, u.tc.db)
+	if err != nil {
+		return err
+	}
+	rt, found, err := root.Table(ctx, u.tc.tname)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("%s: table %s no longer exists", name, u.tc.tname)
+	}
+	if !sameLayout(rt.Schema(), u.tc.sch) {
+		return fmt.Errorf("%s: the schema of %s changed since the merge; resolve its conflicts with DELETE or dsql_conflicts_resolve", name, u.tc.tname)
+	}
+	u.target, u.updater = bt, bt.Updater(ctx)
+	u.codec = newRowCodec(rt.Schema(), rt.KeyDesc(), rt.ValueDesc(), u.tc.types)
+	u.updater.StatementBegin(ctx)
+	return nil
+}
+
+// sameLayout reports whether a and b have the same columns (names, types, nullability)
+// and primary key.
+func sameLayout(a, b repo.Schema) bool {
+	if len(a.Columns) != len(b.Columns) || !slices.Equal(a.PrimaryKey, b.PrimaryKey) {
+		return false
+	}
+	for i := range a.Columns {
+		ca, cb := a.Columns[i], b.Columns[i]
+		if !strings.EqualFold(ca.Name, cb.Name) || ca.Type != cb.Type || ca.SQLType != cb.SQLType {
+			return false
+		}
+	}
+	return true
+}
+
+// Update implements sql.RowUpdater.
+func (u *conflictUpdater) Update(ctx *sql.Context, old, new sql.Row) error {
+	tc := u.tc
+	sch := tc.Schema(ctx)
+	allowed := map[int]bool{}
+	if !tc.sch.Keyless() {
+		for o, c := range tc.sch.Columns {
+			if !tc.inKey(o) && c.Generated == "" {
+				allowed[tc.ourCol(o)] = true
+			}
+		}
+	}
+	for i := range old {
+		if allowed[i] {
+			continue
+		}
+		if cmp, err := sch[i].Type.Compare(ctx, old[i], new[i]); err != nil || cmp != 0 {
+			if tc.sch.Keyless() {
+				return u.start(ctx) // the keyless error
+			}
+			return fmt.Errorf("%s: column %s cannot be updated; only %s can (the row written into %s)",
+				tc.Name(), sch[i].Name, strings.Join(u.updatable(), ", "), tc.tname)
+		}
+	}
+	if u.updater == nil {
+		if err := u.start(ctx); err != nil {
+			return err
+		}
+	}
+	id, ok := old[tc.idCol].(string)
+	if !ok {
+		return fmt.Errorf("%s: bad conflict id %v", tc.Name(), old[tc.idCol])
+	}
+	key, err := hex.DecodeString(id)
+	if err != nil {
+		return fmt.Errorf("%s: bad conflict id %q: %w", tc.Name(), id, err)
+	}
+	// The row now in t (the transaction's view, which may differ from our_ if t was changed
+	// since the merge); the key columns come from the conflict's key.
+	s := ctx.Session.(backend.Session)
+	root, err := s.WorkingRoot(ctx, tc.db)
+	if err != nil {
+		return err
+	}
+	rt, _, err := root.Table(ctx, tc.tname)
+	if err != nil {
+		return err
+	}
+	curVal, found, err := rt.Rows().Get(ctx, key)
+	if err != nil {
+		return err
+	}
+	row := make(sql.Row, len(tc.sch.Columns))
+	var cur sql.Row
+	if found {
+		if cur, err = u.codec.decode(key, curVal); err != nil {
+			return err
+		}
+		copy(row, cur)
+	}
+	for o, c := range tc.sch.Columns {
+		switch {
+		case tc.inKey(o):
+			if row[o], err = typeconv.GetValue(u.codec.kd, key, u.codec.idx[o], tc.types[o]); err != nil {
+				return err
+			}
+		case c.Generated == "":
+			row[o] = new[tc.ourCol(o)]
+		}
+	}
+	tsch := u.target.Schema(ctx)
+	for o, c := range tsch {
+		if row[o] == nil && !c.Nullable {
+			return sql.ErrInsertIntoNonNullableProvidedNull.New(c.Name)
+		}
+	}
+	if found {
+		err = u.updater.Update(ctx, cur, row)
+	} else {
+		err = u.target.Inserter(ctx).Insert(ctx, row)
+	}
+	if err != nil {
+		return err
+	}
+	u.del.keys = append(u.del.keys, key)
+	return nil
 }

@@ -1,0 +1,86 @@
+package procedures_test
+
+import (
+	"testing"
+
+	"github.com/dolthub/go-mysql-server/sql"
+)
+
+// Resolving conflicts by UPDATE of the our_ columns of dsql_conflicts_<t>: the updated
+// values become t's working row (validated as an UPDATE of t would be), the conflict is
+// resolved, and the merge then commits. runMergeCases checks every index against its
+// rows after the steps (index maintenance of the write-through).
+func TestConflictsUpdateOurs(t *testing.T) {
+	conflicted := mergeCase{setup: []string{tAB, tRows},
+		ours:   []string{"UPDATE t SET a = 10 WHERE pk = 1", "UPDATE t SET b = 30 WHERE pk = 3"},
+		theirs: []string{"UPDATE t SET a = 20, b = 21 WHERE pk = 1", "DELETE FROM t WHERE pk = 3", "UPDATE t SET a = 22 WHERE pk = 2"},
+		tx:     true, result: conflictRow(2, "t"), want: []sql.Row{r(1, 10, 1), r(2, 22, 2), r(3, 3, 30)}, conflicts: []sql.Row{r("t", 2)}}
+	resolveByUpdate := []step{
+		{q: "UPDATE dsql_conflicts_t SET our_a = 15, our_b = 16 WHERE base_pk = 1"},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 15, 16), r(2, 22, 2), r(3, 3, 30)}},
+		{q: "SELECT pk FROM t WHERE a = 15 AND b = 16", want: rs(1)},
+		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}},
+		{q: "SELECT base_pk, our_a, our_b FROM dsql_conflicts_t", want: []sql.Row{r(3, 3, 30)}},
+		{q: "UPDATE dsql_conflicts_t SET base_a = 99", err: "column base_a cannot be updated; only our_a, our_b can"},
+		{q: "UPDATE dsql_conflicts_t SET their_b = 99, our_a = 1", err: "column their_b cannot be updated"},
+		{q: "UPDATE dsql_conflicts_t SET our_pk = 9", err: "column our_pk cannot be updated"},
+		{q: "UPDATE dsql_conflicts_t SET our_diff_type = 'added'", err: "column our_diff_type cannot be updated"},
+		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}},
+		{q: "UPDATE dolt_conflicts_t SET our_b = our_b + 3"},
+		{q: "SELECT * FROM dolt_conflicts", want: noConflicts},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 15, 16), r(2, 22, 2), r(3, 3, 33)}},
+		{q: "SELECT pk FROM t WHERE a = 3 AND b = 33", want: rs(3)},
+		{q: "COMMIT"},
+		{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
+		{q: "SELECT * FROM t AS OF 'HEAD' ORDER BY 1", want: []sql.Row{r(1, 15, 16), r(2, 22, 2), r(3, 3, 33)}},
+		{q: "SELECT count(*) FROM dsql_commit_ancestors WHERE commit_hash = dsql_hashof('HEAD')", want: rs(2)},
+		{q: "SELECT is_merging FROM dsql_merge_status", want: rs(false)},
+	}
+	autocommit, inTx := conflicted, conflicted
+	// A conflicting merge needs a transaction (autocommit rolls it back); its COMMIT
+	// makes the conflicts durable.
+	autocommit.name = "autocommit: UPDATE of our_ writes the row and resolves the conflict"
+	autocommit.after = append([]step{{q: "COMMIT"}, {q: "SET autocommit = 1"}}, resolveByUpdate...)
+	inTx.name = "in a transaction: the row is the transaction's until COMMIT"
+	inTx.after = append([]step{{q: "COMMIT"}, {q: "BEGIN"}}, resolveByUpdate[:5]...)
+	inTx.after = append(inTx.after,
+		step{s: "b", q: "SELECT * FROM t WHERE pk = 1", want: []sql.Row{r(1, 10, 1)}},
+		step{s: "b", q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}})
+	inTx.after = append(inTx.after, resolveByUpdate[5:]...)
+	inTx.after = append(inTx.after, step{s: "b", q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 15, 16), r(2, 22, 2), r(3, 3, 33)}})
+
+	constrained := mergeCase{
+		setup: []string{"CREATE TABLE t (pk INT PRIMARY KEY, a INT NOT NULL, b INT, UNIQUE KEY ub (b), CONSTRAINT small CHECK (a < 100))",
+			"INSERT INTO t VALUES (1, 1, 1), (2, 2, 2)"},
+		ours: []string{"UPDATE t SET a = 10 WHERE pk = 1"}, theirs: []string{"UPDATE t SET a = 20 WHERE pk = 1"},
+		tx: true, result: conflictRow(1, "t"), want: []sql.Row{r(1, 10, 1), r(2, 2, 2)}, conflicts: []sql.Row{r("t", 1)}}
+	constrained.name = "the row written through is checked like an UPDATE of t"
+	constrained.after = []step{
+		{q: "UPDATE dsql_conflicts_t SET our_a = NULL", err: "non-nullable"},
+		{q: "UPDATE dsql_conflicts_t SET our_a = 500", err: "small"},
+		{q: "UPDATE dsql_conflicts_t SET our_b = 2", err: "duplicate"},
+		{q: "UPDATE dsql_conflicts_t SET our_a = 'many'", err: "many"},
+		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 10, 1), r(2, 2, 2)}},
+		{q: "UPDATE dsql_conflicts_t SET our_a = '42', our_b = 3"},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 42, 3), r(2, 2, 2)}},
+		{q: "SELECT pk FROM t WHERE b = 3", want: rs(1)},
+		{q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
+	}
+
+	deletedByUs := mergeCase{setup: []string{tAB, tRows},
+		ours: []string{"DELETE FROM t WHERE pk = 2"}, theirs: []string{"UPDATE t SET a = 5 WHERE pk = 2"},
+		tx: true, result: conflictRow(1, "t"), want: []sql.Row{r(1, 1, 1), r(3, 3, 3)}, conflicts: []sql.Row{r("t", 1)}}
+	deletedByUs.name = "a row ours deleted is written back with the conflict's key"
+	deletedByUs.after = []step{
+		{q: "SELECT our_pk, our_a, our_diff_type, their_pk, their_a FROM dsql_conflicts_t", want: []sql.Row{r(nil, nil, "removed", 2, 5)}},
+		{q: "UPDATE dsql_conflicts_t SET our_a = their_a, our_b = 7"},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 1, 1), r(2, 5, 7), r(3, 3, 3)}},
+		{q: "SELECT pk FROM t WHERE a = 5", want: rs(2)},
+		{q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
+		{q: "SELECT * FROM t AS OF 'HEAD' ORDER BY 1", want: []sql.Row{r(1, 1, 1), r(2, 5, 7), r(3, 3, 3)}},
+	}
+	runMergeCases(t, []mergeCase{autocommit, inTx, constrained, deletedByUs})
+}
