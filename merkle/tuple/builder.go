@@ -80,7 +80,7 @@ func (b *Builder) set(i, start int) {
 
 func isSigned(e Encoding) bool   { return e.isSigned() }
 func isUnsigned(e Encoding) bool { return e.isUnsigned() }
-func isStringy(e Encoding) bool  { return e == StringEnc || e == BytesEnc }
+func isStringy(e Encoding) bool  { return e == StringEnc || e == BytesEnc || e == VectorEnc }
 func is(want Encoding) func(Encoding) bool {
 	return func(e Encoding) bool { return e == want }
 }
@@ -88,6 +88,7 @@ func is(want Encoding) func(Encoding) bool {
 var (
 	isString    = is(StringEnc)
 	isBytes     = is(BytesEnc)
+	isVector    = is(VectorEnc)
 	isFloat32   = is(Float32Enc)
 	isFloat64   = is(Float64Enc)
 	isDecimal   = is(DecimalEnc)
@@ -213,7 +214,8 @@ func (b *Builder) PutString(i int, v string) {
 	b.checkString(i, f, s)
 }
 
-// PutBytes sets a String or Bytes field to a copy of v; see PutString.
+// PutBytes sets a String, Bytes or Vector field to a copy of v; see PutString. A Vector
+// field's value must be a whole number of 4-byte elements.
 func (b *Builder) PutBytes(i int, v []byte) {
 	f := b.field(i, isStringy, "PutBytes")
 	if f == nil {
@@ -225,6 +227,13 @@ func (b *Builder) PutBytes(i int, v []byte) {
 }
 
 func (b *Builder) checkString(i int, f *fieldInfo, s int) {
+	if f.Enc == VectorEnc {
+		if err := checkVector(b.buf[s:]); err != nil {
+			b.buf = b.buf[:s]
+			b.fail(&FieldError{Kind: ErrInvalidValue, Field: i, Enc: f.Enc, Msg: "invalid vector", Err: err})
+			return
+		}
+	}
 	if f.Enc == StringEnc {
 		if err := f.Collation.Check(b.buf[s:]); err != nil {
 			b.buf = b.buf[:s]
@@ -416,7 +425,7 @@ func (b *Builder) Put(i int, v any) {
 		default:
 			ok = false
 		}
-	case StringEnc, BytesEnc, JSONEnc:
+	case StringEnc, BytesEnc, JSONEnc, VectorEnc:
 		var raw []byte
 		switch x := v.(type) {
 		case []byte:

@@ -28,6 +28,10 @@
 //     every comparator (built-in collations included) are part of the stored format:
 //     changing any of them changes the hash and the order of stored trees, so it requires
 //     a new storage.FormatVersion and a migration. Encoding's numeric values are stable.
+//     Adding an Encoding (with the next number) or a collation under a new name changes
+//     no existing bytes or order, so it needs no new FormatVersion: stored data stays
+//     readable, and only trees that use the addition depend on it (a build without it
+//     refuses such a schema, naming the encoding or collation).
 //
 // # Concurrency and ownership
 //
@@ -101,12 +105,16 @@
 //	JSON               the canonical text (see CanonicalJSON): no whitespace, keys sorted
 //	                   by length then bytes, last duplicate wins, canonical numbers and
 //	                   string escapes.
+//	Vector             VECTOR(n): 4*n bytes, each element a little-endian IEEE 754 float32,
+//	                   as go-mysql-server holds it; compared bytewise (as GMS compares
+//	                   vectors). Any whole number of elements is valid; the SQL layer
+//	                   checks n.
 //
 // # Go types
 //
 // Builder.Put and Desc.Values use these Go types: int64 (Int8..Int64, Timestamp in Unix
 // microseconds), uint64 (Uint8..Uint64, Set, Bit), float32, float64, decimal.Decimal
-// (github.com/shopspring/decimal), []byte (String, Bytes, JSON), Date, time.Duration
+// (github.com/shopspring/decimal), []byte (String, Bytes, JSON, Vector), Date, time.Duration
 // (Time), Datetime, uint16 (Year, Enum), and nil for NULL. Date and Datetime are small
 // structs rather than time.Time so that MySQL's zero date 0000-00-00 is representable.
 //
@@ -115,7 +123,12 @@
 // A String field orders by its Collation. The built-ins, found with CollationByName, are
 // binary, utf8mb4_bin (PAD SPACE), utf8mb4_0900_bin (NO PAD), utf8mb4_general_ci (case
 // insensitive, PAD SPACE) and utf8mb4_0900_ai_ci (case and accent insensitive, NO PAD; an
-// approximation of the UCA described at Utf8mb40900AICI). Strings that compare equal
+// approximation of the UCA described at Utf8mb40900AICI); utf8mb4_unicode_ci (PAD SPACE)
+// and utf8mb4_0900_as_cs (three UCA levels, NO PAD), UCA approximations with MySQL's ASCII
+// order (see Utf8mb4UnicodeCI); utf8mb3_bin, utf8mb3_general_ci and utf8mb3_unicode_ci
+// (the utf8mb4 orders on code points up to U+FFFF); and latin1_swedish_ci, latin1_bin,
+// ascii_general_ci and ascii_bin, MySQL's byte orders of those character sets applied to
+// the UTF-8 text the SQL layer holds (see Latin1SwedishCI). Strings that compare equal
 // (e.g. 'abc' and 'ABC' under a case-insensitive collation, 'a' and 'a ' under PAD SPACE)
 // are different values with different bytes, as in MySQL; as keys they are the same key.
 //

@@ -96,6 +96,12 @@ func (d Desc) GetBytes(t Tuple, i int) ([]byte, bool) {
 	return b, ok
 }
 
+// GetVector returns the bytes of a Vector field (4 bytes per element). The slice aliases t.
+func (d Desc) GetVector(t Tuple, i int) ([]byte, bool) {
+	_, b, ok := d.fixed(t, i, isVector)
+	return b, ok
+}
+
 // GetJSON returns the canonical text of a JSON field. The slice aliases t.
 func (d Desc) GetJSON(t Tuple, i int) ([]byte, bool) {
 	_, b, ok := d.fixed(t, i, isJSON)

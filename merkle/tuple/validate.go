@@ -151,6 +151,11 @@ func decodeField(f *fieldInfo, b []byte, want bool) (any, error) {
 		return b, nil
 	case BytesEnc:
 		return b, nil
+	case VectorEnc:
+		if err := checkVector(b); err != nil {
+			return nil, err
+		}
+		return b, nil
 	case JSONEnc:
 		c, err := CanonicalJSON(b)
 		if err != nil {
@@ -244,7 +249,7 @@ func (d Desc) Format(t Tuple) string {
 			sb.WriteString("NULL")
 		case []byte:
 			switch d.d.fields[i].Enc {
-			case BytesEnc:
+			case BytesEnc, VectorEnc:
 				fmt.Fprintf(&sb, "x'%x'", x)
 			case JSONEnc:
 				sb.Write(x)
@@ -259,4 +264,15 @@ func (d Desc) Format(t Tuple) string {
 	}
 	sb.WriteByte(')')
 	return sb.String()
+}
+
+// VectorElemSize is the size of one element of a Vector field: a float32.
+const VectorElemSize = 4
+
+// checkVector refuses a Vector value that is not a whole number of elements.
+func checkVector(b []byte) error {
+	if len(b)%VectorElemSize != 0 {
+		return fmt.Errorf("%d bytes is not a whole number of %d-byte elements", len(b), VectorElemSize)
+	}
+	return nil
 }

@@ -46,7 +46,8 @@
 //	SET(...)                        Set(m)          uint64 member bitmask
 //	BIT(n)                          Bit(n)          uint64
 //	JSON                            JSON            types.JSONDocument{Val: json.Unmarshal of the text}
-//	GEOMETRY..., VECTOR             unsupported     error wrapping ErrUnsupportedType
+//	VECTOR(n)                       Vector          []byte (n little-endian float32s, sql.EncodeVector)
+//	GEOMETRY...                     unsupported     error wrapping ErrUnsupportedType
 //
 // PutValue also accepts: any Go integer for integer, YEAR, ENUM, SET and BIT columns
 // (range-checked); float32 for DOUBLE and an exactly representable float64 for FLOAT;
@@ -66,16 +67,22 @@
 // # Collations
 //
 // A string column's GMS collation maps to the tuple collation of the same name
-// (CollationFor): binary, utf8mb4_bin, utf8mb4_0900_bin, utf8mb4_general_ci and
-// utf8mb4_0900_ai_ci. Any other collation (latin1_*, utf8mb3_*, utf8mb4_unicode_ci, ...) is
-// refused with an error wrapping ErrUnsupportedCollation that names it. GMS holds every
-// string in UTF-8 whatever the column's character set, and tuple checks that strings are
-// valid UTF-8.
+// (CollationFor, SupportedCollations): binary, utf8mb4_bin, utf8mb4_0900_bin,
+// utf8mb4_general_ci, utf8mb4_0900_ai_ci, utf8mb4_0900_as_cs, utf8mb4_unicode_ci,
+// utf8mb3_bin, utf8mb3_general_ci, utf8mb3_unicode_ci, latin1_swedish_ci, latin1_bin,
+// ascii_general_ci and ascii_bin. Any other collation (latin1_german1_ci,
+// utf8mb4_unicode_520_ci, the language-specific ones, ...) is refused with an error
+// wrapping ErrUnsupportedCollation that names it. GMS holds every string in UTF-8 whatever
+// the column's character set, and tuple checks that strings are valid UTF-8 (utf8mb3: code
+// points up to U+FFFF; GMS's Convert lets 4-byte characters through, storage refuses them
+// as MySQL does).
 //
 // Stored order follows MySQL; GMS's StringType.Compare differs from MySQL in that it
-// ignores PAD SPACE ('a' < 'a ' under utf8mb4_bin and utf8mb4_general_ci in GMS, equal in
-// MySQL and in storage), and tuple's utf8mb4_0900_ai_ci approximates the UCA (code point
-// order between base letters): see TestOrderAgreement.
+// ignores PAD SPACE ('a' < 'a ' under every PAD SPACE collation in GMS, equal in MySQL and
+// in storage) and weighs case per character under utf8mb4_0900_as_cs ("Ab" > "ac" in GMS,
+// "Ab" < "ac" in MySQL and storage); tuple's UCA collations approximate the UCA outside
+// ASCII (code point order between base letters, 'ß' as "ss"), and agree with GMS on ASCII
+// text otherwise: see TestOrderAgreement.
 //
 // # Rows
 //

@@ -266,6 +266,20 @@ func put(b *tuple.Builder, i int, enc tuple.Encoding, t sql.Type, v any) error {
 			return fmt.Errorf("%w: field %d (%v): %v", ErrValue, i, enc, err)
 		}
 		b.PutJSON(i, doc)
+	case tuple.VectorEnc:
+		var raw []byte
+		switch x := v.(type) {
+		case []byte:
+			raw = x
+		case []float32:
+			raw = sql.EncodeVector(x)
+		default:
+			return wrongType(i, enc, v)
+		}
+		if vt, ok := t.(types.VectorType); ok && vt.Dimensions > 0 && len(raw) != vt.Dimensions*tuple.VectorElemSize {
+			return fmt.Errorf("%w: field %d (%v): %d bytes for %s", ErrValue, i, enc, len(raw), vt)
+		}
+		b.PutBytes(i, raw)
 	default:
 		return wrongType(i, enc, v)
 	}
@@ -369,6 +383,10 @@ func get(d tuple.Desc, tup tuple.Tuple, i int, enc tuple.Encoding) (any, error) 
 	case tuple.BytesEnc:
 		var s []byte
 		s, ok = d.GetBytes(tup, i)
+		out = append(make([]byte, 0, len(s)), s...)
+	case tuple.VectorEnc:
+		var s []byte
+		s, ok = d.GetVector(tup, i)
 		out = append(make([]byte, 0, len(s)), s...)
 	case tuple.DateEnc:
 		var x tuple.Date

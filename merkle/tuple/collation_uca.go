@@ -1,0 +1,328 @@
+package tuple
+
+import (
+	"bytes"
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The UCA-based collations added after the first five built-ins. Like utf8mb4_0900_ai_ci
+// they approximate MySQL's Unicode Collation Algorithm tables without carrying them: a
+// string is decomposed (NFKD for the primary and secondary levels, NFD for the tertiary),
+// and each resulting code point gets one weight. ASCII characters get MySQL's own relative
+// order (whitespace, then punctuation and symbols in DUCET order, then digits, then letters,
+// case folded); every other code point weighs more than every ASCII character, in code
+// point order. So the order of ASCII text, and the equality classes of Latin, Greek and
+// Cyrillic text (case, accents, compatibility forms, 'ß' as "ss"), match MySQL; the
+// relative order of non-ASCII symbols, scripts other than Latin and letters with their own
+// primary weight ('ø', 'æ', 'ı') is by code point.
+var (
+	// Utf8mb4UnicodeCI ("utf8mb4_unicode_ci", UCA 4.0.0 in MySQL) is case- and
+	// accent-insensitive with PAD SPACE (trailing spaces do not count). As in MySQL, every
+	// code point above U+FFFF has the same weight (so '😀' == '🦀'), and the C0 controls
+	// other than TAB..CR weigh as a space (MySQL ignores them).
+	Utf8mb4UnicodeCI Collation = &ucaCollation{name: "utf8mb4_unicode_ci", ascii: &asciiUCA400, pad: true, supplementary: true}
+	// Utf8mb3UnicodeCI ("utf8mb3_unicode_ci") is Utf8mb4UnicodeCI on the utf8mb3 character
+	// set: strings with code points above U+FFFF are refused.
+	Utf8mb3UnicodeCI Collation = &ucaCollation{name: "utf8mb3_unicode_ci", ascii: &asciiUCA400, pad: true, supplementary: true, mb3: true}
+	// Utf8mb40900ASCS ("utf8mb4_0900_as_cs", UCA 9.0.0) is accent- and case-sensitive, NO
+	// PAD. It compares three levels, as the UCA does: first the primary weights (those of
+	// a case- and accent-insensitive comparison, so "ab" < "Ac" < "ad"), then the accents
+	// (unaccented first: "e" < "é"), then case and compatibility forms on the canonical
+	// decomposition (lowercase first: "a" < "A"; 'ß' after "ss", "ﬁ" after "fi"). Strings
+	// are equal only if their canonical decompositions (NFD, without reordering marks) are.
+	Utf8mb40900ASCS Collation = &ucaCollation{name: "utf8mb4_0900_as_cs", ascii: &asciiUCA900, levels: 3}
+)
+
+// asciiUCA400 and asciiUCA900 hold the primary weight (1..) of each ASCII character under
+// MySQL's UCA 4.0.0 and 9.0.0 collations, letters case folded.
+var asciiUCA400, asciiUCA900 [utf8.RuneSelf]int32
+
+// ucaBase is the weight of code point 0 outside ASCII: every non-ASCII code point r weighs
+// ucaBase + r, above every ASCII weight.
+const ucaBase = 0x100
+
+func init() {
+	rank := func(t *[utf8.RuneSelf]int32, groups ...string) {
+		for i, g := range groups {
+			for j := 0; j < len(g); j++ {
+				t[g[j]] = int32(i + 1)
+			}
+		}
+		for c := 'a'; c <= 'z'; c++ {
+			t[c-'a'+'A'] = t[c]
+		}
+	}
+	var controls []byte
+	for c := byte(0); c < ' '; c++ {
+		if c < '\t' || c > '\r' {
+			controls = append(controls, c)
+		}
+	}
+	controls = append(controls, 0x7F)
+	groups := func(first []string, punct string) []string {
+		g := append([]string{}, first...)
+		for i := 0; i < len(punct); i++ {
+			g = append(g, punct[i:i+1])
+		}
+		for c := '0'; c <= '9'; c++ {
+			g = append(g, string(c))
+		}
+		for c := 'a'; c <= 'z'; c++ {
+			g = append(g, string(c))
+		}
+		return g
+	}
+	// UCA 4.0.0: TAB..CR, then the space (and the controls MySQL ignores, which weigh as a
+	// space here so that PAD SPACE ignores them at the end too), then punctuation.
+	rank(&asciiUCA400, groups([]string{"\t", "\n", "\v", "\f", "\r", " " + string(controls)},
+		"`^_-,;:!?.'\"()[]{}@*/\\&#%+<=>|~$")...)
+	// UCA 9.0.0: the controls first (MySQL ignores them), TAB..CR, space, punctuation.
+	rank(&asciiUCA900, groups([]string{string(controls), "\t", "\n", "\v", "\f", "\r", " "},
+		"_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$")...)
+}
+
+// ucaCollation is a UCA approximation: see the variables above.
+type ucaCollation struct {
+	name          string
+	ascii         *[utf8.RuneSelf]int32
+	pad           bool // PAD SPACE
+	supplementary bool // every code point above U+FFFF weighs as U+FFFD
+	mb3           bool // utf8mb3: code points above U+FFFF are invalid
+	levels        int  // 1 (0 means 1) or 3
+}
+
+func (c *ucaCollation) Name() string   { return c.name }
+func (c *ucaCollation) Bytewise() bool { return false }
+
+func (c *ucaCollation) Check(s []byte) error {
+	if c.mb3 {
+		return checkUTF8MB3(s)
+	}
+	return checkUTF8(s)
+}
+
+// checkUTF8MB3 accepts well-formed UTF-8 of code points up to U+FFFF (MySQL's utf8mb3).
+func checkUTF8MB3(s []byte) error {
+	if err := checkUTF8(s); err != nil {
+		return err
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xF0 {
+			return fmt.Errorf("code point above U+FFFF at byte %d (utf8mb3 holds U+0000..U+FFFF)", i)
+		}
+	}
+	return nil
+}
+
+func (c *ucaCollation) weight(r rune) int32 {
+	if r < utf8.RuneSelf {
+		return c.ascii[r]
+	}
+	if r > 0xFFFF && c.supplementary {
+		r = utf8.RuneError
+	}
+	return ucaBase + r
+}
+
+func (c *ucaCollation) Compare(a, b []byte) int {
+	if bytes.Equal(a, b) {
+		return 0
+	}
+	i := commonRunePrefix(a, b)
+	a, b = a[i:], b[i:]
+	if r := c.compareLevel(a, b, ucaPrimary); r != 0 || c.levels < 3 {
+		return r
+	}
+	if r := c.compareLevel(a, b, ucaSecondary); r != 0 {
+		return r
+	}
+	return compareTertiary(a, b)
+}
+
+// compareLevel compares the weights of a and b at the primary or secondary level.
+func (c *ucaCollation) compareLevel(a, b []byte, level ucaLevel) int {
+	ia, ib := ucaIter{s: a, level: level}, ucaIter{s: b, level: level}
+	for {
+		ra, rb := ia.next(), ib.next()
+		if ra < 0 || rb < 0 {
+			switch {
+			case ra == rb:
+				return 0
+			case !c.pad:
+				if ra < 0 {
+					return -1
+				}
+				return 1
+			case ra < 0:
+				return -c.padTail(rb, &ib)
+			default:
+				return c.padTail(ra, &ia)
+			}
+		}
+		if wa, wb := c.weight(ra), c.weight(rb); wa != wb {
+			return cmpWeight(wa, wb)
+		}
+	}
+}
+
+// padTail compares the rest of a string, starting with rune r, with spaces (PAD SPACE).
+func (c *ucaCollation) padTail(r rune, it *ucaIter) int {
+	space := c.ascii[' ']
+	for ; r >= 0; r = it.next() {
+		if w := c.weight(r); w != space {
+			return cmpWeight(w, space)
+		}
+	}
+	return 0
+}
+
+func cmpWeight(a, b int32) int {
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
+// compareTertiary compares the canonical decompositions of a and b code point by code
+// point, a lowercase letter before its other cases: the key of r is (lower(r), r !=
+// lower(r), r).
+func compareTertiary(a, b []byte) int {
+	ia, ib := ucaIter{s: a, level: ucaTertiary}, ucaIter{s: b, level: ucaTertiary}
+	for {
+		ra, rb := ia.next(), ib.next()
+		if ra == rb {
+			if ra < 0 {
+				return 0
+			}
+			continue
+		}
+		if ra < 0 {
+			return -1
+		}
+		if rb < 0 {
+			return 1
+		}
+		la, lb := unicode.ToLower(ra), unicode.ToLower(rb)
+		if la != lb {
+			return cmpRune(la, lb)
+		}
+		if ua, ub := ra != la, rb != lb; ua != ub {
+			if ua {
+				return 1
+			}
+			return -1
+		}
+		return cmpRune(ra, rb)
+	}
+}
+
+type ucaLevel uint8
+
+const (
+	ucaPrimary   ucaLevel = iota // NFKD, diacritics dropped, case folded, 'ß' as "ss"
+	ucaSecondary                 // NFKD, diacritics kept, case folded, 'ß' as "ss"
+	ucaTertiary                  // NFD, as is
+)
+
+// ucaIter yields the code points of a string at one level, -1 at the end.
+type ucaIter struct {
+	s     []byte  // input not yet decomposed
+	dec   []byte  // rest of the current decomposition
+	pend  [2]rune // code points already produced, pend[0] first
+	npend int
+	level ucaLevel
+}
+
+func (it *ucaIter) next() rune {
+	for {
+		if it.npend > 0 {
+			r := it.pend[0]
+			it.pend[0] = it.pend[1]
+			it.npend--
+			return r
+		}
+		var r rune
+		switch {
+		case len(it.dec) > 0:
+			var n int
+			r, n = utf8.DecodeRune(it.dec)
+			it.dec = it.dec[n:]
+		case len(it.s) == 0:
+			return -1
+		case it.s[0] < utf8.RuneSelf:
+			c := it.s[0]
+			it.s = it.s[1:]
+			if it.level == ucaTertiary {
+				return rune(c)
+			}
+			return asciiLower[c]
+		default:
+			var p norm.Properties
+			if it.level == ucaTertiary {
+				p = norm.NFD.Properties(it.s)
+			} else {
+				p = norm.NFKD.Properties(it.s)
+			}
+			if d := p.Decomposition(); d != nil && p.Size() > 0 {
+				it.dec = d
+				it.s = it.s[p.Size():]
+				continue
+			}
+			var n int
+			r, n = utf8.DecodeRune(it.s)
+			it.s = it.s[n:]
+			if r >= hangulSBase && r < hangulSBase+hangulSCount {
+				si := r - hangulSBase
+				it.pend[0] = hangulVBase + (si%hangulNCount)/hangulTCount
+				it.npend = 1
+				if t := si % hangulTCount; t != 0 {
+					it.pend[1] = hangulTBase + t
+					it.npend = 2
+				}
+				return hangulLBase + si/hangulNCount
+			}
+		}
+		if it.level == ucaTertiary {
+			return r
+		}
+		if r < utf8.RuneSelf {
+			return asciiLower[r]
+		}
+		if it.level == ucaPrimary && isDiacritic(r) {
+			continue
+		}
+		switch r {
+		case 'ß', 'ẞ':
+			it.pend[0] = 's'
+			it.npend = 1
+			return 's'
+		case 'ς':
+			return 'σ'
+		}
+		return unicode.ToLower(r)
+	}
+}
+
+// Utf8mb3 variants of the utf8mb4 collations: the same order, on strings of code points
+// up to U+FFFF.
+var (
+	// Utf8mb3Bin ("utf8mb3_bin") is Utf8mb4Bin on utf8mb3.
+	Utf8mb3Bin Collation = utf8mb3Bin{}
+	// Utf8mb3GeneralCI ("utf8mb3_general_ci", MySQL 5's utf8_general_ci) is
+	// Utf8mb4GeneralCI on utf8mb3.
+	Utf8mb3GeneralCI Collation = utf8mb3GeneralCI{}
+)
+
+type utf8mb3Bin struct{ utf8mb4Bin }
+
+func (utf8mb3Bin) Name() string         { return "utf8mb3_bin" }
+func (utf8mb3Bin) Check(s []byte) error { return checkUTF8MB3(s) }
+
+type utf8mb3GeneralCI struct{ utf8mb4GeneralCI }
+
+func (utf8mb3GeneralCI) Name() string         { return "utf8mb3_general_ci" }
+func (utf8mb3GeneralCI) Check(s []byte) error { return checkUTF8MB3(s) }
