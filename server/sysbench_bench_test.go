@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -17,12 +19,17 @@ import (
 // 10,000 rows with secondary index k_1, as `sysbench prepare` builds it) against an
 // in-process server over TCP, one connection, with go-sql-driver interpolating the
 // parameters client side so that every statement is a text query (COM_QUERY), as with
-// bench/sysbench.sh's --db-ps-mode=disable. Column k and select_random_ranges' bounds
+// bench/sysbench.sh's --db-ps-mode=disable; the PS/ sub-benchmarks run the same events on a
+// second connection through server-side prepared statements (prepared once, then
+// COM_STMT_EXECUTE per statement, BEGIN/COMMIT as text), as with --ps-mode auto. Column k and select_random_ranges' bounds
 // follow sysbench's default skewed distribution, so that its ten ranges overlap and
 // match thousands of rows as they do in sysbench. Each sub-benchmark is one sysbench event, so
 // ns/op compares with the script's median latency; profile with
 //
 //	go test -run '^$' -bench Sysbench/PointSelect -cpuprofile cpu.out ./server/
+//
+// Each sub-benchmark also reports cpu-us/op: the process's CPU time (every thread) per
+// event, steadier than ns/op on a loaded machine.
 func BenchmarkSysbench(b *testing.B) {
 	const tableSize = 10_000
 	dir := b.TempDir()
@@ -51,9 +58,44 @@ func BenchmarkSysbench(b *testing.B) {
 	db := sql.OpenDB(conn)
 	db.SetMaxOpenConns(1)
 	b.Cleanup(func() { _ = db.Close() })
+	// ps: the same statements as server-side prepared statements (COM_STMT_PREPARE once
+	// per statement text, then COM_STMT_EXECUTE), as with sysbench's --db-ps-mode=auto.
+	pcfg := mcfg.Clone()
+	pcfg.InterpolateParams = false
+	pcfg.DBName = "sbtest" // made below, before the first connection
+	pconn, err := mysql.NewConnector(pcfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pdb := sql.OpenDB(pconn)
+	pdb.SetMaxOpenConns(1)
+	pdb.SetMaxIdleConns(1)
+	b.Cleanup(func() { _ = pdb.Close() })
+	stmts := map[string]*sql.Stmt{}
+	ps := false
+	stmt := func(q string) *sql.Stmt {
+		st, ok := stmts[q]
+		if !ok {
+			var err error
+			if st, err = pdb.Prepare(q); err != nil {
+				b.Fatalf("prepare %s: %v", q, err)
+			}
+			stmts[q] = st
+		}
+		return st
+	}
 	exec := func(q string, args ...any) {
 		b.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
+		var err error
+		switch {
+		case !ps:
+			_, err = db.Exec(q, args...)
+		case len(args) == 0: // BEGIN, COMMIT: text, as sysbench sends them
+			_, err = pdb.Exec(q)
+		default:
+			_, err = stmt(q).Exec(args...)
+		}
+		if err != nil {
 			b.Fatalf("%s: %v", q, err)
 		}
 	}
@@ -104,7 +146,13 @@ func BenchmarkSysbench(b *testing.B) {
 	id := func() int { return 1 + rng.IntN(tableSize) }
 
 	query := func(b *testing.B, q string, args ...any) {
-		rows, err := db.Query(q, args...)
+		var rows *sql.Rows
+		var err error
+		if ps {
+			rows, err = stmt(q).Query(args...)
+		} else {
+			rows, err = db.Query(q, args...)
+		}
 		if err != nil {
 			b.Fatalf("%s: %v", q, err)
 		}
@@ -115,11 +163,34 @@ func BenchmarkSysbench(b *testing.B) {
 		}
 		_ = rows.Close()
 	}
+	// loop runs the events and reports the process's CPU time (user+system, all threads:
+	// the server's goroutines, Pebble's background work, GC) per event as cpu-us/op,
+	// which a loaded machine distorts far less than ns/op.
+	loop := func(b *testing.B, event func(b *testing.B)) {
+		var before, after syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+		n := 0
+		for b.Loop() {
+			event(b)
+			n++
+		}
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+		cpu := func(r *syscall.Rusage) time.Duration {
+			return time.Duration(r.Utime.Nano() + r.Stime.Nano())
+		}
+		if n > 0 {
+			b.ReportMetric(float64(cpu(&after)-cpu(&before))/float64(n)/1e3, "cpu-us/op")
+		}
+	}
 	run := func(name string, event func(b *testing.B)) {
 		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				event(b)
-			}
+			ps = false
+			loop(b, event)
+		})
+		b.Run("PS/"+name, func(b *testing.B) {
+			ps = true
+			defer func() { ps = false }()
+			loop(b, event)
 		})
 	}
 	pointSelect := func(b *testing.B) { query(b, "SELECT c FROM sbtest1 WHERE id=?", id()) }

@@ -62,6 +62,11 @@
 //     held (write buffer, the chunks argument, or the database) and applies the batch.
 //     Conflicts are reported (storage.ErrRefConflict, naming the ref and both hashes)
 //     before missing chunks (storage.ErrMissingChunk); on either, nothing is written.
+//   - Ref cache: Ref and Commit's compare-and-swap read refs from an in-memory map
+//     (refCache) that Commit updates after its batch is applied, so the ref read of every
+//     SQL statement costs a map lookup instead of a Pebble Get (~9 us). It is exact, not
+//     a hint, because every ref write goes through Commit and the directory lock (below)
+//     keeps other writers out; a failed write empties it.
 //   - Format version: the first synced batch of a new store records storage.FormatVersion
 //     under 'm'+"format-version". Open refuses a store with a larger number with an error
 //     wrapping storage.ErrNewerFormat that names both versions, and a non-empty database

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -11,8 +12,85 @@ import (
 	"github.com/dsqldb/dsql/storage"
 )
 
-// readRef returns the hash ref name holds in Pebble, or the zero hash if it is absent.
+// refCache keeps the refs this store has read or written, so that the hot path of every
+// SQL statement (its snapshot's ref read, the commit's compare-and-swap) does not go to
+// Pebble. It is exact, not a hint: every ref write goes through Commit, which holds
+// writeMu and updates the cache after its batch is visible; Pebble's directory lock keeps
+// every other writer out. A reader that missed fills an entry only if no Commit updated
+// the cache meanwhile (gen), so it never installs a value older than the last Commit's.
+type refCache struct {
+	mu      sync.RWMutex
+	gen     uint64
+	entries map[string]refEntry
+}
+
+// refEntry is a cached ref: its hash, or ok false for "absent".
+type refEntry struct {
+	h  hash.Hash
+	ok bool
+}
+
+// maxCachedRefs bounds the cache; past it, reads of refs not cached go to Pebble (a
+// repository with this many refs is read through Refs anyway).
+const maxCachedRefs = 4096
+
+func (c *refCache) get(name string) (refEntry, uint64, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.entries[name]
+	return e, c.gen, ok
+}
+
+// fill caches e for name if no update happened since gen was read.
+func (c *refCache) fill(name string, e refEntry, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || len(c.entries) >= maxCachedRefs {
+		return
+	}
+	if c.entries == nil {
+		c.entries = make(map[string]refEntry)
+	}
+	c.entries[name] = e
+}
+
+// update records the ref updates of an applied Commit.
+func (c *refCache) update(updates []storage.RefUpdate) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if c.entries == nil {
+		c.entries = make(map[string]refEntry)
+	}
+	for _, u := range updates {
+		c.entries[u.Name] = refEntry{h: u.New, ok: !u.New.IsEmpty()}
+	}
+}
+
+// reset forgets every entry (after a failed write, whose effect is unknown).
+func (c *refCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.entries = nil
+}
+
+// readRef returns the hash ref name holds, or the zero hash if it is absent: from the
+// ref cache, else from Pebble (and then caches it).
 func (s *Store) readRef(name string) (hash.Hash, bool, error) {
+	e, gen, ok := s.refs.get(name)
+	if ok {
+		return e.h, e.ok, nil
+	}
+	h, found, err := s.dbReadRef(name)
+	if err == nil {
+		s.refs.fill(name, refEntry{h: h, ok: found}, gen)
+	}
+	return h, found, err
+}
+
+// dbReadRef returns the hash ref name holds in Pebble, or the zero hash if it is absent.
+func (s *Store) dbReadRef(name string) (hash.Hash, bool, error) {
 	v, closer, err := s.db.Get(refKey(name))
 	if errors.Is(err, pebble.ErrNotFound) {
 		return hash.Hash{}, false, nil
@@ -177,8 +255,10 @@ func (s *Store) Commit(ctx context.Context, chunks []storage.Chunk, updates []st
 	// Pebble reports a failed WAL sync through Logger.Fatalf and then returns nil, so
 	// apply checks the failure mark as well as the error.
 	if err := s.apply(b, pebble.Sync); err != nil {
+		s.refs.reset()
 		return s.fail(fmt.Errorf("synced commit of %d chunks and %d ref updates: %w", len(buf.chunks)+len(chunks), len(updates), err))
 	}
+	s.refs.update(updates)
 	s.thaw(buf)
 	return nil
 }

@@ -87,6 +87,9 @@ type Store struct {
 		closed bool
 	}
 
+	// refs caches ref values (see refCache); Commit keeps it exact.
+	refs refCache
+
 	// writeMu serialises everything that writes chunks or refs to Pebble: Commit and
 	// buffer spills. Holding it, a Commit's ref reads cannot go stale and every spill
 	// is in the WAL before the next Commit's batch. Lock order: life, writeMu, mu.
