@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // Exit codes returned by Main.
@@ -21,7 +22,9 @@ const (
 //
 // Cancelling ctx asks the running verb to stop; the verb then fails with ctx's error.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	startTrace(time.Now())
 	root := newRootCommand()
+	trace.step("command tree")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -37,6 +40,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 
 	cmd, err := root.ExecuteContextC(ctx)
+	trace.step("verb done")
 	if err == nil {
 		return ExitOK
 	}
