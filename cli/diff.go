@@ -34,6 +34,7 @@ type diffOptions struct {
 	format   string // -r
 	where    string // --where
 	limit    int    // --limit (0: none)
+	color    string // --color: auto, always or never
 
 	dir  string
 	term termOptions
@@ -63,13 +64,18 @@ merge base) are accepted. Arguments after the revisions that name tables limit t
 those tables. Revisions may also be WORKING or STAGED.
 
 Formats (-r): tabular (the schema statements of a table whose schema changed, then a
-marker column: + added, - removed, < a modified row's old values, > its new values;
-coloured on a terminal), sql (a patch: CREATE/DROP/RENAME TABLE and ALTER TABLE for schema
-changes, then INSERT, UPDATE and DELETE, one statement per line), json (schema_diff holds
-the same schema statements). The schema statements are those of dsql_patch(). --schema
-shows only schema changes, --data only data changes. --stat prints row and cell counts,
---summary one line per changed table, --name-only the changed tables' names. --where filters rows with an
+marker column: + added, - removed, < a modified row's old values, > its new values; the
+cells of a modified row that changed are coloured on a terminal, old red and new green,
+and otherwise marked as git's --word-diff=plain marks words, [-old-] on the < row and
+{+new+} on the > row; a column only one side has is not marked), sql (a patch:
+CREATE/DROP/RENAME TABLE and ALTER TABLE for schema changes, then INSERT, UPDATE and
+DELETE, one statement per line), json (schema_diff holds the same schema statements).
+The schema statements are those of dsql_patch(). --schema shows only schema changes,
+--data only data changes. --stat prints row and cell counts, --summary one line per
+changed table, --name-only the changed tables' names. --where filters rows with an
 expression on the to_ and from_ columns of dsql_diff(); --limit caps the rows per table.
+--color auto (the default) colours output to a terminal unless NO_COLOR is set; always
+and never force it on or off.
 
 This reads dsql_diff_summary(), dsql_diff_stat(), dsql_diff() and dsql_patch() on the
 repository's embedded engine.`,
@@ -88,6 +94,7 @@ repository's embedded engine.`,
 	f.StringVarP(&opts.format, "result-format", "r", diffFormatTabular, "output format: tabular, sql or json")
 	f.StringVar(&opts.where, "where", "", "only rows matching this expression on to_<col> and from_<col> columns")
 	f.IntVar(&opts.limit, "limit", 0, "at most this many rows per table (0: all)")
+	f.StringVar(&opts.color, "color", colorAuto, "colour the output: auto (on a terminal without NO_COLOR), always or never")
 	return cmd
 }
 
@@ -118,6 +125,10 @@ func runDiff(ctx context.Context, opts diffOptions, args []string, stdout io.Wri
 	if opts.schema && opts.data {
 		return usageErrorf("--schema and --data exclude each other")
 	}
+	paint, err := colorPainter(opts.color, stdout, opts.term)
+	if err != nil {
+		return err
+	}
 	return withRepository(ctx, opts.dir, "SELECT * FROM dsql_diff('HEAD', 'WORKING', 'table')", func(s *vcsSession) error {
 		rangeArgs, tables, err := diffArgs(s, opts, args)
 		if err != nil {
@@ -136,7 +147,7 @@ func runDiff(ctx context.Context, opts diffOptions, args []string, stdout io.Wri
 			}
 			entries = kept
 		}
-		d := &differ{s: s, opts: opts, rangeArgs: rangeArgs, w: stdout, paint: newPainter(stdout, opts.term)}
+		d := &differ{s: s, opts: opts, rangeArgs: rangeArgs, w: stdout, paint: paint}
 		switch {
 		case opts.nameOnly:
 			for _, e := range entries {
@@ -403,7 +414,16 @@ func (d *differ) writeTable(e diffTableEntry) error {
 	}
 	t.AppendHeader(hdr)
 	t.SetColumnConfigs(configs)
-	line := func(marker string, row []cell, names []string, other []cell, otherNames []string, colour func(string) string) {
+	// mark marks a changed cell of a modified row: its colour on a terminal, else git's
+	// word-diff brackets.
+	mark := func(colour func(string) string, open, close string) func(string) string {
+		if d.paint.on {
+			return colour
+		}
+		return func(s string) string { return open + s + close }
+	}
+	markOld, markNew := mark(d.paint.red, "[-", "-]"), mark(d.paint.green, "{+", "+}")
+	line := func(marker string, row []cell, names []string, other []cell, otherNames []string, colour, changed func(string) string) {
 		out := table.Row{colour(marker)}
 		for _, c := range cols {
 			v, ok := byName(names, row, c)
@@ -415,10 +435,10 @@ func (d *differ) writeTable(e diffTableEntry) error {
 				s = ""
 			}
 			if other != nil {
-				// A modified row: colour only the cells that changed.
-				o, _ := byName(otherNames, other, c)
-				if o != v {
-					s = colour(s)
+				// A modified row: mark only the cells that changed (in a column both
+				// sides have).
+				if o, found := byName(otherNames, other, c); ok && found && o != v {
+					s = changed(s)
 				}
 			} else {
 				s = colour(s)
@@ -430,16 +450,36 @@ func (d *differ) writeTable(e diffTableEntry) error {
 	for i, typ := range r.types {
 		switch typ {
 		case "added":
-			line("+", r.toRows[i], r.toCols, nil, nil, d.paint.green)
+			line("+", r.toRows[i], r.toCols, nil, nil, d.paint.green, nil)
 		case "removed":
-			line("-", r.fromRows[i], r.fromCols, nil, nil, d.paint.red)
+			line("-", r.fromRows[i], r.fromCols, nil, nil, d.paint.red, nil)
 		default:
-			line("<", r.fromRows[i], r.fromCols, r.toRows[i], r.toCols, d.paint.red)
-			line(">", r.toRows[i], r.toCols, r.fromRows[i], r.fromCols, d.paint.green)
+			line("<", r.fromRows[i], r.fromCols, r.toRows[i], r.toCols, d.paint.red, markOld)
+			line(">", r.toRows[i], r.toCols, r.fromRows[i], r.fromCols, d.paint.green, markNew)
 		}
 	}
 	_, err = io.WriteString(d.w, t.Render()+"\n")
 	return err
+}
+
+// Values of --color.
+const (
+	colorAuto   = "auto"
+	colorAlways = "always"
+	colorNever  = "never"
+)
+
+// colorPainter returns the painter of --color mode for output to w.
+func colorPainter(mode string, w io.Writer, o termOptions) (painter, error) {
+	switch mode {
+	case colorAuto, "":
+		return newPainter(w, o), nil
+	case colorAlways:
+		return painter{on: true}, nil
+	case colorNever:
+		return painter{on: false}, nil
+	}
+	return painter{}, usageErrorf("--color must be auto, always or never, not %q", mode)
 }
 
 // quoteIdent quotes a MySQL identifier.
