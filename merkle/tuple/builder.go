@@ -2,6 +2,7 @@ package tuple
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -80,7 +81,9 @@ func (b *Builder) set(i, start int) {
 
 func isSigned(e Encoding) bool   { return e.isSigned() }
 func isUnsigned(e Encoding) bool { return e.isUnsigned() }
-func isStringy(e Encoding) bool  { return e == StringEnc || e == BytesEnc || e == VectorEnc }
+func isStringy(e Encoding) bool {
+	return e == StringEnc || e == BytesEnc || e == VectorEnc || e == GeometryEnc
+}
 func is(want Encoding) func(Encoding) bool {
 	return func(e Encoding) bool { return e == want }
 }
@@ -89,6 +92,7 @@ var (
 	isString    = is(StringEnc)
 	isBytes     = is(BytesEnc)
 	isVector    = is(VectorEnc)
+	isGeometry  = is(GeometryEnc)
 	isFloat32   = is(Float32Enc)
 	isFloat64   = is(Float64Enc)
 	isDecimal   = is(DecimalEnc)
@@ -214,8 +218,9 @@ func (b *Builder) PutString(i int, v string) {
 	b.checkString(i, f, s)
 }
 
-// PutBytes sets a String, Bytes or Vector field to a copy of v; see PutString. A Vector
-// field's value must be a whole number of 4-byte elements.
+// PutBytes sets a String, Bytes, Vector or Geometry field to a copy of v; see PutString.
+// A Vector field's value must be a whole number of 4-byte elements, a Geometry field's a
+// geometry header (see the package documentation).
 func (b *Builder) PutBytes(i int, v []byte) {
 	f := b.field(i, isStringy, "PutBytes")
 	if f == nil {
@@ -227,10 +232,10 @@ func (b *Builder) PutBytes(i int, v []byte) {
 }
 
 func (b *Builder) checkString(i int, f *fieldInfo, s int) {
-	if f.Enc == VectorEnc {
-		if err := checkVector(b.buf[s:]); err != nil {
+	if check := binaryCheck(f.Enc); check != nil {
+		if err := check(b.buf[s:]); err != nil {
 			b.buf = b.buf[:s]
-			b.fail(&FieldError{Kind: ErrInvalidValue, Field: i, Enc: f.Enc, Msg: "invalid vector", Err: err})
+			b.fail(&FieldError{Kind: ErrInvalidValue, Field: i, Enc: f.Enc, Msg: "invalid " + strings.ToLower(f.Enc.String()), Err: err})
 			return
 		}
 	}
@@ -425,7 +430,7 @@ func (b *Builder) Put(i int, v any) {
 		default:
 			ok = false
 		}
-	case StringEnc, BytesEnc, JSONEnc, VectorEnc:
+	case StringEnc, BytesEnc, JSONEnc, VectorEnc, GeometryEnc:
 		var raw []byte
 		switch x := v.(type) {
 		case []byte:

@@ -70,7 +70,8 @@ var collations = struct {
 func init() {
 	for _, c := range []Collation{BinaryCollation, Utf8mb4Bin, Utf8mb40900Bin, Utf8mb4GeneralCI, Utf8mb40900AICI,
 		Utf8mb4UnicodeCI, Utf8mb3UnicodeCI, Utf8mb40900ASCS, Utf8mb3Bin, Utf8mb3GeneralCI,
-		Latin1SwedishCI, Latin1Bin, ASCIIGeneralCI, ASCIIBin} {
+		Latin1SwedishCI, Latin1Bin, ASCIIGeneralCI, ASCIIBin,
+		Utf16UnicodeCI, Utf32UnicodeCI, Utf16GeneralCI, Utf32GeneralCI} {
 		collations.m[c.Name()] = c
 	}
 }

@@ -11,7 +11,8 @@ import (
 // allCollations lists every built-in collation, binary first.
 var allCollations = []Collation{BinaryCollation, Utf8mb4Bin, Utf8mb40900Bin, Utf8mb4GeneralCI, Utf8mb40900AICI,
 	Utf8mb4UnicodeCI, Utf8mb3UnicodeCI, Utf8mb40900ASCS, Utf8mb3Bin, Utf8mb3GeneralCI,
-	Latin1SwedishCI, Latin1Bin, ASCIIGeneralCI, ASCIIBin}
+	Latin1SwedishCI, Latin1Bin, ASCIIGeneralCI, ASCIIBin,
+	Utf16UnicodeCI, Utf32UnicodeCI, Utf16GeneralCI, Utf32GeneralCI}
 
 func TestCollationExamplesMore(t *testing.T) {
 	type ex struct {
@@ -30,6 +31,10 @@ func TestCollationExamplesMore(t *testing.T) {
 	cases := map[Collation][]ex{
 		Utf8mb4UnicodeCI: append(slices.Clone(unicodeCI), ex{"🙂", "🙃", 0}, ex{"a🙂", "a\uFFFD", 0}),
 		Utf8mb3UnicodeCI: unicodeCI,
+		Utf16UnicodeCI:   unicodeCI,
+		Utf32UnicodeCI:   unicodeCI,
+		Utf16GeneralCI:   {{"abc", "ABC", 0}, {"a", "a ", 0}, {"é", "E", 0}, {"🙂", "🙃", 0}},
+		Utf32GeneralCI:   {{"abc", "ABC", 0}, {"a", "a ", 0}, {"é", "E", 0}},
 		Utf8mb40900ASCS: {
 			{"abc", "abc", 0}, {"a", "A", -1}, {"ab", "Ac", -1}, {"Ab", "ac", -1}, {"e", "é", -1},
 			{"é", "f", -1}, {"e\u0301", "é", 0}, {"É", "é", 1}, {"E", "é", -1}, {"a", "a ", -1},
@@ -161,5 +166,30 @@ func TestVectorField(t *testing.T) {
 	short := build(t, mustDesc(t, nn(Int64Enc), Field{Enc: BytesEnc, Nullable: true}), int64(1), v[:3])
 	if err := d.Validate(short); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("Validate of a 3-byte vector: %v", err)
+	}
+}
+
+func TestGeometryField(t *testing.T) {
+	d := mustDesc(t, nn(Int64Enc), Field{Enc: GeometryEnc, Nullable: true})
+	// POINT(1 2), SRID 0: SRID, byte order 1, type 1, x, y.
+	pt := []byte{0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40}
+	tup := build(t, d, int64(1), pt)
+	if got, ok := d.GetGeometry(tup, 1); !ok || string(got) != string(pt) {
+		t.Fatalf("GetGeometry = %x, %v", got, ok)
+	}
+	if err := d.Validate(tup); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]byte{pt[:8], append(append([]byte{}, pt[:4]...), 2, 1, 0, 0, 0), append(append([]byte{}, pt[:5]...), 9, 0, 0, 0)} {
+		b := NewBuilder(d)
+		b.PutInt(0, 1)
+		b.PutBytes(1, bad)
+		if _, err := b.Build(); !errors.Is(err, ErrInvalidValue) {
+			t.Errorf("Build of geometry %x: %v", bad, err)
+		}
+		raw := build(t, mustDesc(t, nn(Int64Enc), Field{Enc: BytesEnc, Nullable: true}), int64(1), bad)
+		if err := d.Validate(raw); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("Validate of geometry %x: %v", bad, err)
+		}
 	}
 }

@@ -326,3 +326,23 @@ type utf8mb3GeneralCI struct{ utf8mb4GeneralCI }
 
 func (utf8mb3GeneralCI) Name() string         { return "utf8mb3_general_ci" }
 func (utf8mb3GeneralCI) Check(s []byte) error { return checkUTF8MB3(s) }
+
+// The utf16 and utf32 collations: the SQL layer holds their strings in UTF-8 too, and they
+// order as the utf8mb4 collation of the same kind (MySQL uses the same weights).
+var (
+	// Utf16UnicodeCI ("utf16_unicode_ci") and Utf32UnicodeCI ("utf32_unicode_ci") are
+	// Utf8mb4UnicodeCI.
+	Utf16UnicodeCI Collation = &ucaCollation{name: "utf16_unicode_ci", ascii: &asciiUCA400, pad: true, supplementary: true}
+	Utf32UnicodeCI Collation = &ucaCollation{name: "utf32_unicode_ci", ascii: &asciiUCA400, pad: true, supplementary: true}
+	// Utf16GeneralCI ("utf16_general_ci", utf16's default) and Utf32GeneralCI
+	// ("utf32_general_ci") are Utf8mb4GeneralCI.
+	Utf16GeneralCI Collation = namedGeneralCI{name: "utf16_general_ci"}
+	Utf32GeneralCI Collation = namedGeneralCI{name: "utf32_general_ci"}
+)
+
+type namedGeneralCI struct {
+	utf8mb4GeneralCI
+	name string
+}
+
+func (c namedGeneralCI) Name() string { return c.name }

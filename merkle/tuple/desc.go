@@ -38,6 +38,7 @@ const (
 	BitEnc                          // BIT(n): 1 to 8 bytes
 	JSONEnc                         // JSON: canonical text
 	VectorEnc                       // VECTOR(n): 4 bytes per element, as GMS holds it
+	GeometryEnc                     // GEOMETRY, POINT, ...: SRID and WKB
 	numEncodings
 )
 
@@ -68,6 +69,7 @@ var encodingNames = [...]string{
 	BitEnc:          "Bit",
 	JSONEnc:         "JSON",
 	VectorEnc:       "Vector",
+	GeometryEnc:     "Geometry",
 }
 
 func (e Encoding) String() string {
@@ -260,7 +262,7 @@ func checkField(i int, f Field) (int, error) {
 			return 0, descf(i, f.Enc, "String field needs a Collation")
 		}
 		return 0, nil
-	case BytesEnc, JSONEnc, VectorEnc:
+	case BytesEnc, JSONEnc, VectorEnc, GeometryEnc:
 		return 0, nil
 	case TimeEnc, DatetimeEnc, TimestampEnc:
 		if f.FSP < 0 || f.FSP > MaxFSP {
@@ -309,7 +311,8 @@ func (d Desc) Field(i int) Field {
 }
 
 // FixedWidth returns the encoded width of a non-NULL value of field i, or 0 if the
-// field's encoding has variable width (String, Bytes, JSON, Vector) or i is out of range.
+// field's encoding has variable width (String, Bytes, JSON, Vector, Geometry) or i is
+// out of range.
 func (d Desc) FixedWidth(i int) int {
 	if d.d == nil || i < 0 || i >= len(d.d.fields) {
 		return 0

@@ -109,12 +109,17 @@
 //	                   as go-mysql-server holds it; compared bytewise (as GMS compares
 //	                   vectors). Any whole number of elements is valid; the SQL layer
 //	                   checks n.
+//	Geometry           MySQL's internal geometry value: the SRID (4 bytes little-endian),
+//	                   then the WKB (byte order byte, geometry type 1..7, coordinates);
+//	                   compared bytewise (as GMS compares geometries; MySQL refuses to
+//	                   order them). Validate checks the header only.
 //
 // # Go types
 //
 // Builder.Put and Desc.Values use these Go types: int64 (Int8..Int64, Timestamp in Unix
 // microseconds), uint64 (Uint8..Uint64, Set, Bit), float32, float64, decimal.Decimal
-// (github.com/shopspring/decimal), []byte (String, Bytes, JSON, Vector), Date, time.Duration
+// (github.com/shopspring/decimal), []byte (String, Bytes, JSON, Vector,
+// Geometry), Date, time.Duration
 // (Time), Datetime, uint16 (Year, Enum), and nil for NULL. Date and Datetime are small
 // structs rather than time.Time so that MySQL's zero date 0000-00-00 is representable.
 //

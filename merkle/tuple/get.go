@@ -102,6 +102,12 @@ func (d Desc) GetVector(t Tuple, i int) ([]byte, bool) {
 	return b, ok
 }
 
+// GetGeometry returns the bytes of a Geometry field. The slice aliases t.
+func (d Desc) GetGeometry(t Tuple, i int) ([]byte, bool) {
+	_, b, ok := d.fixed(t, i, isGeometry)
+	return b, ok
+}
+
 // GetJSON returns the canonical text of a JSON field. The slice aliases t.
 func (d Desc) GetJSON(t Tuple, i int) ([]byte, bool) {
 	_, b, ok := d.fixed(t, i, isJSON)

@@ -2,6 +2,7 @@ package tuple
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strconv"
@@ -151,8 +152,8 @@ func decodeField(f *fieldInfo, b []byte, want bool) (any, error) {
 		return b, nil
 	case BytesEnc:
 		return b, nil
-	case VectorEnc:
-		if err := checkVector(b); err != nil {
+	case VectorEnc, GeometryEnc:
+		if err := binaryCheck(f.Enc)(b); err != nil {
 			return nil, err
 		}
 		return b, nil
@@ -249,7 +250,7 @@ func (d Desc) Format(t Tuple) string {
 			sb.WriteString("NULL")
 		case []byte:
 			switch d.d.fields[i].Enc {
-			case BytesEnc, VectorEnc:
+			case BytesEnc, VectorEnc, GeometryEnc:
 				fmt.Fprintf(&sb, "x'%x'", x)
 			case JSONEnc:
 				sb.Write(x)
@@ -273,6 +274,43 @@ const VectorElemSize = 4
 func checkVector(b []byte) error {
 	if len(b)%VectorElemSize != 0 {
 		return fmt.Errorf("%d bytes is not a whole number of %d-byte elements", len(b), VectorElemSize)
+	}
+	return nil
+}
+
+// binaryCheck returns the validity check of a binary encoding with a structure, or nil.
+func binaryCheck(e Encoding) func([]byte) error {
+	switch e {
+	case VectorEnc:
+		return checkVector
+	case GeometryEnc:
+		return checkGeometry
+	}
+	return nil
+}
+
+// GeometryHeaderSize is the size of a Geometry value's header: the SRID (4 bytes,
+// little-endian), the WKB byte order (1 byte: 0 big-endian, 1 little-endian) and the WKB
+// geometry type (4 bytes in that byte order: 1 POINT .. 7 GEOMETRYCOLLECTION).
+const GeometryHeaderSize = 9
+
+// checkGeometry refuses a Geometry value without a valid header. The rest of the WKB is
+// the SQL layer's.
+func checkGeometry(b []byte) error {
+	if len(b) < GeometryHeaderSize {
+		return fmt.Errorf("%d bytes, shorter than a geometry header", len(b))
+	}
+	var typ uint32
+	switch b[4] {
+	case 0:
+		typ = binary.BigEndian.Uint32(b[5:9])
+	case 1:
+		typ = binary.LittleEndian.Uint32(b[5:9])
+	default:
+		return fmt.Errorf("WKB byte order %d is neither 0 nor 1", b[4])
+	}
+	if typ < 1 || typ > 7 {
+		return fmt.Errorf("WKB geometry type %d outside 1..7", typ)
 	}
 	return nil
 }

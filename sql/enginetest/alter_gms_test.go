@@ -1,7 +1,6 @@
 package enginetest
 
 import (
-	"os"
 	"testing"
 
 	gmsenginetest "github.com/dolthub/go-mysql-server/enginetest"
@@ -10,22 +9,8 @@ import (
 // ALTER TABLE, primary-key changes, CHECK constraints and column defaults (sql/backend
 // alter.go, check.go). Counts in RESULTS.md.
 
-// alterSkips are the TestAlterTable queries dsql does not pass (exact text; with
-// DSQL_ENGINETEST=1 they run too).
-var alterSkips = map[string]string{
-	// "ALTER TABLE does not change column collations": the new table default collation
-	// utf8mb4_unicode_ci has no tuple encoding, so repo.Schema refuses it; the second
-	// SHOW CREATE TABLE test4 shows it (the first, which passes, has the same text).
-	"alter table test4 collate utf8mb4_unicode_ci;": "utf8mb4_unicode_ci has no tuple encoding",
-	"show create table test4":                       "follows the ALTER above",
-}
-
-func TestGMSAlterTable(t *testing.T) { // runs in CI with alterSkips
-	skips := alterSkips
-	if os.Getenv("DSQL_ENGINETEST") == "1" {
-		skips = nil
-	}
-	gmsenginetest.TestAlterTable(t, NewHarness(skips))
+func TestGMSAlterTable(t *testing.T) { // passes fully: runs in CI
+	gmsenginetest.TestAlterTable(t, NewHarness(nil))
 }
 
 func TestGMSAddDropPks(t *testing.T) { // passes fully: runs in CI

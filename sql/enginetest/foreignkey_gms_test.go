@@ -14,8 +14,6 @@ var fkSkips = map[string]string{
 	// rows inserted while it dangled are not validated when it is first used (GMS expects
 	// ErrForeignKeyNotResolved there).
 	"Delayed foreign key resolution insert": "IsResolved is not persisted",
-	// Not a foreign-key issue: typeconv does not encode spatial types yet.
-	"Creating a foreign key on a table with an unsupported type works": "POINT columns",
 }
 
 func TestGMSForeignKeys(t *testing.T) { // runs in CI with fkSkips

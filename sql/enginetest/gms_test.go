@@ -1,19 +1,10 @@
 package enginetest
 
 import (
-	"os"
 	"testing"
 
 	gmsenginetest "github.com/dolthub/go-mysql-server/enginetest"
 )
-
-// fullSuites reports whether the full GMS suites run (DSQL_ENGINETEST=1); otherwise
-// only the passing subset does (see RESULTS.md).
-func fullSuites(t *testing.T) {
-	if os.Getenv("DSQL_ENGINETEST") != "1" {
-		t.Skip("set DSQL_ENGINETEST=1 to run the full GMS suite (many cases fail; see RESULTS.md)")
-	}
-}
 
 func TestGMSQueries(t *testing.T) { // passes fully: runs in CI
 	gmsenginetest.TestQueries(t, NewHarness(nil))

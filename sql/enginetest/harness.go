@@ -9,7 +9,9 @@
 //     another's data. The setup runs on its own session; tests get a new one.
 //   - Production config: engines are built with enginetest.NewEngine over the same
 //     backend.Provider and session.Session the server uses (no harness-only behaviour in
-//     the backend); setup SQL runs unfiltered (native secondary indexes are supported).
+//     the backend); setup SQL runs unfiltered (native secondary indexes are supported),
+//     except for the statements a suite's harness lists with WithSetupSkips, each with
+//     its reason (RESULTS.md names them).
 //
 // # Concurrency
 //
@@ -38,6 +40,9 @@ type Harness struct {
 	provider *backend.Provider
 	session  *session.Session
 	skips    map[string]string // query, script name or setup statement -> reason
+	// setupSkips are setup statements left out of every setup (exact text, lower case,
+	// trimmed) -> reason.
+	setupSkips map[string]string
 }
 
 var (
@@ -60,11 +65,36 @@ func newProvider() (*backend.Provider, error) {
 	return backend.NewProvider(context.Background(), backend.Options{Open: open})
 }
 
-// Setup implements enginetest.Harness: it stores the scripts.
+// WithSetupSkips makes the harness leave the given setup statements (exact text,
+// case-insensitive) out of every setup; each maps to the reason. It returns h.
+func (h *Harness) WithSetupSkips(skips map[string]string) *Harness {
+	h.setupSkips = map[string]string{}
+	for q, why := range skips {
+		h.setupSkips[normQuery(q)] = why
+	}
+	return h
+}
+
+func normQuery(q string) string { return strings.ToLower(strings.TrimSpace(q)) }
+
+// Setup implements enginetest.Harness: it stores the scripts (without the statements
+// of WithSetupSkips).
 func (h *Harness) Setup(scripts ...[]setup.SetupScript) {
 	h.setup = nil
 	for _, s := range scripts {
-		h.setup = append(h.setup, s...)
+		if len(h.setupSkips) == 0 {
+			h.setup = append(h.setup, s...)
+			continue
+		}
+		for _, script := range s {
+			var kept setup.SetupScript
+			for _, q := range script {
+				if _, skip := h.setupSkips[normQuery(q)]; !skip {
+					kept = append(kept, q)
+				}
+			}
+			h.setup = append(h.setup, kept)
+		}
 	}
 }
 
@@ -101,7 +131,7 @@ func (h *Harness) NewSession() *sql.Context {
 
 // SkipQueryTest implements enginetest.SkippingHarness (exact match, case-insensitive).
 func (h *Harness) SkipQueryTest(q string) bool {
-	_, ok := h.skips[strings.ToLower(strings.TrimSpace(q))]
+	_, ok := h.skips[normQuery(q)]
 	return ok
 }
 

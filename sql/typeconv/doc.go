@@ -47,7 +47,8 @@
 //	BIT(n)                          Bit(n)          uint64
 //	JSON                            JSON            types.JSONDocument{Val: json.Unmarshal of the text}
 //	VECTOR(n)                       Vector          []byte (n little-endian float32s, sql.EncodeVector)
-//	GEOMETRY...                     unsupported     error wrapping ErrUnsupportedType
+//	GEOMETRY, POINT, LINESTRING,    Geometry        types.Point, types.LineString, types.Polygon,
+//	POLYGON, MULTI..., GEOMCOLL                     types.MultiPoint, ... (GMS's Serialize: SRID + WKB)
 //
 // PutValue also accepts: any Go integer for integer, YEAR, ENUM, SET and BIT columns
 // (range-checked); float32 for DOUBLE and an exactly representable float64 for FLOAT;

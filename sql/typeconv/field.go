@@ -17,8 +17,8 @@ import (
 // Sentinel errors. Errors of this package wrap one of them (or a tuple sentinel for values
 // the tuple encoding refuses); test with errors.Is.
 var (
-	// ErrUnsupportedType marks a GMS type that dsql cannot store yet (geometry, system
-	// variable types, ...).
+	// ErrUnsupportedType marks a GMS type that dsql cannot store (system variable types,
+	// NULL, ...).
 	ErrUnsupportedType = errors.New("typeconv: type not supported yet")
 	// ErrUnsupportedCollation marks a string column whose collation has no tuple
 	// collation (e.g. latin1_swedish_ci).
@@ -84,15 +84,13 @@ func Encoding(t sql.Type) (tuple.Encoding, error) {
 		return tuple.JSONEnc, nil
 	case sqltypes.Vector:
 		return tuple.VectorEnc, nil
+	case sqltypes.Geometry:
+		return tuple.GeometryEnc, nil
 	}
 	return tuple.InvalidEncoding, unsupported(t)
 }
 
 func unsupported(t sql.Type) error {
-	switch t.Type() {
-	case sqltypes.Geometry:
-		return fmt.Errorf("%w: spatial type %s", ErrUnsupportedType, t)
-	}
 	return fmt.Errorf("%w: %s (%v)", ErrUnsupportedType, t, query.Type_name[int32(t.Type())])
 }
 
@@ -101,7 +99,6 @@ func unsupported(t sql.Type) error {
 // same name as the column's collation (see SupportedCollations); a collation tuple does
 // not implement is an error wrapping ErrUnsupportedCollation that names it. Columns of the
 // binary character set (BINARY, VARBINARY, BLOB) are Bytes fields, compared bytewise.
-// Geometry columns are an error wrapping ErrUnsupportedType.
 func FieldFor(t sql.Type) (tuple.Field, error) {
 	enc, err := Encoding(t)
 	if err != nil {
@@ -175,7 +172,8 @@ func SupportedCollations() []string {
 		sql.Collation_utf8mb4_unicode_ci, sql.Collation_utf8mb4_0900_as_cs,
 		sql.Collation_utf8mb3_bin, sql.Collation_utf8mb3_general_ci, sql.Collation_utf8mb3_unicode_ci,
 		sql.Collation_latin1_swedish_ci, sql.Collation_latin1_bin, sql.Collation_ascii_general_ci,
-		sql.Collation_ascii_bin} {
+		sql.Collation_ascii_bin, sql.Collation_utf16_general_ci, sql.Collation_utf16_unicode_ci,
+		sql.Collation_utf32_general_ci, sql.Collation_utf32_unicode_ci} {
 		if _, ok := tuple.CollationByName(c.Name()); ok {
 			out = append(out, c.Name())
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dsqldb/dsql/merkle/tuple"
@@ -133,12 +134,23 @@ var orderCases = []orderCase{
 	{"varchar(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", func(r *rand.Rand) any { return randString(r) }},
 	{"varchar(40) CHARACTER SET utf8mb3 COLLATE utf8mb3_unicode_ci", func(r *rand.Rand) any { return randString(r) }},
 	{"varchar(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_as_cs", func(r *rand.Rand) any { return randString(r) }},
+	{"varchar(40) CHARACTER SET utf16 COLLATE utf16_unicode_ci", func(r *rand.Rand) any { return randString(r) }},
+	{"varchar(40) CHARACTER SET utf16 COLLATE utf16_general_ci", func(r *rand.Rand) any { return randString(r) }},
+	{"varchar(40) CHARACTER SET utf32 COLLATE utf32_unicode_ci", func(r *rand.Rand) any { return randString(r) }},
+	{"varchar(40) CHARACTER SET utf32 COLLATE utf32_general_ci", func(r *rand.Rand) any { return randString(r) }},
 	{"varchar(40) CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci", func(r *rand.Rand) any { return randString(r) }},
 	{"varchar(40) CHARACTER SET utf8mb3 COLLATE utf8mb3_bin", func(r *rand.Rand) any { return randString(r) }},
 	{"varchar(40) CHARACTER SET latin1 COLLATE latin1_swedish_ci", func(r *rand.Rand) any { return randLatin1(r) }},
 	{"varchar(40) CHARACTER SET latin1 COLLATE latin1_bin", func(r *rand.Rand) any { return randLatin1(r) }},
 	{"varchar(40) CHARACTER SET ascii COLLATE ascii_general_ci", func(r *rand.Rand) any { return randASCII(r) }},
 	{"varchar(40) CHARACTER SET ascii COLLATE ascii_bin", func(r *rand.Rand) any { return randASCII(r) }},
+	{"geometry", func(r *rand.Rand) any {
+		p := types.Point{SRID: uint32(r.IntN(2) * 4326), X: float64(r.IntN(5) - 2), Y: r.NormFloat64()}
+		if r.IntN(2) == 0 {
+			return p
+		}
+		return types.LineString{SRID: p.SRID, Points: []types.Point{p, {SRID: p.SRID, X: r.NormFloat64(), Y: 0}}}
+	}},
 	{"vector(3)", func(r *rand.Rand) any {
 		return []any{r.NormFloat64(), float64(r.IntN(3) - 1), r.NormFloat64() * 1e6}
 	}},
@@ -177,7 +189,7 @@ func randASCII(r *rand.Rand) string {
 }
 
 // padSpaceCollations are the collations with PAD SPACE among orderCases.
-var padSpaceCollations = []string{"utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_unicode_ci", "utf8mb3_", "latin1_", "ascii_"}
+var padSpaceCollations = []string{"utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_unicode_ci", "utf8mb3_", "latin1_", "ascii_", "utf16_", "utf32_"}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -1,6 +1,7 @@
 package typeconv
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +23,10 @@ var typeTexts = []string{
 	"binary(16)", "varbinary(100)", "tinyblob", "blob", "mediumblob", "longblob",
 	"date", "time", "time(6)", "datetime", "datetime(3)", "datetime(6)", "timestamp", "timestamp(6)", "year",
 	"enum('a','b','c')", `enum('it''s','back\\slash','')`, "set('x','y','z')", "bit", "bit(1)", "bit(64)", "json",
+	"vector(2)", "vector(16383)", "varchar(10) CHARACTER SET latin1 COLLATE latin1_swedish_ci",
+	"varchar(10) COLLATE utf8mb4_unicode_ci", "char(3) CHARACTER SET utf8mb3", "text CHARACTER SET ascii",
+	"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+	"geometrycollection", "point srid 4326", "geometry srid 0", "linestring SRID 3857",
 }
 
 // TestTypeText pins "Schema round trip": TypeFor(TypeString(t)) equals t for every type
@@ -41,6 +46,12 @@ func TestTypeText(t *testing.T) {
 		}
 		if et, ok := typ.(sql.EnumType); ok {
 			require.Equal(t, et.Values(), back.(sql.EnumType).Values())
+		}
+		if st, ok := typ.(sql.SpatialColumnType); ok {
+			srid, defined := st.GetSpatialTypeSRID()
+			srid2, defined2 := back.(sql.SpatialColumnType).GetSpatialTypeSRID()
+			require.Equal(t, []any{srid, defined}, []any{srid2, defined2}, "%s -> %s", text, s)
+			require.Equal(t, strings.Contains(strings.ToLower(text), "srid"), defined, text)
 		}
 		f1, err1 := FieldFor(typ)
 		f2, err2 := FieldFor(back)

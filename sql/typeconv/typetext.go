@@ -2,6 +2,7 @@ package typeconv
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
@@ -14,9 +15,14 @@ import (
 // set and collation of string, ENUM and SET types spelled out whenever the type has one
 // (so that the text does not depend on a table or server default; GMS leaves the
 // collation of a column declared without one unspecified until the table's applies) and ENUM and SET members quoted so that
-// any member (quotes and backslashes included) parses back unchanged.
+// any member (quotes and backslashes included) parses back unchanged, and the SRID of a
+// spatial type that defines one appended ("point srid 4326").
 func TypeString(t sql.Type) string {
 	switch tt := t.(type) {
+	case sql.SpatialColumnType:
+		if srid, defined := tt.GetSpatialTypeSRID(); defined {
+			return fmt.Sprintf("%s srid %d", t.String(), srid)
+		}
 	case types.EnumType:
 		return membersString("enum", tt.Values(), tt.Collation())
 	case types.SetType:
@@ -76,6 +82,18 @@ func TypeFor(sqlText string) (sql.Type, error) {
 	t, err := types.ColumnTypeToType(&ct)
 	if err != nil {
 		return nil, fmt.Errorf("typeconv: column type %q: %w", sqlText, err)
+	}
+	if ct.SRID != nil {
+		// ColumnTypeToType ignores the SRID attribute; GMS's planner applies it after.
+		st, ok := t.(sql.SpatialColumnType)
+		if !ok {
+			return nil, fmt.Errorf("typeconv: column type %q: SRID on a non-spatial type", sqlText)
+		}
+		srid, err := strconv.ParseUint(string(ct.SRID.Val), 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("typeconv: column type %q: SRID: %w", sqlText, err)
+		}
+		t = st.SetSRID(uint32(srid))
 	}
 	return t, nil
 }

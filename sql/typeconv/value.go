@@ -280,6 +280,12 @@ func put(b *tuple.Builder, i int, enc tuple.Encoding, t sql.Type, v any) error {
 			return fmt.Errorf("%w: field %d (%v): %d bytes for %s", ErrValue, i, enc, len(raw), vt)
 		}
 		b.PutBytes(i, raw)
+	case tuple.GeometryEnc:
+		g, ok := v.(types.GeometryValue)
+		if !ok {
+			return wrongType(i, enc, v)
+		}
+		b.PutBytes(i, g.Serialize())
 	default:
 		return wrongType(i, enc, v)
 	}
@@ -388,6 +394,15 @@ func get(d tuple.Desc, tup tuple.Tuple, i int, enc tuple.Encoding) (any, error) 
 		var s []byte
 		s, ok = d.GetVector(tup, i)
 		out = append(make([]byte, 0, len(s)), s...)
+	case tuple.GeometryEnc:
+		var s []byte
+		if s, ok = d.GetGeometry(tup, i); ok {
+			g, _, err := types.GeometryType{}.Convert(context.Background(), s)
+			if err != nil {
+				return nil, fmt.Errorf("%w: field %d: %v", tuple.ErrCorrupt, i, err)
+			}
+			out = g
+		}
 	case tuple.DateEnc:
 		var x tuple.Date
 		x, ok = d.GetDate(tup, i)
