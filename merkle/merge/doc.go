@@ -47,6 +47,19 @@
 // redefined on the other side (and all indexes of a keyless table whose columns changed,
 // their entries holding the row hash) are built from the merged rows.
 //
+// # Column renames (schema.go: columnRenames)
+//
+// Columns have no identity but their name, so a rename is recognised from the three
+// schemas (the Rename rule under Invariants) and merged as one: the other versions'
+// column is renamed too (their rows and index maps are unchanged, only names differ),
+// so the other side's values land in the renamed column and its indexes, including
+// ones the other side added, follow. A rename collides, and is a schema conflict, when
+// the other side renamed the same column differently, dropped or redefined it, added a
+// column of the new name (or renamed another column to the old one), or added or changed
+// a check or generated column whose expression names the old column (expressions are
+// text; GMS, like MySQL, refuses to rename a column a check uses, so a rename never has
+// to rewrite one).
+//
 // # Schema conflicts
 //
 // A table whose changes cannot be combined is a schema conflict: the primary key
@@ -54,9 +67,10 @@
 // with different definitions, dropped on one and changed on the other); a column's
 // encoding changed on one side while the other changed rows (they would need a type
 // conversion); a generated column added on one side; a column default that cannot be
-// computed; a column dropped on one side while one of the same encoding was added there
-// (a rename: the other side's values of it would be lost); a combined schema that is invalid (an index on a column the other side
-// dropped); a table dropped on one side and changed on the other; a table created by
+// computed; a colliding rename (above); a column dropped on one side while one of the
+// same encoding was added there that the Rename rule does not pair with it (a rename,
+// maybe: the other side's values of it would be lost); a combined schema that is
+// invalid (an index on a column the other side dropped); a table dropped on one side and changed on the other; a table created by
 // both differently; foreign keys changed differently on both sides. Without
 // Options.Record the merge fails with a *SchemaConflictError listing every one; with it
 // they are in Result.SchemaConflicts (the merged root keeps ours' table) and the
@@ -101,6 +115,14 @@
 //     indexes were consistent.
 //   - Ours wins a conflict: the merged root holds ours' row for every conflicted key;
 //     Result.Conflicts and the MergeState built from it name every such key.
+//   - Rename rule: side s renamed base column c to d exactly when, of the columns only
+//     base has (c among them) and those only s has (d among them), grouped by gap (the
+//     number of columns both have that come before them), c's gap holds as many of
+//     the one as of the other, c and d stand at the same place in it, and c and d are
+//     alike in everything but the name (encoding, SQL type, default, AUTO_INCREMENT,
+//     comment, generation expression). A gap with unequal counts is ambiguous and pairs
+//     nothing: a drop and an add that happen to look like a rename in it stay a drop and
+//     an add. The rule is a function of the three schemas only (TestColumnRenames).
 //
 // # Concurrency
 //

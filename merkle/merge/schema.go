@@ -45,6 +45,7 @@ func options(opts []Options) Options {
 }
 
 // mergeSchemas merges the schemas of one table three-way, by folded name of column,
+// once the columns one side renamed (columnRenames) are renamed on the other sides too,
 // index and check: an element changed (added, dropped or redefined) on one side takes
 // that side's version; one changed identically on both is kept; one changed
 // differently on both sides is a conflict, as is any change of the primary key, a
@@ -52,6 +53,13 @@ func options(opts []Options) Options {
 // conversion) and a generated column added on one side. It returns the merged schema,
 // or a description of the conflict.
 func mergeSchemas(b, o, t repo.Schema) (repo.Schema, string) {
+	ro, rt := columnRenames(b, o), columnRenames(b, t)
+	if len(ro)+len(rt) > 0 {
+		if why := renameCollisions(b, o, t, ro, rt); len(why) > 0 {
+			return repo.Schema{}, strings.Join(why, "; ")
+		}
+		b, o, t = renameColumns(renameColumns(b, ro), rt), renameColumns(o, rt), renameColumns(t, ro)
+	}
 	if !slices.Equal(pkNames(b), pkNames(o)) || !slices.Equal(pkNames(b), pkNames(t)) {
 		return repo.Schema{}, "primary key changed"
 	}
@@ -422,6 +430,9 @@ type converted struct{ base, ours, theirs repo.Table }
 // be computed. cv (every version converted) is filled only when rows conflict.
 func mergeTableSchemas(ctx context.Context, bt, ot, tt repo.Table, m repo.Schema, opts Options) (mt repo.Table, st TableStats, ck prolly.Map, cv converted, vs []Violation, why string, err error) {
 	st = TableStats{Table: ot.Name()}
+	if bt, ot, tt, err = withRenamedColumns(ctx, bt, ot, tt); err != nil {
+		return
+	}
 	var convs [3]*converter // nil: already in the merged layout
 	for i, t := range []repo.Table{bt, ot, tt} {
 		if sameRowLayout(t.Schema(), m) {
@@ -741,4 +752,200 @@ func renames(b, s repo.Schema) []string {
 		}
 	}
 	return out
+}
+
+// Column renames. Columns carry no identity but their name, so a rename is recognised
+// from the schemas alone (columnRenames). The columns only base has (dropped by side s)
+// and those only s has (added) are grouped by gap: the number of columns both have that
+// come before them. In a gap with as many dropped as added columns, the i-th dropped
+// column c and the i-th added column d are a rename of c to d when they are alike in
+// everything but the name (encoding, SQL type, default, auto-increment, comment,
+// generation expression); a gap with unequal counts is ambiguous and has no renames (its
+// columns are dropped and added, as they would be without this rule). Such a pair is
+// merged as a rename: the other versions' column c is renamed d (with the index columns
+// naming it), so that the other side's values of c land in d. Anything else a side did
+// with c or d collides (renameCollisions).
+
+// columnRenames returns the renames of b's columns that s made (see above): folded old
+// name -> new name.
+func columnRenames(b, s repo.Schema) map[string]string {
+	// The columns only b has and those only s has, grouped by gap: the number of columns
+	// both have that come before them.
+	gaps := func(x, y repo.Schema) map[int][]int {
+		out := map[int][]int{}
+		common := 0
+		for i, c := range x.Columns {
+			if y.Column(c.Name) >= 0 {
+				common++
+				continue
+			}
+			out[common] = append(out[common], i)
+		}
+		return out
+	}
+	dropped := gaps(b, s)
+	if len(dropped) == 0 {
+		return nil
+	}
+	added := gaps(s, b)
+	var out map[string]string
+	for g, ds := range dropped {
+		as := added[g]
+		if len(as) != len(ds) {
+			continue // ambiguous (or none)
+		}
+		for i, bi := range ds {
+			if alike(b.Columns[bi], s.Columns[as[i]]) {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[strings.ToLower(b.Columns[bi].Name)] = s.Columns[as[i]].Name
+			}
+		}
+	}
+	return out
+}
+
+// alike reports whether two columns are the same but for their names.
+func alike(x, y repo.Column) bool {
+	x.Name, y.Name = "", ""
+	return reflect.DeepEqual(x, y)
+}
+
+// renameColumns returns s with its columns renamed by ren (folded old name -> new name),
+// and the index columns that name them; s itself is not modified. Check and generation
+// expressions are left as they are (renameCollisions refuses the merges that would need
+// them rewritten).
+func renameColumns(s repo.Schema, ren map[string]string) repo.Schema {
+	if len(ren) == 0 {
+		return s
+	}
+	s = s.Clone()
+	for i, c := range s.Columns {
+		if n, ok := ren[strings.ToLower(c.Name)]; ok {
+			s.Columns[i].Name = n
+		}
+	}
+	for i, ix := range s.Indexes {
+		cols := slices.Clone(ix.Columns)
+		for j, ic := range cols {
+			if n, ok := ren[strings.ToLower(ic.Name)]; ok {
+				cols[j].Name = n
+			}
+		}
+		s.Indexes[i].Columns = cols
+	}
+	return s
+}
+
+// renameCollisions describes what the other side did that a rename of one side cannot be
+// merged with: renaming the same column differently, dropping or redefining it, adding a
+// column of the new name, or adding or changing a check or generated column whose
+// expression names the old one (expressions are text, not rewritten here).
+func renameCollisions(b, o, t repo.Schema, ro, rt map[string]string) []string {
+	var why []string
+	one := func(ren, otherRen map[string]string, other repo.Schema, first bool) {
+		olds := make([]string, 0, len(ren))
+		for old := range ren {
+			olds = append(olds, old)
+		}
+		slices.Sort(olds)
+		for _, old := range olds {
+			n := ren[old]
+			oldName := b.Columns[b.Column(old)].Name
+			if n2, ok := otherRen[old]; ok {
+				if !strings.EqualFold(n, n2) && first { // reported once
+					why = append(why, fmt.Sprintf("column %q renamed to %q on one side and to %q on the other", oldName, n, n2))
+				}
+				continue
+			}
+			for o2, n2 := range otherRen {
+				if strings.EqualFold(n2, old) && o2 != old {
+					why = append(why, fmt.Sprintf("column %q renamed to %q on one side while the other renamed %q to %q", oldName, n, b.Columns[b.Column(o2)].Name, n2))
+				}
+			}
+			switch oc := other.Column(old); {
+			case oc < 0:
+				why = append(why, fmt.Sprintf("column %q renamed to %q on one side and dropped on the other", oldName, n))
+				continue
+			case !reflect.DeepEqual(other.Columns[oc], b.Columns[b.Column(old)]):
+				why = append(why, fmt.Sprintf("column %q renamed to %q on one side and changed on the other", oldName, n))
+			}
+			if other.Column(n) >= 0 {
+				why = append(why, fmt.Sprintf("column %q renamed to %q on one side while the other added a column %q", oldName, n, other.Columns[other.Column(n)].Name))
+			}
+			for _, ck := range other.Checks {
+				if bi := slices.IndexFunc(b.Checks, func(x repo.Check) bool { return strings.EqualFold(x.Name, ck.Name) }); bi >= 0 && b.Checks[bi] == ck {
+					continue
+				}
+				if mentions(ck.Expr, old) {
+					why = append(why, fmt.Sprintf("check %q added or changed on one side uses column %q, renamed to %q on the other", ck.Name, oldName, n))
+				}
+			}
+			for _, c := range other.Columns {
+				if c.Generated == "" || !mentions(c.Generated, old) {
+					continue
+				}
+				if bi := b.Column(c.Name); bi >= 0 && reflect.DeepEqual(b.Columns[bi], c) {
+					continue
+				}
+				why = append(why, fmt.Sprintf("generated column %q added or changed on one side uses column %q, renamed to %q on the other", c.Name, oldName, n))
+			}
+		}
+	}
+	one(ro, rt, t, true)
+	one(rt, ro, o, false)
+	return why
+}
+
+// mentions reports whether the expression text expr contains name as a whole word
+// (folded), quoted or not; string literals are not told apart, so it may say yes for a
+// literal: the caller treats yes as a conflict, the safe side.
+func mentions(expr, name string) bool {
+	e, n := strings.ToLower(expr), strings.ToLower(name)
+	word := func(r byte) bool {
+		return r == '_' || r == '$' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 0x80
+	}
+	for i := 0; ; {
+		j := strings.Index(e[i:], n)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(n)
+		if (j == 0 || !word(e[j-1])) && (end == len(e) || !word(e[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+// withRenamedColumns returns the three versions of a table with the columns one side
+// renamed (columnRenames) renamed in the other versions' schemas. Only names change, so
+// rows and index maps are kept as they are.
+func withRenamedColumns(ctx context.Context, bt, ot, tt repo.Table) (repo.Table, repo.Table, repo.Table, error) {
+	b := bt.Schema()
+	ro, rt := columnRenames(b, ot.Schema()), columnRenames(b, tt.Schema())
+	if len(ro)+len(rt) == 0 {
+		return bt, ot, tt, nil
+	}
+	rename := func(t repo.Table, ren ...map[string]string) (repo.Table, error) {
+		s := t.Schema()
+		for _, r := range ren {
+			s = renameColumns(s, r)
+		}
+		if len(s.Columns) == 0 || reflect.DeepEqual(s, t.Schema()) {
+			return t, nil
+		}
+		return t.WithSchema(ctx, s)
+	}
+	var err error
+	if bt, err = rename(bt, ro, rt); err != nil {
+		return bt, ot, tt, err
+	}
+	if ot, err = rename(ot, rt); err != nil {
+		return bt, ot, tt, err
+	}
+	tt, err = rename(tt, ro)
+	return bt, ot, tt, err
 }

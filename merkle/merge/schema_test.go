@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
@@ -307,6 +308,131 @@ func TestMergeSchemaChangeRandomAgainstModel(t *testing.T) {
 		}
 		if len(wantConflicts) > 0 && !res.hasConv {
 			t.Fatalf("iteration %d: conflicts without converted versions", iter)
+		}
+	}
+}
+
+// renamed returns modelSchema (id, a, b, indexes ab and b_only) edited by f.
+func renamed(f func(s *repo.Schema)) repo.Schema {
+	s := modelSchema().Clone()
+	f(&s)
+	return s
+}
+
+func TestColumnRenames(t *testing.T) {
+	bigint := func(name string) repo.Column {
+		return repo.Column{Name: name, SQLType: "bigint", Type: tuple.Field{Enc: tuple.Int64Enc, Nullable: true}}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(s *repo.Schema)
+		want map[string]string
+	}{
+		{"none", func(*repo.Schema) {}, nil},
+		{"a renamed", func(s *repo.Schema) { s.Columns[1].Name = "x" }, map[string]string{"a": "x"}},
+		{"both renamed", func(s *repo.Schema) { s.Columns[1].Name, s.Columns[2].Name = "x", "y" }, map[string]string{"a": "x", "b": "y"}},
+		{"primary key renamed", func(s *repo.Schema) { s.Columns[0].Name = "pk" }, map[string]string{"id": "pk"}},
+		{"renamed with a new type is a drop and an add", func(s *repo.Schema) {
+			s.Columns[1] = repo.Column{Name: "x", SQLType: "int", Type: tuple.Field{Enc: tuple.Int32Enc, Nullable: true}}
+		}, nil},
+		{"renamed with a new default is a drop and an add", func(s *repo.Schema) { s.Columns[1].Name, s.Columns[1].Default = "x", "1" }, nil},
+		{"dropped, and one alike added elsewhere", func(s *repo.Schema) { s.Columns = append(slices.Delete(s.Columns, 1, 2), bigint("x")) }, nil},
+		{"dropped, and two alike added in its place: ambiguous", func(s *repo.Schema) {
+			s.Columns = slices.Insert(slices.Delete(s.Columns, 1, 2), 1, bigint("x"), bigint("y"))
+		}, nil},
+		{"renamed, and a column added before it", func(s *repo.Schema) {
+			s.Columns[1].Name = "x"
+			s.Columns = slices.Insert(s.Columns, 0, bigint("c"))
+			s.PrimaryKey = []int{1}
+		}, map[string]string{"a": "x"}},
+		{"renamed, and the alike column after it dropped: ambiguous", func(s *repo.Schema) {
+			s.Columns[1].Name = "x"
+			s.Columns = s.Columns[:2]
+		}, nil},
+	} {
+		got := columnRenames(modelSchema(), renamed(tc.edit))
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: renames %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		for k, v := range tc.want {
+			if got[k] != v {
+				t.Errorf("%s: renames %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	}
+}
+
+func TestMergeSchemasWithRenames(t *testing.T) {
+	b := modelSchema()
+	renameA := renamed(func(s *repo.Schema) {
+		s.Columns[1].Name = "x"
+		s.Indexes[0].Columns[0].Name = "x"
+	})
+	// Theirs adds an index on a and a column c: both follow ours' rename.
+	theirs := renamed(func(s *repo.Schema) {
+		s.Columns = append(s.Columns, repo.Column{Name: "c", SQLType: "bigint", Type: tuple.Field{Enc: tuple.Int64Enc, Nullable: true}})
+		s.Indexes = append(s.Indexes, repo.Index{Name: "a_ix", Columns: []repo.IndexColumn{{Name: "a"}}})
+	})
+	m, why := mergeSchemas(b, renameA, theirs)
+	if why != "" {
+		t.Fatalf("conflict: %s", why)
+	}
+	var names []string
+	for _, c := range m.Columns {
+		names = append(names, c.Name)
+	}
+	if !slices.Equal(names, []string{"id", "x", "b", "c"}) {
+		t.Errorf("merged columns %v", names)
+	}
+	if i := m.Index("a_ix"); i < 0 || m.Indexes[i].Columns[0].Name != "x" {
+		t.Errorf("index a_ix does not follow the rename: %+v", m.Indexes)
+	}
+	if i := m.Index("ab"); i < 0 || m.Indexes[i].Columns[0].Name != "x" {
+		t.Errorf("index ab does not follow the rename: %+v", m.Indexes)
+	}
+	// The same with the sides swapped.
+	if m2, why := mergeSchemas(b, theirs, renameA); why != "" || m2.Column("x") != 1 || m2.Column("a") >= 0 {
+		t.Errorf("swapped: %v %q", m2.Columns, why)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		theirs repo.Schema
+		want   string
+	}{
+		{"renamed differently", renamed(func(s *repo.Schema) { s.Columns[1].Name = "y" }), `column "a" renamed to "x" on one side and to "y" on the other`},
+		{"dropped", renamed(func(s *repo.Schema) { s.Columns = slices.Delete(s.Columns, 1, 2); s.Indexes = s.Indexes[1:] }), `column "a" renamed to "x" on one side and dropped on the other`},
+		{"redefined", renamed(func(s *repo.Schema) { s.Columns[1].Comment = "changed" }), `column "a" renamed to "x" on one side and changed on the other`},
+		{"new column of the new name", renamed(func(s *repo.Schema) {
+			s.Columns = append(s.Columns, repo.Column{Name: "X", SQLType: "int", Type: tuple.Field{Enc: tuple.Int32Enc, Nullable: true}})
+		}), `column "a" renamed to "x" on one side while the other added a column "X"`},
+		{"check using the old name", renamed(func(s *repo.Schema) { s.Checks = []repo.Check{{Name: "pos", Expr: "(`a` > 0)", Enforced: true}} }),
+			`check "pos" added or changed on one side uses column "a", renamed to "x" on the other`},
+	} {
+		_, why := mergeSchemas(b, renameA, tc.theirs)
+		if !strings.Contains(why, tc.want) {
+			t.Errorf("%s: conflict %q, want it to contain %q", tc.name, why, tc.want)
+		}
+	}
+	// A check that only mentions a longer name is no collision.
+	if _, why := mergeSchemas(b, renameA, renamed(func(s *repo.Schema) {
+		s.Checks = []repo.Check{{Name: "pos", Expr: "(b_a > 0 or ab > 0)", Enforced: true}}
+	})); why != "" {
+		t.Errorf("check without the column: conflict %q", why)
+	}
+}
+
+func TestMentions(t *testing.T) {
+	for _, tc := range []struct {
+		expr, name string
+		want       bool
+	}{
+		{"(`a` > 0)", "a", true}, {"a>0", "A", true}, {"(ab > 0)", "a", false}, {"(b_a + a_b)", "a", false},
+		{"x + a", "a", true}, {"", "a", false}, {"aa + a", "a", true},
+	} {
+		if got := mentions(tc.expr, tc.name); got != tc.want {
+			t.Errorf("mentions(%q, %q) = %v", tc.expr, tc.name, got)
 		}
 	}
 }
