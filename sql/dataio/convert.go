@@ -3,15 +3,20 @@ package dataio
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/sqltypes"
 	querypb "github.com/dolthub/vitess/go/vt/proto/query"
+
+	"github.com/dsqldb/dsql/merkle/tuple"
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // colConv converts input values into one column's Go values exactly as an INSERT of the
@@ -28,7 +33,25 @@ type colConv struct {
 	maxChar int64
 	maxByte int64
 	fsp     int // DATETIME precision
+	// fast is how encodeField writes text straight into a tuple field; imin..imax or
+	// umax bound the integer types.
+	fast       fastKind
+	imin, imax int64
+	umax       uint64
 }
+
+// fastKind is how encodeField converts a column's text.
+type fastKind uint8
+
+const (
+	fastGeneric fastKind = iota // convert, then typeconv.PutValue
+	fastInt
+	fastUint
+	fastFloat64
+	fastText
+	fastDate
+	fastDatetime
+)
 
 func newColConv(c *sql.Column) *colConv {
 	cc := &colConv{name: c.Name, typ: c.Type, kind: c.Type.Type()}
@@ -45,9 +68,237 @@ func newColConv(c *sql.Column) *colConv {
 	case sqltypes.Datetime:
 		if dt, ok := c.Type.(sql.DatetimeType); ok {
 			cc.fsp = dt.Precision()
+			cc.fast = fastDatetime
+		}
+	case sqltypes.Date:
+		cc.fast = fastDate
+	case sqltypes.Float64:
+		cc.fast = fastFloat64
+	}
+	if cc.text {
+		cc.fast = fastText
+	}
+	if cc.integer {
+		switch cc.kind {
+		case sqltypes.Int8:
+			cc.fast, cc.imin, cc.imax = fastInt, math.MinInt8, math.MaxInt8
+		case sqltypes.Int16:
+			cc.fast, cc.imin, cc.imax = fastInt, math.MinInt16, math.MaxInt16
+		case sqltypes.Int24:
+			cc.fast, cc.imin, cc.imax = fastInt, -1<<23, 1<<23-1
+		case sqltypes.Int32:
+			cc.fast, cc.imin, cc.imax = fastInt, math.MinInt32, math.MaxInt32
+		case sqltypes.Int64:
+			cc.fast, cc.imin, cc.imax = fastInt, math.MinInt64, math.MaxInt64
+		case sqltypes.Uint8:
+			cc.fast, cc.umax = fastUint, math.MaxUint8
+		case sqltypes.Uint16:
+			cc.fast, cc.umax = fastUint, math.MaxUint16
+		case sqltypes.Uint24:
+			cc.fast, cc.umax = fastUint, 1<<24-1
+		case sqltypes.Uint32:
+			cc.fast, cc.umax = fastUint, math.MaxUint32
+		case sqltypes.Uint64:
+			cc.fast, cc.umax = fastUint, math.MaxUint64
 		}
 	}
 	return cc
+}
+
+// encodeField puts the value of the non-empty text s into field i of b, exactly as
+// typeconv puts the value convert returns for it; ok is false where convert would take
+// its slow path or find the value bad (the caller then converts the row with convert).
+// It does not keep s. Safe for concurrent use (with different builders).
+func (c *colConv) encodeField(ctx *sql.Context, b *tuple.Builder, i int, s []byte) bool {
+	switch c.fast {
+	case fastInt:
+		n, ok := parseDecInt(s)
+		if !ok || n < c.imin || n > c.imax {
+			return false
+		}
+		b.PutInt(i, n)
+	case fastUint:
+		u, ok := parseDecUint(s)
+		if !ok || u > c.umax {
+			return false
+		}
+		b.PutUint(i, u)
+	case fastFloat64:
+		if !plainNumberBytes(s) {
+			return false
+		}
+		f, err := strconv.ParseFloat(unsafe.String(&s[0], len(s)), 64)
+		if err != nil {
+			return false
+		}
+		b.PutFloat64(i, f)
+	case fastText:
+		if int64(len(s)) > c.maxByte || !utf8.Valid(s) || (int64(len(s)) > c.maxChar && int64(utf8.RuneCount(s)) > c.maxChar) {
+			return false
+		}
+		b.PutString(i, unsafe.String(&s[0], len(s))) // copied into b
+	case fastDate:
+		d, ok := parseDateBytes(s)
+		if !ok {
+			return false
+		}
+		b.PutDate(i, d)
+	case fastDatetime:
+		dt, ok := parseDatetimeBytes(s, c.fsp)
+		if !ok {
+			return false
+		}
+		b.PutDatetime(i, dt)
+	default:
+		v, reason := c.convert(ctx, string(s))
+		if reason != "" || v == nil {
+			return false
+		}
+		if err := typeconv.PutValue(b, i, c.typ, v); err != nil {
+			return false
+		}
+	}
+	return b.Err() == nil
+}
+
+// autoValue returns the auto-increment counter value of the non-empty text s of an
+// integer column, as encode computes it; ok is false where encode must decide.
+func (c *colConv) autoValue(s []byte) (uint64, bool) {
+	switch c.fast {
+	case fastInt:
+		n, ok := parseDecInt(s)
+		return uint64(n), ok && n >= 0
+	case fastUint:
+		return parseDecUint(s)
+	}
+	return 0, false
+}
+
+// parseDecUint parses 1 to 20 decimal digits that fit a uint64.
+func parseDecUint(s []byte) (uint64, bool) {
+	if len(s) == 0 || len(s) > 20 {
+		return 0, false
+	}
+	var u uint64
+	for _, ch := range s {
+		d := uint64(ch - '0')
+		if d > 9 || u > (math.MaxUint64-d)/10 {
+			return 0, false
+		}
+		u = u*10 + d
+	}
+	return u, true
+}
+
+// parseDecInt parses what strconv.ParseInt(s, 10, 64) does for the forms fastInt takes:
+// decimal digits with an optional leading minus, at most 20 bytes in all.
+func parseDecInt(s []byte) (int64, bool) {
+	if len(s) > 20 {
+		return 0, false
+	}
+	neg := len(s) > 1 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	u, ok := parseDecUint(s)
+	switch {
+	case !ok:
+		return 0, false
+	case neg && u <= 1<<63:
+		return -int64(u), true // -1<<63 wraps to itself
+	case !neg && u <= math.MaxInt64:
+		return int64(u), true
+	}
+	return 0, false
+}
+
+// plainNumberBytes is plainNumber of a byte slice.
+func plainNumberBytes(s []byte) bool {
+	digit := false
+	for _, ch := range s {
+		switch {
+		case ch >= '0' && ch <= '9':
+			digit = true
+		case ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E':
+		default:
+			return false
+		}
+	}
+	return digit
+}
+
+// digits2 parses two decimal digits.
+func digits2(a, b byte) (int, bool) {
+	if a < '0' || a > '9' || b < '0' || b > '9' {
+		return 0, false
+	}
+	return int(a-'0')*10 + int(b-'0'), true
+}
+
+// parseDateBytes is parseISODate of a byte slice, as a tuple.Date.
+func parseDateBytes(s []byte) (tuple.Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return tuple.Date{}, false
+	}
+	y1, ok1 := digits2(s[0], s[1])
+	y2, ok2 := digits2(s[2], s[3])
+	m, ok3 := digits2(s[5], s[6])
+	d, ok4 := digits2(s[8], s[9])
+	y := y1*100 + y2
+	if !ok1 || !ok2 || !ok3 || !ok4 || y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return tuple.Date{}, false
+	}
+	return tuple.Date{Year: uint16(y), Month: uint8(m), Day: uint8(d)}, true
+}
+
+// daysIn is the length of month m of year y (1..9999) in the proleptic Gregorian
+// calendar, as package time counts it.
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// parseDatetimeBytes is parseISODatetime of a byte slice, as a tuple.Datetime.
+func parseDatetimeBytes(s []byte, fsp int) (tuple.Datetime, bool) {
+	if len(s) < 19 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
+		if len(s) == 10 {
+			d, ok := parseDateBytes(s)
+			return tuple.Datetime{Year: d.Year, Month: d.Month, Day: d.Day}, ok
+		}
+		return tuple.Datetime{}, false
+	}
+	d, ok := parseDateBytes(s[:10])
+	h, ok1 := digits2(s[11], s[12])
+	mi, ok2 := digits2(s[14], s[15])
+	se, ok3 := digits2(s[17], s[18])
+	if !ok || !ok1 || !ok2 || !ok3 || h > 23 || mi > 59 || se > 59 {
+		return tuple.Datetime{}, false
+	}
+	micro := 0
+	if len(s) > 19 {
+		frac := s[20:]
+		if s[19] != '.' || len(frac) == 0 || len(frac) > fsp {
+			return tuple.Datetime{}, false
+		}
+		for _, ch := range frac {
+			if ch < '0' || ch > '9' {
+				return tuple.Datetime{}, false
+			}
+			micro = micro*10 + int(ch-'0')
+		}
+		for k := len(frac); k < 6; k++ {
+			micro *= 10
+		}
+	}
+	return tuple.Datetime{Year: d.Year, Month: d.Month, Day: d.Day, Hour: uint8(h), Minute: uint8(mi), Second: uint8(se), Micro: uint32(micro)}, true
 }
 
 func collationOK(st sql.StringType) (bool, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -185,7 +186,9 @@ func checkImportable(root repo.Root, rs repo.Schema) error {
 	return nil
 }
 
-// importer holds the per-table state of one import. Not safe for concurrent use.
+// importer holds the per-table state of one import. Its fields are set up by
+// newImporter and read-only after, except where noted; the per-row state of converting
+// records lives in encoders, one per converting goroutine.
 type importer struct {
 	file    string
 	opts    ImportOptions
@@ -199,16 +202,31 @@ type importer struct {
 	defs    []any // values of columns absent from a record
 	hasDef  []bool
 	autoCol int
-	autoMax uint64
-	autoNxt uint64
+	autoMax uint64 // set by run from its encoders
 
-	// name mapping cache for delimited files (Names is the same slice every record)
-	lastNames []string
-	lastMap   []int
+	// Delimited input: its header and the table ordinal of each header column. fast,
+	// when the header names every column and the import is not an update, says where
+	// each field goes in the key or value tuple (encoder.fastRow).
+	header    []string
+	headerMap []int
+	fast      []fastCol
+	// workers is how many goroutines convert batches of records at once (1 when rows
+	// depend on earlier rows: auto-increment values the file does not give).
+	workers int
 
-	keyB, valB *tuple.Builder
-	mu         sync.Mutex // guards skipped and OnSkip calls (both import stages skip)
+	keyB, valB *tuple.Builder // the consuming goroutine's (overlay)
+	mu         sync.Mutex     // guards skipped and OnSkip calls
 	skipped    int64
+}
+
+// fastCol says where field i of a delimited record goes in the fast path: field of the
+// key tuple (key) or of the value tuple, converted by conv.
+type fastCol struct {
+	conv     *colConv
+	key      bool
+	field    int
+	nullable bool
+	auto     bool
 }
 
 func newImporter(ctx *sql.Context, rs repo.Schema, src Reader, file string, opts ImportOptions) (*importer, error) {
@@ -239,10 +257,35 @@ func newImporter(ctx *sql.Context, rs repo.Schema, src Reader, file string, opts
 		}
 		im.defs[i], im.hasDef[i] = v, ok
 	}
+	autoGiven := false
 	if h := src.Header(); h != nil {
 		// A delimited file names its columns once: check them now.
-		if _, err := im.mapping(h); err != nil {
+		m, err := im.mapping(h)
+		if err != nil {
 			return nil, &RowError{File: file, Line: 1, Reason: err.Error()}
+		}
+		im.header, im.headerMap = h, m
+		autoGiven = slices.Contains(m, im.autoCol)
+	}
+	im.workers = min(max(runtime.GOMAXPROCS(0), 1), 4)
+	if im.autoCol >= 0 && !autoGiven {
+		im.workers = 1
+	}
+	if _, ok := src.(*delimitedReader); ok && opts.Mode != Update && len(im.headerMap) == len(im.sch) {
+		field := make([]int, len(im.sch))
+		for k, o := range im.pk {
+			field[o] = -(k + 1)
+		}
+		for k, o := range typeconv.ValueOrdinals(im.sch, im.pk) {
+			field[o] = k
+		}
+		im.fast = make([]fastCol, len(im.headerMap))
+		for i, o := range im.headerMap {
+			fc := fastCol{conv: im.convs[o], field: field[o], nullable: im.sch[o].Nullable, auto: o == im.autoCol}
+			if fc.field < 0 {
+				fc.key, fc.field = true, -fc.field-1
+			}
+			im.fast[i] = fc
 		}
 	}
 	return im, nil
@@ -334,9 +377,6 @@ func unquoteSQL(t string) (string, bool) {
 
 // mapping returns, for each name, the table ordinal of the column it names.
 func (im *importer) mapping(names []string) ([]int, error) {
-	if len(names) > 0 && len(names) == len(im.lastNames) && &names[0] == &im.lastNames[0] {
-		return im.lastMap, nil
-	}
 	m := make([]int, len(names))
 	seen := make([]bool, len(im.sch))
 	for i, n := range names {
@@ -363,7 +403,6 @@ func (im *importer) mapping(names []string) ([]int, error) {
 			}
 		}
 	}
-	im.lastNames, im.lastMap = names, m
 	return m, nil
 }
 
@@ -399,10 +438,44 @@ func (im *importer) skip(e *RowError) error {
 	return nil
 }
 
+// encoder converts records into entries for one goroutine: its own tuple builders, row,
+// mapping cache and auto-increment state.
+type encoder struct {
+	im         *importer
+	keyB, valB *tuple.Builder
+	row        sql.Row
+	vals       []any
+	cols       []int
+	lastNames  []string
+	lastMap    []int
+	autoMax    uint64
+	autoNxt    uint64
+	arena      []byte // holds the keys and values of fast-path entries
+}
+
+func (im *importer) newEncoder() *encoder {
+	return &encoder{im: im, keyB: tuple.NewBuilder(im.codec.KeyDesc()), valB: tuple.NewBuilder(im.codec.ValueDesc()),
+		row: make(sql.Row, len(im.sch)), vals: make([]any, len(im.header)), cols: make([]int, len(im.header))}
+}
+
+// mapping is importer.mapping, remembering the last list of names.
+func (e *encoder) mapping(names []string) ([]int, error) {
+	if e.lastMap != nil && slices.Equal(names, e.lastNames) {
+		return e.lastMap, nil
+	}
+	m, err := e.im.mapping(names)
+	if err != nil {
+		return nil, err
+	}
+	e.lastNames, e.lastMap = names, m
+	return m, nil
+}
+
 // encode converts rec into the key and value of its row; mask (upserts) marks the
 // columns the record sets.
-func (im *importer) encode(ctx *sql.Context, rec Record, row sql.Row) (entry, *RowError) {
-	m, err := im.mapping(rec.Names)
+func (e *encoder) encode(ctx *sql.Context, rec Record) (entry, *RowError) {
+	im, row := e.im, e.row
+	m, err := e.mapping(rec.Names)
 	if err != nil {
 		return entry{}, im.rowError(rec, -1, "", err.Error())
 	}
@@ -438,8 +511,8 @@ func (im *importer) encode(ctx *sql.Context, rec Record, row sql.Row) (entry, *R
 			}
 			switch {
 			case o == im.autoCol:
-				im.autoNxt = max(im.autoNxt, im.autoMax) + 1
-				v, _, err := im.sch[o].Type.Convert(ctx, im.autoNxt)
+				e.autoNxt = max(e.autoNxt, e.autoMax) + 1
+				v, _, err := im.sch[o].Type.Convert(ctx, e.autoNxt)
 				if err != nil {
 					return entry{}, im.rowError(rec, -1, im.sch[o].Name, err.Error())
 				}
@@ -470,32 +543,245 @@ func (im *importer) encode(ctx *sql.Context, rec Record, row sql.Row) (entry, *R
 	}
 	if im.autoCol >= 0 && row[im.autoCol] != nil {
 		if u, _, err := types.Uint64.Convert(ctx, row[im.autoCol]); err == nil {
-			if n, ok := u.(uint64); ok && n > im.autoMax {
-				im.autoMax = n
+			if n, ok := u.(uint64); ok && n > e.autoMax {
+				e.autoMax = n
 			}
 		}
 	}
-	k, v, err := im.codec.Encode(im.keyB, im.valB, row)
+	k, v, err := im.codec.Encode(e.keyB, e.valB, row)
 	if err != nil {
 		return entry{}, im.rowError(rec, -1, "", "the row cannot be stored: "+err.Error())
 	}
 	if len(k)+len(v) > prolly.MaxEntrySize {
 		return entry{}, im.rowError(rec, -1, "", fmt.Sprintf("the row is %d bytes; dsql stores rows of at most %d bytes (64 KiB) for now", len(k)+len(v), prolly.MaxEntrySize))
 	}
-	e := entry{k: k, v: v, line: rec.Line}
+	ent := entry{k: k, v: v, line: rec.Line}
 	if present != nil {
-		e.mask = make([]byte, (len(row)+7)/8)
+		ent.mask = make([]byte, (len(row)+7)/8)
 		for o, p := range present {
 			if p {
-				e.mask[o/8] |= 1 << (o % 8)
+				ent.mask[o/8] |= 1 << (o % 8)
 			}
 		}
 	}
-	return e, nil
+	return ent, nil
+}
+
+// fastRow encodes record r of b straight from its field bytes into a key and a value in
+// e.arena, without Go values in between (im.fast). ok is false when a field needs more
+// than the fast conversions (a non-canonical form, a bad value, a NOT NULL column left
+// empty): the caller then converts the record with encode, which gives the same bytes
+// or the error.
+func (e *encoder) fastRow(ctx *sql.Context, b *rawBatch, r int) (ent entry, ok bool) {
+	im := e.im
+	nh := len(im.fast)
+	base := r * nh
+	start := 0
+	if base > 0 {
+		start = b.ends[base-1]
+	}
+	size := b.ends[base+nh-1] - start
+	for i := range im.fast {
+		fc := &im.fast[i]
+		end := b.ends[base+i]
+		s := b.data[start:end]
+		start = end
+		tb := e.valB
+		if fc.key {
+			tb = e.keyB
+		}
+		if len(s) == 0 {
+			if !fc.nullable {
+				return e.fail()
+			}
+			tb.PutNull(fc.field)
+			continue
+		}
+		if fc.auto {
+			n, ok := fc.conv.autoValue(s)
+			if !ok {
+				return e.fail()
+			}
+			e.autoMax = max(e.autoMax, n)
+		}
+		if !fc.conv.encodeField(ctx, tb, fc.field, s) {
+			return e.fail()
+		}
+	}
+	if need := size + 16*nh + 64; cap(e.arena)-len(e.arena) < need {
+		e.arena = make([]byte, 0, max(256<<10, 2*need))
+	}
+	a0 := len(e.arena)
+	out, err := e.keyB.Append(e.arena)
+	if err != nil {
+		return e.fail()
+	}
+	a1 := len(out)
+	if out, err = e.valB.Append(out); err != nil {
+		return e.fail()
+	}
+	e.arena = out
+	ent = entry{k: out[a0:a1:a1], v: out[a1:len(out):len(out)], line: b.lines[r]}
+	if len(ent.k)+len(ent.v) > prolly.MaxEntrySize {
+		return entry{}, false // encode reports it
+	}
+	return ent, true
+}
+
+func (e *encoder) fail() (entry, bool) {
+	e.keyB.Reset()
+	e.valB.Reset()
+	return entry{}, false
+}
+
+// encodeRaw converts record r of b: through fastRow if it can, else through encode.
+func (e *encoder) encodeRaw(ctx *sql.Context, b *rawBatch, r int) (entry, *RowError) {
+	im := e.im
+	if im.fast != nil {
+		if ent, ok := e.fastRow(ctx, b, r); ok {
+			return ent, nil
+		}
+	}
+	nh := len(im.header)
+	for i := range nh {
+		if s := b.field(r*nh + i); len(s) > 0 {
+			e.vals[i] = string(s)
+		} else {
+			e.vals[i] = nil
+		}
+		e.cols[i] = int(b.cols[r*nh+i])
+	}
+	return e.encode(ctx, Record{Line: b.lines[r], Names: im.header, Values: e.vals, Cols: e.cols})
+}
+
+// A job is one batch of input on its way through run's pipeline: the reading goroutine
+// fills raw (a delimited file) or recs (any other Reader) and hands the job to a
+// converting goroutine and, in file order, to the consuming one, which waits for done.
+type job struct {
+	raw   *rawBatch
+	recs  []Record
+	rerrs []posErr // problems of the Reader, before the record at
+	rerr  error    // the error that ended the input, after recs
+	off   int64
+
+	es   []entry
+	errs []posErr // skippable problems, before the entry at (Continue)
+	err  error    // the problem that ends the import, after es
+	done chan struct{}
+}
+
+// Batches: at most this many records or bytes of fields.
+const (
+	batchRows  = 4096
+	batchBytes = 1 << 20
+)
+
+// rawPool and esPool recycle the buffers of batches: a rawBatch once converted, the
+// entries of a batch once the sorter took them (it copies the entries it keeps).
+var (
+	rawPool = sync.Pool{New: func() any { return new(rawBatch) }}
+	esPool  sync.Pool
+)
+
+// place records problem re of the record that would have been entry len(j.es): a skip
+// to report (Continue, skippable), or the end of the batch. It reports whether the
+// batch goes on.
+func (im *importer) place(j *job, re *RowError) bool {
+	if im.opts.Continue && re.Skippable {
+		j.errs = append(j.errs, posErr{at: len(j.es), err: re})
+		return true
+	}
+	j.err = re
+	return false
+}
+
+// convert turns the records of j into entries.
+func (e *encoder) convert(ctx *sql.Context, j *job) {
+	im := e.im
+	n, errs, end := len(j.recs), j.rerrs, j.rerr
+	if j.raw != nil {
+		n, errs, end = len(j.raw.lines), j.raw.errs, j.raw.err
+	}
+	if es, _ := esPool.Get().(*[]entry); es != nil && cap(*es) >= n {
+		j.es = (*es)[:0]
+	} else {
+		j.es = make([]entry, 0, max(n, batchRows))
+	}
+	ei := 0
+	for r := 0; r < n; r++ {
+		for ; ei < len(errs) && errs[ei].at == r; ei++ {
+			if !im.place(j, errs[ei].err) {
+				return
+			}
+		}
+		var ent entry
+		var re *RowError
+		if j.raw != nil {
+			ent, re = e.encodeRaw(ctx, j.raw, r)
+		} else {
+			ent, re = e.encode(ctx, j.recs[r])
+		}
+		if re != nil {
+			if !im.place(j, re) {
+				return
+			}
+			continue
+		}
+		j.es = append(j.es, ent)
+	}
+	for ; ei < len(errs); ei++ {
+		if !im.place(j, errs[ei].err) {
+			return
+		}
+	}
+	j.err = end
+}
+
+// readJob fills j with the next batch of the input; last reports the end of the input.
+func (im *importer) readJob(j *job) (last bool) {
+	if d, ok := im.src.(*delimitedReader); ok {
+		raw := rawPool.Get().(*rawBatch)
+		d.readBatch(raw, batchRows, batchBytes)
+		j.raw, j.off = raw, raw.off
+		return raw.eof || raw.err != nil
+	}
+	header := im.src.Header()
+	for len(j.recs) < batchRows {
+		rec, err := im.src.Next()
+		if err == io.EOF {
+			last = true
+			break
+		}
+		if err != nil {
+			var re *RowError
+			if errors.As(err, &re) && re.Skippable {
+				j.rerrs = append(j.rerrs, posErr{at: len(j.recs), err: re})
+				continue
+			}
+			j.rerr, last = err, true
+			break
+		}
+		// The Reader may reuse the record's slices: keep copies.
+		if len(header) == 0 || len(rec.Names) == 0 || &rec.Names[0] != &header[0] {
+			rec.Names = slices.Clone(rec.Names)
+		}
+		rec.Values, rec.Cols = slices.Clone(rec.Values), slices.Clone(rec.Cols)
+		j.recs = append(j.recs, rec)
+	}
+	j.off = im.src.Offset()
+	return last
 }
 
 // run reads every record and returns the new row map: the file's rows (Create, Replace)
 // or base with them upserted (Update).
+//
+// Three stages run at once: one goroutine reads batches of records (readJob), im.workers
+// goroutines convert batches into encoded entries (encoder.convert), and the calling
+// goroutine takes the batches in file order and adds their entries to the sorter (the
+// prolly builder for sorted input), which writes the nodes to the store. Problems travel
+// in their batches at their places, so the first bad row of the file ends the import
+// even when a later batch was converted first, and skipped rows are reported in file
+// order.
 func (im *importer) run(ctx *sql.Context, ns *prolly.NodeStore, base *prolly.Map) (prolly.Map, ImportResult, error) {
 	memLimit := im.opts.MemLimit
 	if memLimit <= 0 {
@@ -512,80 +798,86 @@ func (im *importer) run(ctx *sql.Context, ns *prolly.NodeStore, base *prolly.Map
 	}
 	s := newSorter(ns, im.kd.Compare, memLimit, im.opts.TempDir, im.opts.Mode == Update, dup)
 	defer s.close()
-	// Two stages, one goroutine each: reading and converting records into encoded
-	// entries, and adding entries to the sorter/builder. Batches keep file order, and a
-	// producer error travels after the entries before it, so errors come in file order.
-	type batch struct {
-		es  []entry
-		off int64
-		err error
-	}
-	ch := make(chan batch, 8)
-	done := make(chan struct{})
+
+	order := make(chan *job, 2*im.workers+2) // bounds the batches in memory
+	work := make(chan *job, im.workers)
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer close(ch)
-		row := make(sql.Row, len(im.sch))
-		es := make([]entry, 0, 1024)
-		send := func(b batch) bool {
-			select {
-			case ch <- b:
-				return true
-			case <-done:
-				return false
-			}
-		}
+		defer close(work)
+		defer close(order)
 		for {
-			rec, err := im.src.Next()
-			if err == io.EOF {
-				send(batch{es: es, off: im.src.Offset()})
+			j := &job{done: make(chan struct{})}
+			last := im.readJob(j)
+			select {
+			case order <- j:
+			case <-stop:
 				return
 			}
-			if err != nil {
-				var re *RowError
-				if errors.As(err, &re) {
-					err = im.skip(re)
-				}
-				if err != nil {
-					send(batch{es: es, err: err})
-					return
-				}
-				continue
+			select {
+			case work <- j:
+			case <-stop:
+				return
 			}
-			e, re := im.encode(ctx, rec, row)
-			if re != nil {
-				if err := im.skip(re); err != nil {
-					send(batch{es: es, err: err})
-					return
-				}
-				continue
-			}
-			es = append(es, e)
-			if len(es) == cap(es) {
-				if !send(batch{es: es, off: im.src.Offset()}) {
-					return
-				}
-				es = make([]entry, 0, 1024)
+			if last {
+				return
 			}
 		}
 	}()
+	encs := make([]*encoder, im.workers)
+	for w := range encs {
+		enc := im.newEncoder()
+		encs[w] = enc
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				select {
+				case <-stop:
+				default:
+					enc.convert(ctx, j)
+				}
+				if j.raw != nil {
+					rawPool.Put(j.raw)
+					j.raw = nil
+				}
+				close(j.done)
+			}
+		}()
+	}
 	var n int64
 	consume := func() error {
-		for b := range ch {
-			for _, e := range b.es {
+		for j := range order {
+			<-j.done
+			ei := 0
+			for i, e := range j.es {
+				for ; ei < len(j.errs) && j.errs[ei].at == i; ei++ {
+					if err := im.skip(j.errs[ei].err); err != nil {
+						return err
+					}
+				}
 				if err := s.add(ctx, e); err != nil {
 					return err
 				}
 			}
-			n += int64(len(b.es))
-			if b.err != nil {
-				return b.err
+			for ; ei < len(j.errs); ei++ {
+				if err := im.skip(j.errs[ei].err); err != nil {
+					return err
+				}
 			}
+			n += int64(len(j.es))
+			if j.err != nil {
+				return j.err
+			}
+			clear(j.es)
+			es := j.es[:0]
+			esPool.Put(&es)
+			j.es = nil
 			if p := im.opts.Progress; p != nil {
 				p.Rows.Store(n)
-				p.Bytes.Store(b.off)
+				p.Bytes.Store(j.off)
 			}
 			if err := ctx.Err(); err != nil {
 				return err
@@ -594,8 +886,11 @@ func (im *importer) run(ctx *sql.Context, ns *prolly.NodeStore, base *prolly.Map
 		return nil
 	}
 	err := consume()
-	close(done)
+	close(stop)
 	wg.Wait()
+	for _, enc := range encs {
+		im.autoMax = max(im.autoMax, enc.autoMax)
+	}
 	if err != nil {
 		return prolly.Map{}, ImportResult{}, err
 	}

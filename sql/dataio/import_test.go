@@ -353,3 +353,54 @@ func TestSortRunsCleanedUp(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, left, filepath.Join(dir, "*"))
 }
+
+// TestImportFirstErrorAcrossBatches: with many batches converted at once, the error is
+// the first bad row of the file, not the first one a converting goroutine finds; with
+// --continue, skipped rows are reported in file order, reader and converter problems
+// and duplicate keys interleaved as in the file, and the rows kept are the others.
+func TestImportFirstErrorAcrossBatches(t *testing.T) {
+	const n = 50000 // about a dozen batches
+	bad := map[int]string{
+		30001: "x,1,1.5,a,2024-01-01 00:00:00",     // non-number key (line 30002)
+		12345: "12345,1,1.5,a,2024-02-30 00:00:00", // invalid date (line 12346): the first
+		40000: "40000,1,1.5",                       // wrong field count
+		45000: "44999,1,1.5,a,2024-01-01 00:00:00", // duplicate key
+	}
+	var b strings.Builder
+	b.WriteString("id,n,d,s,dt\n")
+	for i := 1; i <= n; i++ {
+		if l, ok := bad[i]; ok {
+			b.WriteString(l + "\n")
+			continue
+		}
+		fmt.Fprintf(&b, "%d,%d,%d.5,name %d,2024-01-02 03:04:05\n", i, i%100, i, i)
+	}
+	e := newEnv(t)
+	e.exec("a", "CREATE TABLE t (id INT PRIMARY KEY, n INT, d DOUBLE, s VARCHAR(64), dt DATETIME)")
+	before := e.tableHash("a", "t")
+	for range 3 {
+		_, err := e.importText("a", "t", dataio.CSV, b.String(), dataio.ImportOptions{Mode: dataio.Replace})
+		require.ErrorContains(t, err, `in.csv:12346:15: column "dt": "2024-02-30 00:00:00" is not a valid datetime value`)
+		require.Equal(t, before, e.tableHash("a", "t"))
+	}
+	var skipped []int
+	res, err := e.importText("a", "t", dataio.CSV, b.String(), dataio.ImportOptions{Mode: dataio.Replace, Continue: true,
+		OnSkip: func(re *dataio.RowError) { skipped = append(skipped, re.Line) }})
+	require.NoError(t, err)
+	require.Equal(t, []int{12346, 30002, 40001, 45001}, skipped)
+	require.Equal(t, int64(4), res.Skipped)
+	require.Equal(t, int64(n-4), res.Rows)
+	require.Equal(t, []sql.Row{{int64(n - 4)}}, e.rows("a", "SELECT count(*) FROM t"))
+}
+
+// TestJSONKeyOrderPerObject: each JSON object's keys map to columns by name, whatever
+// their order in the object before it.
+func TestJSONKeyOrderPerObject(t *testing.T) {
+	e := newEnv(t)
+	e.exec("a", "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(8), n INT)")
+	_, err := e.importText("a", "t", dataio.JSONL, `{"id":1,"v":"a","n":10}`+"\n"+`{"n":20,"id":2,"v":"b"}`+"\n"+`{"v":"c","n":30,"id":3}`+"\n",
+		dataio.ImportOptions{Mode: dataio.Replace})
+	require.NoError(t, err)
+	require.Equal(t, []sql.Row{{int32(1), "a", int32(10)}, {int32(2), "b", int32(20)}, {int32(3), "c", int32(30)}},
+		e.rows("a", "SELECT * FROM t ORDER BY id"))
+}

@@ -167,110 +167,343 @@ func NewReader(r io.Reader, f Format, name string) (Reader, error) {
 		return newParquetReader(r, name)
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
+	bom := 0
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		_, _ = br.Discard(3)
+		bom = 3
 	}
-	cr := &countingReader{r: br, trackNL: f == JSON || f == JSONL}
 	switch f {
 	case CSV, TSV, PSV:
-		return newDelimitedReader(cr, f, name)
+		return newDelimitedReader(br, int64(bom), f, name)
 	case JSON, JSONL:
-		return newJSONReader(cr, f, name)
+		return newJSONReader(&countingReader{r: br, n: int64(bom), trackNL: true}, f, name)
 	}
 	return nil, fmt.Errorf("%w: cannot import %s", ErrFormat, f)
 }
 
-// delimitedReader reads CSV, TSV and PSV with encoding/csv.
+// delimitedReader reads CSV, TSV and PSV. It parses exactly as encoding/csv does with
+// FieldsPerRecord -1 (RFC 4180 quoting, "" inside quotes, quoted fields across lines,
+// \r\n read as \n, empty lines skipped, a bare quote in an unquoted field and a stray
+// character after a closing quote are errors with encoding/csv's line and column;
+// TestDelimitedLikeEncodingCSV compares the two), but appends the fields of many records
+// to one buffer (rawBatch) instead of making strings, so that the import's bulk path
+// converts them without a string per record.
 type delimitedReader struct {
-	name   string
-	cr     *countingReader
-	r      *csv.Reader
-	header []string
-	vals   []any
-	cols   []int
+	name    string
+	br      *bufio.Reader
+	comma   byte
+	off     int64 // bytes consumed
+	numLine int   // lines read
+	long    []byte
+	header  []string
+	one     rawBatch // Next's record
+	vals    []any
+	cols    []int
 }
 
-func newDelimitedReader(cr *countingReader, f Format, name string) (*delimitedReader, error) {
-	r := csv.NewReader(cr)
+// rawBatch holds consecutive records of a delimited file, parsed but not converted: the
+// bytes of every field back to back in data, where field j (counting across records)
+// ends at ends[j] and starts where field j-1 ends. Records with the wrong number of
+// fields are not in it: they are problems in errs, placed before the record they
+// preceded.
+type rawBatch struct {
+	data  []byte
+	ends  []int
+	cols  []int32 // 1-based byte column of each field (errors)
+	lines []int   // line of each record
+	errs  []posErr
+	err   error // ends the input (a syntax or read error) after the records
+	eof   bool
+	off   int64 // input bytes consumed after the batch
+}
+
+// posErr is a problem placed before the at-th record (or entry) of a batch.
+type posErr struct {
+	at  int
+	err *RowError
+}
+
+func (b *rawBatch) reset() {
+	b.data, b.ends, b.cols, b.lines, b.errs = b.data[:0], b.ends[:0], b.cols[:0], b.lines[:0], b.errs[:0]
+	b.err, b.eof, b.off = nil, false, 0
+}
+
+// field returns field j (counting across records).
+func (b *rawBatch) field(j int) []byte {
+	s := 0
+	if j > 0 {
+		s = b.ends[j-1]
+	}
+	return b.data[s:b.ends[j]]
+}
+
+// truncate drops the fields from f and the bytes from d on.
+func (b *rawBatch) truncate(d, f int) {
+	b.data, b.ends, b.cols = b.data[:d], b.ends[:f], b.cols[:f]
+}
+
+func newDelimitedReader(br *bufio.Reader, off int64, f Format, name string) (*delimitedReader, error) {
+	d := &delimitedReader{name: name, br: br, comma: ',', off: off}
 	switch f {
 	case TSV:
-		r.Comma = '\t'
+		d.comma = '\t'
 	case PSV:
-		r.Comma = '|'
+		d.comma = '|'
 	}
-	r.FieldsPerRecord = -1 // checked here, with a better message
-	r.ReuseRecord = true
-	d := &delimitedReader{name: name, cr: cr, r: r}
-	h, err := r.Read()
+	b := &d.one
+	err := d.readRecord(b)
 	if err == io.EOF {
 		return nil, &RowError{File: name, Line: 1, Reason: "the file is empty: the first line must name the columns (a header line such as id,name)"}
 	}
 	if err != nil {
-		return nil, d.syntaxError(err)
+		return nil, err
 	}
-	d.header = make([]string, len(h))
+	d.header = make([]string, len(b.ends))
 	seen := map[string]bool{}
-	for i, s := range h {
-		s = strings.TrimSpace(s)
+	for i := range b.ends {
+		s := strings.TrimSpace(string(b.field(i)))
 		if s == "" {
-			line, col := r.FieldPos(i)
-			return nil, &RowError{File: name, Line: line, Column: col, Reason: fmt.Sprintf("header field %d is empty: every column needs a name", i+1)}
+			return nil, &RowError{File: name, Line: b.lines[0], Column: int(b.cols[i]), Reason: fmt.Sprintf("header field %d is empty: every column needs a name", i+1)}
 		}
 		if seen[strings.ToLower(s)] {
-			line, col := r.FieldPos(i)
-			return nil, &RowError{File: name, Line: line, Column: col, Reason: fmt.Sprintf("column %q appears twice in the header", s)}
+			return nil, &RowError{File: name, Line: b.lines[0], Column: int(b.cols[i]), Reason: fmt.Sprintf("column %q appears twice in the header", s)}
 		}
 		seen[strings.ToLower(s)] = true
 		d.header[i] = s
 	}
-	d.vals = make([]any, len(h))
-	d.cols = make([]int, len(h))
+	d.vals = make([]any, len(d.header))
+	d.cols = make([]int, len(d.header))
 	return d, nil
 }
 
 func (d *delimitedReader) Header() []string { return d.header }
-func (d *delimitedReader) Offset() int64    { return d.cr.n }
+func (d *delimitedReader) Offset() int64    { return d.off }
 
-func (d *delimitedReader) syntaxError(err error) error {
+func (d *delimitedReader) syntaxError(pe *csv.ParseError) error {
+	reason := pe.Err.Error()
+	if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+		reason += ` (a field that contains quotes must be quoted as a whole, with each quote doubled: "a ""b"" c"; an unterminated quote runs to the end of the file)`
+		if pe.StartLine != pe.Line {
+			reason += fmt.Sprintf("; the field starts on line %d", pe.StartLine)
+		}
+	}
+	return &RowError{File: d.name, Line: pe.Line, Column: pe.Column, Reason: reason}
+}
+
+// readLine returns the next line with its newline (none at the end of the input), \r\n
+// turned into \n; valid until the next call.
+func (d *delimitedReader) readLine() ([]byte, error) {
+	line, err := d.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		d.long = append(d.long[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = d.br.ReadSlice('\n')
+			d.long = append(d.long, line...)
+		}
+		line = d.long
+	}
+	n := len(line)
+	if n > 0 && err == io.EOF {
+		err = nil
+		if line[n-1] == '\r' { // a \r before the end of the input is dropped
+			line = line[:n-1]
+		}
+	}
+	d.numLine++
+	d.off += int64(n)
+	if n := len(line); n >= 2 && line[n-2] == '\r' && line[n-1] == '\n' {
+		line[n-2] = '\n'
+		line = line[:n-1]
+	}
+	return line, err
+}
+
+func lengthNL(b []byte) int {
+	if len(b) > 0 && b[len(b)-1] == '\n' {
+		return 1
+	}
+	return 0
+}
+
+// readRecord appends the next record (skipping empty lines) to b: its fields, their
+// columns and its line. It returns io.EOF at the end of the input, or a *RowError for a
+// syntax error (b is left as it was).
+func (d *delimitedReader) readRecord(b *rawBatch) error {
+	var line []byte
+	var errRead error
+	for errRead == nil {
+		line, errRead = d.readLine()
+		if errRead == nil && len(line) == lengthNL(line) {
+			continue // an empty line
+		}
+		break
+	}
+	if errRead == io.EOF {
+		return io.EOF
+	}
+	recLine := d.numLine
+	posLine, col := d.numLine, 1
+	d0, f0 := len(b.data), len(b.ends)
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		reason := pe.Err.Error()
-		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-			reason += ` (a field that contains quotes must be quoted as a whole, with each quote doubled: "a ""b"" c"; an unterminated quote runs to the end of the file)`
-			if pe.StartLine != pe.Line {
-				reason += fmt.Sprintf("; the field starts on line %d", pe.StartLine)
+	comma := d.comma
+fields:
+	for {
+		if len(line) == 0 || line[0] != '"' {
+			i := bytes.IndexByte(line, comma)
+			field := line
+			if i >= 0 {
+				field = field[:i]
+			} else {
+				field = field[:len(field)-lengthNL(field)]
+			}
+			if j := bytes.IndexByte(field, '"'); j >= 0 {
+				pe = &csv.ParseError{StartLine: recLine, Line: d.numLine, Column: col + j, Err: csv.ErrBareQuote}
+				break fields
+			}
+			b.data = append(b.data, field...)
+			b.ends = append(b.ends, len(b.data))
+			b.cols = append(b.cols, int32(col))
+			if i >= 0 {
+				line = line[i+1:]
+				col += i + 1
+				continue fields
+			}
+			break fields
+		}
+		// A quoted field.
+		fieldCol := col
+		line = line[1:]
+		col++
+		for {
+			i := bytes.IndexByte(line, '"')
+			switch {
+			case i >= 0:
+				b.data = append(b.data, line[:i]...)
+				line = line[i+1:]
+				col += i + 1
+				switch {
+				case len(line) > 0 && line[0] == '"': // "" is a quote
+					b.data = append(b.data, '"')
+					line = line[1:]
+					col++
+				case len(line) > 0 && line[0] == comma: // the field ends
+					line = line[1:]
+					col++
+					b.ends = append(b.ends, len(b.data))
+					b.cols = append(b.cols, int32(fieldCol))
+					continue fields
+				case lengthNL(line) == len(line): // the record ends
+					b.ends = append(b.ends, len(b.data))
+					b.cols = append(b.cols, int32(fieldCol))
+					break fields
+				default:
+					pe = &csv.ParseError{StartLine: recLine, Line: d.numLine, Column: col - 1, Err: csv.ErrQuote}
+					break fields
+				}
+			case len(line) > 0:
+				// The field goes on on the next line.
+				b.data = append(b.data, line...)
+				if errRead != nil {
+					break fields
+				}
+				col += len(line)
+				line, errRead = d.readLine()
+				if len(line) > 0 {
+					posLine++
+					col = 1
+				}
+				if errRead == io.EOF {
+					errRead = nil
+				}
+			default:
+				if errRead == nil {
+					pe = &csv.ParseError{StartLine: recLine, Line: posLine, Column: col, Err: csv.ErrQuote}
+					break fields
+				}
+				b.ends = append(b.ends, len(b.data))
+				b.cols = append(b.cols, int32(fieldCol))
+				break fields
 			}
 		}
-		return &RowError{File: d.name, Line: pe.Line, Column: pe.Column, Reason: reason}
 	}
-	return fmt.Errorf("%s: %w", d.name, err)
+	if pe != nil {
+		b.truncate(d0, f0)
+		return d.syntaxError(pe)
+	}
+	if errRead != nil {
+		b.truncate(d0, f0)
+		return fmt.Errorf("%s: %w", d.name, errRead)
+	}
+	b.lines = append(b.lines, recLine)
+	return nil
+}
+
+// fieldCountError is the problem of a record of n fields; blank reports a blank line
+// (one empty field), which is skipped silently.
+func (d *delimitedReader) fieldCountError(line, n int, blank bool) *RowError {
+	if blank {
+		return nil
+	}
+	return &RowError{File: d.name, Line: line, Skippable: true,
+		Reason: fmt.Sprintf("the row has %d fields but the header names %d columns", n, len(d.header))}
 }
 
 func (d *delimitedReader) Next() (Record, error) {
-	rec, err := d.r.Read()
-	if err != nil {
+	b := &d.one
+	for {
+		b.reset()
+		if err := d.readRecord(b); err != nil {
+			return Record{}, err
+		}
+		line := b.lines[0]
+		if len(b.ends) != len(d.header) {
+			if e := d.fieldCountError(line, len(b.ends), len(b.ends) == 1 && b.ends[0] == 0); e != nil {
+				return Record{Line: line}, e
+			}
+			continue
+		}
+		str := string(b.data)
+		prev := 0
+		for i, e := range b.ends {
+			if e == prev {
+				d.vals[i] = nil
+			} else {
+				d.vals[i] = str[prev:e]
+			}
+			d.cols[i] = int(b.cols[i])
+			prev = e
+		}
+		return Record{Line: line, Names: d.header, Values: d.vals, Cols: d.cols}, nil
+	}
+}
+
+// readBatch reads records into b (reset first) until it holds maxRows records or
+// maxBytes bytes of fields, or the input ends (b.eof) or fails (b.err).
+func (d *delimitedReader) readBatch(b *rawBatch, maxRows, maxBytes int) {
+	b.reset()
+	nh := len(d.header)
+	for len(b.lines) < maxRows && len(b.data) < maxBytes {
+		d0, f0 := len(b.data), len(b.ends)
+		err := d.readRecord(b)
 		if err == io.EOF {
-			return Record{}, io.EOF
+			b.eof = true
+			break
 		}
-		return Record{}, d.syntaxError(err)
-	}
-	line, _ := d.r.FieldPos(0)
-	if len(rec) != len(d.header) {
-		if len(rec) == 1 && rec[0] == "" {
-			return d.Next() // a blank line
+		if err != nil {
+			b.err = err
+			break
 		}
-		return Record{Line: line}, &RowError{File: d.name, Line: line, Skippable: true,
-			Reason: fmt.Sprintf("the row has %d fields but the header names %d columns", len(rec), len(d.header))}
-	}
-	for i, s := range rec {
-		if s == "" {
-			d.vals[i] = nil
-		} else {
-			d.vals[i] = s
+		if n := len(b.ends) - f0; n != nh {
+			line := b.lines[len(b.lines)-1]
+			blank := n == 1 && b.ends[f0] == d0
+			b.truncate(d0, f0)
+			b.lines = b.lines[:len(b.lines)-1]
+			if e := d.fieldCountError(line, n, blank); e != nil {
+				b.errs = append(b.errs, posErr{at: len(b.lines), err: e})
+			}
 		}
-		_, d.cols[i] = d.r.FieldPos(i)
 	}
-	return Record{Line: line, Names: d.header, Values: d.vals, Cols: d.cols}, nil
+	b.off = d.off
 }
 
 // jsonReader reads an array of objects, {"rows": [...]}, or (JSONL) a stream of objects.

@@ -2,6 +2,7 @@ package dataio
 
 import (
 	"bufio"
+	"cmp"
 	"container/heap"
 	"context"
 	"encoding/binary"
@@ -20,6 +21,7 @@ type entry struct {
 	k, v []byte
 	line int
 	mask []byte
+	seq  int64 // input order within a sort run (sorter.add)
 }
 
 func (e entry) size() int { return len(e.k) + len(e.v) + len(e.mask) + 48 }
@@ -93,6 +95,7 @@ func (s *sorter) add(ctx context.Context, e entry) error {
 		s.n++
 		return nil
 	}
+	e.seq = s.n
 	s.buf = append(s.buf, e)
 	s.bufSize += e.size()
 	s.n++
@@ -141,9 +144,15 @@ func (s *sorter) spill() error {
 	return nil
 }
 
-// sortBuf sorts the buffer stably, so that of equal keys the earlier input comes first.
+// sortBuf sorts the buffer so that of equal keys the earlier input comes first (by seq:
+// an unstable sort with that tie-break is several times faster than a stable one).
 func (s *sorter) sortBuf() {
-	slices.SortStableFunc(s.buf, func(a, b entry) int { return s.cmp(a.k, b.k) })
+	slices.SortFunc(s.buf, func(a, b entry) int {
+		if c := s.cmp(a.k, b.k); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
 }
 
 // close releases the temporary files.
