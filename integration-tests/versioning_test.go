@@ -604,6 +604,33 @@ func TestVersionedConflictingCommits(t *testing.T) {
 	s.stop()
 }
 
+// TestVersionedConflictsUpdate: a conflicting merge over the wire, resolved by UPDATE of the
+// our_ columns of dsql_conflicts_<t> in autocommit mode (the row is written through t's
+// index), then committed.
+func TestVersionedConflictsUpdate(t *testing.T) {
+	dir := itNewRepo(t, "repo")
+	s := itStart(t, dir)
+	c := vtSession(t, s, "repo")
+	vtExec(t, c, "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL, INDEX iv (v))", "INSERT INTO t VALUES (1, 1), (2, 2)",
+		"CALL dsql_commit('-Am', 'base')", "CALL dsql_branch('feature')",
+		"UPDATE t SET v = 10 WHERE id = 1", "CALL dsql_commit('-am', 'ours')",
+		"CALL dsql_checkout('feature')", "UPDATE t SET v = 20 WHERE id = 1", "CALL dsql_commit('-am', 'theirs')",
+		"CALL dsql_checkout('main')", "SET autocommit = 0", "CALL dsql_merge('feature')", "COMMIT", "SET autocommit = 1")
+	vtSame(t, "conflict", vtRows(t, c, "SELECT base_v, our_v, their_v FROM dolt_conflicts_t"), []string{"1|10|20"})
+	if _, err := vtRowsErr(c, "UPDATE dsql_conflicts_t SET their_v = 0"); err == nil || !strings.Contains(err.Error(), "only our_v can") {
+		t.Fatalf("UPDATE of their_v: %v, want an error naming our_v", err)
+	}
+	if _, err := vtRowsErr(c, "UPDATE dsql_conflicts_t SET our_v = NULL"); err == nil {
+		t.Fatal("UPDATE of our_v to NULL (t.v is NOT NULL) succeeded")
+	}
+	vtExec(t, c, "UPDATE dsql_conflicts_t SET our_v = 15")
+	vtSame(t, "conflicts after the UPDATE", vtRows(t, c, "SELECT * FROM dsql_conflicts"), []string{})
+	vtSame(t, "row by index", vtRows(t, c, "SELECT id FROM t WHERE v = 15"), []string{"1"})
+	vtRows(t, c, "CALL dsql_commit('-am', 'merged')")
+	vtSame(t, "committed", vtRows(t, c, "SELECT id, v FROM t AS OF 'HEAD' ORDER BY id"), []string{"1|15", "2|2"})
+	s.stop()
+}
+
 // TestVersionedMySQLCLI runs a script of version-control procedures through the mysql
 // command-line client and checks its whole output (commit hashes masked).
 func TestVersionedMySQLCLI(t *testing.T) {
