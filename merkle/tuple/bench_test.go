@@ -23,6 +23,12 @@ func benchKeys() []benchKey {
 			func(i int) []any { return []any{"customer", int64(i)} }},
 		{"int64,varchar_bin", func(t testing.TB) Desc { return mustDesc(t, nn(Int64Enc), str(Utf8mb4Bin, false)) },
 			func(i int) []any { return []any{int64(i % 4), fmt.Sprintf("customer-%08d", i)} }},
+		{"int64,varchar_unicode_ci", func(t testing.TB) Desc { return mustDesc(t, nn(Int64Enc), str(Utf8mb4UnicodeCI, false)) },
+			func(i int) []any { return []any{int64(i % 4), fmt.Sprintf("customer-%08d", i)} }},
+		{"int64,varchar_0900_as_cs", func(t testing.TB) Desc { return mustDesc(t, nn(Int64Enc), str(Utf8mb40900ASCS, false)) },
+			func(i int) []any { return []any{int64(i % 4), fmt.Sprintf("customer-%08d", i)} }},
+		{"int64,varchar_latin1_swedish_ci", func(t testing.TB) Desc { return mustDesc(t, nn(Int64Enc), str(Latin1SwedishCI, false)) },
+			func(i int) []any { return []any{int64(i % 4), fmt.Sprintf("customer-%08d", i)} }},
 	}
 }
 

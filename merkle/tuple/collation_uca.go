@@ -134,7 +134,20 @@ func (c *ucaCollation) Compare(a, b []byte) int {
 	}
 	i := commonRunePrefix(a, b)
 	a, b = a[i:], b[i:]
-	if r := c.compareLevel(a, b, ucaPrimary); r != 0 || c.levels < 3 {
+	// Fast path of the primary level over ASCII: each code point weighs on its own, so
+	// equal ASCII weights may be skipped (the later levels start again at the prefix).
+	j := 0
+	for j < len(a) && j < len(b) {
+		ca, cb := a[j], b[j]
+		if ca|cb >= utf8.RuneSelf {
+			break
+		}
+		if wa, wb := c.ascii[ca], c.ascii[cb]; wa != wb {
+			return cmpWeight(wa, wb)
+		}
+		j++
+	}
+	if r := c.compareLevel(a[j:], b[j:], ucaPrimary); r != 0 || c.levels < 3 {
 		return r
 	}
 	if r := c.compareLevel(a, b, ucaSecondary); r != 0 {
