@@ -29,22 +29,12 @@ func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table,
 	if err != nil {
 		return repo.Table{}, err
 	}
-	sch := t.Schema()
-	if len(sch.Indexes) == 0 || old.Hash() == rows.Hash() {
+	if len(t.Schema().Indexes) == 0 || old.Hash() == rows.Hash() {
 		return nt, nil
 	}
-	ib, err := newIndexBuilder(sch, t.KeyDesc(), t.ValueDesc())
+	x, err := newIndexEdits(t)
 	if err != nil {
 		return repo.Table{}, err
-	}
-	eds := make([]*prolly.Editor, len(sch.Indexes))
-	added := make([][][]byte, len(sch.Indexes)) // entries added to unique indexes
-	for i, ix := range sch.Indexes {
-		m, ok := t.Index(ix.Name)
-		if !ok {
-			return repo.Table{}, fmt.Errorf("merge: table %q has no map for index %q", sch.Name, ix.Name)
-		}
-		eds[i] = m.Edit()
 	}
 	d, err := prolly.DiffMaps(ctx, old, rows)
 	if err != nil {
@@ -58,51 +48,104 @@ func UpdateRows(ctx context.Context, t repo.Table, rows prolly.Map) (repo.Table,
 		if err != nil {
 			return repo.Table{}, err
 		}
-		var oldKeys, newKeys [][]byte
-		if df.From != nil {
-			if oldKeys, err = ib.keys(df.Key, df.From); err != nil {
-				return repo.Table{}, err
-			}
-		}
-		if df.To != nil {
-			if newKeys, err = ib.keys(df.Key, df.To); err != nil {
-				return repo.Table{}, err
-			}
-		}
-		for i, ed := range eds {
-			var ok, nk []byte
-			if oldKeys != nil {
-				ok = oldKeys[i]
-			}
-			if newKeys != nil {
-				nk = newKeys[i]
-			}
-			if ok != nil && nk != nil && slices.Equal(ok, nk) {
-				continue
-			}
-			if ok != nil {
-				ed.Delete(ok)
-			}
-			if nk != nil {
-				if err := ed.Put(nk, []byte{}); err != nil {
-					return repo.Table{}, err
-				}
-				if sch.Indexes[i].Unique {
-					added[i] = append(added[i], nk)
-				}
-			}
+		if err := x.change(ctx, df.Key, df.From, df.To); err != nil {
+			return repo.Table{}, err
 		}
 	}
-	maps, err := flushAll(ctx, eds)
+	maps, err := flushAll(ctx, x.eds)
 	if err != nil {
 		return repo.Table{}, err
 	}
+	return x.finish(ctx, nt, maps)
+}
+
+// indexFlushEvery bounds the edits an indexEdits editor buffers.
+const indexFlushEvery = 1 << 16
+
+// indexEdits keeps the secondary indexes of a table in step with changes of its rows:
+// for each changed row, the entries of its old version are deleted and those of its new
+// version put.
+type indexEdits struct {
+	sch   repo.Schema
+	ib    *indexBuilder
+	eds   []*prolly.Editor // one per index, over the table's index maps
+	added [][][]byte       // entries put into unique indexes, per index
+}
+
+// newIndexEdits returns an indexEdits over t's indexes (t's indexes must be consistent
+// with its rows).
+func newIndexEdits(t repo.Table) (*indexEdits, error) {
+	sch := t.Schema()
+	ib, err := newIndexBuilder(sch, t.KeyDesc(), t.ValueDesc())
+	if err != nil {
+		return nil, err
+	}
+	x := &indexEdits{sch: sch, ib: ib, eds: make([]*prolly.Editor, len(sch.Indexes)), added: make([][][]byte, len(sch.Indexes))}
 	for i, ix := range sch.Indexes {
+		m, ok := t.Index(ix.Name)
+		if !ok {
+			return nil, fmt.Errorf("merge: table %q has no map for index %q", sch.Name, ix.Name)
+		}
+		x.eds[i] = m.Edit()
+	}
+	return x, nil
+}
+
+// change records that the row under key went from old to new (nil: absent).
+func (x *indexEdits) change(ctx context.Context, key, old, new []byte) error {
+	var oldKeys, newKeys [][]byte
+	var err error
+	if old != nil {
+		if oldKeys, err = x.ib.keys(key, old); err != nil {
+			return err
+		}
+	}
+	if new != nil {
+		if newKeys, err = x.ib.keys(key, new); err != nil {
+			return err
+		}
+	}
+	for i, ed := range x.eds {
+		var ok, nk []byte
+		if oldKeys != nil {
+			ok = oldKeys[i]
+		}
+		if newKeys != nil {
+			nk = newKeys[i]
+		}
+		if ok != nil && nk != nil && slices.Equal(ok, nk) {
+			continue
+		}
+		if ok != nil {
+			ed.Delete(ok)
+		}
+		if nk != nil {
+			if err := ed.Put(nk, []byte{}); err != nil {
+				return err
+			}
+			if x.sch.Indexes[i].Unique {
+				x.added[i] = append(x.added[i], nk)
+			}
+		}
+		if ed.Pending() >= indexFlushEvery {
+			if _, err := ed.Flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// finish installs maps (the flushed editors, in index order) as nt's indexes and checks
+// the unique indexes, failing with a *ViolationError along with the table.
+func (x *indexEdits) finish(ctx context.Context, nt repo.Table, maps []prolly.Map) (repo.Table, error) {
+	var err error
+	for i, ix := range x.sch.Indexes {
 		if nt, err = nt.WithIndex(ctx, ix.Name, maps[i]); err != nil {
 			return repo.Table{}, err
 		}
 	}
-	vs, err := checkUnique(ctx, sch, maps, added)
+	vs, err := checkUnique(ctx, x.sch, maps, x.added)
 	if err != nil {
 		return repo.Table{}, err
 	}

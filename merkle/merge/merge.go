@@ -347,25 +347,33 @@ func mergeTableRows(ctx context.Context, base, ours, theirs repo.Table) (repo.Ta
 	if err != nil {
 		return repo.Table{}, st, prolly.Map{}, err
 	}
-	var rows prolly.Map
-	if ours.Schema().Keyless() {
-		rows, err = mergeKeyless(ctx, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc(), &st)
-	} else {
-		rows, ck, err = mergeKeyed(ctx, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc(), ck, &st)
-	}
-	if err != nil {
-		return repo.Table{}, st, prolly.Map{}, err
-	}
 	t := ours
 	var verr error
-	if rows.Hash() != ours.Rows().Hash() {
-		if t, err = UpdateRows(ctx, ours, rows); err != nil {
-			var ve *ViolationError
-			if !errors.As(err, &ve) {
-				return repo.Table{}, st, prolly.Map{}, err
-			}
-			verr = err
+	fastForward := base.Rows().Hash() == ours.Rows().Hash()
+	if ours.Schema().Keyless() || fastForward {
+		// Keyless rows merge by counts; a fast-forward takes theirs' rows as they are.
+		// Either way the indexes follow from one diff of ours' rows against the result.
+		var rows prolly.Map
+		if ours.Schema().Keyless() {
+			rows, err = mergeKeyless(ctx, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc(), &st)
+		} else {
+			rows, ck, err = mergeKeyed(ctx, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc(), ck, &st)
 		}
+		if err != nil {
+			return repo.Table{}, st, prolly.Map{}, err
+		}
+		if rows.Hash() != ours.Rows().Hash() {
+			t, err = UpdateRows(ctx, ours, rows)
+		}
+	} else {
+		t, ck, err = mergeKeyedTable(ctx, base, ours, theirs, ck, &st)
+	}
+	if err != nil {
+		var ve *ViolationError
+		if !errors.As(err, &ve) {
+			return repo.Table{}, st, prolly.Map{}, err
+		}
+		verr = err
 	}
 	if ai := max(ours.AutoIncrement(), theirs.AutoIncrement()); ai != t.AutoIncrement() {
 		if t, err = t.WithAutoIncrement(ctx, ai); err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
+	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/merkle/tuple"
 )
 
@@ -14,7 +15,85 @@ import (
 // keys in ck (returned updated).
 func mergeKeyed(ctx context.Context, base, ours, theirs prolly.Map, vd tuple.Desc, ck prolly.Map, st *TableStats) (prolly.Map, prolly.Map, error) {
 	ced := ck.Edit()
-	rows, ms, err := prolly.Merge(ctx, base, ours, theirs, func(c prolly.Collision) (prolly.Resolution, error) {
+	rows, ms, err := prolly.Merge(ctx, base, ours, theirs, resolveCells(vd, ced, st))
+	if err != nil {
+		return prolly.Map{}, prolly.Map{}, err
+	}
+	st.Applied += ms.Applied
+	st.Convergent += ms.Convergent
+	if ck, err = ced.Flush(ctx); err != nil {
+		return prolly.Map{}, prolly.Map{}, err
+	}
+	return rows, ck, nil
+}
+
+// mergeKeyedTable merges the rows of a table with a primary key whose schema is the same
+// on all three sides and updates its secondary indexes from the merge's own changes
+// (each row the merge changes in ours has its old entries deleted and its new ones put),
+// without diffing ours' rows against the result. The rows and every index are flushed
+// in parallel. Conflicted keys go into ck (returned updated). Like UpdateRows it fails
+// with a *ViolationError, along with the merged table, if a unique index gets a
+// duplicate.
+func mergeKeyedTable(ctx context.Context, base, ours, theirs repo.Table, ck prolly.Map, st *TableStats) (repo.Table, prolly.Map, error) {
+	ced := ck.Edit()
+	var x *indexEdits
+	var onChange prolly.ChangeFunc
+	if len(ours.Schema().Indexes) > 0 {
+		var err error
+		if x, err = newIndexEdits(ours); err != nil {
+			return repo.Table{}, prolly.Map{}, err
+		}
+		onChange = func(c prolly.Change) error {
+			var old, new []byte
+			if c.InOld {
+				old = nonNil(c.Old)
+			}
+			if c.InNew {
+				new = nonNil(c.New)
+			}
+			return x.change(ctx, c.Key, old, new)
+		}
+	}
+	red, ms, err := prolly.MergeEdit(ctx, base.Rows(), ours.Rows(), theirs.Rows(), resolveCells(ours.ValueDesc(), ced, st), onChange)
+	if err != nil {
+		return repo.Table{}, prolly.Map{}, err
+	}
+	st.Applied += ms.Applied
+	st.Convergent += ms.Convergent
+	eds := []*prolly.Editor{red, ced}
+	if x != nil {
+		eds = append(eds, x.eds...)
+	}
+	maps, err := flushAll(ctx, eds)
+	if err != nil {
+		return repo.Table{}, prolly.Map{}, err
+	}
+	rows, ck := maps[0], maps[1]
+	if rows.Hash() == ours.Rows().Hash() {
+		return ours, ck, nil
+	}
+	t, err := ours.WithRows(ctx, rows)
+	if err != nil {
+		return repo.Table{}, prolly.Map{}, err
+	}
+	if x != nil {
+		t, err = x.finish(ctx, t, maps[2:])
+	}
+	return t, ck, err
+}
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// resolveCells returns the CollisionFunc of a keyed merge: a row both sides changed is
+// merged cell by cell (MergeCells); if that fails (the same cell changed differently,
+// delete vs modify, added twice differently) the key goes into ced and ours is kept.
+func resolveCells(vd tuple.Desc, ced *prolly.Editor, st *TableStats) prolly.CollisionFunc {
+	return func(c prolly.Collision) (prolly.Resolution, error) {
 		keepOurs := prolly.Resolution{Value: c.Ours, Delete: !c.InOurs}
 		if c.InBase && c.InOurs && c.InTheirs {
 			merged, ok, err := MergeCells(vd, c.Base, c.Ours, c.Theirs)
@@ -26,22 +105,12 @@ func mergeKeyed(ctx context.Context, base, ours, theirs prolly.Map, vd tuple.Des
 				return prolly.Resolution{Value: merged}, nil
 			}
 		}
-		// Same cell changed differently, delete vs modify, or added twice differently.
 		st.Conflicts++
 		if err := ced.Put(c.Key, nil); err != nil {
 			return prolly.Resolution{}, err
 		}
 		return keepOurs, nil
-	})
-	if err != nil {
-		return prolly.Map{}, prolly.Map{}, err
 	}
-	st.Applied += ms.Applied
-	st.Convergent += ms.Convergent
-	if ck, err = ced.Flush(ctx); err != nil {
-		return prolly.Map{}, prolly.Map{}, err
-	}
-	return rows, ck, nil
 }
 
 // MergeCells merges one row changed on both sides column by column: a field changed on

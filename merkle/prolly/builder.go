@@ -29,6 +29,13 @@ func (c *chunker) add(k, v []byte, cnt uint64) bool {
 	return isBoundary(k, c.w.level, s0, c.size)
 }
 
+// addRun appends entries [a, b) of n without applying the split rule to them: the
+// caller knows none of them ends a node (see rechunker.existing).
+func (c *chunker) addRun(n *Node, a, b int) {
+	c.size += c.w.addRun(n, a, b)
+	c.count += n.entriesCount(a, b)
+}
+
 func (c *chunker) empty() bool { return c.w.n == 0 }
 
 // emit writes the pending entries as a node.

@@ -101,6 +101,34 @@ func (c *cursor) seek(ctx context.Context, cmp Compare, key []byte, level int, c
 	}
 }
 
+// seekForward is seek with clamp for a cursor already positioned at level by an earlier
+// seek, and a key greater than every key of the cursor's bottom node: it climbs only as
+// far as the path must (to the lowest node whose range reaches key) and searches onwards
+// from there, so a sequence of increasing keys costs little more than a walk.
+func (c *cursor) seekForward(ctx context.Context, cmp Compare, key []byte, level int) error {
+	j := c.bottom()
+	for j > 0 && cmp(c.path[j].lastKey(), key) < 0 {
+		j--
+	}
+	c.path, c.idx = c.path[:j+1], c.idx[:j+1]
+	from := max(c.idx[j], 0)
+	for {
+		n := c.node()
+		i := searchFrom(n, cmp, key, from)
+		if i == n.Len() {
+			i = n.Len() - 1 // only in the level's last node: clamp
+		}
+		c.idx[c.bottom()] = i
+		if n.level == level {
+			return nil
+		}
+		if err := c.push(ctx, false); err != nil {
+			return err
+		}
+		from = 0
+	}
+}
+
 // search returns the index of the first entry of n whose key is >= key (n.Len() if none).
 func search(n *Node, cmp Compare, key []byte) int {
 	lo, hi := 0, n.Len()

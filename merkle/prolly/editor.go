@@ -132,25 +132,23 @@ func (m Map) apply(ctx context.Context, edits []edit) (Map, error) {
 func (m Map) rewriteLevel(ctx context.Context, level int, edits []edit) (parent []edit, top []*Node, changed bool, err error) {
 	cmp := m.cmp
 	c := newCursor(m.ns, m.root)
-	var olds, news []*Node
+	var olds []*Node
 	w := getNodeWriter(level)
 	defer putNodeWriter(w)
-	ch := chunker{w: w}
+	r := rechunker{ctx: ctx, ns: m.ns, cmp: cmp, ch: chunker{w: w}}
 	for i := 0; i < len(edits); {
-		if err := c.seek(ctx, cmp, edits[i].key, level, true); err != nil {
+		// Regions start at increasing keys: the first seek is from the root, the others
+		// only climb as far as they must.
+		var err error
+		if i == 0 {
+			err = c.seek(ctx, cmp, edits[i].key, level, true)
+		} else {
+			err = c.seekForward(ctx, cmp, edits[i].key, level)
+		}
+		if err != nil {
 			return nil, nil, false, err
 		}
-		olds, news = olds[:0], news[:0]
-		add := func(k, v []byte, cnt uint64) error {
-			if ch.add(k, v, cnt) {
-				n, err := ch.emit(ctx, m.ns)
-				if err != nil {
-					return err
-				}
-				news = append(news, n)
-			}
-			return nil
-		}
+		olds, r.news = olds[:0], r.news[:0]
 		for {
 			n := c.node()
 			last := c.isLastNode()
@@ -160,28 +158,29 @@ func (m Map) rewriteLevel(ctx context.Context, level int, edits []edit) (parent 
 				for j = i; j < len(edits) && cmp(edits[j].key, hi) <= 0; j++ {
 				}
 			}
-			if err := mergeInto(n, edits[i:j], cmp, add); err != nil {
+			if err := r.node(n, edits[i:j]); err != nil {
 				return nil, nil, false, err
 			}
 			i = j
 			olds = append(olds, n)
 			if last {
-				if !ch.empty() {
-					nd, err := ch.emit(ctx, m.ns)
+				if !r.ch.empty() {
+					nd, err := r.ch.emit(ctx, m.ns)
 					if err != nil {
 						return nil, nil, false, err
 					}
-					news = append(news, nd)
+					r.news = append(r.news, nd)
 				}
 				break
 			}
-			if ch.empty() {
+			if r.ch.empty() {
 				break // synchronized: the new chunking ends where an old node ends
 			}
 			if ok, err := c.nextNode(ctx); err != nil || !ok {
 				return nil, nil, false, fmt.Errorf("prolly: level %d ended before its last node: %w", level, err)
 			}
 		}
+		news := r.news
 		if sameNodes(olds, news) {
 			continue
 		}
@@ -194,34 +193,93 @@ func (m Map) rewriteLevel(ctx context.Context, level int, edits []edit) (parent 
 	return parent, nil, changed, nil
 }
 
-// mergeInto feeds the entries of n, with edits applied, to add in key order.
-func mergeInto(n *Node, edits []edit, cmp Compare, add func(k, v []byte, cnt uint64) error) error {
-	ni, ei := 0, 0
-	for ni < n.Len() || ei < len(edits) {
-		if ei < len(edits) && (ni >= n.Len() || cmp(edits[ei].key, n.Key(ni)) <= 0) {
-			e := edits[ei]
-			ei++
-			if ni < n.Len() && cmp(e.key, n.Key(ni)) == 0 {
-				ni++
-			}
-			if e.del {
-				continue
-			}
-			if err := add(e.key, e.val, e.cnt); err != nil {
-				return err
-			}
-			continue
-		}
-		cnt := uint64(1)
-		if n.level > 0 {
-			cnt = n.childCount(ni)
-		}
-		if err := add(n.Key(ni), n.Value(ni), cnt); err != nil {
+// rechunker re-chunks one region of a level: the entries of old nodes with edits
+// applied, cut by the split rule into new nodes.
+type rechunker struct {
+	ctx  context.Context
+	ns   *NodeStore
+	cmp  Compare
+	ch   chunker
+	news []*Node // nodes emitted in the current region
+}
+
+// add appends one entry, applying the split rule.
+func (r *rechunker) add(k, v []byte, cnt uint64) error {
+	if r.ch.add(k, v, cnt) {
+		n, err := r.ch.emit(r.ctx, r.ns)
+		if err != nil {
 			return err
 		}
-		ni++
+		r.news = append(r.news, n)
 	}
 	return nil
+}
+
+// node feeds the entries of n, with edits (sorted, keys within n's range or, for the
+// level's last node, beyond it) applied, in key order.
+func (r *rechunker) node(n *Node, edits []edit) error {
+	ni, off := 0, 0
+	var err error
+	for _, e := range edits {
+		p := searchFrom(n, r.cmp, e.key, ni)
+		if off, err = r.existing(n, ni, p, off); err != nil {
+			return err
+		}
+		ni = p
+		if ni < n.Len() && r.cmp(e.key, n.Key(ni)) == 0 {
+			off += entrySize(len(n.Key(ni)), len(n.Value(ni)))
+			ni++
+		}
+		if !e.del {
+			if err := r.add(e.key, e.val, e.cnt); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = r.existing(n, ni, n.Len(), off)
+	return err
+}
+
+// existing feeds the unchanged entries [a, b) of n. off is the encoded size of n's
+// entries before a: the split rule's state at entry a when n was built, as every node
+// starts right after a boundary (or at the start of its level). Whenever the chunker's
+// state equals it, the rule decides every following entry of n exactly as it did then
+// (it looks only at the entry's key and the size since the last boundary), so no entry
+// but n's last can end a node, and those entries are copied in one run without hashing
+// their keys. It returns the encoded size of n's entries before b.
+func (r *rechunker) existing(n *Node, a, b int, off int) (int, error) {
+	for a < b {
+		if r.ch.size == off {
+			if end := min(b, n.Len()-1); a < end {
+				r.ch.addRun(n, a, end)
+				off = r.ch.size
+				a = end
+				continue
+			}
+		}
+		k, v := n.Key(a), n.Value(a)
+		off += entrySize(len(k), len(v))
+		if err := r.add(k, v, n.entryCount(a)); err != nil {
+			return 0, err
+		}
+		a++
+	}
+	return off, nil
+}
+
+// searchFrom returns the index of the first entry of n at or after lo whose key is >= key
+// (n.Len() if none).
+func searchFrom(n *Node, cmp Compare, key []byte, lo int) int {
+	hi := n.Len()
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if cmp(n.Key(m), key) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 func sameNodes(a, b []*Node) bool {

@@ -292,6 +292,62 @@ func putNodeWriter(w *nodeWriter) {
 	}
 }
 
+// addRun appends entries [a, b) of n as they are (a < b) and returns the encoded size
+// they add (the sum of their entrySize): their keys and values are copied as two
+// contiguous byte ranges.
+func (w *nodeWriter) addRun(n *Node, a, b int) int {
+	l0 := len(w.klens) + len(w.vlens)
+	w.klens = appendLengths(w.klens, &n.keys, a, b)
+	w.vlens = appendLengths(w.vlens, &n.vals, a, b)
+	ks, _ := n.keys.bounds(a)
+	_, ke := n.keys.bounds(b - 1)
+	vs, _ := n.vals.bounds(a)
+	_, ve := n.vals.bounds(b - 1)
+	w.keys = append(w.keys, n.data[ks:ke]...)
+	w.vals = append(w.vals, n.data[vs:ve]...)
+	w.n += b - a
+	return len(w.klens) + len(w.vlens) - l0 + int(ke-ks) + int(ve-vs)
+}
+
+// appendLengths appends the lengths of items [a, b) of s as uvarints.
+func appendLengths(dst []byte, s *section, a, b int) []byte {
+	if s.ends == nil {
+		var buf [binary.MaxVarintLen64]byte
+		enc := binary.AppendUvarint(buf[:0], uint64(s.width))
+		if len(enc) == 1 {
+			for range b - a {
+				dst = append(dst, enc[0])
+			}
+			return dst
+		}
+		for range b - a {
+			dst = append(dst, enc...)
+		}
+		return dst
+	}
+	for i := a; i < b; i++ {
+		st, e := s.bounds(i)
+		dst = binary.AppendUvarint(dst, uint64(e-st))
+	}
+	return dst
+}
+
+// entryCount returns the number of leaf entries entry i stands for (1 in a leaf).
+func (n *Node) entryCount(i int) uint64 {
+	if n.level == 0 {
+		return 1
+	}
+	return n.childCount(i)
+}
+
+// entriesCount returns the number of leaf entries entries [a, b) stand for.
+func (n *Node) entriesCount(a, b int) uint64 {
+	if n.level == 0 {
+		return uint64(b - a)
+	}
+	return n.cum[b-1] - n.cumBefore(a)
+}
+
 func (w *nodeWriter) add(k, v []byte) {
 	w.klens = binary.AppendUvarint(w.klens, uint64(len(k)))
 	w.vlens = binary.AppendUvarint(w.vlens, uint64(len(v)))

@@ -56,7 +56,13 @@ func (ns *NodeStore) Read(ctx context.Context, h hash.Hash) (*Node, error) {
 		return n, nil
 	}
 	ns.loads.Add(1)
-	data, err := ns.cs.Get(ctx, h)
+	var data []byte
+	var err error
+	if sg, ok := ns.cs.(sharedGetter); ok {
+		data, err = sg.GetShared(ctx, h) // the node keeps the store's bytes and never modifies them
+	} else {
+		data, err = ns.cs.Get(ctx, h)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("prolly: reading node %s: %w", h, err)
 	}
@@ -73,6 +79,13 @@ func (ns *NodeStore) Read(ctx context.Context, h hash.Hash) (*Node, error) {
 // a node's bytes (Immutability).
 type ownedPutter interface {
 	PutOwned(ctx context.Context, c storage.Chunk) error
+}
+
+// sharedGetter is implemented by chunk stores that can return a chunk's stored bytes
+// without copying them (memstore); the caller must never modify them, which holds for a
+// node's bytes (Immutability).
+type sharedGetter interface {
+	GetShared(ctx context.Context, h hash.Hash) ([]byte, error)
 }
 
 // write stores encoded node bytes and returns the decoded node.

@@ -12,7 +12,9 @@
 //     until Close.
 //   - Ownership: the store copies bytes on the way in (Put, PutMany, Commit) and on the
 //     way out (Get, GetMany), so no slice the caller holds ever aliases the store's
-//     memory.
+//     memory. The exceptions are for callers whose bytes are immutable (prolly's
+//     NodeStore, which never modifies a node's bytes): PutOwned keeps the caller's slice
+//     and GetShared returns the stored one; both sides promise never to modify them.
 //
 // The store passes the conformance suite in storetest.
 package memstore
@@ -81,6 +83,24 @@ func (s *Store) Get(ctx context.Context, h hash.Hash) ([]byte, error) {
 		return nil, fmt.Errorf("memstore: Get %s: %w", h, storage.ErrNotFound)
 	}
 	return clone(b), nil
+}
+
+// GetShared is Get without the copy: it returns the stored slice itself, which the
+// caller must never modify (prolly's NodeStore reads nodes through it).
+func (s *Store) GetShared(ctx context.Context, h hash.Hash) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.mu.closed {
+		return nil, errClosed("Get")
+	}
+	b, ok := s.mu.chunks[h]
+	if !ok {
+		return nil, fmt.Errorf("memstore: Get %s: %w", h, storage.ErrNotFound)
+	}
+	return b, nil
 }
 
 // GetMany implements storage.ChunkStore. It calls found from the calling goroutine, with
@@ -166,16 +186,39 @@ func (s *Store) PutMany(ctx context.Context, cs []storage.Chunk) error {
 	if s.mu.closed {
 		return errClosed("Put")
 	}
-	s.putLocked(cs)
+	s.putLocked(cs, true)
 	return nil
 }
 
-func (s *Store) putLocked(cs []storage.Chunk) {
+// PutOwned is Put for a caller that hands c.Data over: the store keeps the slice itself
+// instead of a copy, and the caller must never modify it afterwards (prolly's NodeStore
+// passes the bytes of immutable nodes). The chunk is verified like any other.
+func (s *Store) PutOwned(ctx context.Context, c storage.Chunk) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := c.Verify(); err != nil {
+		return fmt.Errorf("memstore: Put: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mu.closed {
+		return errClosed("Put")
+	}
+	s.putLocked([]storage.Chunk{c}, false)
+	return nil
+}
+
+func (s *Store) putLocked(cs []storage.Chunk, copyData bool) {
 	for _, c := range cs {
 		if _, ok := s.mu.chunks[c.Hash]; ok {
 			continue
 		}
-		s.mu.chunks[c.Hash] = clone(c.Data)
+		data := c.Data
+		if copyData {
+			data = clone(data)
+		}
+		s.mu.chunks[c.Hash] = data
 		s.mu.chunkBytes += int64(len(c.Data))
 	}
 }
@@ -252,7 +295,7 @@ func (s *Store) Commit(ctx context.Context, chunks []storage.Chunk, updates []st
 				storage.ErrMissingChunk, u.Name, u.New)
 		}
 	}
-	s.putLocked(chunks)
+	s.putLocked(chunks, true)
 	for _, u := range updates {
 		if u.New.IsEmpty() {
 			delete(s.mu.refs, u.Name)
