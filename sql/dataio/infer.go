@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Inferrer chooses column types for a new table from the values of a file: for each
@@ -88,6 +89,11 @@ func (g *colGuess) add(v any) {
 	case string:
 		s = x
 	}
+	g.addString(s)
+}
+
+// addString takes the text value s into account; it does not keep s.
+func (g *colGuess) addString(s string) {
 	g.any = true
 	g.notJSON = true
 	g.maxChars = max(g.maxChars, utf8.RuneCountInString(s))
@@ -249,6 +255,9 @@ func (in *Inferrer) CreateTable(table string, pk []string) (string, error) {
 // it with their error unless skip accepts them.
 func InferFrom(r Reader, skip func(*RowError) error) (*Inferrer, error) {
 	in := NewInferrer(r.Header())
+	if d, ok := r.(*delimitedReader); ok && len(in.cols) == len(d.header) {
+		return in, in.addDelimited(d, skip)
+	}
 	for {
 		rec, err := r.Next()
 		if err == io.EOF {
@@ -271,4 +280,74 @@ func InferFrom(r Reader, skip func(*RowError) error) (*Inferrer, error) {
 		}
 		in.Add(rec)
 	}
+}
+
+// addDelimited takes every record of d into account: batches of fields read by another
+// goroutine, each field looked at in place (no string or Go value per field).
+func (in *Inferrer) addDelimited(d *delimitedReader, skip func(*RowError) error) error {
+	batches := make(chan *rawBatch, 2)
+	free := make(chan *rawBatch, 3)
+	for range 3 {
+		free <- new(rawBatch)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for {
+			var b *rawBatch
+			select {
+			case b = <-free:
+			case <-stop:
+				return
+			}
+			d.readBatch(b, batchRows, batchBytes)
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+			if b.eof || b.err != nil {
+				return
+			}
+		}
+	}()
+	problem := func(err error) error {
+		var re *RowError
+		if errors.As(err, &re) && skip != nil {
+			if err := skip(re); err != nil {
+				return err
+			}
+			if re.Skippable {
+				return nil
+			}
+		}
+		return err
+	}
+	nh := len(in.cols)
+	for b := range batches {
+		ei := 0
+		for r := range b.lines {
+			for ; ei < len(b.errs) && b.errs[ei].at == r; ei++ {
+				if err := problem(b.errs[ei].err); err != nil {
+					return err
+				}
+			}
+			for i, g := range in.cols {
+				if f := b.field(r*nh + i); len(f) > 0 {
+					g.addString(unsafe.String(&f[0], len(f)))
+				}
+			}
+		}
+		for ; ei < len(b.errs); ei++ {
+			if err := problem(b.errs[ei].err); err != nil {
+				return err
+			}
+		}
+		if b.err != nil {
+			return problem(b.err)
+		}
+		free <- b
+	}
+	return nil
 }

@@ -182,3 +182,61 @@ func TestReadBatchLikeNext(t *testing.T) {
 		require.Equal(t, wantErr, gotErr, "%q", text)
 	}
 }
+
+// TestInferDelimitedLikeNext: InferFrom's batch path over a delimited file chooses the
+// types that adding each record from Next chooses, and reports the same problems.
+func TestInferDelimitedLikeNext(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	vals := []string{"", "1", "-7", "007", "2.5", "1e3", "true", "2024-01-02", "2024-01-02 03:04:05.25",
+		"abc", `"x,y"`, "99999999999999999999", "{}", "é"}
+	for i := 0; i < 300; i++ {
+		var sb strings.Builder
+		sb.WriteString("a,b,c\n")
+		for n := rng.Intn(3 * batchRows / 2); n > 0; n-- {
+			for f := 0; f < 3; f++ {
+				if f > 0 {
+					sb.WriteByte(',')
+				}
+				if rng.Intn(8) > 0 || i%2 == 0 {
+					sb.WriteString(vals[(f+i)%len(vals)]) // mostly one kind per column
+				} else {
+					sb.WriteString(vals[rng.Intn(len(vals))])
+				}
+			}
+			if rng.Intn(500) == 0 {
+				sb.WriteString(",extra")
+			}
+			sb.WriteByte('\n')
+		}
+		text := sb.String()
+		want := NewInferrer([]string{"a", "b", "c"})
+		r, err := NewReader(strings.NewReader(text), CSV, "x.csv")
+		require.NoError(t, err)
+		var wantSkips []int
+		for {
+			rec, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				var re *RowError
+				require.True(t, errors.As(err, &re) && re.Skippable, "%v", err)
+				wantSkips = append(wantSkips, re.Line)
+				continue
+			}
+			want.Add(rec)
+		}
+		r2, err := NewReader(strings.NewReader(text), CSV, "x.csv")
+		require.NoError(t, err)
+		var gotSkips []int
+		got, err := InferFrom(r2, func(re *RowError) error { gotSkips = append(gotSkips, re.Line); return nil })
+		require.NoError(t, err)
+		require.Equal(t, wantSkips, gotSkips)
+		for c := range 3 {
+			wt, werr := want.Type(c, false)
+			gt, gerr := got.Type(c, false)
+			require.Equal(t, wt, gt)
+			require.Equal(t, werr, gerr)
+		}
+	}
+}
