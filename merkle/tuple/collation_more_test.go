@@ -27,9 +27,15 @@ func TestCollationExamplesMore(t *testing.T) {
 		{"_", "-", -1}, {"-", ",", -1}, {".", "'", -1}, {"(", ")", -1}, {"@", "#", -1}, {"+", "$", -1},
 		{"$", "0", -1}, {"9", "a", -1}, {"{", "a", -1}, {"~", "0", -1}, {"`", "^", -1}, {"^", "_", -1},
 		{"z", "é", 1}, {"a1", "a!", 1},
+		// Non-ASCII symbols after the ASCII ones, before the digits; digits of any script.
+		{"€", "$", 1}, {"€", "0", -1}, {"«", "~", 1}, {"–", "a", -1}, {"\u00a7", "9", -1},
+		{"٣", "3", 0}, {"٣", "4", -1}, {"²", "2", 0},
+		// Latin letters without a decomposition next to their base letter.
+		{"æ", "a", 1}, {"æ", "b", -1}, {"ø", "o", 1}, {"ø", "p", -1}, {"ł", "m", -1}, {"þ", "z", 1},
+		{"Ø", "ø", 0}, {"ı", "j", -1}, {"α", "þ", 1}, {"中", "α", 1},
 	}
 	cases := map[Collation][]ex{
-		Utf8mb4UnicodeCI: append(slices.Clone(unicodeCI), ex{"🙂", "🙃", 0}, ex{"a🙂", "a\uFFFD", 0}),
+		Utf8mb4UnicodeCI: append(slices.Clone(unicodeCI), ex{"🙂", "🙃", 0}, ex{"a🙂", "a\uFFFD", 1}, ex{"🙂", "中", 1}),
 		Utf8mb3UnicodeCI: unicodeCI,
 		Utf16UnicodeCI:   unicodeCI,
 		Utf32UnicodeCI:   unicodeCI,
@@ -40,6 +46,7 @@ func TestCollationExamplesMore(t *testing.T) {
 			{"é", "f", -1}, {"e\u0301", "é", 0}, {"É", "é", 1}, {"E", "é", -1}, {"a", "a ", -1},
 			{"ß", "ss", 1}, {"ß", "st", -1}, {"ﬁ", "fi", 1}, {"ﬁ", "fj", -1}, {"_", "-", -1}, {"%", "`", -1},
 			{"^", "+", -1}, {"9", "a", -1}, {"\x01", "\t", -1}, {"한", "\u1112\u1161\u11ab", 0},
+			{"ø", "o", 1}, {"ø", "oa", -1}, {"ł", "l", 1}, {"ła", "lb", -1}, {"æ", "b", -1}, {"€", "0", -1},
 		},
 		Utf8mb3Bin:       {{"a", "a ", 0}, {"a\t", "a", -1}, {"A", "a", -1}, {"é", "f", 1}},
 		Utf8mb3GeneralCI: {{"abc", "ABC", 0}, {"a", "a ", 0}, {"é", "E", 0}, {"ß", "s", 0}},

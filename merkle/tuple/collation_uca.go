@@ -12,38 +12,71 @@ import (
 // The UCA-based collations added after the first five built-ins. Like utf8mb4_0900_ai_ci
 // they approximate MySQL's Unicode Collation Algorithm tables without carrying them: a
 // string is decomposed (NFKD for the primary and secondary levels, NFD for the tertiary),
-// and each resulting code point gets one weight. ASCII characters get MySQL's own relative
-// order (whitespace, then punctuation and symbols in DUCET order, then digits, then letters,
-// case folded); every other code point weighs more than every ASCII character, in code
-// point order. So the order of ASCII text, and the equality classes of Latin, Greek and
-// Cyrillic text (case, accents, compatibility forms, 'ß' as "ss"), match MySQL; the
-// relative order of non-ASCII symbols, scripts other than Latin and letters with their own
-// primary weight ('ø', 'æ', 'ı') is by code point.
+// and each resulting code point gets one weight, in these classes, lowest first:
+//
+//   - ASCII whitespace, punctuation and symbols, in MySQL's (DUCET) order;
+//   - every other symbol, punctuation and separator code point (Unicode categories P, S,
+//     Z and the C1 controls: '€', '«', '–', '§', ...), in code point order: after the ASCII
+//     ones, before the digits, as in MySQL;
+//   - the digits: a decimal digit of any script weighs as its ASCII digit ('٣' == '3');
+//   - the Latin letters, case folded: a letter with diacritics weighs as its base letter
+//     (through the decomposition), and the letters without a decomposition that MySQL
+//     sorts next to a base letter do so too ('æ' after 'a', 'ł' after 'l', 'ø' after 'o',
+//     'þ' after 'z'; under utf8mb4_0900_as_cs 'ð', 'đ', 'ħ', 'ł' and 'ø' weigh as their base
+//     letter at the primary level, as in MySQL 8);
+//   - every other code point (other scripts, CJK, emoji, marks), in code point order.
+//
+// So the order of ASCII text, the place of Latin-1 text, and the equality classes of Latin,
+// Greek and Cyrillic text (case, accents, compatibility forms, 'ß' as "ss") match MySQL;
+// the relative order of the symbols among themselves and of the other scripts is by code
+// point, not by DUCET weights.
 var (
 	// Utf8mb4UnicodeCI ("utf8mb4_unicode_ci", UCA 4.0.0 in MySQL) is case- and
 	// accent-insensitive with PAD SPACE (trailing spaces do not count). As in MySQL, every
 	// code point above U+FFFF has the same weight (so '😀' == '🦀'), and the C0 controls
 	// other than TAB..CR weigh as a space (MySQL ignores them).
-	Utf8mb4UnicodeCI Collation = &ucaCollation{name: "utf8mb4_unicode_ci", ascii: &asciiUCA400, pad: true, supplementary: true}
+	Utf8mb4UnicodeCI Collation = &ucaCollation{name: "utf8mb4_unicode_ci", ascii: &asciiUCA400, extra: ucaExtra400, pad: true, supplementary: true}
 	// Utf8mb3UnicodeCI ("utf8mb3_unicode_ci") is Utf8mb4UnicodeCI on the utf8mb3 character
 	// set: strings with code points above U+FFFF are refused.
-	Utf8mb3UnicodeCI Collation = &ucaCollation{name: "utf8mb3_unicode_ci", ascii: &asciiUCA400, pad: true, supplementary: true, mb3: true}
+	Utf8mb3UnicodeCI Collation = &ucaCollation{name: "utf8mb3_unicode_ci", ascii: &asciiUCA400, extra: ucaExtra400, pad: true, supplementary: true, mb3: true}
 	// Utf8mb40900ASCS ("utf8mb4_0900_as_cs", UCA 9.0.0) is accent- and case-sensitive, NO
 	// PAD. It compares three levels, as the UCA does: first the primary weights (those of
 	// a case- and accent-insensitive comparison, so "ab" < "Ac" < "ad"), then the accents
-	// (unaccented first: "e" < "é"), then case and compatibility forms on the canonical
-	// decomposition (lowercase first: "a" < "A"; 'ß' after "ss", "ﬁ" after "fi"). Strings
-	// are equal only if their canonical decompositions (NFD, without reordering marks) are.
-	Utf8mb40900ASCS Collation = &ucaCollation{name: "utf8mb4_0900_as_cs", ascii: &asciiUCA900, levels: 3}
+	// (unaccented first: "e" < "é"; two accents of a letter by the code point of the
+	// combining mark, so 'à' < 'á' where MySQL has 'á' < 'à'; letters such as 'ø' that weigh
+	// as their base letter come before its accented forms), then case and compatibility
+	// forms on the canonical decomposition (lowercase first: "a" < "A"; 'ß' after "ss", "ﬁ"
+	// after "fi"). Strings are equal only if their canonical decompositions (NFD, without
+	// reordering marks) are.
+	Utf8mb40900ASCS Collation = &ucaCollation{name: "utf8mb4_0900_as_cs", ascii: &asciiUCA900, extra: ucaExtra900, levels: 3}
 )
 
 // asciiUCA400 and asciiUCA900 hold the primary weight (1..) of each ASCII character under
 // MySQL's UCA 4.0.0 and 9.0.0 collations, letters case folded.
 var asciiUCA400, asciiUCA900 [utf8.RuneSelf]int32
 
-// ucaBase is the weight of code point 0 outside ASCII: every non-ASCII code point r weighs
-// ucaBase + r, above every ASCII weight.
-const ucaBase = 0x100
+// ucaShift makes room between two ASCII weights: the weight of an ASCII character is its
+// rank << ucaShift, so that the code points of a class (below) fit between two ranks.
+const ucaShift = 21
+
+// ucaExtra places a Latin letter without a decomposition right after a base letter.
+type ucaExtra struct {
+	base byte  // the ASCII letter it follows
+	off  int32 // its place after the base letter (0: the base letter's weight)
+}
+
+// ucaExtra400 and ucaExtra900 are the letters MySQL's UCA 4.0.0 and 9.0.0 collations sort
+// next to a base letter, by lowercase code point.
+var (
+	ucaExtra400 = map[rune]ucaExtra{
+		'æ': {'a', 1}, 'đ': {'d', 1}, 'ð': {'d', 2}, 'ħ': {'h', 1}, 'ı': {'i', 1}, 'ł': {'l', 1},
+		'ŋ': {'n', 1}, 'œ': {'o', 1}, 'ø': {'o', 2}, 'ĸ': {'q', 1}, 'ŧ': {'t', 1}, 'þ': {'z', 1},
+	}
+	ucaExtra900 = map[rune]ucaExtra{
+		'æ': {'a', 1}, 'đ': {'d', 0}, 'ð': {'d', 0}, 'ħ': {'h', 0}, 'ı': {'i', 1}, 'ł': {'l', 0},
+		'ŋ': {'n', 1}, 'œ': {'o', 1}, 'ø': {'o', 0}, 'ĸ': {'q', 1}, 'ŧ': {'t', 1}, 'þ': {'z', 1},
+	}
+)
 
 func init() {
 	rank := func(t *[utf8.RuneSelf]int32, groups ...string) {
@@ -89,6 +122,7 @@ func init() {
 type ucaCollation struct {
 	name          string
 	ascii         *[utf8.RuneSelf]int32
+	extra         map[rune]ucaExtra
 	pad           bool // PAD SPACE
 	supplementary bool // every code point above U+FFFF weighs as U+FFFD
 	mb3           bool // utf8mb3: code points above U+FFFF are invalid
@@ -118,14 +152,42 @@ func checkUTF8MB3(s []byte) error {
 	return nil
 }
 
+// weight returns the weight of code point r (already lowercased at the primary and
+// secondary levels): see the classes above.
 func (c *ucaCollation) weight(r rune) int32 {
 	if r < utf8.RuneSelf {
-		return c.ascii[r]
+		return c.ascii[r] << ucaShift
 	}
 	if r > 0xFFFF && c.supplementary {
-		r = utf8.RuneError
+		return c.otherWeight(utf8.RuneError)
 	}
-	return ucaBase + r
+	if e, ok := c.extra[r]; ok {
+		return c.ascii[e.base]<<ucaShift + e.off
+	}
+	switch {
+	case unicode.IsDigit(r):
+		return c.ascii['0'+digitValue(r)] << ucaShift
+	case unicode.IsLetter(r), unicode.IsMark(r), unicode.IsNumber(r):
+		return c.otherWeight(r)
+	}
+	// Symbols, punctuation, separators, controls: after the ASCII ones, before '0'.
+	return c.ascii['$']<<ucaShift + 1 + r
+}
+
+// otherWeight is the weight of a code point of the last class: after every Latin letter.
+func (c *ucaCollation) otherWeight(r rune) int32 {
+	return (c.ascii['z']+1)<<ucaShift + r
+}
+
+// digitValue returns the value of a decimal digit (Unicode category Nd): the digits of a
+// script are ten consecutive code points from its zero (runs of several scripts' digits,
+// such as the mathematical ones, are whole tens).
+func digitValue(r rune) byte {
+	z := r
+	for z > r-64 && unicode.IsDigit(z-1) {
+		z--
+	}
+	return byte((r - z) % 10)
 }
 
 func (c *ucaCollation) Compare(a, b []byte) int {
@@ -184,7 +246,7 @@ func (c *ucaCollation) compareLevel(a, b []byte, level ucaLevel) int {
 
 // padTail compares the rest of a string, starting with rune r, with spaces (PAD SPACE).
 func (c *ucaCollation) padTail(r rune, it *ucaIter) int {
-	space := c.ascii[' ']
+	space := c.weight(' ')
 	for ; r >= 0; r = it.next() {
 		if w := c.weight(r); w != space {
 			return cmpWeight(w, space)
@@ -345,8 +407,8 @@ func (utf8mb3GeneralCI) Check(s []byte) error { return checkUTF8MB3(s) }
 var (
 	// Utf16UnicodeCI ("utf16_unicode_ci") and Utf32UnicodeCI ("utf32_unicode_ci") are
 	// Utf8mb4UnicodeCI.
-	Utf16UnicodeCI Collation = &ucaCollation{name: "utf16_unicode_ci", ascii: &asciiUCA400, pad: true, supplementary: true}
-	Utf32UnicodeCI Collation = &ucaCollation{name: "utf32_unicode_ci", ascii: &asciiUCA400, pad: true, supplementary: true}
+	Utf16UnicodeCI Collation = &ucaCollation{name: "utf16_unicode_ci", ascii: &asciiUCA400, extra: ucaExtra400, pad: true, supplementary: true}
+	Utf32UnicodeCI Collation = &ucaCollation{name: "utf32_unicode_ci", ascii: &asciiUCA400, extra: ucaExtra400, pad: true, supplementary: true}
 	// Utf16GeneralCI ("utf16_general_ci", utf16's default) and Utf32GeneralCI
 	// ("utf32_general_ci") are Utf8mb4GeneralCI.
 	Utf16GeneralCI Collation = namedGeneralCI{name: "utf16_general_ci"}

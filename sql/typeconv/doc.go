@@ -82,8 +82,10 @@
 // ignores PAD SPACE ('a' < 'a ' under every PAD SPACE collation in GMS, equal in MySQL and
 // in storage) and weighs case per character under utf8mb4_0900_as_cs ("Ab" > "ac" in GMS,
 // "Ab" < "ac" in MySQL and storage); tuple's UCA collations approximate the UCA outside
-// ASCII (code point order between base letters, 'ß' as "ss"), and agree with GMS on ASCII
-// text otherwise: see TestOrderAgreement.
+// ASCII ('ß' as "ss", symbols among themselves and other scripts in code point order),
+// and agree with GMS on ASCII text and on the letters of Latin-1 and Latin Extended-A
+// (utf8mb4_0900_as_cs: but for the order of two accents): see TestOrderAgreement and
+// TestCollationLatinLetters.
 //
 // # Rows
 //
