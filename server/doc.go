@@ -40,6 +40,15 @@
 //     1142 (GMS reports it as 1105; the server's handler maps it), a statement sent while
 //     the server stops 1053.
 //
+// # Prepared point selects
+//
+// A prepared primary-key point select by integer parameters (sysbench's `SELECT c FROM
+// sbtest1 WHERE id=?`) runs from GMS's analyzed plan, cached per connection and
+// statement, with only its index lookup rebuilt per execute (prepared.go): about a third
+// less CPU per execute. The plan is re-checked against the statement's snapshot at
+// every execute (current database, the table's schema, privileges) and re-planned when
+// anything changed; every other statement runs through GMS unchanged.
+//
 // # Shutdown
 //
 // Close (dsql sql-server on SIGINT or SIGTERM) stops accepting connections and refuses new

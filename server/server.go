@@ -68,6 +68,7 @@ type Server struct {
 	local     LocalInfo     // what LocalFile holds while the server runs
 	closeOnce sync.Once
 	closeErr  error
+	plans     pointPlans // cached prepared point selects (prepared.go)
 }
 
 // New opens every repository of cfg.DataDir (an error wrapping ErrInUse names one that
@@ -296,6 +297,7 @@ func (h *handler) ConnectionClosed(c *mysql.Conn) {
 	h.s.mu.Lock()
 	delete(h.s.mu.conns, c)
 	h.s.mu.Unlock()
+	h.s.plans.forget(c.ConnectionID)
 	h.Handler.ConnectionClosed(c)
 }
 
@@ -342,6 +344,9 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pr
 		return errShutdown()
 	}
 	defer h.s.end()
+	if handled, err := h.stmtExecute(ctx, c, p, cb); handled {
+		return mapError(err)
+	}
 	return mapError(h.Handler.ComStmtExecute(ctx, c, p, cb))
 }
 

@@ -359,3 +359,14 @@ func (t *Table) Replacer(*sql.Context) sql.RowReplacer { return &tableEditor{t: 
 func (t *Table) AutoIncrementSetter(*sql.Context) sql.AutoIncrementSetter {
 	return &tableEditor{t: t}
 }
+
+// SameTable reports whether u is the table t, as seen through the same database view and
+// with the same schema (the same SQL view of it, column objects included): a plan built on
+// t is still right for u. The server's cache of prepared point-select plans asks it with
+// the table the current database resolves the name to now; any DDL, a branch whose table
+// has another schema, a temporary table shadowing the name or another database answer
+// false. Projections are ignored.
+func (t *Table) SameTable(u sql.Table) bool {
+	o, ok := u.(*Table)
+	return ok && o.db == t.db && o.meta == t.meta
+}

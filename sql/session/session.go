@@ -27,6 +27,8 @@ type Session struct {
 		m map[string]string // folded repository name -> checked-out branch
 	}
 	temps tempTables // temporary tables (temporary.go)
+	// keep is the transaction the next CommandBegin keeps (KeepTransaction).
+	keep sql.Transaction
 }
 
 var (
@@ -276,7 +278,9 @@ func (s *Session) StartTransaction(ctx *sql.Context, tc sql.TransactionCharacter
 // holds no committed-to-be changes (the failed statement's edits were discarded), and
 // reusing it would make the next statement read its stale snapshot, so it is dropped.
 func (s *Session) CommandBegin() error {
-	if s.GetTransaction() == nil || s.GetIgnoreAutoCommit() {
+	keep := s.keep
+	s.keep = nil
+	if s.GetTransaction() == nil || s.GetIgnoreAutoCommit() || s.GetTransaction() == keep {
 		return nil
 	}
 	ctx := sql.NewContext(context.Background(), sql.WithSession(s))
@@ -294,6 +298,13 @@ func (s *Session) CommandBegin() error {
 	}
 	return nil
 }
+
+// KeepTransaction makes the next CommandBegin keep tx if it is still the session's
+// transaction (nil: forget an earlier request). The server uses it when it has started a
+// statement's transaction and checked a cached plan against that snapshot before GMS's
+// handler runs the statement (and calls CommandBegin): the statement then runs on the
+// snapshot it was checked against. The caller clears it once the statement has run.
+func (s *Session) KeepTransaction(tx sql.Transaction) { s.keep = tx }
 
 // CommandEnd implements sql.LifecycleAwareSession.
 func (s *Session) CommandEnd() {}
