@@ -42,12 +42,11 @@ var (
 	// Utf8mb40900ASCS ("utf8mb4_0900_as_cs", UCA 9.0.0) is accent- and case-sensitive, NO
 	// PAD. It compares three levels, as the UCA does: first the primary weights (those of
 	// a case- and accent-insensitive comparison, so "ab" < "Ac" < "ad"), then the accents
-	// (unaccented first: "e" < "é"; two accents of a letter by the code point of the
-	// combining mark, so 'à' < 'á' where MySQL has 'á' < 'à'; letters such as 'ø' that weigh
-	// as their base letter come before its accented forms), then case and compatibility
-	// forms on the canonical decomposition (lowercase first: "a" < "A"; 'ß' after "ss", "ﬁ"
-	// after "fi"). Strings are equal only if their canonical decompositions (NFD, without
-	// reordering marks) are.
+	// (unaccented first: "e" < "é"; the accents in the UCA's order: 'á' < 'à' < 'ă' < 'â' <
+	// 'ǎ' < 'å' < 'ä' < 'a̋' < 'ã' < 'ȧ' < cedilla < ogonek < 'ø'-like stroke < macron), then
+	// case and compatibility forms on the canonical decomposition (lowercase first: "a" <
+	// "A"; 'ß' after "ss", "ﬁ" after "fi"). Strings are equal only if their canonical
+	// decompositions (NFD, without reordering marks) are.
 	Utf8mb40900ASCS Collation = &ucaCollation{name: "utf8mb4_0900_as_cs", ascii: &asciiUCA900, extra: ucaExtra900, levels: 3}
 )
 
@@ -220,7 +219,7 @@ func (c *ucaCollation) Compare(a, b []byte) int {
 
 // compareLevel compares the weights of a and b at the primary or secondary level.
 func (c *ucaCollation) compareLevel(a, b []byte, level ucaLevel) int {
-	ia, ib := ucaIter{s: a, level: level}, ucaIter{s: b, level: level}
+	ia, ib := ucaIter{s: a, level: level, extra: c.extra}, ucaIter{s: b, level: level, extra: c.extra}
 	for {
 		ra, rb := ia.next(), ib.next()
 		if ra < 0 || rb < 0 {
@@ -238,7 +237,11 @@ func (c *ucaCollation) compareLevel(a, b []byte, level ucaLevel) int {
 				return c.padTail(ra, &ia)
 			}
 		}
-		if wa, wb := c.weight(ra), c.weight(rb); wa != wb {
+		wa, wb := c.weight(ra), c.weight(rb)
+		if level == ucaSecondary {
+			wa, wb = c.secondaryWeight(ra, wa), c.secondaryWeight(rb, wb)
+		}
+		if wa != wb {
 			return cmpWeight(wa, wb)
 		}
 	}
@@ -310,6 +313,33 @@ type ucaIter struct {
 	pend  [2]rune // code points already produced, pend[0] first
 	npend int
 	level ucaLevel
+	extra map[rune]ucaExtra // the collation's letters next to a base letter
+}
+
+// Pseudo combining marks the secondary level gives the letters that weigh as their base
+// letter at the primary level: 'ø', 'ł', 'đ', 'ħ' (a stroke) and 'ð' (after the stroke).
+const (
+	strokeMark = 0x0335
+	ethMark    = 0x0336
+)
+
+// markOrder lists combining marks in the order of their UCA secondary weights (acute
+// first, as MySQL's 0900 collations); marks not listed follow, by code point.
+var markOrder = map[rune]int32{
+	0x0301: 1, 0x0300: 2, 0x0306: 3, 0x0302: 4, 0x030C: 5, 0x030A: 6, 0x0308: 7, 0x030B: 8,
+	0x0303: 9, 0x0307: 10, 0x0327: 11, 0x0328: 12, strokeMark: 13, ethMark: 14, 0x0304: 15,
+}
+
+// secondaryWeight returns the secondary-level weight of r, whose primary-style weight is w:
+// combining marks in markOrder, after every letter.
+func (c *ucaCollation) secondaryWeight(r rune, w int32) int32 {
+	if r < 0x0300 || !unicode.IsMark(r) {
+		return w
+	}
+	if k, ok := markOrder[r]; ok {
+		return c.otherWeight(0) + k
+	}
+	return c.otherWeight(0) + 0x100 + r
 }
 
 func (it *ucaIter) next() rune {
@@ -369,6 +399,16 @@ func (it *ucaIter) next() rune {
 		}
 		if it.level == ucaPrimary && isDiacritic(r) {
 			continue
+		}
+		if it.level == ucaSecondary {
+			if e, ok := it.extra[unicode.ToLower(r)]; ok && e.off == 0 {
+				it.pend[0] = strokeMark
+				if unicode.ToLower(r) == 'ð' {
+					it.pend[0] = ethMark
+				}
+				it.npend = 1
+				return rune(e.base)
+			}
 		}
 		switch r {
 		case 'ß', 'ẞ':
