@@ -79,7 +79,7 @@ func (d *DiffIter) Next(ctx context.Context) (Diff, error) {
 			return Diff{}, io.EOF
 		}
 		if d.lvl > 0 {
-			if aok && bok && bytes.Equal(d.a.value(), d.b.value()) && d.cmp(d.a.key(), d.b.key()) == 0 {
+			if aok && bok && bytes.Equal(d.a.value(), d.b.value()) && sameKey(d.cmp, d.a.key(), d.b.key()) {
 				// Identical subtrees: skip both without reading them.
 				if err := d.advance(ctx, true, true); err != nil {
 					return Diff{}, err
@@ -106,7 +106,11 @@ func (d *DiffIter) Next(ctx context.Context) (Diff, error) {
 		case !aok:
 			c = 1
 		default:
-			c = d.cmp(d.a.key(), d.b.key())
+			// Most keys met in a diff are the same entry in both maps: equal bytes spare
+			// the map's (slower) Compare.
+			if ak, bk := d.a.key(), d.b.key(); !bytes.Equal(ak, bk) {
+				c = d.cmp(ak, bk)
+			}
 		}
 		var out Diff
 		switch {
@@ -134,6 +138,11 @@ func (d *DiffIter) Next(ctx context.Context) (Diff, error) {
 			return out, nil
 		}
 	}
+}
+
+// sameKey reports whether a and b are the same key: equal bytes, or equal under cmp.
+func sameKey(cmp Compare, a, b []byte) bool {
+	return bytes.Equal(a, b) || cmp(a, b) == 0
 }
 
 // advance moves the chosen cursors to their next entries at the current level and then

@@ -226,7 +226,7 @@ func (r *rechunker) node(n *Node, edits []edit) error {
 			return err
 		}
 		ni = p
-		if ni < n.Len() && r.cmp(e.key, n.Key(ni)) == 0 {
+		if ni < n.Len() && sameKey(r.cmp, e.key, n.Key(ni)) {
 			off += entrySize(len(n.Key(ni)), len(n.Value(ni)))
 			ni++
 		}

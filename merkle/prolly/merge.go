@@ -211,7 +211,7 @@ func (g *forwardGetter) get(ctx context.Context, key []byte) ([]byte, bool, erro
 		g.end = true
 		return nil, false, nil
 	}
-	if cmp(c.key(), key) != 0 {
+	if !sameKey(cmp, c.key(), key) {
 		return nil, false, nil
 	}
 	return c.value(), true, nil
