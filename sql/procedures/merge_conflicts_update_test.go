@@ -82,5 +82,45 @@ func TestConflictsUpdateOurs(t *testing.T) {
 		{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
 		{q: "SELECT * FROM t AS OF 'HEAD' ORDER BY 1", want: []sql.Row{r(1, 1, 1), r(2, 5, 7), r(3, 3, 3)}},
 	}
-	runMergeCases(t, []mergeCase{autocommit, inTx, constrained, deletedByUs})
+	foreign := mergeCase{
+		setup: []string{"CREATE TABLE p (id INT PRIMARY KEY)", "INSERT INTO p VALUES (1), (2)",
+			"CREATE TABLE t (pk INT PRIMARY KEY, a INT, pid INT, CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (id))",
+			"INSERT INTO t VALUES (1, 1, 1)"},
+		ours: []string{"UPDATE t SET a = 10 WHERE pk = 1"}, theirs: []string{"UPDATE t SET a = 20 WHERE pk = 1"},
+		tx: true, result: conflictRow(1, "t"), want: []sql.Row{r(1, 10, 1)}, conflicts: []sql.Row{r("t", 1)}}
+	foreign.name = "columns in a foreign key are not written through with foreign_key_checks on (GMS checks foreign keys only for statements on t)"
+	foreign.after = []step{
+		{q: "UPDATE dsql_conflicts_t SET our_pid = 99", err: "column pid of t is in foreign key fk_p"},
+		{q: "UPDATE dsql_conflicts_t SET our_pid = 2", err: "column pid of t is in foreign key fk_p"},
+		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}},
+		{q: "SET foreign_key_checks = 0"},
+		{q: "UPDATE dsql_conflicts_t SET our_a = 15, our_pid = 2"},
+		{q: "SET foreign_key_checks = 1"},
+		{q: "SELECT * FROM t", want: []sql.Row{r(1, 15, 2)}},
+		{q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
+	}
+	generated := mergeCase{
+		setup: []string{"CREATE TABLE t (pk INT PRIMARY KEY, a INT, g INT AS (a * 2) STORED)", "INSERT INTO t (pk, a) VALUES (1, 1)"},
+		ours:  []string{"UPDATE t SET a = 10 WHERE pk = 1"}, theirs: []string{"UPDATE t SET a = 20 WHERE pk = 1"},
+		tx: true, result: conflictRow(1, "t"), want: []sql.Row{r(1, 10, 20)}, conflicts: []sql.Row{r("t", 1)}}
+	generated.name = "a table with generated columns is refused (GMS computes them only for statements on t)"
+	generated.after = []step{
+		{q: "UPDATE dsql_conflicts_t SET our_a = 15", err: "table t has generated columns"},
+		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}},
+		{q: "DELETE FROM dsql_conflicts_t"},
+		{q: "UPDATE t SET a = 15"},
+		{q: "SELECT * FROM t", want: []sql.Row{r(1, 15, 30)}},
+	}
+	rollback := conflicted
+	rollback.name = "ROLLBACK drops the written row; the conflict stays resolved, keeping ours (as DELETE)"
+	rollback.after = []step{
+		{q: "COMMIT"}, {q: "BEGIN"},
+		{q: "UPDATE dsql_conflicts_t SET our_a = 15 WHERE base_pk = 1"},
+		{q: "SELECT * FROM t WHERE pk = 1", want: []sql.Row{r(1, 15, 1)}},
+		{q: "ROLLBACK"},
+		{q: "SELECT * FROM t WHERE pk = 1", want: []sql.Row{r(1, 10, 1)}},
+		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}},
+	}
+	runMergeCases(t, []mergeCase{autocommit, inTx, rollback, constrained, deletedByUs, foreign, generated})
 }

@@ -461,10 +461,12 @@ func prefixColumns(expr, prefix string) (string, error) {
 // keys and secondary indexes by the editor) in the session's transaction, and resolves
 // the conflict as DELETE does (durably, when the statement completes without error).
 // Inside BEGIN ... COMMIT the row is the transaction's until COMMIT while the conflict is
-// resolved at once: a ROLLBACK leaves ours' row, resolved (as DELETE would have).
-// Only the our_ columns outside the primary key (and not generated) may change. A row
-// ours deleted is inserted again with the conflict's key. Keyless tables are refused:
-// their rows have no identity other than their values.
+// resolved at once: a ROLLBACK leaves ours' row, resolved (as DELETE would have). Only
+// the our_ columns outside the primary key may change, and (with foreign_key_checks on)
+// not those in a foreign key: GMS makes foreign-key checks only for statements on t
+// itself. For the same reason a table with generated columns is refused. A row ours
+// deleted is inserted again with the conflict's key. Keyless tables are refused: their
+// rows have no identity other than their values.
 func (tc *tableConflicts) Updater(*sql.Context) sql.RowUpdater {
 	return &conflictUpdater{tc: tc, del: &conflictDeleter{tc: tc}}
 }
@@ -476,6 +478,9 @@ type conflictUpdater struct {
 	target  *backend.Table
 	updater sql.RowUpdater
 	codec   *rowCodec
+	// fkCols maps the folded names of t's columns in a foreign key (as child or parent,
+	// with foreign_key_checks on) to the key.
+	fkCols map[string]fkColumn
 }
 
 func (u *conflictUpdater) StatementBegin(*sql.Context) {}
@@ -538,6 +543,12 @@ func (u *conflictUpdater) start(ctx *sql.Context) error {
 			"DELETE it from %s to keep ours, or CALL dsql_conflicts_resolve('--ours'|'--theirs', '%s'), then change %s",
 			name, u.tc.tname, name, u.tc.tname, u.tc.tname)
 	}
+	for _, c := range u.tc.sch.Columns {
+		if c.Generated != "" {
+			return fmt.Errorf("%s: table %s has generated columns, which a write through %s does not compute: "+
+				"resolve the conflict (DELETE or dsql_conflicts_resolve), then UPDATE %s", name, u.tc.tname, name, u.tc.tname)
+		}
+	}
 	st, ok, err := u.tc.db.GetTableInsensitive(ctx, u.tc.tname)
 	if err != nil {
 		return err
@@ -564,10 +575,56 @@ func (u *conflictUpdater) start(ctx *sql.Context) error {
 	if !sameLayout(rt.Schema(), u.tc.sch) {
 		return fmt.Errorf("%s: the schema of %s changed since the merge; resolve its conflicts with DELETE or dsql_conflicts_resolve", name, u.tc.tname)
 	}
+	if u.fkCols, err = foreignKeyColumns(ctx, bt); err != nil {
+		return err
+	}
 	u.target, u.updater = bt, bt.Updater(ctx)
 	u.codec = newRowCodec(rt.Schema(), rt.KeyDesc(), rt.ValueDesc(), u.tc.types)
 	u.updater.StatementBegin(ctx)
 	return nil
+}
+
+// foreignKeyColumns returns the columns of t in a foreign key, as child or parent (none
+// with foreign_key_checks off): a write through dsql_conflicts_<t> does not go through
+// GMS's foreign-key checks, so Update refuses to change them.
+func foreignKeyColumns(ctx *sql.Context, t *backend.Table) (map[string]fkColumn, error) {
+	if v, err := ctx.GetSessionVariable(ctx, "foreign_key_checks"); err == nil {
+		if n, ok := v.(int8); ok && n == 0 {
+			return nil, nil
+		}
+		if n, ok := v.(int64); ok && n == 0 {
+			return nil, nil
+		}
+	}
+	out := map[string]fkColumn{}
+	declared, err := t.GetDeclaredForeignKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, fk := range declared {
+		for _, c := range fk.Columns {
+			out[strings.ToLower(c)] = fkColumn{name: fk.Name, child: true}
+		}
+	}
+	referenced, err := t.GetReferencedForeignKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, fk := range referenced {
+		for _, c := range fk.ParentColumns {
+			if _, child := out[strings.ToLower(c)]; !child {
+				out[strings.ToLower(c)] = fkColumn{name: fk.Name}
+			}
+		}
+	}
+	return out, nil
+}
+
+// fkColumn is a column's foreign key: its name, and whether the column is on the child
+// side.
+type fkColumn struct {
+	name  string
+	child bool
 }
 
 // sameLayout reports whether a and b have the same columns (names, types, nullability)
@@ -583,6 +640,12 @@ func sameLayout(a, b repo.Schema) bool {
 		}
 	}
 	return true
+}
+
+// cmpNe reports whether a and b differ as values of type t (or cannot be compared).
+func cmpNe(ctx *sql.Context, t sql.Type, a, b any) bool {
+	n, err := t.Compare(ctx, a, b)
+	return err != nil || n != 0
 }
 
 // Update implements sql.RowUpdater.
@@ -659,6 +722,16 @@ func (u *conflictUpdater) Update(ctx *sql.Context, old, new sql.Row) error {
 	for o, c := range tsch {
 		if row[o] == nil && !c.Nullable {
 			return sql.ErrInsertIntoNonNullableProvidedNull.New(c.Name)
+		}
+		fk, inFK := u.fkCols[strings.ToLower(c.Name)]
+		if !inFK || tc.inKey(o) {
+			continue
+		}
+		// A changed value, or a row written back with a child value: it would need the
+		// key's checks.
+		if (found && cmpNe(ctx, c.Type, cur[o], row[o])) || (!found && fk.child && row[o] != nil) {
+			return fmt.Errorf("%s: column %s of %s is in foreign key %s, which a write through %s does not check: "+
+				"resolve the conflict (DELETE or dsql_conflicts_resolve), then UPDATE %s", tc.Name(), c.Name, tc.tname, fk.name, tc.Name(), tc.tname)
 		}
 	}
 	if found {
