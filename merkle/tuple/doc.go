@@ -131,9 +131,10 @@
 // approximation of the UCA described at Utf8mb40900AICI); utf8mb4_unicode_ci (PAD SPACE)
 // and utf8mb4_0900_as_cs (three UCA levels, NO PAD), UCA approximations with MySQL's ASCII
 // order (see Utf8mb4UnicodeCI); utf8mb3_bin, utf8mb3_general_ci and utf8mb3_unicode_ci
-// (the utf8mb4 orders on code points up to U+FFFF); and latin1_swedish_ci, latin1_bin,
-// ascii_general_ci and ascii_bin, MySQL's byte orders of those character sets applied to
-// the UTF-8 text the SQL layer holds (see Latin1SwedishCI). Strings that compare equal
+// (the utf8mb4 orders on code points up to U+FFFF); utf16_general_ci, utf16_unicode_ci,
+// utf32_general_ci and utf32_unicode_ci (the utf8mb4 orders); and latin1_swedish_ci,
+// latin1_bin, ascii_general_ci and ascii_bin, MySQL's byte orders of those character sets
+// applied to the UTF-8 text the SQL layer holds (see Latin1SwedishCI). Strings that compare equal
 // (e.g. 'abc' and 'ABC' under a case-insensitive collation, 'a' and 'a ' under PAD SPACE)
 // are different values with different bytes, as in MySQL; as keys they are the same key.
 //

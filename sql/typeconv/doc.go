@@ -70,8 +70,9 @@
 // A string column's GMS collation maps to the tuple collation of the same name
 // (CollationFor, SupportedCollations): binary, utf8mb4_bin, utf8mb4_0900_bin,
 // utf8mb4_general_ci, utf8mb4_0900_ai_ci, utf8mb4_0900_as_cs, utf8mb4_unicode_ci,
-// utf8mb3_bin, utf8mb3_general_ci, utf8mb3_unicode_ci, latin1_swedish_ci, latin1_bin,
-// ascii_general_ci and ascii_bin. Any other collation (latin1_german1_ci,
+// utf8mb3_bin, utf8mb3_general_ci, utf8mb3_unicode_ci, utf16_general_ci, utf16_unicode_ci,
+// utf32_general_ci, utf32_unicode_ci, latin1_swedish_ci, latin1_bin, ascii_general_ci and
+// ascii_bin. Any other collation (latin1_german1_ci,
 // utf8mb4_unicode_520_ci, the language-specific ones, ...) is refused with an error
 // wrapping ErrUnsupportedCollation that names it. GMS holds every string in UTF-8 whatever
 // the column's character set, and tuple checks that strings are valid UTF-8 (utf8mb3: code
