@@ -46,21 +46,38 @@
 // # LOAD DATA
 //
 // LoadDataBuilder (loaddata.go), installed by server.NewEngine as GMS's priority exec
-// builder, sends a plain LOAD DATA [LOCAL-less, IGNORE/REPLACE-less, SET-less] INFILE into
-// an empty table with a primary key (and no auto-increment column, foreign key, check,
-// generated column or trigger) through Import in Replace mode: GMS's own LOAD DATA
-// iterator still splits the file, so the rows, errors and atomicity are those of the
-// row-by-row path (TestLoadDataBulkEqualsRowPath; integration-tests' TestLoadDataLikeMariaDB
-// compares both with MariaDB), about 3x faster. Every other LOAD DATA runs GMS's plan.
-// Known differences from MySQL, both paths (GMS's parser): a doubled enclosure character
-// stays doubled, too few or too many fields and an empty numeric field are accepted,
-// an enclosed "NULL" is NULL, and LOAD DATA does not fire triggers.
+// builder, supplies the rows of every LOAD DATA from its own reader, which follows
+// MySQL's field and line rules (enclosures, escapes, NULL forms, LINES STARTING BY,
+// multi-character terminators, IGNORE n LINES, short and long records in strict and
+// IGNORE mode, column lists with @variables and SET; loaddata.go lists them), and fires
+// INSERT triggers (GMS's planner applies none to LOAD DATA, so such a statement is
+// planned again as an INSERT). A plain LOAD DATA [LOCAL-less, IGNORE/REPLACE-less,
+// SET-less] INFILE into an empty table with a primary key (and no auto-increment column,
+// foreign key, check, generated column or trigger) goes through Import in Replace mode,
+// about 3x faster; every other one runs GMS's INSERT plan over the same rows
+// (TestLoadDataBulkEqualsRowPath, TestLoadDataFieldRules). integration-tests'
+// TestLoadDataLikeMariaDB asserts that both paths leave exactly MariaDB's rows (and fail
+// where it fails) for every case; the one difference is MySQL 8's rounding of extra
+// fractional seconds where MariaDB truncates.
+//
+// # The row path
+//
+// Tables with no primary key, a foreign key (either side), an enforced CHECK constraint,
+// a generated column or an INSERT/UPDATE trigger are imported through GMS's own INSERT
+// machinery (rowpath.go): converted as on the bulk path, then inserted by an analyzed
+// INSERT (ON DUPLICATE KEY UPDATE for -u; -r empties the table like TRUNCATE, refused
+// when another table's foreign key references it) in statements of 8192 rows inside the
+// import's transaction. Everything INSERT does happens: defaults (expression defaults
+// too), generated columns, AUTO_INCREMENT, CHECK and foreign-key checks (errors name
+// file:line and MySQL's code), INSERT triggers (and UPDATE triggers for rows -u
+// updates). A failure puts the transaction's root back, so every table is unchanged;
+// --continue skips the failing row. Results equal INSERTs of the same rows
+// (TestImportRowPath).
 //
 // # Not yet
 //
-// Keyless tables, tables with foreign keys, enforced CHECK constraints or generated
-// columns are refused with a message (INSERT checks or computes those); column defaults
-// that are expressions are refused when a row needs them. Triggers do not fire.
+// On the bulk path, a column default that is an expression is refused when a row needs
+// it (the row path evaluates it).
 //
 // # Concurrency
 //
