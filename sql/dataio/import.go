@@ -839,10 +839,10 @@ func (im *importer) run(ctx *sql.Context, ns *prolly.NodeStore, base *prolly.Map
 				default:
 					enc.convert(ctx, j)
 				}
-				if j.raw != nil {
+				if j.raw != nil && cap(j.raw.data) <= 4*batchBytes { // not a huge record's buffer
 					rawPool.Put(j.raw)
-					j.raw = nil
 				}
+				j.raw = nil
 				close(j.done)
 			}
 		}()
