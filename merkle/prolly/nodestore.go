@@ -133,9 +133,12 @@ func (ns *NodeStore) ResetStats() {
 }
 
 // nodeCache is a sharded CLOCK cache of decoded nodes bounded by their estimated memory
-// size. A hit takes a shared lock and sets a flag; eviction sweeps a ring, giving every node
-// hit since the last sweep a second chance (an approximation of LRU without moving list
-// elements on every read).
+// size. A hit takes a shared lock and sets a flag; eviction sweeps a ring with a hand,
+// giving every node hit since the last sweep a second chance (an approximation of LRU
+// without moving list elements on every read). A new node takes the slot freed by the
+// eviction, just behind the hand, so it stays at least one revolution of the hand (other
+// nodes' insertions) before it can be evicted: long enough for the next pass of a
+// repeated scan whose nodes fit in the cache to hit it.
 type nodeCache struct {
 	shards [cacheShards]cacheShard
 }
@@ -151,7 +154,8 @@ type cacheShard struct {
 	mu struct {
 		sync.RWMutex
 		entries map[hash.Hash]*cacheEntry
-		ring    []*cacheEntry
+		ring    []*cacheEntry // nil slots are free (listed in free)
+		free    []int
 		hand    int
 		size    int
 	}
@@ -194,26 +198,33 @@ func (c *nodeCache) put(n *Node) {
 	if _, ok := s.mu.entries[n.hash]; ok {
 		return
 	}
-	for s.mu.size+sz > s.capacity && len(s.mu.ring) > 0 {
+	// Live entries exist whenever size > 0, and each step either evicts one or clears a
+	// hit flag, so the sweep ends.
+	for s.mu.size+sz > s.capacity && s.mu.size > 0 {
 		if s.mu.hand >= len(s.mu.ring) {
 			s.mu.hand = 0
 		}
 		e := s.mu.ring[s.mu.hand]
-		if e.hit.Load() {
+		switch {
+		case e == nil:
+		case e.hit.Load():
 			e.hit.Store(false)
-			s.mu.hand++
-			continue
+		default:
+			s.mu.ring[s.mu.hand] = nil
+			s.mu.free = append(s.mu.free, s.mu.hand)
+			delete(s.mu.entries, e.node.hash)
+			s.mu.size -= e.node.memSize()
 		}
-		last := len(s.mu.ring) - 1
-		s.mu.ring[s.mu.hand] = s.mu.ring[last]
-		s.mu.ring[last] = nil
-		s.mu.ring = s.mu.ring[:last]
-		delete(s.mu.entries, e.node.hash)
-		s.mu.size -= e.node.memSize()
+		s.mu.hand++
 	}
 	e := &cacheEntry{node: n}
 	s.mu.entries[n.hash] = e
-	s.mu.ring = append(s.mu.ring, e)
+	if k := len(s.mu.free); k > 0 {
+		s.mu.ring[s.mu.free[k-1]] = e
+		s.mu.free = s.mu.free[:k-1]
+	} else {
+		s.mu.ring = append(s.mu.ring, e)
+	}
 	s.mu.size += sz
 }
 
