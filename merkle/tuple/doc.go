@@ -31,7 +31,8 @@
 //     Adding an Encoding (with the next number) or a collation under a new name changes
 //     no existing bytes or order, so it needs no new FormatVersion: stored data stays
 //     readable, and only trees that use the addition depend on it (a build without it
-//     refuses such a schema, naming the encoding or collation).
+//     refuses such a schema, naming the encoding or collation). Likewise the JSON number
+//     tags: a document without typed numbers keeps exactly its former bytes.
 //
 // # Concurrency and ownership
 //
@@ -104,7 +105,9 @@
 //	Bit(n)             ceil(n/8) bytes: the value.
 //	JSON               the canonical text (see CanonicalJSON): no whitespace, keys sorted
 //	                   by length then bytes, last duplicate wins, canonical numbers and
-//	                   string escapes.
+//	                   string escapes; then, only if a number has a type its text does
+//	                   not give, a 00 byte and one type tag per number in text order,
+//	                   trailing 'N' tags trimmed (see JSONNumberText).
 //	Vector             VECTOR(n): 4*n bytes, each element a little-endian IEEE 754 float32,
 //	                   as go-mysql-server holds it; compared bytewise (as GMS compares
 //	                   vectors). Any whole number of elements is valid; the SQL layer

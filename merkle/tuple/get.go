@@ -108,10 +108,12 @@ func (d Desc) GetGeometry(t Tuple, i int) ([]byte, bool) {
 	return b, ok
 }
 
-// GetJSON returns the canonical text of a JSON field. The slice aliases t.
+// GetJSON returns the canonical text of a JSON field (without its number tags: see
+// GetJSONTags). The slice aliases t.
 func (d Desc) GetJSON(t Tuple, i int) ([]byte, bool) {
 	_, b, ok := d.fixed(t, i, isJSON)
-	return b, ok
+	text, _ := splitJSON(b)
+	return text, ok
 }
 
 // GetDate returns a Date field.

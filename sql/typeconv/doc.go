@@ -62,8 +62,12 @@
 // GMS's TIME has no fractional seconds precision (TIME(3) is refused by its parser), so
 // TIME is always stored with FSP 6. JSON is stored as tuple's canonical text: key order
 // and whitespace of the input are not kept, and numbers come back as json.Unmarshal makes
-// them (float64), as GMS's own JSON parser does: a document GMS built from int64 members
-// (JSON_OBJECT('a', 1)) comes back with float64 members, equal under JSON comparison.
+// them (float64), as GMS's own JSON parser does, except the int64 (any Go signed integer),
+// uint64 (any unsigned) and *apd.Decimal numbers of a types.JSONDocument (built by
+// CAST(x AS JSON), JSON_OBJECT('a', 1), ...): their types are stored as tuple's JSON
+// number tags, and they come back as int64, uint64 and *apd.Decimal, so JSON_TYPE still
+// says INTEGER, UNSIGNED INTEGER and DECIMAL. A decimal's digits are those of its
+// canonical float text.
 //
 // # Collations
 //

@@ -175,12 +175,15 @@ func TestDecimalScale(t *testing.T) {
 }
 
 // TestJSONWrappers: every GMS JSON representation is stored as its canonical text and
-// comes back as a types.JSONDocument of what GMS's own parser makes of that text.
+// comes back as a types.JSONDocument of what GMS's own parser makes of that text, except
+// that the typed numbers of a JSONDocument keep their type (TestJSONNumberTypes).
 func TestJSONWrappers(t *testing.T) {
 	ctx := sql.NewEmptyContext()
 	want := types.JSONDocument{Val: map[string]any{"a": []any{1.0, "x"}}}
+	require.Equal(t, types.JSONDocument{Val: map[string]any{"a": []any{int64(1), "x"}}},
+		roundTrip(t, types.JSON, types.JSONDocument{Val: map[string]any{"a": []any{int64(1), "x"}}}))
 	for _, v := range []any{
-		types.JSONDocument{Val: map[string]any{"a": []any{int64(1), "x"}}},
+		types.JSONDocument{Val: map[string]any{"a": []any{1.0, "x"}}},
 		types.NewLazyJSONDocument([]byte(`{"a":[1,"x"]}`)),
 		types.MustJSON(`{"a": [1, "x"]}`),
 		`{"a":[1,"x"]}`,
@@ -251,4 +254,35 @@ func requireSameValue(t *testing.T, want, got any, msg ...any) {
 		return
 	}
 	require.Equal(t, want, got, msg...)
+}
+
+// TestJSONNumberTypes: the int64, uint64 and *apd.Decimal numbers of a JSON document come
+// back with their type (JSON_TYPE tells them apart), in any nesting and member order.
+func TestJSONNumberTypes(t *testing.T) {
+	ctx := sql.NewEmptyContext()
+	doc := types.JSONDocument{Val: map[string]any{
+		"zz": uint64(7), "a": int64(-2), "dec": mustDec("1.25"), "f": 1.5, "fi": 3.0,
+		"list": []any{uint64(18446744073709551615), "9", map[string]any{"k": int64(1)}, nil, true},
+	}}
+	got := roundTrip(t, types.JSON, doc).(types.JSONDocument).Val.(map[string]any)
+	require.Equal(t, uint64(7), got["zz"])
+	require.Equal(t, int64(-2), got["a"])
+	require.Equal(t, "1.25", got["dec"].(*apd.Decimal).Text('f'))
+	require.Equal(t, 1.5, got["f"])
+	require.Equal(t, 3.0, got["fi"])
+	require.Equal(t, []any{uint64(18446744073709551615), "9", map[string]any{"k": int64(1)}, nil, true}, got["list"])
+	cmp, err := types.JSON.Compare(ctx, doc, types.JSONDocument{Val: got})
+	require.NoError(t, err)
+	require.Zero(t, cmp)
+	// A document of text numbers only is stored as its text alone.
+	f, err := FieldFor(types.JSON)
+	require.NoError(t, err)
+	d, err := tuple.NewDesc(f)
+	require.NoError(t, err)
+	b := tuple.NewBuilder(d)
+	require.NoError(t, PutValue(b, 0, types.JSON, types.JSONDocument{Val: []any{1.0, 2.5}}))
+	tup, err := b.Build()
+	require.NoError(t, err)
+	tags, _ := d.GetJSONTags(tup, 0)
+	require.Nil(t, tags)
 }

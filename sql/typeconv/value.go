@@ -265,7 +265,15 @@ func put(b *tuple.Builder, i int, enc tuple.Encoding, t sql.Type, v any) error {
 		if err != nil {
 			return fmt.Errorf("%w: field %d (%v): %v", ErrValue, i, enc, err)
 		}
-		b.PutJSON(i, doc)
+		var tags []byte
+		if jd, ok := v.(types.JSONDocument); ok {
+			tags, _ = jsonTags(jd.Val)
+		}
+		if len(tags) > 0 {
+			b.PutJSONTyped(i, doc, tags)
+		} else {
+			b.PutJSON(i, doc)
+		}
 	case tuple.VectorEnc:
 		var raw []byte
 		switch x := v.(type) {
@@ -434,7 +442,13 @@ func get(d tuple.Desc, tup tuple.Tuple, i int, enc tuple.Encoding) (any, error) 
 		doc, ok = d.GetJSON(tup, i)
 		if ok {
 			var val any
-			if err := json.Unmarshal(doc, &val); err != nil {
+			if tags, _ := d.GetJSONTags(tup, i); len(tags) > 0 {
+				v, err := typedJSON(doc, tags)
+				if err != nil {
+					return nil, fmt.Errorf("%w: field %d: %v", tuple.ErrCorrupt, i, err)
+				}
+				val = v
+			} else if err := json.Unmarshal(doc, &val); err != nil {
 				return nil, fmt.Errorf("%w: field %d: %v", tuple.ErrCorrupt, i, err)
 			}
 			out = types.JSONDocument{Val: val}
