@@ -109,7 +109,7 @@ func Import(ctx *sql.Context, db *backend.Database, src Reader, file string, opt
 		}
 		rs = existing.Schema()
 	}
-	if row, err := needsRowPath(ctx, db, working, rs); err != nil {
+	if row, err := needsRowPath(ctx, db, working, rs, src); err != nil {
 		return ImportResult{}, err
 	} else if row {
 		return importRows(ctx, db, src, file, opts, rs) // INSERT's checks and triggers (rowpath.go)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,11 +18,13 @@ import (
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/sql/backend"
 	"github.com/dsqldb/dsql/sql/session"
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // The row path: tables whose rows INSERT checks, computes or fires something for (no
 // primary key, a foreign key in either direction, an enforced CHECK constraint, a
-// generated column, an INSERT or UPDATE trigger) are imported by running the file's rows
+// generated column, an INSERT or UPDATE trigger, a column default that is an expression
+// and the file may not give) are imported by running the file's rows
 // through GMS's own INSERT machinery, in the import's transaction:
 //
 //   - every field is converted as on the bulk path (the same colConv, so the same value and
@@ -52,10 +55,27 @@ const (
 	rowBatchContinue = 1024
 )
 
-// needsRowPath reports whether rs (in root) must be imported through INSERT: see above.
-func needsRowPath(ctx *sql.Context, db *backend.Database, root repo.Root, rs repo.Schema) (bool, error) {
+// needsRowPath reports whether rs (in root) must be imported through INSERT: see above;
+// also when a column whose default is an expression may be missing from src's records
+// (not in a delimited file's header; any JSON file), since only INSERT evaluates it.
+func needsRowPath(ctx *sql.Context, db *backend.Database, root repo.Root, rs repo.Schema, src Reader) (bool, error) {
 	if checkImportable(root, rs) != nil {
 		return true, nil
+	}
+	header := src.Header()
+	for _, c := range rs.Columns {
+		if c.Default == "" || (header != nil && slices.ContainsFunc(header, func(h string) bool { return strings.EqualFold(h, c.Name) })) {
+			continue
+		}
+		typ, err := typeconv.TypeFor(c.SQLType)
+		if err != nil {
+			return false, err
+		}
+		if v, ok, _ := literalDefault(ctx, c.Default, typ); ok {
+			if _, expr := v.(errDefault); expr {
+				return true, nil
+			}
+		}
 	}
 	return tableHasTriggers(ctx, db, rs.Name, "insert", "update")
 }
