@@ -63,7 +63,8 @@
 // # The row path
 //
 // Tables with no primary key, a foreign key (either side), an enforced CHECK constraint,
-// a generated column or an INSERT/UPDATE trigger are imported through GMS's own INSERT
+// a generated column, an INSERT/UPDATE trigger, or a column whose default is an
+// expression and that the file may not give, are imported through GMS's own INSERT
 // machinery (rowpath.go): converted as on the bulk path, then inserted by an analyzed
 // INSERT (ON DUPLICATE KEY UPDATE for -u; -r empties the table like TRUNCATE, refused
 // when another table's foreign key references it) in statements of 8192 rows inside the
@@ -73,11 +74,6 @@
 // updates). A failure puts the transaction's root back, so every table is unchanged;
 // --continue skips the failing row. Results equal INSERTs of the same rows
 // (TestImportRowPath).
-//
-// # Not yet
-//
-// On the bulk path, a column default that is an expression is refused when a row needs
-// it (the row path evaluates it).
 //
 // # Concurrency
 //
