@@ -441,7 +441,9 @@ func (b *Builder) Put(i int, v any) {
 			ok = false
 		}
 		if ok && f.Enc == JSONEnc {
-			b.PutJSON(i, raw)
+			// The bytes of a JSON field (Values): text, then maybe a NUL and number tags.
+			text, tags := splitJSON(raw)
+			b.PutJSONTyped(i, text, tags)
 		} else if ok {
 			b.PutBytes(i, raw)
 		}

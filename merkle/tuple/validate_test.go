@@ -195,6 +195,7 @@ func FuzzValidate(f *testing.F) {
 	seed(3, int64(1), nil, int64(2))
 	seed(3, int64(1), []byte{}, nil, "x ")
 	seed(4, `{"a":[1,2.5,"x"],"b":{"c":null}}`, `[]`)
+	seed(4, "{\"a\":[1,2.5,\"x\"]}\x00UD", "[-1]\x00I")
 	seed(5, dec("-12345.6789"), float32(1.5), -2.25)
 	seed(6, Datetime{2024, 2, 29, 1, 2, 3, 4000}, nil, Date{}, int64(1_000_000), uint16(5), uint64(0xfff), uint64(7))
 	seed(7)
