@@ -3,6 +3,7 @@ module github.com/dsqldb/dsql
 go 1.26.2
 
 require (
+	dsql.dev/earlyinit v0.0.0
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/chzyer/readline v1.5.1
 	github.com/cockroachdb/apd/v3 v3.2.3
@@ -85,3 +86,5 @@ require (
 	gopkg.in/src-d/go-errors.v1 v1.0.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+replace dsql.dev/earlyinit => ./internal/earlyinit

@@ -62,7 +62,9 @@ func openRepository(ctx context.Context, dir, sqlHint string, author *repo.Signa
 	if err != nil {
 		return nil, err
 	}
-	eopts := server.EngineOptions{DataDir: dir, Logger: logger}
+	// SelfOnly: a verb acts on this repository alone, so the engine neither scans nor
+	// opens the directories under it.
+	eopts := server.EngineOptions{DataDir: dir, Logger: logger, SelfOnly: true}
 	if author != nil {
 		eopts.Author = *author
 	} else if sig, ok := userIdentity(os.Getenv); ok {

@@ -231,3 +231,32 @@ Unmerged tables:
 		t.Errorf("status:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// TestVerbsIgnoreNestedRepositories: a verb opens the repository it runs in and nothing
+// under it, so a nested repository that another engine holds neither slows it down nor
+// stops it (server.EngineOptions.SelfOnly).
+func TestVerbsIgnoreNestedRepositories(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "shop")
+	nested := filepath.Join(dir, "archive")
+	for _, d := range []string{dir, nested} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := runInit(ctx, initOptions{dir: d, name: "A", email: "a@x"}, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eng, err := server.NewEngine(ctx, server.EngineOptions{DataDir: nested})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	var out bytes.Buffer
+	if err := runStatus(ctx, statusOptions{dir: dir}, &out); err != nil {
+		t.Fatalf("status with a held nested repository: %v", err)
+	}
+	if !strings.Contains(out.String(), "On branch main") {
+		t.Errorf("status printed %q", out.String())
+	}
+}

@@ -46,6 +46,11 @@ type EngineOptions struct {
 	Superusers []UserConfig
 	// Logger receives store messages (nil: slog.Default()).
 	Logger *slog.Logger
+	// SelfOnly serves DataDir's own repository and nothing else: the subdirectories are
+	// neither scanned nor opened (nor locked), and CREATE DATABASE fails. The
+	// command-line verbs, which act on one repository, start faster with it, and a
+	// nested repository held by another process does not stop them.
+	SelfOnly bool
 }
 
 // Engine is the SQL engine both front ends (dsql sql and dsql sql-server) run: a GMS
@@ -100,6 +105,9 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	}
 	e := &Engine{}
 	bopts := backend.Options{Dir: dir, Open: open, Author: opts.Author, Extensions: Extensions(opts.Author)}
+	if opts.SelfOnly {
+		bopts.Dir, bopts.Open = "", nil // no scan of DataDir; CREATE DATABASE fails
+	}
 	if fi, err := os.Stat(filepath.Join(dir, backend.RepoDir)); err == nil && fi.IsDir() {
 		st, err := open(filepath.Join(dir, backend.RepoDir))
 		if err != nil {

@@ -9,10 +9,13 @@ import (
 	"os/signal"
 	"syscall"
 
+	"dsql.dev/earlyinit"
+
 	"github.com/dsqldb/dsql/cli"
 )
 
 func main() {
+	earlyinit.Restore() // the GC was off during package initialisation
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

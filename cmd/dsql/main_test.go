@@ -3,12 +3,45 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
+
+	"dsql.dev/earlyinit"
 )
+
+func TestMain(m *testing.M) {
+	earlyinit.Restore() // as main does: the GC was off during package initialisation
+	os.Exit(m.Run())
+}
+
+// TestGCPercentRestored: after earlyinit.Restore (the first thing main does) the GC runs
+// with the percentage $GOGC asks for (100 if unset, -1 for off), as if earlyinit had never
+// turned it off.
+func TestGCPercentRestored(t *testing.T) {
+	want := 100
+	switch v := os.Getenv("GOGC"); v {
+	case "":
+	case "off":
+		want = -1
+	default:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Skipf("GOGC=%q", v)
+		}
+		want = n
+	}
+	earlyinit.Restore()
+	got := debug.SetGCPercent(want)
+	if got != want {
+		t.Errorf("GC percent after Restore = %d, want %d (GOGC=%q)", got, want, os.Getenv("GOGC"))
+	}
+}
 
 // TestBinary builds the real dsql binary, with the version set through -ldflags the way a
 // release build sets it, and checks what a shell sees: output, stderr and exit codes.

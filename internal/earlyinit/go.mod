@@ -1,0 +1,3 @@
+module dsql.dev/earlyinit
+
+go 1.26.2
