@@ -207,6 +207,7 @@ type rowPath struct {
 // rowPlan is an analyzed INSERT of rows of some columns (in file order) and the node that
 // feeds it.
 type rowPlan struct {
+	key  string
 	cols []int
 	node sql.Node
 	feed *rowFeed
@@ -214,8 +215,8 @@ type rowPlan struct {
 
 // mapping returns the table ordinals of names, and a key naming that column list.
 func (rp *rowPath) mapping(names []string) ([]int, error) {
-	if len(names) > 0 && len(names) == len(rp.lastNames) && &names[0] == &rp.lastNames[0] {
-		return rp.lastMap, nil
+	if rp.lastMap != nil && slices.Equal(names, rp.lastNames) {
+		return rp.lastMap, nil // (a JSON reader reuses its Names slice: compare contents)
 	}
 	m := make([]int, len(names))
 	seen := make([]bool, len(rp.sch))
@@ -237,7 +238,7 @@ func (rp *rowPath) mapping(names []string) ([]int, error) {
 		key.WriteString(strconv.Itoa(o))
 		key.WriteByte(',')
 	}
-	rp.lastNames, rp.lastMap, rp.lastKey = names, m, key.String()
+	rp.lastNames, rp.lastMap, rp.lastKey = slices.Clone(names), m, key.String()
 	return m, nil
 }
 
@@ -274,7 +275,7 @@ func (rp *rowPath) plan(key string, cols []int) (*rowPlan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("import: %s: %w", q, err)
 	}
-	p := &rowPlan{cols: cols, node: analyzed, feed: feed}
+	p := &rowPlan{key: key, cols: cols, node: analyzed, feed: feed}
 	rp.plans[key] = p
 	return p, nil
 }
@@ -362,7 +363,7 @@ func (rp *rowPath) run(src Reader) error {
 			}
 			continue
 		}
-		if cur == nil || rp.lastKey != keyOf(cur.cols) {
+		if cur == nil || rp.lastKey != cur.key {
 			if err := flush(); err != nil {
 				return err
 			}
@@ -381,15 +382,6 @@ func (rp *rowPath) run(src Reader) error {
 			return err
 		}
 	}
-}
-
-func keyOf(cols []int) string {
-	var b strings.Builder
-	for _, o := range cols {
-		b.WriteString(strconv.Itoa(o))
-		b.WriteByte(',')
-	}
-	return b.String()
 }
 
 // skip handles a bad row: with Continue it is counted and reported; otherwise it ends the

@@ -119,6 +119,24 @@ func TestImportRowPath(t *testing.T) {
 	}
 }
 
+// TestImportRowPathJSON: JSON records naming different columns (one statement per column
+// list) equal INSERTs of the same rows.
+func TestImportRowPathJSON(t *testing.T) {
+	e := newEnv(t)
+	const ddl = "CREATE TABLE j (id INT, a INT DEFAULT 7, s VARCHAR(10) DEFAULT (CONCAT('d', 'f')))"
+	e.exec("a", ddl)
+	e.exec("b", ddl, "INSERT INTO j (id, a) VALUES (1, 10)", "INSERT INTO j (id, s) VALUES (2, 'x')",
+		"INSERT INTO j (s, id) VALUES ('y', 3)", "INSERT INTO j (id, a) VALUES (4, NULL)")
+	res, err := e.importText("a", "j", dataio.JSONL, `{"id": 1, "a": 10}
+{"id": 2, "s": "x"}
+{"s": "y", "id": 3}
+{"id": 4, "a": null}
+`, dataio.ImportOptions{Mode: dataio.Update})
+	require.NoError(t, err)
+	require.Equal(t, int64(4), res.Rows)
+	require.Equal(t, e.tableHash("b", "j"), e.tableHash("a", "j"))
+}
+
 // TestImportRowPathCurrentTimestamp: a DEFAULT CURRENT_TIMESTAMP column the file does not
 // give is filled as INSERT fills it; a file that gives it keeps the bulk path's speed.
 func TestImportRowPathCurrentTimestamp(t *testing.T) {
