@@ -433,6 +433,14 @@ func mergeTableSchemas(ctx context.Context, bt, ot, tt repo.Table, m repo.Schema
 	if bt, ot, tt, err = withRenamedColumns(ctx, bt, ot, tt); err != nil {
 		return
 	}
+	if sch := ot.Schema(); reflect.DeepEqual(sch, m) && reflect.DeepEqual(bt.Schema(), m) && reflect.DeepEqual(tt.Schema(), m) {
+		// Only column names differed (renames): the rows merge as in mergeTable, and a
+		// table with conflicts records its versions, already in the merged layout.
+		if mt, st, ck, vs, err = mergeTable(ctx, bt, ot, tt); err == nil && ck.Count() > 0 {
+			cv = converted{base: bt, ours: ot, theirs: tt}
+		}
+		return
+	}
 	var convs [3]*converter // nil: already in the merged layout
 	for i, t := range []repo.Table{bt, ot, tt} {
 		if sameRowLayout(t.Schema(), m) {

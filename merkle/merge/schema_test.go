@@ -436,3 +436,110 @@ func TestMentions(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMergeRename100k merges a branch that renamed column b (ALTER TABLE t RENAME
+// COLUMN b TO bb: only the schema changes) and changed 1,000 rows into one that changed
+// 1,000 other rows of a 100,000-row table: the renamed side's rows are already in the
+// merged layout, so only ours' 1,000 changes are applied onto them.
+func BenchmarkMergeRename100k(b *testing.B) { benchMergeRename(b, 100_000, true) }
+
+// BenchmarkMergeRename1M is the same merge on a 1,000,000-row table.
+func BenchmarkMergeRename1M(b *testing.B) { benchMergeRename(b, 1_000_000, true) }
+
+// BenchmarkMergeNoRename1M is the same merge without the rename, for comparison.
+func BenchmarkMergeNoRename1M(b *testing.B) { benchMergeRename(b, 1_000_000, false) }
+
+func benchMergeRename(b *testing.B, n int, rename bool) {
+	ctx := context.Background()
+	ns := prolly.NewNodeStore(memstore.New(), 0)
+	const changed = 1000
+	empty, err := repo.NewTable(ctx, ns, modelSchema())
+	if err != nil {
+		b.Fatal(err)
+	}
+	kd, vd := empty.KeyDesc(), empty.ValueDesc()
+	enc := func(id, a, bv int64) ([]byte, []byte) {
+		kb := tuple.NewBuilder(kd)
+		kb.PutInt(0, id)
+		k, _ := kb.Build()
+		vb := tuple.NewBuilder(vd)
+		vb.PutInt(0, a)
+		vb.PutInt(1, bv)
+		v, _ := vb.Build()
+		return k, v
+	}
+	bld := prolly.NewBuilder(ns, kd.Compare)
+	for id := int64(0); id < int64(n); id++ {
+		k, v := enc(id, id%97, id%89)
+		if err := bld.Add(ctx, k, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rows, err := bld.Finish(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base, err := empty.WithRows(ctx, rows)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, ix := range base.Schema().Indexes {
+		m, _, err := buildIndex(ctx, base, i)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if base, err = base.WithIndex(ctx, ix.Name, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	step := int64(n / changed)
+	edit := func(t repo.Table, off int64) repo.Table {
+		ed := t.Rows().Edit()
+		for i := range changed {
+			id := int64(i)*step + off
+			k, v := enc(id, -id, id%89)
+			if err := ed.Put(k, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rows, err := ed.Flush(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		nt, err := UpdateRows(ctx, t, rows)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return nt
+	}
+	ours := edit(base, 0)
+	theirs, bcol := base, "b"
+	if rename {
+		bcol = "bb"
+		if theirs, err = base.WithSchema(ctx, renamed(func(s *repo.Schema) {
+			s.Columns[2].Name = "bb"
+			s.Indexes[0].Columns[1].Name = "bb"
+			s.Indexes[1].Columns[0].Name = "bb"
+		})); err != nil {
+			b.Fatal(err)
+		}
+	}
+	theirs = edit(theirs, 1)
+	root := func(t repo.Table) repo.Root {
+		r, _ := repo.EmptyRoot(ctx, ns)
+		r, _ = r.PutTable(ctx, t)
+		return r
+	}
+	br, or, tr := root(base), root(ours), root(theirs)
+	b.ResetTimer()
+	for range b.N {
+		res, err := Merge(ctx, br, or, tr, Options{Record: true})
+		if err != nil || res.Unresolved() {
+			b.Fatal(err, res.SchemaConflicts)
+		}
+		mt, _, _ := res.Root.Table(ctx, "t")
+		if mt.Schema().Column(bcol) != 2 || mt.Rows().Count() != uint64(n) {
+			b.Fatalf("merged %v, %d rows", mt.Schema().Columns, mt.Rows().Count())
+		}
+	}
+}
