@@ -354,8 +354,16 @@ func (i *Index) PrefixLengths() []uint16 {
 	return out
 }
 
-// Order implements sql.OrderedIndex: entries are in ascending key order.
-func (i *Index) Order(*sql.Context) sql.IndexOrder { return sql.IndexOrderAsc }
+// Order implements sql.OrderedIndex: entries are in ascending key order, except that
+// an index with a prefix-truncated column orders only by the prefix ('abz' and 'aba'
+// share the entry key 'ab'), so it offers no order to the planner: ORDER BY on such a
+// column must sort rather than read the index in order.
+func (i *Index) Order(*sql.Context) sql.IndexOrder {
+	if i.ix.hasPrefix() {
+		return sql.IndexOrderNone
+	}
+	return sql.IndexOrderAsc
+}
 
 // Reversible implements sql.OrderedIndex.
 func (i *Index) Reversible(*sql.Context) bool { return true }

@@ -132,6 +132,12 @@ func TestIndexDDL(t *testing.T) {
 	e.checkIndexes(ctx)
 	require.Equal(t, []sql.Row{{int32(2)}}, e.rows(ctx, "SELECT id FROM t WHERE s = 'apple tart'"))
 	require.Equal(t, []sql.Row{{int32(1)}, {int32(2)}}, e.rows(ctx, "SELECT id FROM t WHERE bl > 'xyz' ORDER BY id"))
+	// ORDER BY a prefix-indexed column sorts: the index orders only by the prefix.
+	e.exec(ctx, "INSERT INTO t VALUES (4, 'apple cake', 'q'), (5, 'apple a', 'r')")
+	require.Equal(t, []sql.Row{{int32(5)}, {int32(4)}, {int32(1)}, {int32(2)}, {int32(3)}}, e.rows(ctx, "SELECT id FROM t ORDER BY s"))
+	require.Equal(t, []sql.Row{{int32(3)}, {int32(2)}, {int32(1)}, {int32(4)}, {int32(5)}}, e.rows(ctx, "SELECT id FROM t ORDER BY s DESC"))
+	require.Equal(t, []sql.Row{{int32(5)}, {int32(4)}}, e.rows(ctx, "SELECT id FROM t WHERE s LIKE 'apple%' ORDER BY s LIMIT 2"))
+	e.exec(ctx, "DELETE FROM t WHERE id IN (4, 5)")
 	// A unique prefix index is unique on the prefix.
 	_, err := e.query(ctx, "CREATE UNIQUE INDEX us ON t (s(5))")
 	requireDupEntry(t, err)
