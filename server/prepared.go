@@ -41,8 +41,9 @@ import (
 // columns' ranges; and GMS must have planned it as a point lookup of the primary key
 // (an IndexedTableAccess, under at most a Project of columns), with range bounds equal
 // to the parameters converted to the column types. Anything else, and any execute whose
-// parameters are not such integers (NULL, a string, out of range), runs through GMS as
-// before.
+// parameters are not such integers (NULL, a string, out of range), and every execute
+// while the session's sql_select_limit is not the default (GMS's analyzer then adds a
+// LIMIT), runs through GMS as before.
 //
 // At every execute the server first starts the statement's transaction as GMS would
 // (session.Session.KeepTransaction then keeps it through GMS's handler, so the
@@ -155,6 +156,9 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 	vals, ok := intParams(p.BindVars)
 	if !ok {
 		return false, nil
+	}
+	if def, _ := sql.HasDefaultValue(sqlCtx, sqlCtx.Session, "sql_select_limit"); !def {
+		return false, nil // GMS's analyzer adds a LIMIT that no cached plan has
 	}
 	// The plan is checked against, and runs on, the statement's snapshot: start the
 	// transaction as GMS would (dropping a leftover one first, as its CommandBegin
