@@ -22,9 +22,9 @@ const (
 //
 // Cancelling ctx asks the running verb to stop; the verb then fails with ctx's error.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	startTrace(time.Now())
+	startTrace(time.Now(), stderr)
 	root := newRootCommand()
-	trace.step("command tree")
+	traceStep("command tree")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -40,7 +40,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 
 	cmd, err := root.ExecuteContextC(ctx)
-	trace.step("verb done")
+	traceStep("verb done")
 	if err == nil {
 		return ExitOK
 	}

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -13,32 +16,38 @@ import (
 // happens before main.
 const envTraceStartup = "DSQL_TRACE_STARTUP"
 
-// startupTrace prints the steps when tracing is on; the zero value is off.
+// startupTrace times the steps of one Main.
 type startupTrace struct {
-	on    bool
+	mu    sync.Mutex
+	w     io.Writer // Main's stderr
 	start time.Time
 	last  time.Time
 }
 
-// trace is the process's trace; Main starts it.
-var trace startupTrace
+// tracer is the trace of the running Main; nil (the normal case) when tracing is off.
+var tracer atomic.Pointer[startupTrace]
 
-// startTrace begins tracing at t if $DSQL_TRACE_STARTUP is set.
-func startTrace(t time.Time) {
+// startTrace begins tracing at t, to w, if $DSQL_TRACE_STARTUP is set.
+func startTrace(t time.Time, w io.Writer) {
 	if os.Getenv(envTraceStartup) == "" {
-		trace = startupTrace{}
+		if tracer.Load() != nil {
+			tracer.Store(nil)
+		}
 		return
 	}
-	trace = startupTrace{on: true, start: t, last: t}
+	tracer.Store(&startupTrace{w: w, start: t, last: t})
 }
 
-// step records that the step called what has just ended.
-func (t *startupTrace) step(what string) {
-	if !t.on {
+// traceStep records that the step called what has just ended.
+func traceStep(what string) {
+	t := tracer.Load()
+	if t == nil {
 		return
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	now := time.Now()
-	fmt.Fprintf(os.Stderr, "dsql: startup: %-28s %7.2f ms  (at %7.2f ms)\n", what,
+	fmt.Fprintf(t.w, "dsql: startup: %-28s %7.2f ms  (at %7.2f ms)\n", what,
 		float64(now.Sub(t.last).Microseconds())/1000, float64(now.Sub(t.start).Microseconds())/1000)
 	t.last = now
 }

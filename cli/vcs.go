@@ -57,7 +57,7 @@ func openRepository(ctx context.Context, dir, sqlHint string, author *repo.Signa
 	if !isRepository(dir) {
 		return nil, errNotRepository(dir)
 	}
-	trace.step("open: find repository")
+	traceStep("open: find repository")
 	logger, err := server.NewLogger(os.Stderr, "error")
 	if err != nil {
 		return nil, err
@@ -72,9 +72,9 @@ func openRepository(ctx context.Context, dir, sqlHint string, author *repo.Signa
 		// repository's user.name/user.email, then this, then the SQL user).
 		eopts.Author = sig
 	}
-	trace.step("open: identity, logger")
+	traceStep("open: identity, logger")
 	eng, err := server.NewEngine(ctx, eopts)
-	trace.step("open: engine")
+	traceStep("open: engine")
 	if errors.Is(err, server.ErrInUse) {
 		if s, rerr := openRemote(ctx, dir); rerr == nil {
 			return s, nil
@@ -151,7 +151,7 @@ func (s *vcsSession) query(stmt string, args ...any) (sql.Schema, []sql.Row, err
 	if err != nil {
 		return nil, nil, cliError(err)
 	}
-	trace.step("query " + traceStmt(stmt))
+	traceStep("query " + traceStmt(stmt))
 	return sch, rows, nil
 }
 
@@ -341,11 +341,11 @@ func withRepository(ctx context.Context, dir, sqlHint string, f func(s *vcsSessi
 		return err
 	}
 	defer func() {
-		trace.step("verb body")
+		traceStep("verb body")
 		if cerr := s.close(); cerr != nil && err == nil {
 			err = cerr
 		}
-		trace.step("close")
+		traceStep("close")
 	}()
 	return f(s)
 }
