@@ -10,9 +10,13 @@
 //   - Map: Get, Has, Count, Iter over a key Range (forward or reverse), IterOrdinal and
 //     Ordinal (seek by position), Walk.
 //   - Builder: builds a Map from a sorted stream, writing each node once (the import path).
-//   - Editor: buffers puts and deletes; Flush re-chunks only the affected regions.
+//   - Editor: buffers puts and deletes; Flush re-chunks only the affected regions,
+//     copying the unchanged entries of a rewritten node as byte runs wherever the split
+//     rule is known to decide them as it did before (see rechunker.existing).
 //   - DiffMaps / DiffIter: streams Added/Removed/Modified entries between two maps.
-//   - Merge: three-way merge with a CollisionFunc for keys changed on both sides.
+//   - Merge: three-way merge with a CollisionFunc for keys changed on both sides;
+//     MergeEdit leaves the result in an Editor and reports every change it makes
+//     (callers keep derived maps, such as secondary indexes, in step without a diff).
 //
 // # Invariants
 //
