@@ -27,8 +27,11 @@
 //
 // Keyless tables merge by counts (each distinct row's change of count from base to
 // theirs is added to ours; never below zero), so they never conflict. AUTO_INCREMENT
-// counters take the larger value. Secondary indexes are updated incrementally from the
-// merged row changes (the diff from ours' rows to the merged rows), never rebuilt.
+// counters take the larger value. Secondary indexes are updated incrementally, never
+// rebuilt: prolly.MergeEdit reports each row change the merge applies to ours (old and
+// new row), and exactly those rows' index entries are deleted and inserted; keyless
+// tables and tables only theirs changed go through UpdateRows, which diffs ours' rows
+// against the merged rows (cost follows the change) and edits the same way.
 //
 // # Schema merge (schema.go)
 //
