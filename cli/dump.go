@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	sqltypes "github.com/dolthub/vitess/go/sqltypes"
 	"github.com/spf13/cobra"
 
 	"github.com/dsqldb/dsql/merkle/repo"
@@ -57,10 +58,14 @@ CREATE TABLE (parents before the tables whose foreign keys name them) and INSERT
 statements of up to --batch rows, then the views, triggers and stored procedures of
 dsql_schemas. FILE defaults to dump.sql ("-" for standard output). The file loads with
 dsql sql, and through the mysql client into dsql sql-server, MySQL, or MariaDB (with
---mariadb, which names MariaDB's collations in place of MySQL 8's utf8mb4_0900 ones).
+--mariadb, which names MariaDB's collations in place of MySQL 8's utf8mb4_0900 ones;
+a table with a VECTOR column, which MariaDB 10.11 lacks, makes a --mariadb dump fail).
+BLOB, BINARY and VARBINARY values are hex literals, and so are spatial values (MySQL's
+internal SRID+WKB form, as mysqldump writes them) and VECTOR values (their float32s).
 
 With -r csv, -r json or -r parquet, each table becomes <table>.csv, .json or .parquet
-in --directory (default dump/), as dsql table export writes it.
+in --directory (default dump/), as dsql table export writes it (spatial values as WKT,
+VECTOR values as arrays of numbers).
 
 An existing FILE or directory is only overwritten with --force; files appear whole or
 not at all.`,
@@ -218,6 +223,9 @@ func dumpSQL(s *vcsSession, db *backend.Database, root repo.Root, tables []strin
 		}
 		create = indexesInSchemaOrder(create, t.Schema())
 		if opts.mariadb {
+			if err := mariaDBTypes(t.Schema()); err != nil {
+				return total, fmt.Errorf("table %s: %w", name, err)
+			}
 			create = forMariaDB(create)
 		}
 		n, err := dataio.Export(s.ctx, t, w, dataio.ExportOptions{Format: dataio.SQL, CreateTable: create, InsertBatch: opts.batch})
@@ -310,6 +318,22 @@ func forMariaDB(stmt string) string {
 		}
 		return "utf8mb4_uca1400_as_cs"
 	})
+}
+
+// mariaDBTypes refuses a table with a column MariaDB 10.11 has no type for: VECTOR
+// (MariaDB's own VECTOR, from 11.7, is another type with another syntax). The dump fails
+// rather than leave the column, or the table, out.
+func mariaDBTypes(rs repo.Schema) error {
+	sch, err := dataio.SQLSchema(rs)
+	if err != nil {
+		return err
+	}
+	for _, c := range sch {
+		if c.Type.Type() == sqltypes.Vector {
+			return fmt.Errorf("column %s is %s, which MariaDB 10.11 has no type for: --mariadb cannot dump it (drop or convert the column, or dump without --mariadb for dsql or MySQL 9)", quoteName(c.Name), c.Type)
+		}
+	}
+	return nil
 }
 
 // showCreate returns the CREATE statement of SHOW CREATE <what> name [AS OF rev].

@@ -2,15 +2,20 @@ package dataio
 
 import (
 	"bufio"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/expression"
+	"github.com/dolthub/go-mysql-server/sql/expression/function/spatial"
 	"github.com/dolthub/go-mysql-server/sql/types"
 	sqltypes "github.com/dolthub/vitess/go/sqltypes"
 
@@ -35,6 +40,15 @@ type ExportOptions struct {
 // storage order, each row as many times as it occurs). Values are written as MySQL
 // prints them (GMS's SQL rendering): the text dsql sql -r csv shows. NULL is an empty
 // field in delimited formats, null in JSON and NULL in SQL.
+//
+// Where MySQL prints raw bytes the text formats do not: a spatial value is its WKT, as
+// ST_AsText prints it ("POINT(45.5 -120.25)"; the SRID is the column's and is not
+// written), a VECTOR is an array of its numbers ("[1,2.5]", a JSON array in JSON), as
+// STRING_TO_VECTOR reads it. In SQL, BLOB/BINARY, spatial and VECTOR values are hex
+// literals of the stored bytes (a spatial value's are MySQL's internal form: SRID, then
+// the WKB, which mysqldump writes too), which dsql and MySQL load back unchanged and
+// MariaDB too for spatial values. dsql table import does not read WKT or vector arrays
+// yet.
 func Export(ctx *sql.Context, t repo.Table, w io.Writer, opts ExportOptions) (int64, error) {
 	rs := t.Schema()
 	sch, err := SQLSchema(rs)
@@ -161,8 +175,15 @@ func newRowWriter(ctx *sql.Context, w *bufio.Writer, sch sql.Schema, table strin
 	return nil, fmt.Errorf("%w: cannot export %s", ErrFormat, opts.Format)
 }
 
-// text renders a value as MySQL prints it.
+// text renders a value as MySQL prints it; a spatial value as its WKT (ST_AsText) and a
+// VECTOR as its array of numbers (VECTOR_TO_STRING), where MySQL would print raw bytes.
 func (rw *rowWriter) text(c *sql.Column, v any) (string, error) {
+	switch {
+	case isSpatialType(c.Type):
+		return spatialText(rw.ctx, c.Type, v)
+	case isVectorType(c.Type):
+		return vectorText(rw.ctx, c.Type, v)
+	}
 	sv, err := c.Type.SQL(rw.ctx, nil, v)
 	if err != nil {
 		return "", err
@@ -249,8 +270,12 @@ func (rw *rowWriter) write(row sql.Row) error {
 				fmt.Fprintf(rw.w, "%d", n)
 			} else if types.IsNumber(c.Type) {
 				rw.w.WriteString(sv.ToString())
-			} else if isBytesType(c.Type) {
-				// Bytes as a hex literal: the file stays valid UTF-8 whatever the value.
+			} else if isBytesType(c.Type) || isSpatialType(c.Type) || isVectorType(c.Type) {
+				// Bytes as a hex literal: the file stays valid UTF-8 whatever the value. A
+				// spatial value's bytes are MySQL's internal form (SRID, little-endian, then
+				// the WKB), as mysqldump writes them, which dsql, MySQL and MariaDB load
+				// into a spatial column; a VECTOR's are its float32s, little-endian, which
+				// dsql and MySQL 9 load into a VECTOR column.
 				rw.w.WriteString("X'")
 				rw.w.WriteString(hex.EncodeToString(sv.ToBytes()))
 				rw.w.WriteByte('\'')
@@ -269,7 +294,8 @@ func (rw *rowWriter) jsonValue(c *sql.Column, v any) error {
 		_, err := rw.w.WriteString("null")
 		return err
 	}
-	if types.IsJSON(c.Type) {
+	if types.IsJSON(c.Type) || isVectorType(c.Type) {
+		// A JSON document as itself, a VECTOR as an array of numbers.
 		s, err := rw.text(c, v)
 		if err != nil {
 			return err
@@ -330,6 +356,54 @@ func isBytesType(t sql.Type) bool {
 		return true
 	}
 	return false
+}
+
+// isSpatialType reports whether t is GEOMETRY, POINT, LINESTRING, POLYGON or one of the
+// MULTI*/GEOMETRYCOLLECTION types.
+func isSpatialType(t sql.Type) bool {
+	return t.Type() == sqltypes.Geometry
+}
+
+// isVectorType reports whether t is a VECTOR type.
+func isVectorType(t sql.Type) bool {
+	return t.Type() == sqltypes.Vector
+}
+
+// spatialText returns the WKT of a spatial value, as ST_AsText prints it (geographic SRID
+// 4326: latitude first).
+func spatialText(ctx *sql.Context, t sql.Type, v any) (string, error) {
+	s, err := spatial.NewAsWKT(ctx, expression.NewLiteral(v, t)).Eval(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	str, ok := s.(string)
+	if !ok {
+		return "", fmt.Errorf("spatial value %T: no WKT", v)
+	}
+	return str, nil
+}
+
+// vectorText returns a VECTOR value as a JSON array of its float32s, each in the shortest
+// form that reads back as the same float32 ("[1,2.5,-0.125]"), which STRING_TO_VECTOR
+// reads.
+func vectorText(ctx *sql.Context, t sql.Type, v any) (string, error) {
+	sv, err := t.SQL(ctx, nil, v)
+	if err != nil {
+		return "", err
+	}
+	b := sv.ToBytes()
+	if len(b)%4 != 0 {
+		return "", fmt.Errorf("VECTOR value of %d bytes: not a multiple of 4", len(b))
+	}
+	out := make([]byte, 0, 1+len(b)*3)
+	out = append(out, '[')
+	for i := 0; i < len(b); i += 4 {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = strconv.AppendFloat(out, float64(math.Float32frombits(binary.LittleEndian.Uint32(b[i:]))), 'g', -1, 32)
+	}
+	return string(append(out, ']')), nil
 }
 
 func quoteIdent(s string) string {
