@@ -2,6 +2,7 @@ package merge
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -52,7 +53,119 @@ func mergeForeignKeys(ctx context.Context, base, ours, theirs, out repo.Root) (r
 			return repo.Root{}, nil, err
 		}
 	}
+	return dropDanglingForeignKeys(ctx, base, ours, out, conflicts)
+}
+
+// dropDanglingForeignKeys removes from the merged root out every foreign key that names
+// a table, column or parent index the merge left out (one side added or changed the key
+// while the other renamed or dropped what it names), recording a schema conflict on the
+// key's table for each: the merged root never holds a foreign key it cannot enforce.
+func dropDanglingForeignKeys(ctx context.Context, base, ours, out repo.Root, conflicts []SchemaConflict) (repo.Root, []SchemaConflict, error) {
+	for _, fk := range out.ForeignKeys() {
+		problem, err := danglingReason(ctx, out, fk)
+		if err != nil {
+			return repo.Root{}, nil, err
+		}
+		if problem == "" {
+			continue
+		}
+		// The side that made the key as it is: ours if ours changed it since base.
+		bf, inB := base.ForeignKey(fk.Name)
+		of, inO := ours.ForeignKey(fk.Name)
+		side, other := "theirs", "ours"
+		if sameFK(of, inO, fk, true) && !sameFK(bf, inB, of, inO) {
+			side, other = "ours", "theirs"
+		}
+		if out, err = out.RemoveForeignKey(ctx, fk.Name); err != nil {
+			return repo.Root{}, nil, err
+		}
+		table := fk.Table
+		if t, ok, err := out.Table(ctx, fk.Table); err != nil {
+			return repo.Root{}, nil, err
+		} else if ok {
+			table = t.Name()
+		}
+		conflicts = append(conflicts, SchemaConflict{Table: table, Reason: fmt.Sprintf(
+			"foreign key %s (%s (%s) REFERENCES %s (%s)) from %s: %s on %s; the merged root leaves the key out",
+			fk.Name, fk.Table, strings.Join(fk.Columns, ", "), fk.ParentTable, strings.Join(fk.ParentColumns, ", "),
+			side, problem, other)})
+	}
 	return out, conflicts, nil
+}
+
+// danglingReason says what fk names that root lacks ("" if nothing): its table or
+// columns, its parent table or columns, or an index of the parent starting with the
+// parent columns.
+func danglingReason(ctx context.Context, root repo.Root, fk repo.ForeignKey) (string, error) {
+	child, ok, err := root.Table(ctx, fk.Table)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return fmt.Sprintf("table %s was dropped or renamed", fk.Table), nil
+	}
+	for _, c := range fk.Columns {
+		if child.Schema().Column(c) < 0 {
+			return fmt.Sprintf("column %s of %s was dropped or renamed", c, fk.Table), nil
+		}
+	}
+	parent, ok, err := root.Table(ctx, fk.ParentTable)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return fmt.Sprintf("referenced table %s was dropped or renamed", fk.ParentTable), nil
+	}
+	psch := parent.Schema()
+	for _, c := range fk.ParentColumns {
+		if psch.Column(c) < 0 {
+			return fmt.Sprintf("referenced column %s of %s was dropped or renamed", c, fk.ParentTable), nil
+		}
+	}
+	if !hasIndexOn(psch, fk.ParentColumns) {
+		return fmt.Sprintf("the index of %s on (%s) that the key needs was dropped", fk.ParentTable, strings.Join(fk.ParentColumns, ", ")), nil
+	}
+	return "", nil
+}
+
+// hasIndexOn reports whether sch has an index (its primary key or a secondary index)
+// whose first len(cols) columns are cols, in any order, each indexed whole.
+func hasIndexOn(sch repo.Schema, cols []string) bool {
+	want := map[string]bool{}
+	for _, c := range cols {
+		want[strings.ToLower(c)] = true
+	}
+	covers := func(names []string) bool {
+		if len(names) < len(want) {
+			return false
+		}
+		for _, n := range names[:len(want)] {
+			if !want[strings.ToLower(n)] {
+				return false
+			}
+		}
+		return true
+	}
+	pk := make([]string, len(sch.PrimaryKey))
+	for i, o := range sch.PrimaryKey {
+		pk[i] = sch.Columns[o].Name
+	}
+	if covers(pk) {
+		return true
+	}
+	for _, ix := range sch.Indexes {
+		var names []string
+		for _, c := range ix.Columns {
+			if c.Prefix != 0 {
+				break
+			}
+			names = append(names, c.Name)
+		}
+		if covers(names) {
+			return true
+		}
+	}
+	return false
 }
 
 func sameFK(a repo.ForeignKey, inA bool, b repo.ForeignKey, inB bool) bool {

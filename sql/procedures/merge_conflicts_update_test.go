@@ -45,7 +45,7 @@ func TestConflictsUpdateOurs(t *testing.T) {
 	inTx.after = append([]step{{q: "COMMIT"}, {q: "BEGIN"}}, resolveByUpdate[:5]...)
 	inTx.after = append(inTx.after,
 		step{s: "b", q: "SELECT * FROM t WHERE pk = 1", want: []sql.Row{r(1, 10, 1)}},
-		step{s: "b", q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}})
+		step{s: "b", q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 2)}})
 	inTx.after = append(inTx.after, resolveByUpdate[5:]...)
 	inTx.after = append(inTx.after, step{s: "b", q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 15, 16), r(2, 22, 2), r(3, 3, 33)}})
 
@@ -113,14 +113,92 @@ func TestConflictsUpdateOurs(t *testing.T) {
 		{q: "SELECT * FROM t", want: []sql.Row{r(1, 15, 30)}},
 	}
 	rollback := conflicted
-	rollback.name = "ROLLBACK drops the written row; the conflict stays resolved, keeping ours (as DELETE)"
+	rollback.name = "ROLLBACK drops both the written row and the resolution; COMMIT lands both"
 	rollback.after = []step{
 		{q: "COMMIT"}, {q: "BEGIN"},
 		{q: "UPDATE dsql_conflicts_t SET our_a = 15 WHERE base_pk = 1"},
+		{q: "DELETE FROM dsql_conflicts_t WHERE base_pk = 3"},
 		{q: "SELECT * FROM t WHERE pk = 1", want: []sql.Row{r(1, 15, 1)}},
+		{q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{q: "SELECT is_merging, unmerged_tables FROM dsql_merge_status", want: []sql.Row{r(true, nil)}},
+		{q: "SELECT table_name, status FROM dsql_status WHERE staged = 0", want: []sql.Row{r("t", "modified")}},
+		{s: "b", q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 2)}},
 		{q: "ROLLBACK"},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 10, 1), r(2, 22, 2), r(3, 3, 30)}},
+		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 2)}},
+		{q: "SELECT base_pk FROM dsql_conflicts_t ORDER BY 1", want: rs(1, 3)},
+		{q: "SELECT unmerged_tables FROM dsql_merge_status", want: rs("t")},
+		{q: "SELECT table_name, status FROM dsql_status WHERE staged = 0", want: []sql.Row{r("t", "conflict")}},
+		{q: "CALL dsql_commit('-am', 'too early')", err: "conflicts"},
+		// SAVEPOINT: ROLLBACK TO brings back the conflicts resolved after it.
+		{q: "BEGIN"},
+		{q: "DELETE FROM dsql_conflicts_t WHERE base_pk = 3"},
+		{q: "SAVEPOINT sp"},
+		{q: "UPDATE dsql_conflicts_t SET our_a = 15 WHERE base_pk = 1"},
+		{q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{q: "ROLLBACK TO SAVEPOINT sp"},
+		{q: "SELECT base_pk FROM dsql_conflicts_t", want: rs(1)},
 		{q: "SELECT * FROM t WHERE pk = 1", want: []sql.Row{r(1, 10, 1)}},
-		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 1)}},
+		{q: "UPDATE dsql_conflicts_t SET our_a = 15 WHERE base_pk = 1"},
+		{s: "b", q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 2)}},
+		{q: "COMMIT"},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 15, 1), r(2, 22, 2), r(3, 3, 30)}},
+		{q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{s: "b", q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{s: "b", q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 15, 1), r(2, 22, 2), r(3, 3, 30)}},
+		{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
+		{q: "SELECT count(*) FROM dsql_commit_ancestors WHERE commit_hash = dsql_hashof('HEAD')", want: rs(2)},
+		{q: "SELECT is_merging FROM dsql_merge_status", want: rs(false)},
 	}
-	runMergeCases(t, []mergeCase{autocommit, inTx, rollback, constrained, deletedByUs, foreign, generated})
+	// Two sessions resolve different conflicts of t, each in its own transaction: both
+	// commits land (the merge states merge three-way), as do both rows.
+	concurrent := conflicted
+	concurrent.name = "two sessions resolving different conflicts of t concurrently both land"
+	concurrent.after = []step{
+		{q: "COMMIT"}, {q: "BEGIN"}, {s: "b", q: "BEGIN"},
+		{q: "UPDATE dsql_conflicts_t SET our_a = 15 WHERE base_pk = 1"},
+		{s: "b", q: "UPDATE dsql_conflicts_t SET our_b = 35 WHERE base_pk = 3"},
+		{q: "SELECT base_pk FROM dsql_conflicts_t", want: rs(3)},
+		{s: "b", q: "SELECT base_pk FROM dsql_conflicts_t", want: rs(1)},
+		{s: "b", q: "COMMIT"},
+		{q: "SELECT base_pk FROM dsql_conflicts_t", want: rs(3)},
+		{q: "COMMIT"},
+		{q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 15, 1), r(2, 22, 2), r(3, 3, 35)}},
+		{q: "CALL dsql_commit('-am', 'merged')", want: []sql.Row{r(hash)}},
+		{q: "SELECT * FROM t AS OF 'HEAD' ORDER BY 1", want: []sql.Row{r(1, 15, 1), r(2, 22, 2), r(3, 3, 35)}},
+	}
+	// The same conflict resolved differently by two sessions: the second COMMIT is a
+	// serialization failure (its row collides), and nothing of it lands.
+	collide := conflicted
+	collide.name = "two sessions resolving the same conflict differently: the second COMMIT fails with 1213"
+	collide.after = []step{
+		{q: "COMMIT"}, {q: "BEGIN"}, {s: "b", q: "BEGIN"},
+		{q: "UPDATE dsql_conflicts_t SET our_a = 15 WHERE base_pk = 1"},
+		{s: "b", q: "UPDATE dsql_conflicts_t SET our_a = 16 WHERE base_pk = 1"},
+		{s: "b", q: "COMMIT"},
+		{q: "COMMIT", err: "serialization failure"},
+		{q: "SELECT * FROM t WHERE pk = 1", want: []sql.Row{r(1, 16, 1)}},
+		{q: "SELECT base_pk FROM dsql_conflicts_t", want: rs(3)},
+	}
+	// dsql_conflicts_resolve is transactional too.
+	resolveProc := conflicted
+	resolveProc.name = "dsql_conflicts_resolve in a transaction: ROLLBACK undoes it, COMMIT lands it"
+	resolveProc.after = []step{
+		{q: "COMMIT"}, {q: "BEGIN"},
+		{q: "CALL dsql_conflicts_resolve('--theirs', 't')"},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 20, 21), r(2, 22, 2)}},
+		{q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{s: "b", q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 2)}},
+		{q: "ROLLBACK"},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 10, 1), r(2, 22, 2), r(3, 3, 30)}},
+		{q: "SELECT * FROM dsql_conflicts", want: []sql.Row{r("t", 2)}},
+		{q: "CALL dsql_conflicts_resolve('--theirs', 't')"},
+		{q: "COMMIT"},
+		{s: "b", q: "SELECT * FROM dsql_conflicts", want: noConflicts},
+		{s: "b", q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 20, 21), r(2, 22, 2)}},
+		{q: "CALL dsql_commit('-m', 'merged')", want: []sql.Row{r(hash)}},
+		{q: "SELECT * FROM t AS OF 'HEAD' ORDER BY 1", want: []sql.Row{r(1, 20, 21), r(2, 22, 2)}},
+	}
+	runMergeCases(t, []mergeCase{autocommit, inTx, rollback, concurrent, collide, resolveProc, constrained, deletedByUs, foreign, generated})
 }

@@ -52,13 +52,16 @@ func commitDB(ctx *sql.Context, st *dbTx) error {
 	return sql.ErrLockDeadlock.New(fmt.Sprintf("database %q: gave up after %d concurrent commits", st.db.Name(), maxCommitAttempts))
 }
 
-// changed reports whether the transaction changed the database's working or staged root.
+// changed reports whether the transaction changed the database's working or staged root
+// or its branch's merge state.
 func (st *dbTx) changed() bool {
-	return st.root.Hash() != st.snapshot.Working().Hash() || st.staged.Hash() != st.snapshot.Staged().Hash()
+	return st.root.Hash() != st.snapshot.Working().Hash() || st.staged.Hash() != st.snapshot.Staged().Hash() ||
+		st.mergeChanged()
 }
 
 // mergeInto returns the branch's current working set cur with the transaction's changes
-// (since its snapshot) to the working and staged roots merged in three-way.
+// (since its snapshot) to the working and staged roots and to the merge state
+// (withMergeState) merged in three-way.
 func (st *dbTx) mergeInto(ctx *sql.Context, cur repo.WorkingSet) (repo.WorkingSet, error) {
 	working, err := mergeRoot(ctx, st.snapshot.Working(), cur.Working(), st.root)
 	if err != nil {
@@ -68,7 +71,7 @@ func (st *dbTx) mergeInto(ctx *sql.Context, cur repo.WorkingSet) (repo.WorkingSe
 	if err != nil {
 		return repo.WorkingSet{}, err
 	}
-	return cur.WithWorking(working).WithStaged(staged), nil
+	return st.withMergeState(ctx, cur, cur.WithWorking(working).WithStaged(staged))
 }
 
 // mergeRoot merges the change base -> ours into the current root cur, taking shortcuts

@@ -100,11 +100,13 @@ type dbTx struct {
 	root     repo.Root // working root
 	staged   repo.Root
 	edits    *backend.EditSet
+	merge    *txMerge // the transaction's merge state (mergestate.go); nil: the snapshot's
 }
 
 type savepoint struct {
-	name  string
-	roots map[string][2]repo.Root // working, staged
+	name   string
+	roots  map[string][2]repo.Root // working, staged
+	merges map[string]*txMerge
 }
 
 var _ sql.Transaction = (*Transaction)(nil)
@@ -395,9 +397,10 @@ func (s *Session) CreateSavepoint(ctx *sql.Context, tx sql.Transaction, name str
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	sp := savepoint{name: name, roots: map[string][2]repo.Root{}}
+	sp := savepoint{name: name, roots: map[string][2]repo.Root{}, merges: map[string]*txMerge{}}
 	for k, st := range t.mu.dbs {
 		sp.roots[k] = [2]repo.Root{st.root, st.staged}
+		sp.merges[k] = st.merge
 	}
 	t.mu.savepoints = append(removeSavepoint(t.mu.savepoints, name), sp)
 	return nil
@@ -444,6 +447,7 @@ func (s *Session) RollbackToSavepoint(ctx *sql.Context, tx sql.Transaction, name
 		} else {
 			st.root, st.staged = st.snapshot.Working(), st.snapshot.Staged()
 		}
+		st.merge = sp.merges[k]
 	}
 	t.mu.savepoints = t.mu.savepoints[:i+1]
 	return nil

@@ -2,7 +2,6 @@ package systables
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -15,6 +14,7 @@ import (
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/merkle/tuple"
 	"github.com/dsqldb/dsql/sql/backend"
+	"github.com/dsqldb/dsql/sql/session"
 	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
@@ -26,9 +26,11 @@ const (
 )
 
 // The conflicts of a merge in progress live in the branch's persisted working set
-// (repo.MergeState, written by dsql_merge); these tables read it afresh at every scan,
-// so they show what is durable, including changes other sessions made. A read-only
-// revision database has no merge in progress.
+// (repo.MergeState, written by dsql_merge). These tables read it as the session's
+// transaction sees it (session.Session.MergeState: the snapshot's, with the
+// transaction's own resolutions), and resolving through them changes the transaction's
+// merge state, which COMMIT writes with the transaction's roots and ROLLBACK drops. A
+// read-only revision database has no merge in progress.
 
 // lookupMergeTable returns dsql_conflicts, dsql_merge_status or dsql_conflicts_<t>.
 func lookupMergeTable(ctx *sql.Context, db *backend.Database, name, base string) (sql.Table, bool, error) {
@@ -54,12 +56,39 @@ func mergeState(ctx *sql.Context, db *backend.Database) (string, repo.MergeState
 	if err != nil {
 		return "", repo.MergeState{}, false, err
 	}
+	if s, isDsql := ctx.Session.(*session.Session); isDsql {
+		ms, ok, err := s.MergeState(ctx, db)
+		return branch, ms, ok, err
+	}
 	ws, err := db.Repo().WorkingSet(ctx, branch)
 	if err != nil {
 		return "", repo.MergeState{}, false, err
 	}
 	ms, ok := ws.Merge()
 	return branch, ms, ok, nil
+}
+
+// setMergeState makes ms (after resolving some of its conflicts or violations) the merge
+// state of db's branch in the session's transaction; a cherry-pick or revert left with
+// nothing to resolve ends (it concludes with an ordinary commit).
+func setMergeState(ctx *sql.Context, db *backend.Database, ms repo.MergeState) error {
+	s, ok := ctx.Session.(*session.Session)
+	if !ok {
+		return fmt.Errorf("resolving conflicts needs a dsql session, not %T", ctx.Session)
+	}
+	merging := true
+	if !ms.Unresolved() {
+		head, err := s.Head(ctx, db)
+		if err != nil {
+			return err
+		}
+		pick, err := merge.IsPickState(ctx, db.Repo(), head, ms)
+		if err != nil {
+			return err
+		}
+		merging = !pick
+	}
+	return s.SetMergeState(ctx, db, ms, merging)
 }
 
 func newConflictsTable(db *backend.Database, name string) sql.Table {
@@ -315,9 +344,9 @@ func (tc *tableConflicts) rows(ctx *sql.Context, types []sql.Type) (sql.RowIter,
 }
 
 // Deleter implements sql.DeletableTable: deleting rows of dsql_conflicts_<t> marks those
-// conflicts resolved, keeping the working (our) rows. The change is written to the
-// branch's working set when the statement completes, durably and at once (like
-// dsql_conflicts_resolve), not at the transaction's COMMIT.
+// conflicts resolved, keeping the working (our) rows. The change is the transaction's:
+// it reaches the branch at COMMIT (with autocommit, at the end of the statement), and
+// ROLLBACK brings the conflicts back.
 func (tc *tableConflicts) Deleter(*sql.Context) sql.RowDeleter {
 	return &conflictDeleter{tc: tc}
 }
@@ -348,64 +377,31 @@ func (d *conflictDeleter) Delete(_ *sql.Context, row sql.Row) error {
 	return nil
 }
 
-const maxConflictUpdates = 100
-
 func (d *conflictDeleter) flush(ctx *sql.Context) error {
 	if len(d.keys) == 0 {
 		return nil
 	}
 	keys := d.keys
 	d.keys = nil
-	r := d.tc.db.Repo()
-	branch, err := d.tc.db.Branch(ctx)
+	_, ms, ok, err := mergeState(ctx, d.tc.db)
+	if err != nil || !ok {
+		return err
+	}
+	cts, err := merge.LoadConflicts(ctx, d.tc.db.Repo(), ms)
 	if err != nil {
 		return err
 	}
-	for range maxConflictUpdates {
-		head, err := r.Branch(ctx, branch)
-		if err != nil {
-			return err
-		}
-		cur, err := r.WorkingSet(ctx, branch)
-		if err != nil {
-			return err
-		}
-		ms, ok := cur.Merge()
-		if !ok {
-			return nil
-		}
-		cts, err := merge.LoadConflicts(ctx, r, ms)
-		if err != nil {
-			return err
-		}
-		ct, found := merge.Find(cts, d.tc.tname)
-		if !found {
-			return nil
-		}
-		if ct, err = ct.Without(ctx, keys...); err != nil {
-			return err
-		}
-		if ms, err = merge.WithConflicts(ms, ct.Name, ct.Keys); err != nil {
-			return err
-		}
-		next := cur.WithMerge(ms)
-		if !ms.Unresolved() {
-			// A cherry-pick or revert concludes with an ordinary commit: drop its state.
-			pick, err := merge.IsPickState(ctx, r, head, ms)
-			if err != nil {
-				return err
-			}
-			if pick {
-				next = next.ClearMerge()
-			}
-		}
-		err = r.CommitWorkingSet(ctx, branch, head.Hash(), head, cur, next)
-		if errors.Is(err, repo.ErrConflict) {
-			continue
-		}
+	ct, found := merge.Find(cts, d.tc.tname)
+	if !found {
+		return nil
+	}
+	if ct, err = ct.Without(ctx, keys...); err != nil {
 		return err
 	}
-	return sql.ErrLockDeadlock.New(fmt.Sprintf("branch %q: gave up after %d concurrent updates", branch, maxConflictUpdates))
+	if ms, err = merge.WithConflicts(ms, ct.Name, ct.Keys); err != nil {
+		return err
+	}
+	return setMergeState(ctx, d.tc.db, ms)
 }
 
 // GetChecks implements sql.CheckTable: t's CHECK constraints with their column references
@@ -459,9 +455,8 @@ func prefixColumns(expr, prefix string) (string, error) {
 // dsql_conflicts_<t> writes the updated row into t through t's own table editor (type
 // conversion by GMS, NOT NULL checked here, CHECK constraints through GetChecks, unique
 // keys and secondary indexes by the editor) in the session's transaction, and resolves
-// the conflict as DELETE does (durably, when the statement completes without error).
-// Inside BEGIN ... COMMIT the row is the transaction's until COMMIT while the conflict is
-// resolved at once: a ROLLBACK leaves ours' row, resolved (as DELETE would have). Only
+// the conflict as DELETE does, in the same transaction: COMMIT lands both, ROLLBACK
+// drops both (the conflict is back, the table as before). Only
 // the our_ columns outside the primary key may change, and (with foreign_key_checks on)
 // not those in a foreign key: GMS makes foreign-key checks only for statements on t
 // itself. For the same reason a table with generated columns is refused. A row ours

@@ -201,7 +201,7 @@ func sessionStatus(ctx *sql.Context, db *backend.Database) ([]StatusEntry, error
 	if !ok {
 		return nil, sql.ErrUnsupportedFeature.New("dsql_status without a dsql session")
 	}
-	working, staged, snapshot, err := s.Roots(ctx, db)
+	working, staged, _, err := s.Roots(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,9 @@ func sessionStatus(ctx *sql.Context, db *backend.Database) ([]StatusEntry, error
 	if err != nil {
 		return nil, err
 	}
-	if ms, merging := snapshot.Merge(); merging {
+	if ms, merging, err := s.MergeState(ctx, db); err != nil {
+		return nil, err
+	} else if merging {
 		entries = withConflicts(entries, ms)
 	}
 	return entries, nil

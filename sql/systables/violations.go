@@ -2,7 +2,6 @@ package systables
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -198,8 +197,8 @@ func rowDecoder(sch repo.Schema, kd, vd tuple.Desc, typs []sql.Type) func(key, v
 }
 
 // Deleter implements sql.DeletableTable: deleting rows of dsql_constraint_violations_<t>
-// marks those violations resolved. The change is written to the branch's working set
-// when the statement completes, durably and at once (like deleting conflicts).
+// marks those violations resolved, in the session's transaction (like deleting
+// conflicts): COMMIT lands it, ROLLBACK brings the violations back.
 func (tv *tableViolations) Deleter(*sql.Context) sql.RowDeleter {
 	return &violationDeleter{tv: tv}
 }
@@ -243,61 +242,30 @@ func (d *violationDeleter) flush(ctx *sql.Context) error {
 		want[k] = true
 	}
 	d.rows = nil
-	r := d.tv.db.Repo()
-	branch, err := d.tv.db.Branch(ctx)
+	_, ms, ok, err := mergeState(ctx, d.tv.db)
+	if err != nil || !ok {
+		return err
+	}
+	rows, ids, err := d.tv.rows(ctx)
 	if err != nil {
 		return err
 	}
-	for range maxConflictUpdates {
-		head, err := r.Branch(ctx, branch)
-		if err != nil {
-			return err
+	var del [][]byte
+	for i, row := range rows {
+		if want[rowKey(row)] {
+			del = append(del, ids[i])
 		}
-		cur, err := r.WorkingSet(ctx, branch)
-		if err != nil {
-			return err
-		}
-		ms, ok := cur.Merge()
-		if !ok {
-			return nil
-		}
-		rows, ids, err := d.tv.rows(ctx)
-		if err != nil {
-			return err
-		}
-		var del [][]byte
-		for i, row := range rows {
-			if want[rowKey(row)] {
-				del = append(del, ids[i])
-			}
-		}
-		vts, err := merge.LoadViolations(ctx, r, ms)
-		if err != nil {
-			return err
-		}
-		vt, found := merge.FindViolations(vts, d.tv.tname)
-		if !found || len(del) == 0 {
-			return nil
-		}
-		if vt, err = vt.Without(ctx, del...); err != nil {
-			return err
-		}
-		ms = merge.WithViolations(ms, vt.Name, vt.Map)
-		next := cur.WithMerge(ms)
-		if !ms.Unresolved() {
-			pick, err := merge.IsPickState(ctx, r, head, ms)
-			if err != nil {
-				return err
-			}
-			if pick {
-				next = next.ClearMerge()
-			}
-		}
-		err = r.CommitWorkingSet(ctx, branch, head.Hash(), head, cur, next)
-		if errors.Is(err, repo.ErrConflict) {
-			continue
-		}
+	}
+	vts, err := merge.LoadViolations(ctx, d.tv.db.Repo(), ms)
+	if err != nil {
 		return err
 	}
-	return sql.ErrLockDeadlock.New(fmt.Sprintf("branch %q: gave up after %d concurrent updates", branch, maxConflictUpdates))
+	vt, found := merge.FindViolations(vts, d.tv.tname)
+	if !found || len(del) == 0 {
+		return nil
+	}
+	if vt, err = vt.Without(ctx, del...); err != nil {
+		return err
+	}
+	return setMergeState(ctx, d.tv.db, merge.WithViolations(ms, vt.Name, vt.Map))
 }
