@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
 )
 
@@ -40,6 +41,9 @@ var mysqlCodes = []*mysqlCode{
 	{is: sql.ErrTableAlreadyExists.Is, format: sql.ErrTableAlreadyExists.Message, code: mysql.ERTableExists, state: "42S01"},
 	// ER_OPTION_PREVENTS_STATEMENT (the server runs read-only)
 	{is: sql.ErrReadOnly.Is, format: sql.ErrReadOnly.Message, code: 1290, state: "HY000"},
+	// ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: a string the column's character set cannot hold
+	// (invalid UTF-8, or a character above U+FFFF for utf8mb3: typeconv.ColumnError)
+	{is: types.ErrBadCharsetString.Is, format: types.ErrBadCharsetString.Message, code: mysql.ERTruncatedWrongValueForField, state: "HY000"},
 }
 
 var compileCodes sync.Once

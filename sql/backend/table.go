@@ -251,10 +251,10 @@ func (m *tableMeta) encodeKeyless(row sql.Row, n uint64) (key, val []byte, err e
 	vb.PutUint(0, n)
 	for i, c := range m.sch.Schema {
 		if err := typeconv.PutValue(cb, i, c.Type, row[i]); err != nil {
-			return nil, nil, fmt.Errorf("column %q: %w", c.Name, err)
+			return nil, nil, typeconv.ColumnError(c.Name, err)
 		}
 		if err := typeconv.PutValue(vb, i+1, c.Type, row[i]); err != nil {
-			return nil, nil, fmt.Errorf("column %q: %w", c.Name, err)
+			return nil, nil, typeconv.ColumnError(c.Name, err)
 		}
 	}
 	cols, err := cb.Build()

@@ -81,7 +81,11 @@
 // wrapping ErrUnsupportedCollation that names it. GMS holds every string in UTF-8 whatever
 // the column's character set, and tuple checks that strings are valid UTF-8 (utf8mb3: code
 // points up to U+FFFF; GMS's Convert lets 4-byte characters through, storage refuses them
-// as MySQL does).
+// as MySQL does). PutValue refuses such a character for a utf8mb3 column with an
+// *IncorrectStringError; EncodeRow, RowCodec.Encode and ColumnError make it GMS's
+// types.ErrBadCharsetString, MySQL's error 1366 "Incorrect string value:
+// '\xF0\x9F\x98\x80' for column 'c' at row 1" (always row 1: the row's place in its
+// statement is not known here).
 //
 // Stored order follows MySQL; GMS's StringType.Compare differs from MySQL in that it
 // ignores PAD SPACE ('a' < 'a ' under every PAD SPACE collation in GMS, equal in MySQL and

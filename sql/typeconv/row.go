@@ -36,7 +36,7 @@ func EncodeRow(keyB, valB *tuple.Builder, sch sql.Schema, pkOrdinals []int, row 
 	}()
 	for k, o := range pkOrdinals {
 		if err := PutValue(keyB, k, sch[o].Type, row[o]); err != nil {
-			return nil, nil, fmt.Errorf("column %q: %w", sch[o].Name, err)
+			return nil, nil, ColumnError(sch[o].Name, err)
 		}
 	}
 	k := 0
@@ -45,7 +45,7 @@ func EncodeRow(keyB, valB *tuple.Builder, sch sql.Schema, pkOrdinals []int, row 
 			continue
 		}
 		if err := PutValue(valB, k, col.Type, row[o]); err != nil {
-			return nil, nil, fmt.Errorf("column %q: %w", col.Name, err)
+			return nil, nil, ColumnError(col.Name, err)
 		}
 		k++
 	}
@@ -171,14 +171,14 @@ func (c *RowCodec) Encode(keyB, valB *tuple.Builder, row sql.Row) (key, val tupl
 	for k, o := range c.keyOrd {
 		if err := put(keyB, k, c.keyEnc[k], c.sch[o].Type, row[o]); err != nil {
 			keyB.Reset()
-			return nil, nil, fmt.Errorf("column %q: %w", c.sch[o].Name, err)
+			return nil, nil, ColumnError(c.sch[o].Name, err)
 		}
 	}
 	for k, o := range c.valOrd {
 		if err := put(valB, k, c.valEnc[k], c.sch[o].Type, row[o]); err != nil {
 			keyB.Reset()
 			valB.Reset()
-			return nil, nil, fmt.Errorf("column %q: %w", c.sch[o].Name, err)
+			return nil, nil, ColumnError(c.sch[o].Name, err)
 		}
 	}
 	if key, err = keyB.Build(); err != nil {

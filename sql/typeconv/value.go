@@ -155,13 +155,28 @@ func put(b *tuple.Builder, i int, enc tuple.Encoding, t sql.Type, v any) error {
 	case tuple.StringEnc, tuple.BytesEnc:
 		switch x := v.(type) {
 		case string:
+			if enc == tuple.StringEnc {
+				if err := checkCharset(t, x); err != nil {
+					return err
+				}
+			}
 			b.PutString(i, x)
 		case []byte:
+			if enc == tuple.StringEnc {
+				if err := checkCharset(t, string(x)); err != nil {
+					return err
+				}
+			}
 			b.PutBytes(i, x)
 		case sql.StringWrapper:
 			s, err := x.Unwrap(context.Background())
 			if err != nil {
 				return err
+			}
+			if enc == tuple.StringEnc {
+				if err := checkCharset(t, s); err != nil {
+					return err
+				}
 			}
 			b.PutString(i, s)
 		case sql.BytesWrapper:
