@@ -181,6 +181,18 @@ func TestConflictsUpdateOurs(t *testing.T) {
 		{q: "SELECT * FROM t WHERE pk = 1", want: []sql.Row{r(1, 16, 1)}},
 		{q: "SELECT base_pk FROM dsql_conflicts_t", want: rs(3)},
 	}
+	// The merge ended by another session meanwhile: the resolution has nothing to merge
+	// into, so COMMIT is a serialization failure.
+	aborted := conflicted
+	aborted.name = "the merge aborted by another session meanwhile: COMMIT fails with 1213"
+	aborted.after = []step{
+		{q: "COMMIT"}, {q: "BEGIN"},
+		{q: "DELETE FROM dsql_conflicts_t WHERE base_pk = 3"},
+		{s: "b", q: "CALL dsql_merge('--abort')"},
+		{q: "COMMIT", err: "serialization failure"},
+		{q: "SELECT is_merging FROM dsql_merge_status", want: rs(false)},
+		{q: "SELECT * FROM t ORDER BY 1", want: []sql.Row{r(1, 10, 1), r(2, 2, 2), r(3, 3, 30)}},
+	}
 	// dsql_conflicts_resolve is transactional too.
 	resolveProc := conflicted
 	resolveProc.name = "dsql_conflicts_resolve in a transaction: ROLLBACK undoes it, COMMIT lands it"
@@ -200,5 +212,5 @@ func TestConflictsUpdateOurs(t *testing.T) {
 		{q: "CALL dsql_commit('-m', 'merged')", want: []sql.Row{r(hash)}},
 		{q: "SELECT * FROM t AS OF 'HEAD' ORDER BY 1", want: []sql.Row{r(1, 20, 21), r(2, 22, 2)}},
 	}
-	runMergeCases(t, []mergeCase{autocommit, inTx, rollback, concurrent, collide, resolveProc, constrained, deletedByUs, foreign, generated})
+	runMergeCases(t, []mergeCase{autocommit, inTx, rollback, concurrent, collide, aborted, resolveProc, constrained, deletedByUs, foreign, generated})
 }
