@@ -3,6 +3,7 @@ package merge
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -161,18 +162,41 @@ func MergeCells(vd tuple.Desc, base, ours, theirs []byte) (merged []byte, ok boo
 	return merged, err == nil, err
 }
 
+// ErrNegativeCount is returned by MergeKeylessCounts in strict mode when ours and theirs
+// together remove more copies of a keyless row than base had (both deleted it).
+var ErrNegativeCount = errors.New("merge: a keyless row was deleted on both sides")
+
 // mergeKeyless applies theirs' change of every distinct row's count (since base) to ours;
 // a count never goes below zero (both sides deleted the row).
 func mergeKeyless(ctx context.Context, base, ours, theirs prolly.Map, vd tuple.Desc, st *TableStats) (prolly.Map, error) {
-	if base.Hash() == theirs.Hash() || ours.Hash() == theirs.Hash() {
-		return ours, nil
+	m, n, err := MergeKeylessCounts(ctx, base, ours, theirs, vd, false)
+	st.Applied += n
+	return m, err
+}
+
+// MergeKeylessCounts merges the row maps of a keyless table (values start with a
+// uint64 count, field 0 of vd): theirs' change of every distinct row's count since base
+// is added to ours' count. A version merge (not strict) takes a change both sides made
+// identically once; a transaction merge (strict) adds both (two transactions that each
+// inserted a copy leave two copies). A count that would go below zero is clamped to zero (both
+// sides deleted the row: version merges), or, if strict, fails with an error wrapping
+// ErrNegativeCount (transaction merges, where it means two transactions deleted the same
+// copy). It also returns the number of rows of theirs' diff applied to ours (0 when one
+// side is unchanged and the other is taken whole). Cost follows the diff of base and
+// theirs.
+func MergeKeylessCounts(ctx context.Context, base, ours, theirs prolly.Map, vd tuple.Desc, strict bool) (prolly.Map, int, error) {
+	if base.Hash() == theirs.Hash() {
+		return ours, 0, nil
 	}
 	if base.Hash() == ours.Hash() {
-		return theirs, nil
+		return theirs, 0, nil // only theirs changed (counts cannot go below zero)
+	}
+	if ours.Hash() == theirs.Hash() && !strict {
+		return ours, 0, nil // the same change on both sides: a version merge takes it once
 	}
 	d, err := prolly.DiffMaps(ctx, base, theirs)
 	if err != nil {
-		return prolly.Map{}, err
+		return prolly.Map{}, 0, err
 	}
 	ed := ours.Edit()
 	count := func(v []byte) int64 {
@@ -182,21 +206,25 @@ func mergeKeyless(ctx context.Context, base, ours, theirs prolly.Map, vd tuple.D
 		n, _ := vd.GetUint(v, 0)
 		return int64(n)
 	}
+	applied := 0
 	for {
 		df, err := d.Next(ctx)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return prolly.Map{}, err
+			return prolly.Map{}, 0, err
 		}
-		st.Applied++
+		applied++
 		cur, found, err := ed.Get(ctx, df.Key)
 		if err != nil {
-			return prolly.Map{}, err
+			return prolly.Map{}, 0, err
 		}
-		n := max(count(cur)+count(df.To)-count(df.From), 0)
-		if n == 0 {
+		n := count(cur) + count(df.To) - count(df.From)
+		if n < 0 && strict {
+			return prolly.Map{}, 0, ErrNegativeCount
+		}
+		if n <= 0 {
 			if found {
 				ed.Delete(df.Key)
 			}
@@ -207,19 +235,20 @@ func mergeKeyless(ctx context.Context, base, ours, theirs prolly.Map, vd tuple.D
 			src = cur
 		}
 		if src == nil {
-			return prolly.Map{}, fmt.Errorf("merge: keyless row without columns")
+			return prolly.Map{}, 0, fmt.Errorf("merge: keyless row without columns")
 		}
 		val, err := withCount(vd, src, uint64(n))
 		if err != nil {
-			return prolly.Map{}, err
+			return prolly.Map{}, 0, err
 		}
 		if !found || !bytes.Equal(val, cur) {
 			if err := ed.Put(df.Key, val); err != nil {
-				return prolly.Map{}, err
+				return prolly.Map{}, 0, err
 			}
 		}
 	}
-	return ed.Flush(ctx)
+	m, err := ed.Flush(ctx)
+	return m, applied, err
 }
 
 // withCount returns keyless value v with its count (field 0) replaced by n.

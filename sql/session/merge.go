@@ -11,9 +11,9 @@ import (
 	"github.com/dolthub/go-mysql-server/sql"
 
 	"github.com/dsqldb/dsql/merkle/hash"
+	"github.com/dsqldb/dsql/merkle/merge"
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
-	"github.com/dsqldb/dsql/merkle/tuple"
 )
 
 // maxCommitAttempts bounds the compare-and-swap retries of one commit against concurrent
@@ -203,7 +203,10 @@ func mergeTable(ctx *sql.Context, base, ours, theirs repo.Table) (repo.Table, er
 	var rows prolly.Map
 	var err error
 	if ours.Schema().Keyless() {
-		rows, err = mergeKeyless(ctx, name, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc())
+		rows, _, err = merge.MergeKeylessCounts(ctx, base.Rows(), ours.Rows(), theirs.Rows(), ours.ValueDesc(), true)
+		if errors.Is(err, merge.ErrNegativeCount) {
+			err = deadlock("table %q: a row was deleted by this and a concurrent transaction", name)
+		}
 	} else {
 		var st prolly.MergeStats
 		rows, st, err = prolly.Merge(ctx, base.Rows(), ours.Rows(), theirs.Rows(), func(c prolly.Collision) (prolly.Resolution, error) {
@@ -260,77 +263,6 @@ func checkConvergent(ctx *sql.Context, name string, base, ours, theirs prolly.Ma
 			return deadlock("table %q: a row was changed by this and a concurrent transaction", name)
 		}
 	}
-}
-
-// mergeKeyless applies theirs' change of every row's count (since base) to ours.
-func mergeKeyless(ctx *sql.Context, name string, base, ours, theirs prolly.Map, vd tuple.Desc) (prolly.Map, error) {
-	d, err := prolly.DiffMaps(ctx, base, theirs)
-	if err != nil {
-		return prolly.Map{}, err
-	}
-	ed := ours.Edit()
-	count := func(v []byte) int64 {
-		if v == nil {
-			return 0
-		}
-		n, _ := vd.GetUint(v, 0)
-		return int64(n)
-	}
-	for {
-		df, err := d.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return prolly.Map{}, err
-		}
-		delta := count(df.To) - count(df.From)
-		cur, found, err := ed.Get(ctx, df.Key)
-		if err != nil {
-			return prolly.Map{}, err
-		}
-		n := count(cur) + delta
-		switch {
-		case n < 0:
-			return prolly.Map{}, deadlock("table %q: a row was deleted by this and a concurrent transaction", name)
-		case n == 0:
-			if found {
-				ed.Delete(df.Key)
-			}
-		default:
-			src := df.To
-			if src == nil {
-				src = cur
-			}
-			if src == nil {
-				return prolly.Map{}, fmt.Errorf("session: table %q: keyless row without columns", name)
-			}
-			val, err := withCount(vd, src, uint64(n))
-			if err != nil {
-				return prolly.Map{}, err
-			}
-			if !found || !bytes.Equal(val, cur) {
-				if err := ed.Put(df.Key, val); err != nil {
-					return prolly.Map{}, err
-				}
-			}
-		}
-	}
-	return ed.Flush(ctx)
-}
-
-// withCount returns keyless value v with its count (field 0) replaced by n.
-func withCount(vd tuple.Desc, v []byte, n uint64) ([]byte, error) {
-	vals, err := vd.Values(v)
-	if err != nil {
-		return nil, err
-	}
-	b := tuple.NewBuilder(vd)
-	b.PutUint(0, n)
-	for i := 1; i < vd.Len(); i++ {
-		b.Put(i, vals[i])
-	}
-	return b.Build()
 }
 
 // mergeCreatedTwice merges table k created by both ours and theirs (absent in base): if
