@@ -271,7 +271,7 @@ func newImporter(ctx *sql.Context, rs repo.Schema, src Reader, file string, opts
 	if im.autoCol >= 0 && !autoGiven {
 		im.workers = 1
 	}
-	if _, ok := src.(*delimitedReader); ok && opts.Mode != Update && len(im.headerMap) == len(im.sch) {
+	if _, ok := src.(batchReader); ok && opts.Mode != Update && len(im.headerMap) == len(im.sch) {
 		field := make([]int, len(im.sch))
 		for k, o := range im.pk {
 			field[o] = -(k + 1)
@@ -591,6 +591,9 @@ func (e *encoder) fastRow(ctx *sql.Context, b *rawBatch, r int) (ent entry, ok b
 			tb = e.keyB
 		}
 		if len(s) == 0 {
+			if len(b.null) != 0 && !b.null[base+i] {
+				return e.fail() // an empty string (LOAD DATA): encode converts it
+			}
 			if !fc.nullable {
 				return e.fail()
 			}
@@ -644,7 +647,13 @@ func (e *encoder) encodeRaw(ctx *sql.Context, b *rawBatch, r int) (entry, *RowEr
 	}
 	nh := len(im.header)
 	for i := range nh {
-		if s := b.field(r*nh + i); len(s) > 0 {
+		if len(b.null) != 0 {
+			if b.null[r*nh+i] {
+				e.vals[i] = nil
+			} else {
+				e.vals[i] = string(b.field(r*nh + i))
+			}
+		} else if s := b.field(r*nh + i); len(s) > 0 {
 			e.vals[i] = string(s)
 		} else {
 			e.vals[i] = nil
@@ -652,6 +661,16 @@ func (e *encoder) encodeRaw(ctx *sql.Context, b *rawBatch, r int) (entry, *RowEr
 		e.cols[i] = int(b.cols[r*nh+i])
 	}
 	return e.encode(ctx, Record{Line: b.lines[r], Names: im.header, Values: e.vals, Cols: e.cols})
+}
+
+// batchReader is a Reader that also reads whole batches of records as field bytes
+// (delimited files, LOAD DATA's bulk path): run's pipeline then converts them with the
+// fast path (encoder.encodeRaw).
+type batchReader interface {
+	Reader
+	// readBatch reads records into b (reset first) until it holds maxRows records or
+	// maxBytes bytes of fields, or the input ends (b.eof) or fails (b.err).
+	readBatch(b *rawBatch, maxRows, maxBytes int)
 }
 
 // A job is one batch of input on its way through run's pipeline: the reading goroutine
@@ -739,7 +758,7 @@ func (e *encoder) convert(ctx *sql.Context, j *job) {
 
 // readJob fills j with the next batch of the input; last reports the end of the input.
 func (im *importer) readJob(j *job) (last bool) {
-	if d, ok := im.src.(*delimitedReader); ok {
+	if d, ok := im.src.(batchReader); ok {
 		raw := rawPool.Get().(*rawBatch)
 		d.readBatch(raw, batchRows, batchBytes)
 		j.raw, j.off = raw, raw.off

@@ -110,6 +110,12 @@ func (b LoadDataBuilder) bulk(ctx *sql.Context, ii *plan.InsertInto, row sql.Row
 	if len(sch) != len(rs.Columns) {
 		return nil, nil
 	}
+	if raw, err := newLDRawSource(ctx, ld, sch); raw != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return &loadDataBulkIter{db: db, table: rs.Name, src: raw.it, raw: raw, sch: sch}, nil
+	}
 	src, err := b.Base.Build(ctx, ii.Source, row)
 	if err != nil {
 		return nil, err
@@ -225,6 +231,7 @@ type loadDataBulkIter struct {
 	db    *backend.Database
 	table string
 	src   sql.RowIter
+	raw   *ldRawSource // the fields of src's file as bytes, when they can be (else nil)
 	sch   sql.Schema
 	done  bool
 }
@@ -238,7 +245,11 @@ func (it *loadDataBulkIter) Next(ctx *sql.Context) (sql.Row, error) {
 	for i, c := range it.sch {
 		names[i] = c.Name
 	}
-	r := &rowSource{ctx: ctx, it: it.src, names: names}
+	var r Reader = &rowSource{ctx: ctx, it: it.src, names: names}
+	if it.raw != nil {
+		it.raw.names = names
+		r = it.raw
+	}
 	res, err := Import(ctx, it.db, r, "LOAD DATA", ImportOptions{Table: it.table, Mode: Replace})
 	if err != nil {
 		return nil, loadDataError(err)
@@ -437,6 +448,12 @@ func (r *ldReader) unescape(c int) byte {
 // field reads the next field of the current record; ok is false when the record has no
 // more (its line ended, or the input).
 func (r *ldReader) field() (f []byte, ok bool) {
+	f, ok = r.fieldRaw()
+	return bytes.Clone(f), ok
+}
+
+// fieldRaw is field, in a buffer the next call reuses.
+func (r *ldReader) fieldRaw() (f []byte, ok bool) {
 	r.null = false
 	if r.eol || r.eof {
 		return nil, false
@@ -453,7 +470,7 @@ func (r *ldReader) field() (f []byte, ok bool) {
 		return nil, false
 	}
 	buf := r.buf[:0]
-	defer func() { r.buf = buf[:0] }()
+	defer func() { r.buf = buf }()
 	enclosing := -1
 	if r.enc >= 0 && c == r.enc {
 		enclosing = c
@@ -468,7 +485,7 @@ func (r *ldReader) field() (f []byte, ok bool) {
 		if enclosed {
 			s = start
 		}
-		return bytes.Clone(buf[s:]), true
+		return buf[s:], true
 	}
 	for {
 		c = r.get()
@@ -894,4 +911,160 @@ func (it *ldIter) Close(*sql.Context) error {
 	err := it.file.Close()
 	it.file = nil
 	return err
+}
+
+// ldRawSource is the bulk path's Reader when every field of a record goes to the
+// destination column at its position (no column list, or one naming every column in
+// order) in strict mode: it reads the file with ldReader into raw batches (the field
+// bytes, after LOAD DATA's escapes, enclosures and NULL markers, with which fields are
+// NULL), so that Import converts them as a delimited file's, in parallel and through
+// the fast path. The errors of strict mode (1261, 1262, 1366 for an empty number or
+// date) end the batch where ldIter would have returned them.
+type ldRawSource struct {
+	it      *ldIter
+	names   []string
+	empty   []bool // the column refuses an empty field (a number or a date)
+	rowNum  int
+	started bool
+	done    bool
+	one     rawBatch // Next's record
+	vals    []any
+}
+
+// newLDRawSource returns the raw Reader of ld into the columns sch, or nil (no error)
+// when the load needs ldIter's rows.
+func newLDRawSource(ctx *sql.Context, ld *plan.LoadData, sch sql.Schema) (*ldRawSource, error) {
+	if !sql.LoadSqlMode(ctx).Strict() || len(ld.SetExprs) > 0 || len(ld.DestSch) != len(sch) {
+		return nil, nil
+	}
+	if len(ld.ColNames) != 0 {
+		if len(ld.ColNames) != len(sch) {
+			return nil, nil
+		}
+		for i, n := range ld.ColNames {
+			if !strings.EqualFold(n, sch[i].Name) {
+				return nil, nil
+			}
+		}
+	}
+	for i, c := range ld.DestSch {
+		if !strings.EqualFold(c.Name, sch[i].Name) {
+			return nil, nil
+		}
+	}
+	ri, err := newLoadDataIter(ctx, ld)
+	if ri == nil || err != nil {
+		return nil, err
+	}
+	it := ri.(*ldIter)
+	ok := it.strict && len(it.entries) == len(sch) && len(it.out) == len(sch)
+	for i := 0; ok && i < len(sch); i++ {
+		ok = it.entries[i].col == i && it.out[i] == i
+	}
+	if !ok {
+		return nil, it.Close(ctx)
+	}
+	s := &ldRawSource{it: it, empty: make([]bool, len(sch))}
+	for i, c := range ld.DestSch {
+		s.empty[i] = types.IsNumber(c.Type) || types.IsTime(c.Type) || types.IsYear(c.Type)
+	}
+	return s, nil
+}
+
+func (s *ldRawSource) Header() []string { return s.names }
+func (s *ldRawSource) Offset() int64    { return 0 }
+
+// Next returns the next record as strings and NULLs (Import's row path).
+func (s *ldRawSource) Next() (Record, error) {
+	b := &s.one
+	s.readBatch(b, 1, 1)
+	if b.err != nil {
+		return Record{}, b.err
+	}
+	if len(b.lines) == 0 {
+		return Record{}, io.EOF
+	}
+	s.vals = s.vals[:0]
+	for j := range b.ends {
+		if b.null[j] {
+			s.vals = append(s.vals, nil)
+		} else {
+			s.vals = append(s.vals, string(b.field(j)))
+		}
+	}
+	return Record{Line: b.lines[0], Names: s.names, Values: s.vals}, nil
+}
+
+// readBatch implements batchReader, as ldIter.Next reads records.
+func (s *ldRawSource) readBatch(b *rawBatch, maxRows, maxBytes int) {
+	b.reset()
+	rd, ld := s.it.rd, s.it.ld
+	n := len(s.empty)
+	fail := func(d0, f0 int, err error) {
+		b.data, b.ends, b.cols, b.null = b.data[:d0], b.ends[:f0], b.cols[:f0], b.null[:f0]
+		b.err = err
+		s.done = true
+	}
+	if !s.started {
+		s.started = true
+		for k := ld.IgnoreNum; k > 0; k-- {
+			if rd.nextLine() {
+				s.done = true
+				b.eof, b.err = true, rd.err
+				return
+			}
+		}
+	}
+	for len(b.lines) < maxRows && len(b.data) < maxBytes {
+		if s.done {
+			b.eof = true
+			return
+		}
+		d0, f0 := len(b.data), len(b.ends)
+		got := 0
+		for got < n {
+			f, ok := rd.fieldRaw()
+			if !ok {
+				break
+			}
+			null := rd.isNull(f)
+			if null {
+				f = nil
+			} else if len(f) == 0 && s.empty[got] {
+				c := ld.DestSch[got]
+				fail(d0, f0, mysql.NewSQLError(1366, "HY000", "Incorrect %s value: '' for column '%s' at row %d", typeWord(c.Type), c.Name, s.rowNum+1))
+				return
+			}
+			b.data = append(b.data, f...)
+			b.ends = append(b.ends, len(b.data))
+			b.cols = append(b.cols, 0)
+			b.null = append(b.null, null)
+			got++
+		}
+		if rd.err != nil {
+			fail(d0, f0, rd.err)
+			return
+		}
+		if got == 0 {
+			s.done, b.eof = true, true
+			return
+		}
+		s.rowNum++
+		if got < n {
+			fail(d0, f0, mysql.NewSQLError(1261, "01000", "Row %d doesn't contain data for all columns", s.rowNum))
+			return
+		}
+		if rd.nextLine() {
+			s.done = true
+		}
+		if rd.err != nil {
+			fail(d0, f0, rd.err)
+			return
+		}
+		if rd.cut {
+			fail(d0, f0, mysql.NewSQLError(1262, "01000", "Row %d was truncated; it contained more data than there were input columns", s.rowNum))
+			return
+		}
+		b.lines = append(b.lines, s.rowNum)
+	}
 }

@@ -191,3 +191,102 @@ func TestLoadDataFiresTriggers(t *testing.T) {
 	require.Error(t, e.load("a", fmt.Sprintf("LOAD DATA INFILE '%s' INTO TABLE t", path))) // duplicate keys
 	require.Equal(t, "[[row 1] [row 2]]", fmt.Sprint(e.rows("a", "SELECT * FROM lg ORDER BY msg")))
 }
+
+// TestLoadDataRawPath: a load of whole records (no column list) into an empty table reads
+// field bytes straight into Import's batches (escapes, enclosures and NULL markers
+// resolved by the reader): the same rows, and the same strict-mode errors with the same
+// row numbers, as the row path.
+func TestLoadDataRawPath(t *testing.T) {
+	e := newEnv(t)
+	e.eng.Analyzer.ExecBuilder.PriorityBuilder = dataio.LoadDataBuilder{Base: e.eng.Analyzer.ExecBuilder}
+	dir := t.TempDir()
+	const ddl = "CREATE TABLE t (id INT PRIMARY KEY, n INT, s VARCHAR(20), d DATE, KEY (s))"
+	var many strings.Builder
+	for i := 1; i <= 9000; i++ {
+		fmt.Fprintf(&many, "%d\t%d\tname %d\t2024-01-%02d\n", i, i%7, i, 1+i%28)
+	}
+	const csv = "FIELDS TERMINATED BY ',' ENCLOSED BY '\"'"
+	cases := []struct {
+		name, file, clause string
+		want               string // rows, or the error both paths give ("!" : both fail)
+	}{
+		{"NULL forms", "1,NULL,\"NULL\",\\N\n2,\\N,\"\",NULL\n", csv, `[[1 <nil> NULL <nil>] [2 <nil>  <nil>]]`},
+		{"empty text and escapes", "1\t5\t\t\\N\n2\t6\ta\\tb\\\\c\\Nd\t2024-02-03\n", "", "[[1 5  <nil>] [2 6 a\tb\\cNd 2024-02-03 00:00:00 +0000 UTC]]"},
+		{"enclosures", "1,2,\"say \"\"hi\"\", x\",\"2024-01-02\"\n\"2\",\"3\",\"a\\\"b\",\\N\n", csv, `[[1 2 say "hi", x 2024-01-02 00:00:00 +0000 UTC] [2 3 a"b <nil>]]`},
+		{"ignore lines and starting by", "h1\nh2\nxx1|2|a|2024-01-01\njunk\nxx2|3|b|\\N\n", "FIELDS TERMINATED BY '|' LINES STARTING BY 'xx' IGNORE 2 LINES", `[[1 2 a 2024-01-01 00:00:00 +0000 UTC] [2 3 b <nil>]]`},
+		{"crlf", "1,2,a,2024-01-01\r\n2,3,b,\\N\r\n", "FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\r\\n'", `[[1 2 a 2024-01-01 00:00:00 +0000 UTC] [2 3 b <nil>]]`},
+		{"non-canonical values", "01\t+2\t é\t2024-1-2\n", "", `[[1 2  é 2024-01-02 00:00:00 +0000 UTC]]`},
+		{"many rows", many.String(), "", ""},
+		{"too few fields", many.String() + "9001\t1\n", "", "Row 9001 doesn't contain data for all columns"},
+		{"too many fields", "1\t2\ta\t\\N\n2\t3\tb\t\\N\tmore\n", "", "Row 2 was truncated; it contained more data than there were input columns"},
+		{"empty number", many.String() + "9001\t\tx\t\\N\n", "", "Incorrect integer value: '' for column 'n' at row 9001"},
+		{"empty date", "1\t2\ta\t\n", "", "Incorrect date value: '' for column 'd' at row 1"},
+		{"empty line", "1\t2\ta\t\\N\n\n", "", "Incorrect integer value: '' for column 'id' at row 2"},
+		{"bad value before a reader error", "1\tx\ta\t\\N\n2\t\ta\t\\N\n", "", "!"},
+		{"null in not null key", "\\N\t1\ta\t\\N\n", "", "!"},
+		{"duplicate key", "1\t1\ta\t\\N\n1\t2\tb\t\\N\n", "", "!"},
+		{"too long", "1\t1\t" + strings.Repeat("x", 21) + "\t\\N\n", "", "!"},
+	}
+	for i, c := range cases {
+		path := filepath.Join(dir, fmt.Sprintf("w%d", i))
+		require.NoError(t, os.WriteFile(path, []byte(c.file), 0o644))
+		stmt := fmt.Sprintf("LOAD DATA INFILE '%s' INTO TABLE t %s", path, c.clause)
+		var got [2]string
+		var errs [2]error
+		for k, empty := range []bool{true, false} { // bulk path (empty table), row path
+			e.exec("a", "DROP TABLE IF EXISTS t", ddl)
+			if !empty {
+				e.exec("a", "INSERT INTO t (id) VALUES (-1)")
+			}
+			errs[k] = e.load("a", stmt)
+			if errs[k] != nil {
+				got[k] = errs[k].Error()
+				if empty {
+					require.Empty(t, e.rows("a", "SELECT * FROM t"), c.name)
+				}
+				continue
+			}
+			e.exec("a", "DELETE FROM t WHERE id = -1")
+			got[k] = fmt.Sprint(e.rows("a", "SELECT id, n, s, d FROM t ORDER BY id"))
+		}
+		switch {
+		case c.want == "!":
+			require.Error(t, errs[0], c.name)
+			require.Error(t, errs[1], c.name)
+		case c.want == "":
+			require.NoError(t, errs[0], c.name)
+			require.Equal(t, got[1], got[0], c.name)
+		case strings.HasPrefix(c.want, "["):
+			require.Equal(t, c.want, got[0], c.name)
+			require.Equal(t, c.want, got[1], c.name)
+		default:
+			require.True(t, strings.HasPrefix(got[0], c.want+" (errno"), "%s: %s", c.name, got[0])
+			require.Equal(t, got[1], got[0], c.name)
+		}
+	}
+}
+
+// BenchmarkLoadData1M: LOAD DATA of bench/import.sh's file (1M rows, 5 columns) into an
+// empty table (the bulk path).
+func BenchmarkLoadData1M(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "t.csv")
+	var sb strings.Builder
+	sb.WriteString("id,n,d,s,dt\n")
+	for i := 1; i <= 1_000_000; i++ {
+		fmt.Fprintf(&sb, "%d,%d,%d.%03d,name %d,2024-%02d-%02d %02d:%02d:%02d\n", i, (i*7919)%2000-1000, (i*104729)%1000000, i%1000, i,
+			1+i%12, 1+i%28, i%24, i%60, (i*7)%60)
+	}
+	require.NoError(b, os.WriteFile(path, []byte(sb.String()), 0o644))
+	e := newEnv(&testing.T{})
+	e.eng.Analyzer.ExecBuilder.PriorityBuilder = dataio.LoadDataBuilder{Base: e.eng.Analyzer.ExecBuilder}
+	stmt := fmt.Sprintf("LOAD DATA INFILE '%s' INTO TABLE t FIELDS TERMINATED BY ',' IGNORE 1 LINES", path)
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		e.exec("a", "DROP TABLE IF EXISTS t", "CREATE TABLE t (id INT PRIMARY KEY, n INT, d DOUBLE, s VARCHAR(64), dt DATETIME)")
+		b.StartTimer()
+		if err := e.load("a", stmt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -211,10 +211,13 @@ type rawBatch struct {
 	ends  []int
 	cols  []int32 // 1-based byte column of each field (errors)
 	lines []int   // line of each record
-	errs  []posErr
-	err   error // ends the input (a syntax or read error) after the records
-	eof   bool
-	off   int64 // input bytes consumed after the batch
+	// null, when not empty (LOAD DATA), says which fields are SQL NULL: an empty field
+	// that is not is the empty string. Empty (a delimited file), an empty field is NULL.
+	null []bool
+	errs []posErr
+	err  error // ends the input (a syntax or read error) after the records
+	eof  bool
+	off  int64 // input bytes consumed after the batch
 }
 
 // posErr is a problem placed before the at-th record (or entry) of a batch.
@@ -225,6 +228,7 @@ type posErr struct {
 
 func (b *rawBatch) reset() {
 	b.data, b.ends, b.cols, b.lines, b.errs = b.data[:0], b.ends[:0], b.cols[:0], b.lines[:0], b.errs[:0]
+	b.null = b.null[:0]
 	b.err, b.eof, b.off = nil, false, 0
 }
 
