@@ -361,6 +361,9 @@ type ldReader struct {
 	null        bool // the last field was \N
 	err         error
 	buf         []byte
+	// plain and plainEnc tell the bytes that are always data in an unenclosed and an
+	// enclosed field.
+	plain, plainEnc [256]bool
 }
 
 func newLDReader(r io.Reader, ld *plan.LoadData) *ldReader {
@@ -380,6 +383,11 @@ func newLDReader(r io.Reader, ld *plan.LoadData) *ldReader {
 		rd.lt = nil
 	}
 	rd.startOfLine = len(rd.ls) > 0
+	for c := range 256 {
+		special := c == rd.esc || c == rd.enc
+		rd.plainEnc[c] = !special
+		rd.plain[c] = !special && (len(rd.ft) == 0 || c != int(rd.ft[0])) && (len(rd.lt) == 0 || c != int(rd.lt[0]))
+	}
 	return rd
 }
 
@@ -487,7 +495,24 @@ func (r *ldReader) fieldRaw() (f []byte, ok bool) {
 		}
 		return buf[s:], true
 	}
+	plain := &r.plain
+	if enclosing >= 0 {
+		plain = &r.plainEnc
+	}
 	for {
+		if len(r.back) == 0 {
+			// Bytes that are no escape, enclosure or terminator are data: take the run of
+			// them that is buffered at once.
+			p, _ := r.r.Peek(r.r.Buffered())
+			n := 0
+			for n < len(p) && plain[p[n]] {
+				n++
+			}
+			if n > 0 {
+				buf = append(buf, p[:n]...)
+				_, _ = r.r.Discard(n)
+			}
+		}
 		c = r.get()
 		if c < 0 {
 			r.eof = true
