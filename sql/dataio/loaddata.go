@@ -26,10 +26,13 @@ import (
 
 // LoadDataBuilder is a GMS priority exec builder (rowexec.BaseBuilder.PriorityBuilder)
 // that runs LOAD DATA into an empty table through Import's bulk path instead of GMS's
-// row-by-row INSERT. GMS still reads and splits the file (its LOAD DATA iterator: same
-// FIELDS/LINES/IGNORE handling, LOCAL, defaults); each row it yields becomes a record
-// that Import converts exactly as INSERT converts the same values, then the rows and
-// indexes are built with prolly.Builder and become the transaction's working root.
+// row-by-row INSERT. The file is read by ldReader (MySQL's FIELDS/LINES/IGNORE rules,
+// below); each record becomes a record that Import converts exactly as INSERT converts
+// the same values, then the rows and indexes are built with prolly.Builder and become
+// the transaction's working root. A strict load of whole records (no column list, or one
+// naming every column in order) hands Import the field bytes in batches (ldRawSource),
+// so they are converted in parallel and through its fast path; other loads go through
+// ldIter's rows (rowSource).
 //
 // Only plain loads take the path: no IGNORE or REPLACE (nor LOCAL, which implies
 // IGNORE), no SET clause or user variables, into a table that is empty in the
