@@ -172,7 +172,9 @@ func (r *sqlRunner) exec(stmt, format string) error {
 		return err
 	}
 	elapsed := r.now().Sub(start).Seconds()
-	if types.IsOkResultSchema(sch) || len(sch) == 0 {
+	// Some statements (LOAD DATA) report an OK result under another schema; the
+	// server's handler goes by the row too.
+	if types.IsOkResultSchema(sch) || len(sch) == 0 || len(rows) == 1 && types.IsOkResult(rows[0]) {
 		if r.interactive {
 			var n uint64
 			if len(rows) == 1 && types.IsOkResult(rows[0]) {
