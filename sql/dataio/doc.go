@@ -3,7 +3,9 @@
 //
 // # Pieces
 //
-//   - Readers (read.go): CSV, TSV and PSV through encoding/csv (header line, RFC 4180
+//   - Readers (read.go): CSV, TSV and PSV through our own splitter, which yields exactly
+//     encoding/csv's records, lines, columns and errors (TestDelimitedLikeEncodingCSV) but
+//     fills batches of field bytes without a string per record (header line, RFC 4180
 //     quoting, CRLF, a leading UTF-8 BOM skipped, an empty field is NULL); JSON (an
 //     array of objects or {"rows": [...]}) and JSONL through encoding/json, keys in file
 //     order. Every record carries its line (and, for delimited files, each field's
@@ -14,7 +16,11 @@
 //   - SchemaFromDDL (schema.go): a CREATE TABLE statement run through the real engine
 //     and backend in a scratch in-memory database, so an imported table's schema is
 //     exactly the one the same CREATE TABLE would store.
-//   - Import (import.go, convert.go, sorter.go, index.go): converts each record with the
+//   - Import (import.go, convert.go, sorter.go, index.go): a pipeline of one reader
+//     goroutine filling batches, up to four converting goroutines, and the builder taking
+//     batches in file order (so the first bad row of the file is the one reported, and
+//     --continue counts skips in file order); LOAD DATA's bulk path feeds the same batches
+//     from its own reader (loaddata.go). It converts each record with the
 //     column types as INSERT converts string literals (GMS's Convert with INSERT's
 //     strictness; fast paths give identical values for canonical integers, floats,
 //     dates, datetimes and strings), encodes rows with typeconv, and builds the row map
