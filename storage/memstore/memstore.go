@@ -70,17 +70,9 @@ func clone(b []byte) []byte {
 // Get implements storage.ChunkStore. The returned slice is a fresh copy owned by the
 // caller.
 func (s *Store) Get(ctx context.Context, h hash.Hash) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
+	b, err := s.GetShared(ctx, h)
+	if err != nil {
 		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.mu.closed {
-		return nil, errClosed("Get")
-	}
-	b, ok := s.mu.chunks[h]
-	if !ok {
-		return nil, fmt.Errorf("memstore: Get %s: %w", h, storage.ErrNotFound)
 	}
 	return clone(b), nil
 }
