@@ -17,7 +17,6 @@ import (
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/sql/backend"
 	"github.com/dsqldb/dsql/sql/dataio"
-	"github.com/dsqldb/dsql/sql/session"
 )
 
 // dumpOptions holds the flags of "dsql dump".
@@ -124,20 +123,8 @@ func runDump(ctx context.Context, opts dumpOptions, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		var root repo.Root
-		if opts.rev != "" {
-			rdb, err := db.AsOf(s.ctx, opts.rev)
-			if err != nil {
-				return fmt.Errorf("revision %q: %w", opts.rev, err)
-			}
-			c, ok := rdb.Revision()
-			if !ok {
-				return fmt.Errorf("revision %q: not a commit", opts.rev)
-			}
-			if root, err = db.Repo().Root(ctx, c.RootHash()); err != nil {
-				return err
-			}
-		} else if root, err = s.ctx.Session.(*session.Session).WorkingRoot(s.ctx, db); err != nil {
+		root, err := s.rootAt(db, opts.rev)
+		if err != nil {
 			return err
 		}
 		tables := dumpOrder(root)

@@ -10,9 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/sql/dataio"
-	"github.com/dsqldb/dsql/sql/session"
 )
 
 // tableExportOptions holds the flags of "dsql table export".
@@ -79,20 +77,8 @@ func runTableExport(ctx context.Context, opts tableExportOptions, stdout, stderr
 		if err != nil {
 			return err
 		}
-		var root repo.Root
-		if opts.rev != "" {
-			rdb, err := db.AsOf(s.ctx, opts.rev)
-			if err != nil {
-				return fmt.Errorf("revision %q: %w", opts.rev, err)
-			}
-			c, ok := rdb.Revision()
-			if !ok {
-				return fmt.Errorf("revision %q: not a commit", opts.rev)
-			}
-			if root, err = db.Repo().Root(ctx, c.RootHash()); err != nil {
-				return err
-			}
-		} else if root, err = s.ctx.Session.(*session.Session).WorkingRoot(s.ctx, db); err != nil {
+		root, err := s.rootAt(db, opts.rev)
+		if err != nil {
 			return err
 		}
 		t, ok, err := root.Table(ctx, opts.table)

@@ -17,6 +17,7 @@ import (
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/server"
 	"github.com/dsqldb/dsql/sql/backend"
+	"github.com/dsqldb/dsql/sql/session"
 )
 
 // The version-control verbs hold no version-control logic: each opens the repository's
@@ -421,4 +422,21 @@ func userIdentity(getenv func(string) string) (repo.Signature, bool) {
 		return repo.Signature{}, false
 	}
 	return repo.Signature{Name: name, Email: email}, true
+}
+
+// rootAt returns the root of db at revision rev (a branch, tag, commit or HEAD~n), or the
+// session's working root when rev is "".
+func (s *vcsSession) rootAt(db *backend.Database, rev string) (repo.Root, error) {
+	if rev == "" {
+		return s.ctx.Session.(*session.Session).WorkingRoot(s.ctx, db)
+	}
+	rdb, err := db.AsOf(s.ctx, rev)
+	if err != nil {
+		return repo.Root{}, fmt.Errorf("revision %q: %w", rev, err)
+	}
+	c, ok := rdb.Revision()
+	if !ok {
+		return repo.Root{}, fmt.Errorf("revision %q: not a commit", rev)
+	}
+	return db.Repo().Root(s.ctx, c.RootHash())
 }
