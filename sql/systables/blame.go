@@ -57,7 +57,7 @@ func lookupBlameTable(ctx *sql.Context, db *backend.Database, name, base string)
 	if v.keyless {
 		return nil, false, fmt.Errorf("%s: table %q has no primary key; blame follows rows by primary key", name, t.Name())
 	}
-	bt := &blameTable{name: name, db: db, table: t.Name(), view: v}
+	bt := &blameTable{pkLookupTable{name: name, db: db, table: t.Name(), view: v}}
 	for _, o := range t.Schema().PrimaryKey {
 		c := v.sch[o].Copy()
 		c.Source, c.DatabaseSource, c.PrimaryKey, c.Nullable = name, db.Name(), true, false
@@ -82,33 +82,12 @@ func lookupBlameTable(ctx *sql.Context, db *backend.Database, name, base string)
 //
 // Filter pushdown: an index on the primary key turns point filters into a blame of only
 // those rows. PreciseMatch is false, so GMS re-applies every filter.
-type blameTable struct {
-	name   string
-	db     *backend.Database
-	table  string
-	view   *tableView // the table at HEAD, as of lookup
-	sch    sql.Schema
-	lookup *sql.IndexLookup
-}
+type blameTable struct{ pkLookupTable }
 
 var (
 	_ sql.IndexAddressableTable = (*blameTable)(nil)
 	_ sql.IndexedTable          = (*blameTable)(nil)
 )
-
-func (t *blameTable) Name() string                   { return t.name }
-func (t *blameTable) String() string                 { return t.name }
-func (t *blameTable) Schema(*sql.Context) sql.Schema { return t.sch }
-func (t *blameTable) Collation() sql.CollationID     { return sql.Collation_Default }
-func (t *blameTable) PreciseMatch() bool             { return false }
-
-// Partitions implements sql.Table.
-func (t *blameTable) Partitions(*sql.Context) (sql.PartitionIter, error) {
-	if t.lookup != nil {
-		return sql.PartitionsToPartitionIter(diffLookupPartition{*t.lookup}), nil
-	}
-	return sql.PartitionsToPartitionIter(partition{}), nil
-}
 
 // IndexedAccess implements sql.IndexAddressable.
 func (t *blameTable) IndexedAccess(_ *sql.Context, lookup sql.IndexLookup) sql.IndexedTable {
@@ -118,11 +97,6 @@ func (t *blameTable) IndexedAccess(_ *sql.Context, lookup sql.IndexLookup) sql.I
 	g := *t
 	g.lookup = &lookup
 	return &g
-}
-
-// LookupPartitions implements sql.IndexedTable.
-func (t *blameTable) LookupPartitions(_ *sql.Context, lookup sql.IndexLookup) (sql.PartitionIter, error) {
-	return sql.PartitionsToPartitionIter(diffLookupPartition{lookup}), nil
 }
 
 // GetIndexes implements sql.IndexAddressable: the primary key.

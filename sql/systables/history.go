@@ -55,7 +55,7 @@ func lookupHistoryTable(ctx *sql.Context, db *backend.Database, name, base strin
 	if err != nil {
 		return nil, false, err
 	}
-	ht := &historyTable{name: name, db: db, table: t.Name(), view: v}
+	ht := &historyTable{pkLookupTable{name: name, db: db, table: t.Name(), view: v}}
 	for _, c := range v.sch {
 		nc := c.Copy()
 		nc.Source, nc.DatabaseSource, nc.PrimaryKey = name, db.Name(), false
@@ -83,33 +83,12 @@ var historyCommitColumns = []column{
 // into point reads of those keys in each commit's row map instead of scans; an index on
 // commit_hash turns commit_hash = '<hash>' into a read of that one commit (if it is in
 // the history). Rows are produced lazily, one commit at a time, so a LIMIT stops the walk.
-type historyTable struct {
-	name   string
-	db     *backend.Database
-	table  string
-	view   *tableView
-	sch    sql.Schema
-	lookup *sql.IndexLookup
-}
+type historyTable struct{ pkLookupTable }
 
 var (
 	_ sql.IndexAddressableTable = (*historyTable)(nil)
 	_ sql.IndexedTable          = (*historyTable)(nil)
 )
-
-func (t *historyTable) Name() string                   { return t.name }
-func (t *historyTable) String() string                 { return t.name }
-func (t *historyTable) Schema(*sql.Context) sql.Schema { return t.sch }
-func (t *historyTable) Collation() sql.CollationID     { return sql.Collation_Default }
-func (t *historyTable) PreciseMatch() bool             { return false }
-
-// Partitions implements sql.Table: one partition (holding the lookup, if any).
-func (t *historyTable) Partitions(*sql.Context) (sql.PartitionIter, error) {
-	if t.lookup != nil {
-		return sql.PartitionsToPartitionIter(diffLookupPartition{*t.lookup}), nil
-	}
-	return sql.PartitionsToPartitionIter(partition{}), nil
-}
 
 // IndexedAccess implements sql.IndexAddressable.
 func (t *historyTable) IndexedAccess(_ *sql.Context, lookup sql.IndexLookup) sql.IndexedTable {
@@ -119,11 +98,6 @@ func (t *historyTable) IndexedAccess(_ *sql.Context, lookup sql.IndexLookup) sql
 	g := *t
 	g.lookup = &lookup
 	return &g
-}
-
-// LookupPartitions implements sql.IndexedTable.
-func (t *historyTable) LookupPartitions(_ *sql.Context, lookup sql.IndexLookup) (sql.PartitionIter, error) {
-	return sql.PartitionsToPartitionIter(diffLookupPartition{lookup}), nil
 }
 
 // GetIndexes implements sql.IndexAddressable: the primary key and commit_hash.

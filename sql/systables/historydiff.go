@@ -95,7 +95,7 @@ func (t *unscopedDiffTable) PartitionRows(ctx *sql.Context, part sql.Partition) 
 	var commits commitIter
 	if lp, ok := part.(diffLookupPartition); ok {
 		// A commit_hash lookup: that commit only, or WORKING / STAGED only.
-		ht := historyTable{name: t.name, db: t.db}
+		ht := historyTable{pkLookupTable{name: t.name, db: t.db}}
 		points, ok := rangePoints(ctx, lp.lookup, 1)
 		var label string
 		if ok && len(points) == 1 {

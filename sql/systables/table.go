@@ -6,6 +6,8 @@ import (
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/types"
+
+	"github.com/dsqldb/dsql/sql/backend"
 )
 
 // table is a read-only system table: a schema and a function that produces its rows when
@@ -116,4 +118,36 @@ func sliceIter(rows []sql.Row) sql.RowIter {
 		i++
 		return rows[i-1], nil
 	}}
+}
+
+// pkLookupTable is what dsql_history_<t> and dsql_blame_<t> share: a system table over
+// user table `table` (its view) whose primary-key filters GMS pushes down through a
+// diffIndex as lookup (nil: read everything). The embedding type implements
+// IndexedAccess (copying itself with the lookup set) and GetIndexes.
+type pkLookupTable struct {
+	name   string
+	db     *backend.Database
+	table  string
+	view   *tableView
+	sch    sql.Schema
+	lookup *sql.IndexLookup
+}
+
+func (t *pkLookupTable) Name() string                   { return t.name }
+func (t *pkLookupTable) String() string                 { return t.name }
+func (t *pkLookupTable) Schema(*sql.Context) sql.Schema { return t.sch }
+func (t *pkLookupTable) Collation() sql.CollationID     { return sql.Collation_Default }
+func (t *pkLookupTable) PreciseMatch() bool             { return false }
+
+// Partitions implements sql.Table: one partition, holding the lookup if there is one.
+func (t *pkLookupTable) Partitions(*sql.Context) (sql.PartitionIter, error) {
+	if t.lookup != nil {
+		return sql.PartitionsToPartitionIter(diffLookupPartition{*t.lookup}), nil
+	}
+	return sql.PartitionsToPartitionIter(partition{}), nil
+}
+
+// LookupPartitions implements sql.IndexedTable.
+func (t *pkLookupTable) LookupPartitions(_ *sql.Context, lookup sql.IndexLookup) (sql.PartitionIter, error) {
+	return sql.PartitionsToPartitionIter(diffLookupPartition{lookup}), nil
 }
