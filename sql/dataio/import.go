@@ -162,28 +162,30 @@ func Import(ctx *sql.Context, db *backend.Database, src Reader, file string, opt
 	return res, nil
 }
 
-// checkImportable refuses tables whose rows INSERT would check or compute in ways the
-// import does not reproduce yet.
-func checkImportable(root repo.Root, rs repo.Schema) error {
+// bulkImportable reports whether the bulk builder can load rs (in root) exactly as INSERT
+// would: a primary key, no foreign key on either side, no enforced CHECK constraint and
+// no generated column. Other tables go through the row path (rowpath.go), where GMS's
+// INSERT checks and computes them.
+func bulkImportable(root repo.Root, rs repo.Schema) bool {
 	if rs.Keyless() {
-		return fmt.Errorf("%w: table %q has no primary key; import needs one (pass --pk for a new table)", ErrImport, rs.Name)
+		return false
 	}
 	for _, fk := range root.ForeignKeys() {
 		if strings.EqualFold(fk.Table, rs.Name) || strings.EqualFold(fk.ParentTable, rs.Name) {
-			return fmt.Errorf("%w: table %q has foreign key %s, which import does not check yet: load it with INSERT, or drop the foreign key, import, and add it again", ErrImport, rs.Name, fk.Name)
+			return false
 		}
 	}
 	for _, c := range rs.Checks {
 		if c.Enforced {
-			return fmt.Errorf("%w: table %q has CHECK constraint %s, which import does not evaluate yet: load it with INSERT", ErrImport, rs.Name, c.Name)
+			return false
 		}
 	}
 	for _, c := range rs.Columns {
 		if c.Generated != "" {
-			return fmt.Errorf("%w: table %q has generated column %s, which import does not compute yet: load it with INSERT", ErrImport, rs.Name, c.Name)
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 // importer holds the per-table state of one import. Its fields are set up by

@@ -98,7 +98,7 @@ func (b LoadDataBuilder) bulk(ctx *sql.Context, ii *plan.InsertInto, row sql.Row
 		return nil, err
 	}
 	rs := t.Schema()
-	if t.Rows().Count() != 0 || checkImportable(working, rs) != nil {
+	if t.Rows().Count() != 0 || !bulkImportable(working, rs) {
 		return nil, nil
 	}
 	for _, c := range rs.Columns {

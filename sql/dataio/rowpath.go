@@ -59,7 +59,7 @@ const (
 // also when a column whose default is an expression may be missing from src's records
 // (not in a delimited file's header; any JSON file), since only INSERT evaluates it.
 func needsRowPath(ctx *sql.Context, db *backend.Database, root repo.Root, rs repo.Schema, src Reader) (bool, error) {
-	if checkImportable(root, rs) != nil {
+	if !bulkImportable(root, rs) {
 		return true, nil
 	}
 	header := src.Header()
