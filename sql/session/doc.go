@@ -67,7 +67,8 @@
 //     a row both sides inserted or updated to the same value: accepting such "convergent"
 //     changes would lose one of two concurrent UPDATE t SET v = v + 1 (checkConvergent);
 //     a row both sides deleted is merged. No update is silently lost: keyless tables
-//     merge row counts (concurrent inserts of equal rows both count), AUTO_INCREMENT
+//     merge row counts (merge.MergeKeylessCounts, strict: concurrent inserts of equal
+//     rows both count; two deletes of the last copy are 1213), AUTO_INCREMENT
 //     counters take the maximum. A table whose schema both sides changed, or that one side
 //     dropped or created while the other changed it, is also 1213 for now (sql/backend
 //     TestConcurrentTransactions). A table both sides created with the same schema has
