@@ -100,6 +100,9 @@ func mergeSchemas(b, o, t repo.Schema) (repo.Schema, string) {
 	if m.Comment, ok = merge3(b.Comment, o.Comment, t.Comment); !ok {
 		why = append(why, "table comment changed differently on both sides")
 	}
+	if m.TargetRowSize, ok = merge3(b.TargetRowSize, o.TargetRowSize, t.TargetRowSize); !ok {
+		why = append(why, "table option TARGET_ROW_SIZE changed differently on both sides")
+	}
 	if len(why) > 0 {
 		return repo.Schema{}, strings.Join(why, "; ")
 	}

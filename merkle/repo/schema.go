@@ -26,6 +26,10 @@ type Schema struct {
 	Checks     []Check
 	Collation  string // table default collation, e.g. "utf8mb4_0900_bin"
 	Comment    string
+	// TargetRowSize is the table option TARGET_ROW_SIZE (alias TOAST_TUPLE_TARGET) in
+	// bytes, kept for SHOW CREATE TABLE; 0 means none. It does not change how rows are
+	// stored.
+	TargetRowSize uint64
 }
 
 // Column is one column of a Schema.
@@ -355,6 +359,19 @@ func (s Schema) Validate() error {
 //	|      |      |         | uvarint |         |        |           |         |
 //	+------+------+---------+---------+---------+--------+-----------+---------+
 //
+// followed, only when some table option has a non-default value, by an options section
+// (absent otherwise, so schemas without options keep the bytes and hashes they had before
+// the section existed; a decoder that finds no bytes after the comment reads defaults):
+//
+//	+----------------+-----------------+
+//	| options layout | target_row_size |
+//	| 1 B (= 1)      | uvarint, > 0    |
+//	+----------------+-----------------+
+//
+// A later option gets a new layout byte (2, ...) that writes every field of the layouts
+// before it, used only when the new option is set; decoders refuse layouts they do not
+// know.
+//
 //	column: name str | sql type str | field | default str | auto_increment bool |
 //	        comment str | generated str | generated stored bool
 //	field:  encoding byte (tuple.Encoding) | nullable bool | collation name str ("" if none) |
@@ -401,8 +418,15 @@ func encodeSchema(s Schema) []byte {
 	}
 	e.str(s.Collation)
 	e.str(s.Comment)
+	if s.TargetRowSize != 0 {
+		e.byte(schemaOptionsLayout1)
+		e.uvarint(s.TargetRowSize)
+	}
 	return e.b
 }
+
+// schemaOptionsLayout1 is the first layout of the schema chunk's options section.
+const schemaOptionsLayout1 = 1
 
 func encodeField(e *encoder, f tuple.Field) {
 	e.byte(byte(f.Enc))
@@ -487,6 +511,14 @@ func decodeSchema(chunk []byte) (Schema, error) {
 	}
 	s.Collation = d.str()
 	s.Comment = d.str()
+	if d.err == nil && d.pos < len(d.b) {
+		switch layout := d.byte(); layout {
+		case schemaOptionsLayout1:
+			s.TargetRowSize = d.uvarint()
+		default:
+			d.fail("unknown options layout %d (written by a newer dsql?)", layout)
+		}
+	}
 	if err := d.finish(func() []byte { return encodeSchema(s) }); err != nil {
 		return Schema{}, err
 	}
