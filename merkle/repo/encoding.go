@@ -15,7 +15,10 @@ import (
 // Kind is the first byte of a repo chunk. The values are stable: they are stored.
 type Kind byte
 
-// The chunk kinds. A format change of a kind gets a new kind byte; old ones stay readable.
+// The chunk kinds. A format change of a kind that alters the bytes of existing values gets
+// a new kind byte; old ones stay readable. An addition written only for values that use
+// it, leaving every other value's bytes (and hash) as they were, keeps the kind byte: the
+// working set's merge-state layouts 2 and 3, the root's unresolved foreign-key bit.
 const (
 	KindCommit     Kind = 0xC1
 	KindRoot       Kind = 0xC2

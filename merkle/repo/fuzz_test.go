@@ -21,10 +21,12 @@ func FuzzChildHashes(f *testing.F) {
 	tb, _ := NewTable(ctx, ns, richSchema("t"))
 	root, _ := empty.PutTable(ctx, tb)
 	root, _ = root.PutForeignKey(ctx, ForeignKey{Name: "f", Table: "t", Columns: []string{"id"}, ParentTable: "t", ParentColumns: []string{"id"}})
+	unresolved, _ := root.PutForeignKey(ctx, ForeignKey{Name: "g", Table: "t", Columns: []string{"id"}, ParentTable: "u", ParentColumns: []string{"id"}, OnUpdate: FKCascade, Unresolved: true})
 	c, _ := NewCommit(root.Hash(), nil, testAuthor, testAuthor, "m")
 	ws := NewWorkingSet(root, empty).WithMerge(MergeState{Commit: c.Hash(), PreMergeWorking: empty.Hash()})
 	for _, seed := range [][]byte{
 		encodeSchema(richSchema("t")), encodeTableData(tb.data()), encodeRootData(rootData{tables: root.tables, fks: root.fks}),
+		encodeRootData(rootData{tables: unresolved.tables, fks: unresolved.fks}),
 		c.Chunk().Data, ws.Chunk().Data, tb.Rows().Root().Bytes(), {0xC1}, {},
 		encodeTagData(tagData{commit: c.Hash(), name: "v1", tagger: testAuthor.canonical(), message: "m"}),
 		encodeHead("main"), encodeConfig([]configEntry{{"k", "v"}}),

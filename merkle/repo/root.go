@@ -32,6 +32,11 @@ type rootEntry struct {
 
 // ForeignKey is a FOREIGN KEY constraint: Columns of Table reference ParentColumns of
 // ParentTable.
+//
+// Unresolved marks a key created while foreign_key_checks=0 that has not been validated
+// since: the SQL layer checks its parent, columns and existing child rows when it is first
+// used with checks on, and then stores it resolved. The zero value is resolved, and so is
+// every key read from a chunk written before the flag existed.
 type ForeignKey struct {
 	Name          string
 	Table         string
@@ -40,6 +45,7 @@ type ForeignKey struct {
 	ParentColumns []string
 	OnUpdate      FKAction
 	OnDelete      FKAction
+	Unresolved    bool
 }
 
 // FKAction is a referential action. The values are stored.
@@ -112,9 +118,18 @@ func (fk ForeignKey) Validate() error {
 //	tables sorted by strings.ToLower(name), strictly increasing (names unique when folded)
 //	fk: name str | table str | columns list of str | parent table str |
 //	    parent columns list of str | on update byte | on delete byte
+//	on update byte: the FKAction, plus fkUnresolvedBit (0x80) for an unresolved key
 //	foreign keys sorted by strings.ToLower(name), strictly increasing
 //
+// The unresolved bit was added without a new kind byte or storage.FormatVersion: a
+// resolved key keeps exactly its former bytes (so existing roots keep their hashes and
+// read as resolved), and only a root holding an unresolved key depends on it (a build
+// without it refuses such a root as corrupt, "unknown referential action").
+//
 // Child hashes: every table hash.
+
+// fkUnresolvedBit is set in a foreign key's on-update byte when the key is unresolved.
+const fkUnresolvedBit = 0x80
 
 type rootData struct {
 	tables []rootEntry
@@ -135,7 +150,11 @@ func encodeRootData(rd rootData) []byte {
 		e.strs(fk.Columns)
 		e.str(fk.ParentTable)
 		e.strs(fk.ParentColumns)
-		e.byte(byte(fk.OnUpdate))
+		onUpdate := byte(fk.OnUpdate)
+		if fk.Unresolved {
+			onUpdate |= fkUnresolvedBit
+		}
+		e.byte(onUpdate)
 		e.byte(byte(fk.OnDelete))
 	}
 	return e.b
@@ -162,7 +181,9 @@ func decodeRootData(chunk []byte) (rootData, error) {
 			fk.Columns = d.strs()
 			fk.ParentTable = d.str()
 			fk.ParentColumns = d.strs()
-			fk.OnUpdate = FKAction(d.byte())
+			onUpdate := d.byte()
+			fk.Unresolved = onUpdate&fkUnresolvedBit != 0
+			fk.OnUpdate = FKAction(onUpdate &^ fkUnresolvedBit)
 			fk.OnDelete = FKAction(d.byte())
 			if d.err == nil {
 				if err := fk.Validate(); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/tuple"
+	"github.com/dsqldb/dsql/storage"
 	"github.com/dsqldb/dsql/storage/memstore"
 )
 
@@ -238,4 +239,98 @@ func TestTableWithSchema(t *testing.T) {
 	if _, err := tb.WithSchema(ctx, bad); !errors.Is(err, ErrInvalidSchema) {
 		t.Fatalf("WithSchema invalid: %v", err)
 	}
+}
+
+// TestForeignKeyUnresolvedEncoding pins the unresolved flag of a foreign key: a resolved
+// key is written exactly as before the flag existed (so stored roots keep their hashes
+// and decode as resolved), an unresolved one sets bit 0x80 of its on-update byte and
+// round-trips through the store, and other high bits are refused.
+func TestForeignKeyUnresolvedEncoding(t *testing.T) {
+	ctx := context.Background()
+	fk := ForeignKey{Name: "fk", Table: "c", Columns: []string{"p"}, ParentTable: "p", ParentColumns: []string{"id"},
+		OnUpdate: FKCascade, OnDelete: FKSetNull}
+	// The layout before the flag, built by hand.
+	old := []byte{byte(KindRoot), 0, 1, 2, 'f', 'k', 1, 'c', 1, 1, 'p', 1, 'p', 1, 2, 'i', 'd', byte(FKCascade), byte(FKSetNull)}
+	if got := encodeRootData(rootData{fks: []ForeignKey{fk}}); !slices.Equal(got, old) {
+		t.Fatalf("resolved key encodes as % x, want the pre-flag % x", got, old)
+	}
+	rd, err := decodeRootData(old)
+	if err != nil || len(rd.fks) != 1 || rd.fks[0].Unresolved || rd.fks[0].OnUpdate != FKCascade {
+		t.Fatalf("pre-flag chunk decodes as %+v, %v", rd.fks, err)
+	}
+	un := fk
+	un.Unresolved = true
+	b := encodeRootData(rootData{fks: []ForeignKey{un}})
+	if b[len(b)-2] != byte(FKCascade)|0x80 || len(b) != len(old) {
+		t.Fatalf("unresolved key encodes as % x", b)
+	}
+	if rd, err = decodeRootData(b); err != nil || !equalFKs(rd.fks, []ForeignKey{un}) {
+		t.Fatalf("unresolved key decodes as %+v, %v", rd.fks, err)
+	}
+	for _, bad := range []byte{0x40 | byte(FKCascade), 0x80 | byte(numFKActions)} {
+		c := slices.Clone(old)
+		c[len(c)-2] = bad
+		if _, err := decodeRootData(c); !errors.Is(err, storage.ErrCorrupt) {
+			t.Errorf("on-update byte %#x: %v", bad, err)
+		}
+	}
+
+	// Through a store: the flag survives, changes the root's hash, and clearing it gives
+	// back the resolved root's hash.
+	ns := prolly.NewNodeStore(memstore.New(), 0)
+	empty, err := EmptyRoot(ctx, ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolved, err := empty.PutForeignKey(ctx, fk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unresolved, err := resolved.PutForeignKey(ctx, un)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unresolved.Hash() == resolved.Hash() {
+		t.Fatal("the flag does not change the root hash")
+	}
+	loaded, err := loadRoot(ctx, ns, unresolved.Hash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := loaded.ForeignKey("FK"); !got.Unresolved || got.OnUpdate != FKCascade {
+		t.Fatalf("loaded %+v", got)
+	}
+	// RenameTable keeps the flag.
+	if got, _ := mustRename(t, loaded, ns).ForeignKey("fk"); !got.Unresolved || got.ParentTable != "q" {
+		t.Fatalf("renamed %+v", got)
+	}
+	back, err := unresolved.PutForeignKey(ctx, fk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Hash() != resolved.Hash() {
+		t.Fatal("resolving the key does not give back the resolved root")
+	}
+}
+
+func equalFKs(a, b []ForeignKey) bool {
+	return slices.EqualFunc(a, b, func(x, y ForeignKey) bool {
+		return x.Name == y.Name && x.Table == y.Table && slices.Equal(x.Columns, y.Columns) &&
+			x.ParentTable == y.ParentTable && slices.Equal(x.ParentColumns, y.ParentColumns) &&
+			x.OnUpdate == y.OnUpdate && x.OnDelete == y.OnDelete && x.Unresolved == y.Unresolved
+	})
+}
+
+// mustRename puts a table "p" into r and renames it to "q".
+func mustRename(t *testing.T, r Root, ns *prolly.NodeStore) Root {
+	t.Helper()
+	ctx := context.Background()
+	r, err := r.PutTable(ctx, newSimpleTable(t, ns, "p", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = r.RenameTable(ctx, "p", "q"); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
