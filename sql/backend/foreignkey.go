@@ -18,10 +18,13 @@ import (
 // What a repo.ForeignKey does not hold, and how it is handled:
 //   - Database / ParentDatabase: a foreign key always refers to a table of its own
 //     database; cross-database foreign keys are refused.
-//   - IsResolved: computed on read, true iff the parent table exists in the root. A foreign
-//     key created with foreign_key_checks=0 naming a missing parent is unresolved until the
-//     parent is created; GMS then uses it without re-validating existing rows (MySQL does
-//     not validate them either).
+//   - IsResolved is stored (repo.ForeignKey.Unresolved, negated). GMS creates a foreign
+//     key unresolved when foreign_key_checks=0 (CREATE TABLE, ALTER TABLE ADD); the first
+//     INSERT, UPDATE, REPLACE or DELETE that uses it with checks on resolves it: GMS checks
+//     the parent table, its columns and index, and every existing child row (refusing the
+//     statement with ErrForeignKeyNotResolved if one has no parent row), then calls
+//     UpdateForeignKey with IsResolved set, which stores it resolved in the session's
+//     root. Keys stored before the flag existed read as resolved.
 //   - MatchType: only MATCH SIMPLE (the default) is supported.
 //   - IsNotValid (a PostgreSQL notion): not stored.
 
@@ -81,11 +84,12 @@ func fkToRepo(db string, fk sql.ForeignKeyConstraint) (repo.ForeignKey, error) {
 		ParentColumns: append([]string(nil), fk.ParentColumns...),
 		OnUpdate:      onUpdate,
 		OnDelete:      onDelete,
+		Unresolved:    !fk.IsResolved,
 	}, nil
 }
 
-// fkToGMS converts a stored foreign key of database db in root to GMS's form.
-func fkToGMS(db string, root repo.Root, fk repo.ForeignKey) sql.ForeignKeyConstraint {
+// fkToGMS converts a stored foreign key of database db to GMS's form.
+func fkToGMS(db string, fk repo.ForeignKey) sql.ForeignKeyConstraint {
 	return sql.ForeignKeyConstraint{
 		Name:           fk.Name,
 		Database:       db,
@@ -96,7 +100,7 @@ func fkToGMS(db string, root repo.Root, fk repo.ForeignKey) sql.ForeignKeyConstr
 		ParentColumns:  append([]string(nil), fk.ParentColumns...),
 		OnUpdate:       fkActionToGMS(fk.OnUpdate),
 		OnDelete:       fkActionToGMS(fk.OnDelete),
-		IsResolved:     root.HasTable(fk.ParentTable),
+		IsResolved:     !fk.Unresolved,
 	}
 }
 
@@ -109,7 +113,7 @@ func (t *Table) foreignKeys(ctx *sql.Context, keep func(repo.ForeignKey) bool) (
 	var out []sql.ForeignKeyConstraint
 	for _, fk := range root.ForeignKeys() {
 		if keep(fk) {
-			out = append(out, fkToGMS(t.db.name, root, fk))
+			out = append(out, fkToGMS(t.db.name, fk))
 		}
 	}
 	return out, nil
@@ -162,7 +166,7 @@ func (t *Table) AddForeignKey(ctx *sql.Context, fk sql.ForeignKeyConstraint) err
 }
 
 // UpdateForeignKey implements sql.ForeignKeyTable: the foreign key named fkName is
-// replaced by fk (IsResolved is not stored, see above).
+// replaced by fk (GMS resolves a key this way, see above).
 func (t *Table) UpdateForeignKey(ctx *sql.Context, fkName string, fk sql.ForeignKeyConstraint) error {
 	return t.putForeignKey(ctx, fkName, fk)
 }

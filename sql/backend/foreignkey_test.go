@@ -148,3 +148,53 @@ func TestForeignKeyCommitMerge(t *testing.T) {
 	_, err := e.query(fresh, "INSERT INTO c VALUES (1, 1)")
 	requireSQLErr(t, err, 1452)
 }
+
+// A foreign key created with foreign_key_checks=0 is stored unresolved and validated when
+// first used with checks on: while a child row has no parent the write is refused with
+// ErrForeignKeyNotResolved (also after a restart: the flag is persisted); once every
+// child row has its parent, the key resolves, stays resolved and is enforced as usual.
+func TestForeignKeyDelayedResolution(t *testing.T) {
+	stores := memStores{}
+	e, ctx := setup(t, stores)
+	e.exec(ctx,
+		"SET foreign_key_checks = 0",
+		"CREATE TABLE c (pk INT PRIMARY KEY, v INT, CONSTRAINT fk_d FOREIGN KEY (v) REFERENCES p (v))",
+		"CREATE TABLE p (pk INT PRIMARY KEY, v INT, INDEX (v))",
+		"INSERT INTO c VALUES (1, 2)",
+		"SET foreign_key_checks = 1",
+	)
+	notResolved := func(e *env, ctx *sql.Context, q string) {
+		t.Helper()
+		_, err := e.query(ctx, q)
+		require.True(t, sql.ErrForeignKeyNotResolved.Is(err), "%s: %v", q, err)
+	}
+	notResolved(e, ctx, "INSERT INTO c VALUES (2, 3)")
+
+	// Restart: still unresolved.
+	e2 := newEnv(t, stores)
+	ctx2 := e2.session()
+	notResolved(e2, ctx2, "INSERT INTO c VALUES (2, 3)")
+	e2.exec(ctx2, "INSERT INTO p VALUES (1, 2), (2, 3)", "INSERT INTO c VALUES (2, 3)")
+	require.Equal(t, []sql.Row{{int32(1), int32(2)}, {int32(2), int32(3)}}, e2.rows(ctx2, "SELECT * FROM c ORDER BY pk"))
+
+	// Resolved and persisted: after another restart the key is enforced without a new
+	// validation (a dangling row written with checks off is not found again).
+	e3 := newEnv(t, stores)
+	ctx3 := e3.session()
+	e3.exec(ctx3, "SET foreign_key_checks = 0", "INSERT INTO c VALUES (3, 99)", "SET foreign_key_checks = 1")
+	_, err := e3.query(ctx3, "INSERT INTO c VALUES (4, 98)")
+	requireSQLErr(t, err, 1452)
+	e3.exec(ctx3, "INSERT INTO c VALUES (4, 3)")
+	_, err = e3.query(ctx3, "DELETE FROM p WHERE pk = 2")
+	requireSQLErr(t, err, 1451)
+
+	// ALTER TABLE ... ADD FOREIGN KEY with checks off: unresolved too, even with its
+	// parent present, until an INSERT finds every child row's parent.
+	e3.exec(ctx3, "CREATE TABLE c2 (pk INT PRIMARY KEY, v INT)", "INSERT INTO c2 VALUES (1, 77), (2, 3)",
+		"SET foreign_key_checks = 0", "ALTER TABLE c2 ADD CONSTRAINT fk_c2 FOREIGN KEY (v) REFERENCES p (v)",
+		"SET foreign_key_checks = 1")
+	notResolved(e3, ctx3, "INSERT INTO c2 VALUES (4, 3)")
+	e3.exec(ctx3, "DELETE FROM c2 WHERE pk = 1", "INSERT INTO c2 VALUES (4, 3)")
+	_, err = e3.query(ctx3, "INSERT INTO c2 VALUES (5, 55)")
+	requireSQLErr(t, err, 1452)
+}
