@@ -4,6 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -246,5 +250,94 @@ func TestPointPlansBounded(t *testing.T) {
 	pp.forget(1)
 	if pp.get(planKey{conn: 1, stmt: 999}) != nil || pp.get(planKey{conn: 2, stmt: 999}) == nil {
 		t.Fatal("forget dropped the wrong plans")
+	}
+}
+
+// TestPreparedPointSelectDirect: executes served by runPoint (the cached plan run without
+// GMS's streaming goroutines) send the same column descriptions and values as GMS's own
+// execution of the statement and as the text query, for every column type of the table,
+// NULLs, a missing key, inside and outside a transaction, and after
+// character_set_results changes (which changes the descriptions).
+func TestPreparedPointSelectDirect(t *testing.T) {
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	root := connect(t, s, "root", "", "")
+	mustExec(t, root, "CREATE DATABASE app",
+		"CREATE TABLE app.t (id BIGINT UNSIGNED PRIMARY KEY, i INT NOT NULL, v VARCHAR(20), d DECIMAL(10,3),"+
+			" dt DATETIME(3), b VARBINARY(8), j JSON, f DOUBLE, e ENUM('x','y'))",
+		"INSERT INTO app.t VALUES (1, -5, 'héllo', 12.5, '2026-11-26 07:00:01.250', x'00ff', '{\"a\": [1, 2.5]}', 1.5e300, 'y'),"+
+			" (2, 7, NULL, NULL, NULL, NULL, NULL, NULL, NULL)")
+	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
+	const q = "SELECT id, i, v, d, dt, b, j, f, e FROM t WHERE id = ?"
+	st := c.prepare(q)
+	type result struct {
+		cols []string
+		rows [][]sql.NullString
+	}
+	get := func(rows *sql.Rows, err error) result {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var r result
+		cts, err := rows.ColumnTypes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ct := range cts {
+			n, _ := ct.Nullable()
+			p, sc, _ := ct.DecimalSize()
+			l, _ := ct.Length()
+			r.cols = append(r.cols, fmt.Sprintf("%s %s null=%v dec=%d,%d len=%d", ct.Name(), ct.DatabaseTypeName(), n, p, sc, l))
+		}
+		for rows.Next() {
+			vals := make([]sql.NullString, len(cts))
+			ptrs := make([]any, len(vals))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			r.rows = append(r.rows, vals)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	check := func(id int) {
+		t.Helper()
+		hits, direct := preparedStats.hits.Load(), preparedStats.direct.Load()
+		first := get(st.QueryContext(c.ctx, id))  // maybe planned, or a hit run by GMS
+		second := get(st.QueryContext(c.ctx, id)) // a hit run by runPoint
+		if preparedStats.hits.Load()-hits < 1 || preparedStats.direct.Load()-direct < 1 {
+			t.Fatal("the cached plan was not run by runPoint")
+		}
+		text := get(c.conn.QueryContext(c.ctx, strings.Replace(q, "?", strconv.Itoa(id), 1)))
+		if !reflect.DeepEqual(first, second) {
+			t.Fatalf("id %d: first execute\n%v\nlater execute\n%v", id, first, second)
+		}
+		if !reflect.DeepEqual(first.rows, text.rows) || len(first.cols) != len(text.cols) {
+			t.Fatalf("id %d: prepared\n%v\ntext\n%v", id, first, text)
+		}
+	}
+	for range 2 {
+		check(1)
+		check(2)
+		check(3)
+	}
+	c.exec("BEGIN")
+	check(1)
+	c.exec("UPDATE t SET v = 'in tx' WHERE id = 2")
+	check(2)
+	c.exec("COMMIT")
+	c.exec("SET character_set_results = latin1")
+	check(1)
+	c.exec("SET character_set_results = utf8mb4")
+	check(1)
+	var v string
+	if err := st.QueryRowContext(c.ctx, 2).Scan(new(any), new(any), &v, new(any), new(any), new(any), new(any), new(any), new(any)); err != nil || v != "in tx" {
+		t.Fatalf("after COMMIT: %q, %v", v, err)
 	}
 }
