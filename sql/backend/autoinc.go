@@ -26,9 +26,15 @@ import (
 //   - the live counter (autoIncCounter), in memory, one per (repository, branch, table),
 //     shared by every session of the Provider (repoHandle.autoIncs). A generated value is
 //     max(live, stored counter of the session's view), and the live counter moves past it
-//     at once, under its mutex; an explicit value moves it past that value too. Nothing
-//     moves it back except ALTER TABLE ... AUTO_INCREMENT = n and TRUNCATE (which set
-//     it), and DROP/CREATE/RENAME TABLE (which forget it).
+//     at once, under its mutex; an explicit value moves it past that value too, unless
+//     the value is out of the column's range (the INSERT fails: 999 into a TINYINT moves
+//     nothing). Nothing moves it back except ALTER TABLE ... AUTO_INCREMENT = n and
+//     TRUNCATE (which set it), and DROP/CREATE/RENAME TABLE (which forget it).
+//
+// Both counters stop at the column's largest value: once it is in the column the counter
+// stays there (SHOW CREATE TABLE says AUTO_INCREMENT=127 for a full TINYINT, as in
+// MySQL), and the next generated value is that value again, whose insert fails as a
+// duplicate.
 //
 // Consequences: two sessions inserting concurrently get distinct values (no 1213 at
 // COMMIT); rolled-back values leave gaps; a merge from another branch raises the stored
@@ -89,16 +95,21 @@ func (c *autoIncCounter) allocate(stored, limit uint64) uint64 {
 	return v
 }
 
-// observe records that v is in the column: later values are larger.
-func (c *autoIncCounter) observe(v uint64) {
+// observe records that v is in the column, whose largest value is limit: later values
+// are larger, up to limit.
+func (c *autoIncCounter) observe(v, limit uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if v >= c.next {
-		c.next = v + 1
-		if v == math.MaxUint64 {
-			c.next = v
-		}
+	c.next = max(c.next, nextAutoInc(v, limit))
+}
+
+// nextAutoInc is the counter after value v of a column whose largest value is limit:
+// v+1, but at most max(v, limit) (and no overflow).
+func nextAutoInc(v, limit uint64) uint64 {
+	if v >= limit {
+		return v
 	}
+	return v + 1
 }
 
 // set makes v the next value (ALTER TABLE ... AUTO_INCREMENT = v, TRUNCATE).
@@ -219,23 +230,29 @@ func floatAutoInc(f float64) (uint64, bool) {
 	return uint64(f), true
 }
 
-// noteAutoInc records that the statement wrote value v into the table's AUTO_INCREMENT
-// column: the stored and the live counter move past it.
-func (te *tableEdit) noteAutoInc(v any) {
+// noteAutoInc records that the statement wrote value v into the AUTO_INCREMENT column of
+// table m: the stored and the live counter move past it (up to the column's largest
+// value).
+func (te *tableEdit) noteAutoInc(m *tableMeta, v any) {
 	u, ok := autoIncValue(v)
 	if !ok {
 		return
 	}
-	if u >= te.autoInc {
-		next := u + 1
-		if next == 0 { // overflow: stay at the maximum
-			next = u
-		}
+	limit := m.autoIncLimit()
+	if next := nextAutoInc(u, limit); next > te.autoInc {
 		te.autoInc, te.autoIncDirty = next, true
 	}
 	if te.ai != nil {
-		te.ai.observe(u)
+		te.ai.observe(u, limit)
 	}
+}
+
+// autoIncLimit is the largest value of m's AUTO_INCREMENT column (MaxUint64 if none).
+func (m *tableMeta) autoIncLimit() uint64 {
+	if m.autoCol < 0 {
+		return math.MaxUint64
+	}
+	return autoIncLimit(m.sch.Schema[m.autoCol].Type)
 }
 
 func initialAutoInc(m *tableMeta, rt repo.Table) uint64 {
@@ -282,25 +299,27 @@ func (t *Table) PeekNextAutoIncrementValue(ctx *sql.Context) (uint64, error) {
 
 // GetNextAutoIncrementValue implements sql.AutoIncrementTable. insertVal nil asks for a
 // generated value (handed out now, see the AUTO_INCREMENT notes above); an explicit value
-// moves the counters past it and is returned as is.
+// moves the live counter past it and is returned as is. An explicit value out of the
+// column's range moves nothing: GMS refuses it right after this call (and the live
+// counter is not transactional, so moving it would outlive the failed statement).
 func (t *Table) GetNextAutoIncrementValue(ctx *sql.Context, insertVal any) (uint64, error) {
 	te, err := (&tableEditor{t: t}).edit(ctx)
 	if err != nil {
 		return 0, err
 	}
+	limit := t.meta.autoIncLimit()
 	if insertVal != nil {
 		u, ok := autoIncValue(insertVal)
 		if !ok {
 			return 0, nil
 		}
-		if te.ai != nil {
-			te.ai.observe(u)
+		if te.ai != nil && t.meta.autoCol >= 0 {
+			typ := t.meta.sch.Schema[t.meta.autoCol].Type
+			if _, inRange, err := typ.Convert(ctx, insertVal); err == nil && inRange == sql.InRange {
+				te.ai.observe(u, limit)
+			}
 		}
 		return u, nil
-	}
-	limit := uint64(math.MaxUint64)
-	if t.meta.autoCol >= 0 {
-		limit = autoIncLimit(t.meta.sch.Schema[t.meta.autoCol].Type)
 	}
 	if te.ai != nil {
 		return te.ai.allocate(te.autoInc, limit), nil

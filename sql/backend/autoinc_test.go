@@ -96,3 +96,40 @@ func TestAutoIncrementBranchViews(t *testing.T) {
 	e.exec(ctx, "INSERT INTO `mydb/main`.t VALUES (NULL)", "INSERT INTO t VALUES (NULL)")
 	require.Equal(t, []sql.Row{{int32(1)}, {int32(2)}, {int32(3)}}, e.rows(ctx, "SELECT id FROM t"))
 }
+
+// An INSERT refused as out of range does not move the counter (the live one is shared and
+// not transactional, so it must not move in the first place); a column's largest value
+// leaves the counter there, for every session and after a restart.
+func TestAutoIncrementOutOfRangeAndMaximum(t *testing.T) {
+	stores := memStores{}
+	e, ctx := setup(t, stores)
+	next := func(e *env, ctx *sql.Context, table string) sql.Row {
+		t.Helper()
+		rows := e.rows(ctx, "SELECT AUTO_INCREMENT FROM information_schema.tables WHERE table_schema = 'mydb' AND table_name = '"+table+"'")
+		require.Len(t, rows, 1)
+		return rows[0]
+	}
+	e.exec(ctx, "CREATE TABLE s (id TINYINT PRIMARY KEY AUTO_INCREMENT)", "CREATE TABLE u (id TINYINT UNSIGNED PRIMARY KEY AUTO_INCREMENT)")
+	for _, q := range []string{"INSERT INTO s VALUES (999)", "INSERT INTO s VALUES (128)", "INSERT INTO u VALUES (256)"} {
+		_, err := e.query(ctx, q)
+		require.ErrorContains(t, err, "out of range", q)
+	}
+	other := e.session()
+	require.Equal(t, sql.Row{nil}, next(e, other, "s")) // information_schema's NULL is 1 (or none)
+	e.exec(other, "INSERT INTO s VALUES (NULL)")
+	require.Equal(t, []sql.Row{{int8(1)}}, e.rows(ctx, "SELECT id FROM s"))
+
+	e.exec(ctx, "INSERT INTO s VALUES (127)", "INSERT INTO u VALUES (255)")
+	require.Equal(t, sql.Row{uint64(127)}, next(e, other, "s"))
+	require.Equal(t, sql.Row{uint64(255)}, next(e, other, "u"))
+	rows := e.rows(other, "SHOW CREATE TABLE s")
+	require.Contains(t, rows[0][1], "AUTO_INCREMENT=127 ")
+	_, err := e.query(other, "INSERT INTO s VALUES (NULL)")
+	require.ErrorContains(t, err, "duplicate primary key")
+
+	// The stored counter stops there too.
+	e2 := newEnv(t, stores)
+	ctx2 := e2.session()
+	require.Equal(t, sql.Row{uint64(127)}, next(e2, ctx2, "s"))
+	require.Equal(t, sql.Row{uint64(255)}, next(e2, ctx2, "u"))
+}

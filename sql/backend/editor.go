@@ -215,7 +215,7 @@ func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
 		}
 	}
 	if m.autoCol >= 0 {
-		te.noteAutoInc(row[m.autoCol])
+		te.noteAutoInc(m, row[m.autoCol])
 	}
 	return nil
 }
@@ -343,7 +343,7 @@ func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 		te.ed.Delete(oldKey)
 	}
 	if m.autoCol >= 0 { // MySQL 8: an UPDATE of the column moves the counter too
-		te.noteAutoInc(new[m.autoCol])
+		te.noteAutoInc(m, new[m.autoCol])
 	}
 	return te.ed.Put(key, val)
 }
