@@ -32,15 +32,16 @@ import (
 //
 // Indexes follow MySQL: a renamed column is renamed in every index, a dropped column is
 // removed from every index, and an index left without columns is dropped. Metadata-only
-// changes (comment, default collation, CHECK constraints) replace the schema and keep the
+// changes (comment, default collation, target row size, CHECK constraints) replace the schema and keep the
 // row and index maps.
 
 var (
-	_ sql.AlterableTable           = (*Table)(nil)
-	_ sql.RewritableTable          = (*Table)(nil)
-	_ sql.PrimaryKeyAlterableTable = (*Table)(nil)
-	_ sql.CommentAlterableTable    = (*Table)(nil)
-	_ sql.CollationAlterableTable  = (*Table)(nil)
+	_ sql.AlterableTable              = (*Table)(nil)
+	_ sql.RewritableTable             = (*Table)(nil)
+	_ sql.PrimaryKeyAlterableTable    = (*Table)(nil)
+	_ sql.CommentAlterableTable       = (*Table)(nil)
+	_ sql.CollationAlterableTable     = (*Table)(nil)
+	_ sql.TargetRowSizeAlterableTable = (*Table)(nil)
 )
 
 // ShouldRewriteTable implements sql.RewritableTable: every column and key change is a
@@ -58,6 +59,12 @@ func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.Prima
 	}
 	if err := checkRowSize(oldSchema.Schema, newSchema.Schema); err != nil {
 		return nil, err
+	}
+	if oldColumn == nil && newColumn != nil && !addsOnly(oldSchema.Schema, newSchema.Schema, newColumn.Name) {
+		// GMS plans each clause of a multi-clause ALTER TABLE against the columns the
+		// clauses before it leave, but places a column added FIRST last in that plan; the
+		// rows it then hands over would be shifted into the wrong columns.
+		return nil, sql.ErrUnsupportedFeature.New(fmt.Sprintf("ALTER TABLE %s: this ADD COLUMN %s follows a clause that changed the column order (such as ADD COLUMN ... FIRST); run it as a separate ALTER TABLE statement", t.meta.name, newColumn.Name))
 	}
 	if len(oldSchema.PkOrdinals) > 0 && len(newSchema.PkOrdinals) == 0 {
 		if err := sql.ValidatePrimaryKeyDrop(ctx, t, oldSchema); err != nil {
@@ -78,6 +85,26 @@ func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.Prima
 		renames[strings.ToLower(oldColumn.Name)] = newColumn.Name
 	}
 	return t.newRewriter(ctx, newSchema, renames)
+}
+
+// addsOnly reports whether newSch is oldSch with the column added inserted somewhere:
+// the other columns keep their order.
+func addsOnly(oldSch, newSch sql.Schema, added string) bool {
+	var rest []string
+	for _, c := range newSch {
+		if !strings.EqualFold(c.Name, added) {
+			rest = append(rest, strings.ToLower(c.Name))
+		}
+	}
+	if len(rest) != len(oldSch) || len(newSch) != len(oldSch)+1 {
+		return false
+	}
+	for i, c := range oldSch {
+		if rest[i] != strings.ToLower(c.Name) {
+			return false
+		}
+	}
+	return true
 }
 
 type noopInserter struct{}
@@ -156,6 +183,7 @@ func alteredSchema(cur repo.Schema, ps sql.PrimaryKeySchema, renames map[string]
 		}
 	}
 	rs.Collation = cur.Collation
+	rs.TargetRowSize = cur.TargetRowSize
 	rs.Checks = slices.Clone(cur.Checks)
 	for _, ix := range cur.Indexes {
 		nix := ix
@@ -639,6 +667,16 @@ func (t *Table) DropPrimaryKey(ctx *sql.Context) error {
 func (t *Table) ModifyComment(ctx *sql.Context, comment string) error {
 	return t.alterSchema(ctx, func(rs *repo.Schema) error {
 		rs.Comment = comment
+		return nil
+	})
+}
+
+// ModifyTargetRowSize implements sql.TargetRowSizeAlterableTable (the table option
+// TARGET_ROW_SIZE or TOAST_TUPLE_TARGET of CREATE TABLE): the value is kept in the schema
+// and shown by SHOW CREATE TABLE; it does not change how rows are stored.
+func (t *Table) ModifyTargetRowSize(ctx *sql.Context, sizeInBytes uint64) error {
+	return t.alterSchema(ctx, func(rs *repo.Schema) error {
+		rs.TargetRowSize = sizeInBytes
 		return nil
 	})
 }

@@ -1,6 +1,7 @@
 package backend_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dolthub/go-mysql-server/sql"
@@ -183,4 +184,76 @@ func TestChecks(t *testing.T) {
 	// Dropping a column drops the checks on it.
 	e.exec(ctx, "ALTER TABLE t ADD CONSTRAINT c2 CHECK (a < 1000)", "ALTER TABLE t DROP COLUMN a")
 	require.Len(t, e.rows(ctx, "SELECT * FROM information_schema.check_constraints WHERE constraint_schema = 'mydb'"), 1)
+}
+
+// ALTER TABLE ... ADD COLUMN ... CHECK checks the existing rows against the new column,
+// and ADD CONSTRAINT ... CHECK after other clauses of the same statement checks the rows
+// as those clauses left them (GMS reads them through the table resolved before the
+// statement, with the checks bound to its columns); a violation fails the statement and
+// leaves the table as it was.
+func TestAlterAddColumnWithCheck(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE t (i INT PRIMARY KEY, j INT)",
+		"INSERT INTO t VALUES (1, 2)",
+		"ALTER TABLE t ADD COLUMN k INT CHECK (k > 0)", // NULL is not a violation
+	)
+	violated := func(q string) {
+		t.Helper()
+		_, err := e.query(ctx, q)
+		require.True(t, sql.ErrCheckConstraintViolated.Is(err), "%s: %v", q, err)
+	}
+	violated("ALTER TABLE t ADD COLUMN l INT CHECK (l IS NOT NULL)")
+	violated("ALTER TABLE t ADD COLUMN m INT DEFAULT 0 CHECK (m != 0)")
+	violated("ALTER TABLE t ADD COLUMN m INT DEFAULT 0 CHECK (m != 0) FIRST")
+	violated("ALTER TABLE t ADD COLUMN m INT DEFAULT 0 CHECK (m != 0) AFTER i")
+	violated("ALTER TABLE t ADD COLUMN m INT DEFAULT 0 CHECK (m != 0), ADD COLUMN z INT FIRST")
+	violated("ALTER TABLE t ADD COLUMN z INT FIRST, ADD CONSTRAINT c CHECK (i > 1)")
+	violated("ALTER TABLE t MODIFY COLUMN j BIGINT FIRST, ADD CONSTRAINT c CHECK (i > 1)")
+	violated("ALTER TABLE t ADD COLUMN m INT DEFAULT 2 CHECK (m > j)")
+	require.Equal(t, []sql.Row{{int32(1), int32(2), nil}}, e.rows(ctx, "SELECT * FROM t"))
+
+	// GMS plans a clause after ADD COLUMN ... FIRST with the new column last: a rewrite
+	// with that column order is refused instead of shifting values into wrong columns.
+	_, err := e.query(ctx, "ALTER TABLE t ADD COLUMN z INT FIRST, ADD COLUMN m INT DEFAULT 5 CHECK (m > 4)")
+	require.True(t, sql.ErrUnsupportedFeature.Is(err), "%v", err)
+	require.Equal(t, []sql.Row{{int32(1), int32(2), nil}}, e.rows(ctx, "SELECT * FROM t"))
+
+	e.exec(ctx,
+		"ALTER TABLE t ADD COLUMN m INT DEFAULT 5 CHECK (m > 4), ADD COLUMN z INT FIRST",
+		"ALTER TABLE t ADD COLUMN y INT DEFAULT 7 CHECK (y = 7) AFTER i, ADD CONSTRAINT c CHECK (i = 1)",
+	)
+	require.Equal(t, []sql.Row{{nil, int32(1), int32(7), int32(2), nil, int32(5)}}, e.rows(ctx, "SELECT * FROM t"))
+	_, err = e.query(ctx, "INSERT INTO t (i, m) VALUES (2, 4)")
+	var wrapped sql.WrappedInsertError
+	require.ErrorAs(t, err, &wrapped)
+	require.True(t, sql.ErrCheckConstraintViolated.Is(wrapped.Cause), "%v", err)
+
+	// A dropped column and a new check on the remaining rows in one statement.
+	violated("ALTER TABLE t DROP COLUMN z, ADD CONSTRAINT d CHECK (j > 2)")
+	e.exec(ctx, "ALTER TABLE t DROP COLUMN z, ADD CONSTRAINT d CHECK (j = 2)")
+	require.Equal(t, []sql.Row{{int32(1), int32(7), int32(2), nil, int32(5)}}, e.rows(ctx, "SELECT * FROM t"))
+}
+
+// TARGET_ROW_SIZE (and its alias TOAST_TUPLE_TARGET) is kept in the schema: SHOW CREATE
+// TABLE shows it after ALTER TABLE rewrites, commits and a restart.
+func TestTargetRowSize(t *testing.T) {
+	stores := memStores{}
+	e, ctx := setup(t, stores)
+	e.exec(ctx,
+		"CREATE TABLE t (pk INT PRIMARY KEY) TARGET_ROW_SIZE=4096",
+		"CREATE TABLE u (pk INT PRIMARY KEY) TOAST_TUPLE_TARGET=1024",
+		"CREATE TABLE v (pk INT PRIMARY KEY)",
+		"INSERT INTO t VALUES (1)",
+		"ALTER TABLE t ADD COLUMN a INT, COMMENT 'c'",
+	)
+	show := func(e *env, ctx *sql.Context, table string) string {
+		return e.rows(ctx, "SHOW CREATE TABLE "+table)[0][1].(string)
+	}
+	require.Equal(t, "CREATE TABLE `t` (\n  `pk` int NOT NULL,\n  `a` int,\n  PRIMARY KEY (`pk`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin COMMENT='c' TARGET_ROW_SIZE=4096", show(e, ctx, "t"))
+	e2 := newEnv(t, stores)
+	ctx2 := e2.session()
+	require.Contains(t, show(e2, ctx2, "t"), "COMMENT='c' TARGET_ROW_SIZE=4096")
+	require.True(t, strings.HasSuffix(show(e2, ctx2, "u"), " TARGET_ROW_SIZE=1024"))
+	require.NotContains(t, show(e2, ctx2, "v"), "TARGET_ROW_SIZE")
 }

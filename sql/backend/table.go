@@ -40,6 +40,7 @@ var (
 	_ sql.Table              = (*Table)(nil)
 	_ sql.PrimaryKeyTable    = (*Table)(nil)
 	_ sql.CommentedTable     = (*Table)(nil)
+	_ sql.TargetRowSizeTable = (*Table)(nil)
 	_ sql.InsertableTable    = (*Table)(nil)
 	_ sql.UpdatableTable     = (*Table)(nil)
 	_ sql.DeletableTable     = (*Table)(nil)
@@ -121,6 +122,13 @@ func (t *Table) Collation() sql.CollationID { return t.meta.collation }
 // Comment implements sql.CommentedTable.
 func (t *Table) Comment() string { return t.meta.rsch.Comment }
 
+// HasTargetRowSize implements sql.TargetRowSizeTable: whether the table was created with
+// TARGET_ROW_SIZE (SHOW CREATE TABLE then shows it).
+func (t *Table) HasTargetRowSize() bool { return t.meta.rsch.TargetRowSize != 0 }
+
+// GetTargetRowSize implements sql.TargetRowSizeTable.
+func (t *Table) GetTargetRowSize() uint64 { return t.meta.rsch.TargetRowSize }
+
 // current returns the table as the session's transaction sees it now.
 func (t *Table) current(ctx *sql.Context) (Session, repo.Root, repo.Table, error) {
 	s, root, err := t.db.root(ctx)
@@ -184,13 +192,73 @@ func (t *Table) PartitionRows(ctx *sql.Context, p sql.Partition) (sql.RowIter, e
 	if err != nil {
 		return nil, err
 	}
-	return &rowIter{meta: t.meta, proj: t.proj, it: it}, nil
+	r := &rowIter{meta: t.meta, proj: t.proj, it: it}
+	if cm, err := t.db.meta(rt); err != nil {
+		return nil, err
+	} else if cm != t.meta && !sameRowLayout(cm.rsch, t.meta.rsch) {
+		r.meta, r.proj, r.remap = cm, nil, t.staleLayout(cm)
+	}
+	return r, nil
+}
+
+// staleLayout returns, for a Table value whose table's columns have changed since it was
+// resolved (cur is the table as stored now), the ordinal in cur of each column its rows
+// are to carry (-1: the column is gone; NULL).
+//
+// Within one statement GMS reads a table through the value it resolved before the
+// statement's earlier clauses altered it: ALTER TABLE checks a new CHECK constraint on the
+// existing rows through the table resolved when the statement was planned, with the
+// check bound to that table's columns plus, for a column's inline check (ADD COLUMN k INT
+// CHECK (k > 0)), the new column after them. Such a read therefore gives the columns of
+// the resolved table (its projection, if any), found by name in the rows as they are now,
+// and, without a projection, the columns added since after them. Decoding the new rows
+// with the old codec would misread them; giving them in the new order would shift a check
+// bound to the old order onto the wrong columns.
+func (t *Table) staleLayout(cur *tableMeta) []int {
+	sch := t.meta.sch.Schema
+	if t.proj != nil {
+		sch = t.proj.sch
+	}
+	used := make([]bool, len(cur.sch.Schema))
+	out := make([]int, 0, len(cur.sch.Schema))
+	for _, c := range sch {
+		o := cur.sch.Schema.IndexOfColName(c.Name)
+		if o >= 0 {
+			used[o] = true
+		}
+		out = append(out, o)
+	}
+	if t.proj == nil {
+		for o, u := range used {
+			if !u {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// sameRowLayout reports whether rows of schemas a and b decode alike: the same columns
+// (names, types, order) and primary key. Metadata (comments, checks, indexes, options)
+// may differ.
+func sameRowLayout(a, b repo.Schema) bool {
+	if len(a.Columns) != len(b.Columns) || !slices.Equal(a.PrimaryKey, b.PrimaryKey) {
+		return false
+	}
+	for i := range a.Columns {
+		ca, cb := a.Columns[i], b.Columns[i]
+		if ca.Name != cb.Name || ca.SQLType != cb.SQLType || ca.Type != cb.Type || ca.Generated != cb.Generated || ca.GeneratedStored != cb.GeneratedStored {
+			return false
+		}
+	}
+	return true
 }
 
 // rowIter streams rows of a prolly Iter. Not safe for concurrent use.
 type rowIter struct {
 	meta    *tableMeta
 	proj    *projection
+	remap   []int // a stale Table's layout (staleLayout); nil: meta's rows as they are
 	it      *prolly.Iter
 	pending sql.Row // keyless: the row being repeated
 	repeat  uint64
@@ -209,17 +277,35 @@ func (r *rowIter) Next(ctx *sql.Context) (sql.Row, error) {
 		if r.proj != nil {
 			return r.meta.codec.DecodeColumns(k, v, r.proj.cols, false, nil)
 		}
-		return r.meta.codec.Decode(k, v, nil)
+		row, err := r.meta.codec.Decode(k, v, nil)
+		if err != nil || r.remap == nil {
+			return row, err
+		}
+		return remapRow(row, r.remap), nil
 	}
 	row, n, err := r.meta.decodeKeyless(v)
 	if err != nil {
 		return nil, err
 	}
-	row = r.proj.projectRow(row)
+	if r.remap != nil {
+		row = remapRow(row, r.remap)
+	} else {
+		row = r.proj.projectRow(row)
+	}
 	if n > 1 {
 		r.pending, r.repeat = row, n-1
 	}
 	return row, nil
+}
+
+func remapRow(row sql.Row, remap []int) sql.Row {
+	out := make(sql.Row, len(remap))
+	for i, o := range remap {
+		if o >= 0 {
+			out[i] = row[o]
+		}
+	}
+	return out
 }
 
 func (r *rowIter) Close(*sql.Context) error { return nil }
