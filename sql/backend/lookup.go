@@ -521,7 +521,10 @@ func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
 		if p != 0 || !it.sp.inTail(k) {
 			continue
 		}
-		row, n, err := it.fetch(ctx, k, v)
+		// With an exact range and a projection, no filter reads the row: fetch decodes
+		// the projected columns straight into the row returned (no whole-schema row).
+		direct := it.sp.exact && it.proj != nil && !it.meta.keyless
+		row, n, err := it.fetch(ctx, k, v, direct)
 		if err != nil {
 			return nil, err
 		}
@@ -537,7 +540,9 @@ func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
 				continue
 			}
 		}
-		row = it.proj.projectRow(row)
+		if !direct {
+			row = it.proj.projectRow(row)
+		}
 		if n > 1 {
 			it.pending, it.repeat = row, n-1
 		}
@@ -575,17 +580,27 @@ func (it *lookupIter) setProjection(p *projection) {
 }
 
 // fetch returns the row of entry (k, v) of the scanned map and its number of copies:
-// with a projection, a row of the whole schema holding the columns it.need.
-func (it *lookupIter) fetch(ctx *sql.Context, k, v []byte) (sql.Row, uint64, error) {
+// with a projection, a row of the whole schema holding the columns it.need, or, if
+// direct (a projection, and the table has a primary key), the projected row itself.
+func (it *lookupIter) fetch(ctx *sql.Context, k, v []byte, direct bool) (sql.Row, uint64, error) {
 	m := it.meta
 	if it.covering {
-		row := make(sql.Row, len(m.sch.Schema))
-		for i, o := range it.need {
+		cols, width := it.need, len(m.sch.Schema)
+		if direct {
+			// need starts with the projected columns (setProjection).
+			cols, width = it.need[:len(it.proj.cols)], len(it.proj.cols)
+		}
+		row := make(sql.Row, width)
+		for i, o := range cols {
 			val, err := typeconv.GetValue(it.ix.kd, k, it.coverField[i], m.sch.Schema[o].Type)
 			if err != nil {
 				return nil, 0, fmt.Errorf("backend: table %q index %q column %q: %w", m.name, it.ix.name, m.sch.Schema[o].Name, err)
 			}
-			row[o] = val
+			if direct {
+				row[i] = val
+			} else {
+				row[o] = val
+			}
 		}
 		return row, 1, nil
 	}
@@ -605,6 +620,10 @@ func (it *lookupIter) fetch(ctx *sql.Context, k, v []byte) (sql.Row, uint64, err
 	}
 	if m.keyless {
 		return m.decodeKeyless(v)
+	}
+	if direct {
+		row, err := m.codec.DecodeColumns(k, v, it.proj.cols, false, nil)
+		return row, 1, err
 	}
 	if it.proj != nil {
 		row, err := m.codec.DecodeColumns(k, v, it.need, true, nil)
