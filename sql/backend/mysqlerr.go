@@ -41,6 +41,9 @@ var mysqlCodes = []*mysqlCode{
 	{is: sql.ErrTableAlreadyExists.Is, format: sql.ErrTableAlreadyExists.Message, code: mysql.ERTableExists, state: "42S01"},
 	// ER_OPTION_PREVENTS_STATEMENT (the server runs read-only)
 	{is: sql.ErrReadOnly.Is, format: sql.ErrReadOnly.Message, code: 1290, state: "HY000"},
+	// ER_NO_REFERENCED_ROW_2: a foreign key created with foreign_key_checks=0 whose
+	// existing child rows lack a parent when it is first used (foreignkey.go)
+	{is: sql.ErrForeignKeyNotResolved.Is, format: sql.ErrForeignKeyNotResolved.Message, code: mysql.ErNoReferencedRow2, state: "23000"},
 	// ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: a string the column's character set cannot hold
 	// (invalid UTF-8, or a character above U+FFFF for utf8mb3: typeconv.ColumnError)
 	{is: types.ErrBadCharsetString.Is, format: types.ErrBadCharsetString.Message, code: mysql.ERTruncatedWrongValueForField, state: "HY000"},

@@ -23,6 +23,7 @@ func TestMySQLError(t *testing.T) {
 		{"privileges, 1105", sql.CastSQLError(sql.ErrPrivilegeCheckFailed.New("'u'@'%'")), 1142},
 		{"database access", sql.ErrDatabaseAccessDeniedForUser.New("'u'@'%'", "db"), 1044},
 		{"read-only server", sql.CastSQLError(sql.ErrReadOnly.New()), 1290},
+		{"unresolved foreign key, 1105", sql.CastSQLError(sql.ErrForeignKeyNotResolved.New("db", "c", "fk", "v", "p", "v")), 1452},
 		{"other 1105", sql.CastSQLError(errors.New("something else")), 0},
 		{"GMS code kept", sql.CastSQLError(sql.ErrLockDeadlock.New("x")), 0},
 		{"plain error", errors.New("Check constraint"), 0},
