@@ -21,8 +21,9 @@ import (
 //   - the stored counter, repo.Table.AutoIncrement(): part of the table's version, so it
 //     lives in the session's transaction, is merged by max when transactions commit
 //     (sql/session.MergeRoots) and when branches merge, and persists with the working
-//     set. Every write of a value v into the column raises it above v, so in every root
-//     it exceeds every value of the column;
+//     set. Every write of a value v into the column raises it above v (to v itself if v
+//     is the column's largest value), so in every root it exceeds every value of the
+//     column, or equals the largest;
 //   - the live counter (autoIncCounter), in memory, one per (repository, branch, table),
 //     shared by every session of the Provider (repoHandle.autoIncs). A generated value is
 //     max(live, stored counter of the session's view), and the live counter moves past it

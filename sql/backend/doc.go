@@ -87,13 +87,17 @@
 //     session's view) and the live counter moves past it at once, so concurrent
 //     transactions get distinct values and a rolled-back value is never handed out again
 //     while the process runs. The stored counter exceeds every value of the column in
-//     every root (writes raise it; commits and branch merges take the max), so after a
-//     restart or a merge the next value is above every stored row. Only ALTER TABLE ...
+//     every root, or equals the column's largest value once that is in it (writes raise
+//     it; commits and branch merges take the max), so after a restart or a merge the next
+//     value is above every stored row. An INSERT refused as out of range moves neither
+//     counter (TestAutoIncrementOutOfRangeAndMaximum). Only ALTER TABLE ...
 //     AUTO_INCREMENT = n and TRUNCATE lower the counters; CREATE/DROP/RENAME TABLE forget
 //     the live counter (TestAutoIncrementIsGlobal, TestAutoIncrementRestartAndResets).
 //   - Foreign keys: definitions live in the Root (versioned, merged three-way at commit);
 //     GMS enforces them through the tables' indexes and GetForeignKeyEditor, whose lookups
-//     see the statement's own pending edits (foreignkey*.go).
+//     see the statement's own pending edits (foreignkey*.go). A key created with
+//     foreign_key_checks=0 is stored unresolved and validated on first use with checks on
+//     (TestForeignKeyDelayedResolution).
 //
 // # Not in this slice
 //
