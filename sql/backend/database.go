@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
 
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/storage"
@@ -80,12 +81,13 @@ type Database struct {
 }
 
 var (
-	_ sql.Database          = (*Database)(nil)
-	_ sql.TableCreator      = (*Database)(nil)
-	_ sql.TableDropper      = (*Database)(nil)
-	_ sql.TableRenamer      = (*Database)(nil)
-	_ sql.ReadOnlyDatabase  = (*Database)(nil)
-	_ sql.VersionedDatabase = (*Database)(nil)
+	_ sql.Database            = (*Database)(nil)
+	_ sql.TableCreator        = (*Database)(nil)
+	_ sql.IndexedTableCreator = (*Database)(nil)
+	_ sql.TableDropper        = (*Database)(nil)
+	_ sql.TableRenamer        = (*Database)(nil)
+	_ sql.ReadOnlyDatabase    = (*Database)(nil)
+	_ sql.VersionedDatabase   = (*Database)(nil)
 )
 
 func newDatabase(name, path string, r *repo.Repo, st storage.Store, owned bool) *Database {
@@ -262,6 +264,22 @@ func (db *Database) CreateTable(ctx *sql.Context, name string, schema sql.Primar
 	}
 	db.forgetAutoIncrement(ctx, name)
 	return s.SetWorkingRoot(ctx, db, root)
+}
+
+// CreateIndexedTable implements sql.IndexedTableCreator: CREATE TABLE with a PRIMARY KEY
+// clause. A prefix length on a primary-key column (PRIMARY KEY (v(10))) is refused, as by
+// ALTER TABLE ... ADD PRIMARY KEY: the row map is keyed by whole column values.
+func (db *Database) CreateIndexedTable(ctx *sql.Context, name string, schema sql.PrimaryKeySchema, idxDef sql.IndexDef, collation sql.CollationID, comment string) error {
+	for _, ic := range idxDef.Columns {
+		i := schema.Schema.IndexOfColName(ic.Name)
+		if i < 0 {
+			return sql.ErrKeyColumnDoesNotExist.New(ic.Name)
+		}
+		if c := schema.Schema[i]; ic.Length > 0 && types.IsText(c.Type) {
+			return sql.ErrUnsupportedIndexPrefix.New(c.Name)
+		}
+	}
+	return db.CreateTable(ctx, name, schema, collation, comment)
 }
 
 // DropTable implements sql.TableDropper.
