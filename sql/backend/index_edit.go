@@ -150,9 +150,7 @@ func (ie *indexEdits) put(keys [][]byte) error {
 		if err := ie.eds[i].Put(k, nil); err != nil {
 			return err
 		}
-		if bt := ie.pending[i]; bt != nil && !nullInPrefix(ie.ixs[i].kd, k, len(ie.ixs[i].cols)) {
-			bt.ReplaceOrInsert(bytes.Clone(k))
-		}
+		ie.pendingPut(i, k)
 	}
 	return nil
 }
@@ -161,10 +159,39 @@ func (ie *indexEdits) put(keys [][]byte) error {
 func (ie *indexEdits) del(keys [][]byte) {
 	for i, k := range keys {
 		ie.eds[i].Delete(k)
-		if bt := ie.pending[i]; bt != nil {
-			if cur, ok := bt.Get(k); ok && ie.ixs[i].kd.Compare(cur, k) == 0 {
-				bt.Delete(k)
+		ie.pendingDel(i, k)
+	}
+}
+
+// move replaces the entries oldKeys by newKeys (one per index). An entry that stays the
+// same (no indexed column changed) is not edited, so that flushing the statement does not
+// rewrite an unchanged index; pending changes as for a delete and a put.
+func (ie *indexEdits) move(oldKeys, newKeys [][]byte) error {
+	for i, nk := range newKeys {
+		if ok := oldKeys[i]; !bytes.Equal(ok, nk) {
+			ie.eds[i].Delete(ok)
+			if err := ie.eds[i].Put(nk, nil); err != nil {
+				return err
 			}
+		}
+		ie.pendingDel(i, oldKeys[i])
+		ie.pendingPut(i, nk)
+	}
+	return nil
+}
+
+// pendingPut records the live new entry k of unique index i.
+func (ie *indexEdits) pendingPut(i int, k []byte) {
+	if bt := ie.pending[i]; bt != nil && !nullInPrefix(ie.ixs[i].kd, k, len(ie.ixs[i].cols)) {
+		bt.ReplaceOrInsert(bytes.Clone(k))
+	}
+}
+
+// pendingDel forgets the entry k of unique index i.
+func (ie *indexEdits) pendingDel(i int, k []byte) {
+	if bt := ie.pending[i]; bt != nil {
+		if cur, ok := bt.Get(k); ok && ie.ixs[i].kd.Compare(cur, k) == 0 {
+			bt.Delete(k)
 		}
 	}
 }
@@ -232,8 +259,7 @@ func (e *tableEditor) indexUpdate(ctx context.Context, te *tableEdit, old sql.Ro
 	if err := ie.check(ctx, te, new, newKeys, oldKeys); err != nil {
 		return err
 	}
-	ie.del(oldKeys)
-	return ie.put(newKeys)
+	return ie.move(oldKeys, newKeys)
 }
 
 // indexCheckUpdate checks new against the unique indexes, ignoring old's own entries
