@@ -17,7 +17,8 @@ import (
 
 // Table is one table of a Database as a GMS table. The value holds only the table's name
 // and schema; rows are always read from the session's current root, so a Table never
-// serves stale data within its transaction.
+// serves stale data within its transaction. If the table's columns have changed since the
+// value was made, a scan still gives the value's columns, found by name (staleLayout).
 //
 // A Table is immutable and safe for concurrent use; the editors and iterators it returns
 // belong to one statement of one session.
