@@ -12,6 +12,7 @@ import (
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
+	"github.com/dolthub/go-mysql-server/sql/types"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
@@ -358,15 +359,34 @@ func (i *Index) PrefixLengths() []uint16 {
 // an index with a prefix-truncated column orders only by the prefix ('abz' and 'aba'
 // share the entry key 'ab'), so it offers no order to the planner: ORDER BY on such a
 // column must sort rather than read the index in order.
+//
+// A unique index over a whole TEXT or BLOB column (no prefix length, which MySQL refuses
+// and MariaDB accepts as a "long unique" key, a hash of the values) offers no order
+// either, as in MariaDB and GMS's own engines: dsql's entry keys would give the order,
+// but plans stay those of the engines such a schema comes from.
 func (i *Index) Order(*sql.Context) sql.IndexOrder {
-	if i.ix.hasPrefix() {
+	if i.ix.hasPrefix() || i.hashedUnique() {
 		return sql.IndexOrderNone
 	}
 	return sql.IndexOrderAsc
 }
 
-// Reversible implements sql.OrderedIndex.
-func (i *Index) Reversible(*sql.Context) bool { return true }
+// Reversible implements sql.OrderedIndex: false when Order offers no order.
+func (i *Index) Reversible(ctx *sql.Context) bool { return i.Order(ctx) != sql.IndexOrderNone }
+
+// hashedUnique reports whether i is a unique secondary index with a whole TEXT or BLOB
+// column.
+func (i *Index) hashedUnique() bool {
+	if !i.ix.unique || i.ix.primary {
+		return false
+	}
+	for j, o := range i.ix.cols {
+		if i.ix.prefix[j] == 0 && types.IsTextBlob(i.meta.sch.Schema[o].Type) {
+			return true
+		}
+	}
+	return false
+}
 
 var (
 	_ sql.IndexAddressableTable = (*Table)(nil)

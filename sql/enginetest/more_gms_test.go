@@ -65,16 +65,8 @@ func TestGMSJsonScripts(t *testing.T) { // passes fully: runs in CI
 }
 
 // indexPrefixSkips are the TestIndexPrefix assertions dsql does not pass, by query text
-// (with DSQL_ENGINETEST=1 they run too).
-var indexPrefixSkips = map[string]string{
-	// Script "unique indexes on TEXT/BLOB columns with no prefix length (MariaDB
-	// compatibility)": the rows are right; the plan check expects a sort, not the index k1.
-	// Dolt stores such an index column as a hash of the value, so the index has no order,
-	// and memory's index pretends to (Order() is IndexOrderNone "so that we can test this
-	// behavior"). dsql's index keys hold the whole value in collation order, so reading k1
-	// in order is a correct plan and the index keeps offering it.
-	"select t.col1 from t order by t.col1;": "dsql's unique TEXT/BLOB index keys hold whole values, so they are ordered (GMS expects Dolt's content-hashed, unordered keys)",
-}
+// (with DSQL_ENGINETEST=1 they run too). None today.
+var indexPrefixSkips = map[string]string{}
 
 func TestGMSIndexPrefix(t *testing.T) { // runs in CI with indexPrefixSkips
 	skips := map[string]string{}
