@@ -28,7 +28,8 @@ Options (environment variable in brackets):
   --tests LIST       comma-separated sysbench tests [SYSBENCH_TESTS, default all:
                      ${ALL_TESTS// /,}]
   --seed N           sysbench --rand-seed, must be > 0 [SYSBENCH_SEED, default 1]
-  --ps-mode MODE     sysbench --db-ps-mode, disable or auto [SYSBENCH_PS_MODE, default disable]
+  --ps-mode MODE     sysbench --db-ps-mode, auto or disable [SYSBENCH_PS_MODE, default auto,
+                     sysbench's own default: server-side prepared statements]
   --mariadb-port N   loopback port for MariaDB [MARIADB_PORT, default 33306]
   --dsql-port N      loopback port for dsql [DSQL_PORT, default 33307]
   --results DIR      where raw sysbench outputs, server logs and summary.txt go
@@ -63,7 +64,7 @@ log() { printf '%s\n' "$*" >&2; }
 time_s="${SYSBENCH_TIME:-10}"
 tests_csv="${SYSBENCH_TESTS:-${ALL_TESTS// /,}}"
 seed="${SYSBENCH_SEED:-1}"
-ps_mode="${SYSBENCH_PS_MODE:-disable}"
+ps_mode="${SYSBENCH_PS_MODE:-auto}"
 mariadb_port="${MARIADB_PORT:-33306}"
 dsql_port="${DSQL_PORT:-33307}"
 results="${SYSBENCH_RESULTS:-}"
