@@ -13,7 +13,9 @@ import (
 // mergeForeignKeys merges the foreign keys of theirs into out (which carries ours') three
 // way against base, by folded name: one changed (added, dropped or redefined) on one side
 // only takes that side's version; one changed differently on both sides is a schema
-// conflict.
+// conflict. Whether a key is resolved (repo.ForeignKey.Unresolved) is no part of its
+// definition: a key both sides hold with the same definition is resolved in out if either
+// side resolved it.
 func mergeForeignKeys(ctx context.Context, base, ours, theirs, out repo.Root) (repo.Root, []SchemaConflict, error) {
 	names := map[string]string{}
 	for _, r := range []repo.Root{base, ours, theirs} {
@@ -32,6 +34,12 @@ func mergeForeignKeys(ctx context.Context, base, ours, theirs, out repo.Root) (r
 		of, inO := ours.ForeignKey(k)
 		tf, inT := theirs.ForeignKey(k)
 		if sameFK(bf, inB, tf, inT) || sameFK(of, inO, tf, inT) {
+			// theirs did not change it, or both made the same change; a resolution
+			// theirs made of the key out holds carries over
+			var err error
+			if out, err = keepResolution(ctx, out, tf, inT); err != nil {
+				return repo.Root{}, nil, err
+			}
 			continue
 		}
 		if !sameFK(bf, inB, of, inO) {
@@ -168,6 +176,22 @@ func hasIndexOn(sch repo.Schema, cols []string) bool {
 	return false
 }
 
+// keepResolution returns out with its foreign key of the same name and definition as
+// theirs (tf, if inT) marked resolved if theirs is resolved and out's is not.
+func keepResolution(ctx context.Context, out repo.Root, tf repo.ForeignKey, inT bool) (repo.Root, error) {
+	if !inT || tf.Unresolved {
+		return out, nil
+	}
+	cur, ok := out.ForeignKey(tf.Name)
+	if !ok || !cur.Unresolved || !sameFK(cur, true, tf, true) {
+		return out, nil
+	}
+	cur.Unresolved = false
+	return out.PutForeignKey(ctx, cur)
+}
+
+// sameFK reports whether a (if inA) and b (if inB) are the same foreign key definition, or
+// both absent; whether each is resolved does not matter.
 func sameFK(a repo.ForeignKey, inA bool, b repo.ForeignKey, inB bool) bool {
 	if inA != inB {
 		return false

@@ -98,3 +98,58 @@ func TestHasIndexOn(t *testing.T) {
 		}
 	}
 }
+
+// Whether a foreign key is resolved is no part of its definition: a key both sides hold
+// alike is resolved in the merge if either side resolved it, and a resolution never
+// makes a conflict.
+func TestMergeForeignKeysCarriesResolution(t *testing.T) {
+	ctx := context.Background()
+	def := repo.ForeignKey{Name: "fk_a", Table: "c", Columns: []string{"a"}, ParentTable: "p", ParentColumns: []string{"id"}}
+	un := def
+	un.Unresolved = true
+	cascade := un
+	cascade.OnDelete = repo.FKCascade
+	root := func(fks ...repo.ForeignKey) repo.Root { return fkRoot(t, []string{"a"}, false, fks...) }
+	for _, tc := range []struct {
+		name               string
+		base, ours, theirs repo.Root
+		want               *repo.ForeignKey // nil: no key
+	}{
+		{"theirs resolved it", root(un), root(un), root(def), &def},
+		{"ours resolved it", root(un), root(def), root(un), &def},
+		{"both resolved it", root(un), root(def), root(def), &def},
+		{"neither resolved it", root(un), root(un), root(un), &un},
+		{"both added it, theirs resolved", root(), root(un), root(def), &def},
+		{"both added it, ours resolved", root(), root(def), root(un), &def},
+		{"theirs added it resolved", root(), root(), root(def), &def},
+		{"theirs added it unresolved", root(), root(), root(un), &un},
+		{"ours redefined it, theirs resolved the old one", root(un), root(cascade), root(def), &cascade},
+		{"ours dropped it, theirs resolved it", root(un), root(), root(def), nil},
+		{"theirs redefined it, ours resolved the old one", root(un), root(def), root(cascade), &cascade},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, conflicts, err := mergeForeignKeys(ctx, tc.base, tc.ours, tc.theirs, tc.ours)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(conflicts) != 0 {
+				t.Fatalf("conflicts %+v", conflicts)
+			}
+			got, ok := out.ForeignKey("fk_a")
+			switch {
+			case tc.want == nil && ok:
+				t.Fatalf("merged root has %+v, want no key", got)
+			case tc.want != nil && !ok:
+				t.Fatalf("merged root has no key, want %+v", *tc.want)
+			case tc.want != nil && (!sameFK(got, true, *tc.want, true) || got.Unresolved != tc.want.Unresolved):
+				t.Fatalf("merged key %+v, want %+v", got, *tc.want)
+			}
+		})
+	}
+	// Redefined differently on both sides is still a conflict.
+	restrict := def
+	restrict.OnDelete = repo.FKRestrict
+	if _, conflicts, err := mergeForeignKeys(ctx, root(un), root(restrict), root(cascade), root(restrict)); err != nil || len(conflicts) != 1 {
+		t.Fatalf("redefined on both sides: conflicts %+v, err %v", conflicts, err)
+	}
+}

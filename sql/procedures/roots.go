@@ -103,9 +103,11 @@ func foreignKeysOf(r repo.Root, t string) []repo.ForeignKey {
 	return out
 }
 
+// equalFK reports whether a and b are the same foreign key, resolved alike: a working root
+// whose key was resolved (validated on first use) differs from one whose key was not.
 func equalFK(a, b repo.ForeignKey) bool {
 	return a.Name == b.Name && a.Table == b.Table && a.ParentTable == b.ParentTable &&
-		a.OnUpdate == b.OnUpdate && a.OnDelete == b.OnDelete &&
+		a.OnUpdate == b.OnUpdate && a.OnDelete == b.OnDelete && a.Unresolved == b.Unresolved &&
 		strings.Join(a.Columns, "\x00") == strings.Join(b.Columns, "\x00") &&
 		strings.Join(a.ParentColumns, "\x00") == strings.Join(b.ParentColumns, "\x00")
 }
