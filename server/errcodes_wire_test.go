@@ -28,6 +28,8 @@ type errCodeCase struct {
 	// dsql: where dsql is known to differ from MySQL, what it sends instead (asserted)
 	// and why; a gap (dsql runs the statement without an error) is only logged.
 	dsql *errCodeGap
+	// dsqlPrepared: the same for the prepared statement only.
+	dsqlPrepared *errCodeGap
 }
 
 // errCodeGap is a known difference between dsql and MySQL 8.0 for one case.
@@ -100,7 +102,8 @@ var errCodeCases = []errCodeCase{
 		dsql: &errCodeGap{why: "GMS's integer addition widens to DECIMAL"}},
 	// statement shape
 	{name: "wrong value count", query: "INSERT INTO t (id, ti) VALUES (10, 1, 2)", code: 1136, state: "21S01", msg: "Column count doesn't match value count at row 1"},
-	{name: "syntax error", query: "SELEC 1", code: 1064, state: "42000", msg: "You have an error in your SQL syntax", noPrepare: true},
+	{name: "syntax error", query: "SELEC 1", code: 1064, state: "42000", msg: "You have an error in your SQL syntax",
+		dsqlPrepared: &errCodeGap{code: 1105, state: "HY000", why: "vitess's COM_STMT_PREPARE parses the statement itself and answers a syntax error without asking the server's handler"}},
 	{name: "subquery returns more than one row", query: "SELECT (SELECT id FROM t)", code: 1242, state: "21000", msg: "Subquery returns more than 1 row"},
 	{name: "operand should contain 1 column", query: "SELECT (1, 2) = 1", code: 1241, state: "21000", msg: "Operand should contain 1 column(s)"},
 	{name: "invalid use of group function", query: "SELECT COUNT(*) FROM t WHERE COUNT(*) > 1", code: 1111, state: "HY000", msg: "Invalid use of group function",
@@ -116,6 +119,17 @@ var errCodeCases = []errCodeCase{
 	{name: "unknown function", query: "SELECT nofunc(1)", code: 1305, state: "42000", msg: "FUNCTION errc.nofunc does not exist"},
 	{name: "unknown database", query: "USE nope", code: 1049, state: "42000", msg: "Unknown database 'nope'", noPrepare: true},
 	{name: "unknown system variable", query: "SET @@session.nope = 1", code: 1193, state: "HY000", msg: "Unknown system variable 'nope'", noPrepare: true},
+	{name: "column specified twice", query: "INSERT INTO t (id, id) VALUES (10, 11)", code: 1110, state: "42000", msg: "Column 'id' specified twice"},
+	{name: "INSERT ... SELECT value count", query: "INSERT INTO t SELECT * FROM parent", code: 1136, state: "21S01", msg: "Column count doesn't match value count at row 1"},
+	{name: "UNION column count", query: "SELECT 1 UNION SELECT 1, 2", code: 1222, state: "21000", msg: "The used SELECT statements have a different number of columns"},
+	{name: "unknown column in ORDER BY", query: "SELECT id FROM t ORDER BY nope", code: 1054, state: "42S22", msg: "Unknown column 'nope' in 'order clause'"},
+	{name: "unknown table in DELETE", query: "DELETE FROM nope", code: 1146, state: "42S02", msg: "Table 'errc.nope' doesn't exist"},
+	{name: "unknown procedure", query: "CALL nope()", code: 1305, state: "42000", msg: "PROCEDURE errc.nope does not exist"},
+	{name: "unknown savepoint", query: "ROLLBACK TO SAVEPOINT nope", code: 1305, state: "42000", msg: "SAVEPOINT nope does not exist", noPrepare: true},
+	{name: "unknown system variable in SELECT", query: "SELECT @@nope", code: 1193, state: "HY000", msg: "Unknown system variable 'nope'"},
+	{name: "wrong value for variable", query: "SET @@session.autocommit = 'x'", code: 1231, state: "42000", msg: "Variable 'autocommit' can't be set to the value of 'x'", noPrepare: true},
+	{name: "read-only variable", query: "SET @@session.version = 'x'", code: 1238, state: "HY000", msg: "Variable 'version' is a read only variable", noPrepare: true},
+	{name: "invalid JSON path", query: "SELECT JSON_EXTRACT('{}', 'nope')", code: 3143, state: "42000", msg: "Invalid JSON path expression"},
 	// DDL
 	{name: "table exists", query: "CREATE TABLE t (x INT)", code: 1050, state: "42S01", msg: "Table 't' already exists"},
 	{name: "database exists", query: "CREATE DATABASE errc", code: 1007, state: "HY000", msg: "Can't create database 'errc'; database exists"},
@@ -129,6 +143,15 @@ var errCodeCases = []errCodeCase{
 	{name: "modify unknown column", query: "ALTER TABLE t MODIFY COLUMN nope INT", code: 1054, state: "42S22", msg: "Unknown column 'nope' in 't'"},
 	{name: "drop unknown column", query: "ALTER TABLE t DROP COLUMN nope", code: 1091, state: "42000", msg: "Can't DROP 'nope'; check that column/key exists",
 		dsql: &errCodeGap{code: 1054, state: "42S22", why: "GMS reports it with sql.ErrTableColumnNotFound, the kind of MODIFY COLUMN nope"}},
+	{name: "add existing column", query: "ALTER TABLE t ADD COLUMN ti INT", code: 1060, state: "42S21", msg: "Duplicate column name 'ti'"},
+	{name: "duplicate index name", query: "CREATE INDEX u_idx ON t (ti)", code: 1061, state: "42000", msg: "Duplicate key name 'u_idx'"},
+	{name: "index on unknown column", query: "CREATE TABLE x (a INT, KEY (nope))", code: 1072, state: "42000", msg: "Key column 'nope' doesn't exist in table"},
+	{name: "TEXT key without length", query: "CREATE TABLE x (a TEXT PRIMARY KEY)", code: 1170, state: "42000", msg: "BLOB/TEXT column 'a' used in key specification without a key length"},
+	{name: "auto_increment not a key", query: "CREATE TABLE x (a INT AUTO_INCREMENT, b INT PRIMARY KEY)", code: 1075, state: "42000", msg: "Incorrect table definition; there can be only one auto column and it must be defined as a key"},
+	{name: "nullable primary key", query: "CREATE TABLE x (a INT NULL PRIMARY KEY)", code: 1171, state: "42000", msg: "All parts of a PRIMARY KEY must be NOT NULL"},
+	{name: "drop unknown check", query: "ALTER TABLE t DROP CHECK nope", code: 3940, state: "HY000", msg: "Constraint 'nope' does not exist."},
+	{name: "drop referenced parent", query: "DROP TABLE parent", code: 3730, state: "HY000", msg: "Cannot drop table 'parent' referenced by a foreign key constraint 'fk_parent' on table 'child'."},
+	{name: "truncate referenced parent", query: "TRUNCATE TABLE parent", code: 1701, state: "42000", msg: "Cannot truncate a table referenced in a foreign key constraint"},
 	{name: "invalid default", query: "CREATE TABLE x (a INT DEFAULT 'abc')", code: 1067, state: "42000", msg: "Invalid default value for 'a'"},
 }
 
@@ -150,6 +173,12 @@ func TestWireErrorCodes(t *testing.T) {
 	} else {
 		s, _ := startServer(t, testConfig(t.TempDir()))
 		db = connect(t, s, "root", "", "")
+		// A connection naming an unknown database (COM_INIT_DB after the handshake).
+		err := connect(t, s, "root", "", "nope").Ping()
+		var me *mysql.MySQLError
+		if !errors.As(err, &me) || me.Number != 1049 || string(me.SQLState[:]) != "42000" {
+			t.Errorf("connecting to database nope: %v, want 1049 (42000)", err)
+		}
 	}
 	ctx := context.Background()
 	conn, err := db.Conn(ctx) // one session: USE and sql_mode hold for every case
@@ -168,7 +197,11 @@ func TestWireErrorCodes(t *testing.T) {
 	cleanup := []string{"DELETE FROM t WHERE id >= 10", "UPDATE t SET ti = NULL", "DROP TABLE IF EXISTS x"}
 	check := func(t *testing.T, how string, c errCodeCase, err error) {
 		t.Helper()
-		if g := c.dsql; g != nil && !external {
+		g := c.dsql
+		if how == "prepared" && c.dsqlPrepared != nil {
+			g = c.dsqlPrepared
+		}
+		if g != nil && !external {
 			got := fmt.Sprint(err)
 			if err == nil {
 				got = "no error"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/analyzer/analyzererrors"
+	"github.com/dolthub/go-mysql-server/sql/planbuilder"
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
 )
@@ -25,8 +26,8 @@ import (
 // The table below is by GMS error kind. An error value is matched with the kind's Is (at
 // every level of its wrapping); a *mysql.SQLError GMS's handler made of one no longer
 // holds the value, only its message, so it is matched against the messages the kind's
-// format makes (fmtVerb). Only a syntax error has no kind of its own (sql.ErrSyntaxError
-// is "%s"): it is known by the message of vitess's parser (syntaxError).
+// format makes (fmtVerb). Only a syntax error (sql.ErrSyntaxError is "%s") and a bad JSON
+// path have no kind of their own: they are known by their messages (byMessage).
 
 // mysqlCode is a GMS error kind CastSQLError sends as 1105 and MySQL's code for it.
 type mysqlCode struct {
@@ -88,6 +89,9 @@ var mysqlCodes = []*mysqlCode{
 	{is: sql.ErrColValCountMismatch.Is, format: sql.ErrColValCountMismatch.Message, code: mysql.ERWrongValueCountOnRow, state: "21S01"},
 	// ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT (UNION)
 	{is: sql.ErrColumnNumberDoesNotMatch.Is, format: sql.ErrColumnNumberDoesNotMatch.Message, code: 1222, state: "21000"},
+	{is: planbuilder.ErrSelectsDifferentLength.Is, format: planbuilder.ErrSelectsDifferentLength.Message, code: 1222, state: "21000"},
+	// ER_TABLENAME_NOT_ALLOWED_HERE (ORDER BY t.c after a UNION)
+	{is: planbuilder.ErrQualifiedOrderBy.Is, format: planbuilder.ErrQualifiedOrderBy.Message, code: 1250, state: "42000"},
 	// ER_WRONG_FIELD_WITH_GROUP (only_full_group_by)
 	{is: analyzererrors.ErrValidationGroupBy.Is, format: analyzererrors.ErrValidationGroupBy.Message, code: mysql.ERWrongFieldWithGroup, state: "42000"},
 	{is: analyzererrors.ErrValidationGroupByOrderBy.Is, format: analyzererrors.ErrValidationGroupByOrderBy.Message, code: mysql.ERWrongFieldWithGroup, state: "42000"},
@@ -138,6 +142,8 @@ var mysqlCodes = []*mysqlCode{
 	{is: sql.ErrDuplicateColumn.Is, format: sql.ErrDuplicateColumn.Message, code: mysql.ERDupFieldName, state: "42S21"},
 	{is: sql.ErrColumnExists.Is, format: sql.ErrColumnExists.Message, code: mysql.ERDupFieldName, state: "42S21"},
 	{is: sql.ErrDuplicateKey.Is, format: sql.ErrDuplicateKey.Message, code: mysql.ERDupKeyName, state: "42000"},
+	// ER_PRIMARY_CANT_HAVE_NULL
+	{is: planbuilder.ErrPrimaryKeyOnNullField.Is, format: planbuilder.ErrPrimaryKeyOnNullField.Message, code: 1171, state: "42000"},
 	// ER_TOO_LONG_IDENT
 	{is: sql.ErrIdentifierIsTooLong.Is, format: sql.ErrIdentifierIsTooLong.Message, code: 1059, state: "42000"},
 	// ER_KEY_COLUMN_DOES_NOT_EXITS (an index over a missing column)
@@ -169,14 +175,24 @@ var mysqlCodes = []*mysqlCode{
 	{is: sql.ErrUserCreationFailure.Is, format: sql.ErrUserCreationFailure.Message, code: 1396, state: "HY000"},
 	{is: sql.ErrUserAlterFailure.Is, format: sql.ErrUserAlterFailure.Message, code: 1396, state: "HY000"},
 	{is: sql.ErrUserDeletionFailure.Is, format: sql.ErrUserDeletionFailure.Message, code: 1396, state: "HY000"},
-	// ER_PARSE_ERROR (by Is only: the kind's format is "%s"; see syntaxError)
+	// ER_PARSE_ERROR (by Is only: the kind's format is "%s"; see byMessage)
 	{is: sql.ErrSyntaxError.Is, format: sql.ErrSyntaxError.Message, code: mysql.ERParseError, state: "42000"},
 }
 
-// syntaxError matches the messages of vitess's parser errors (sqlparser's Tokenizer:
-// "syntax error at position N near 'x'"), which GMS sends as 1105 in sql.ErrSyntaxError,
-// a kind whose format ("%s") says nothing.
-var syntaxError = regexp.MustCompile(`^syntax error\b.* at position \d+`)
+// byMessage is for errors GMS makes without a kind of their own, known by their message:
+// vitess's parser errors (sqlparser's Tokenizer: "syntax error at position N near 'x'"),
+// which GMS sends as 1105 in sql.ErrSyntaxError, a kind whose format ("%s") says nothing,
+// and the JSON path errors of GMS's types package (fmt.Errorf).
+var byMessage = []struct {
+	re    *regexp.Regexp
+	code  int
+	state string
+}{
+	// ER_PARSE_ERROR
+	{regexp.MustCompile(`^syntax error\b.* at position \d+`), mysql.ERParseError, "42000"},
+	// ER_INVALID_JSON_PATH
+	{regexp.MustCompile(`(?:^|: |; )Invalid JSON path expression\. `), 3143, "42000"},
+}
 
 // mysqlStates is the SQLSTATE MySQL sends with each error code GMS's sql.CastSQLError
 // gives (it sends them all as HY000) and MySQL's does not share.
@@ -289,8 +305,10 @@ func MySQLError(err error) error {
 				return mysql.NewSQLError(c.code, c.state, "%s", se.Message)
 			}
 		}
-		if syntaxError.MatchString(se.Message) {
-			return mysql.NewSQLError(mysql.ERParseError, "42000", "%s", se.Message)
+		for _, m := range byMessage {
+			if m.re.MatchString(se.Message) {
+				return mysql.NewSQLError(m.code, m.state, "%s", se.Message)
+			}
 		}
 		return err
 	}
