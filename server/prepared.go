@@ -67,8 +67,9 @@ import (
 // prepared point select).
 
 // preparedStats counts cached-plan executes (hits), those of them run by runPoint
-// (direct), and plannings (plans), for tests.
-var preparedStats struct{ hits, direct, plans atomic.Int64 }
+// (direct), plannings (plans), and prepared SELECTs run by selectExecute (selects),
+// for tests.
+var preparedStats struct{ hits, direct, plans, selects atomic.Int64 }
 
 // pointPlan is a connection's cached plan of one prepared statement.
 type pointPlan struct {

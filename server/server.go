@@ -347,6 +347,9 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pr
 	if handled, err := h.stmtExecute(ctx, c, p, cb); handled {
 		return mapError(err)
 	}
+	if handled, err := h.selectExecute(ctx, c, p, cb); handled {
+		return mapError(err)
+	}
 	return mapError(h.Handler.ComStmtExecute(ctx, c, p, cb))
 }
 

@@ -1,0 +1,202 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	gmsserver "github.com/dolthub/go-mysql-server/server"
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
+	"github.com/dolthub/vitess/go/mysql"
+	"github.com/dolthub/vitess/go/sqltypes"
+	querypb "github.com/dolthub/vitess/go/vt/proto/query"
+	ast "github.com/dolthub/vitess/go/vt/sqlparser"
+)
+
+// Prepared SELECTs in the connection's goroutine.
+//
+// GMS's handler sends a result set through three goroutines (one reads rows, one
+// converts them to the wire format, one writes batches), with a channel send per row
+// and a timer per statement: for the short results of OLTP reads (a range of 100 rows)
+// the hand-offs cost more CPU than reading the rows. selectExecute runs an executed
+// prepared SELECT the way GMS's handler does (GMS binds and analyzes it, process list
+// entry, session command begin/end, deferred projections, autocommit ended by the
+// iterator's Close, the connection's status flags, errors cast as GMS casts them) but
+// reads, converts and sends the rows in the connection's goroutine, 128 rows per write
+// as GMS batches them. The column descriptions are made by fieldsOf, which follows
+// GMS's rules (TestPreparedSelectFieldsLikeGMS compares the two over every column
+// type). Statements other than a plain SELECT (no INTO) go through GMS's handler.
+
+// resultBatch is the number of rows per result written to the connection (GMS's too).
+const resultBatch = 128
+
+// selectExecute runs p if it is a prepared SELECT; handled false means the caller runs
+// it through GMS.
+func (h *handler) selectExecute(ctx context.Context, c *mysql.Conn, p *mysql.PrepareData, cb func(*sqltypes.Result) error) (handled bool, err error) {
+	if h.s.gms == nil || h.s.engine == nil || noFastSelect {
+		return false, nil
+	}
+	sqlCtx, err := h.s.gms.SessionManager().NewContextWithQuery(ctx, c, p.PrepareStmt)
+	if err != nil {
+		return false, nil
+	}
+	stmt, ok := sqlCtx.Session.GetPreparedQuery(p.PrepareStmt)
+	if !ok {
+		return false, nil
+	}
+	if sel, ok := stmt.(*ast.Select); !ok || sel.Into != nil {
+		return false, nil
+	}
+	bindings := make(map[string]ast.Expr, len(p.BindVars))
+	for name, bv := range p.BindVars {
+		v, err := sqltypes.BindVariableToValue(bv)
+		if err != nil {
+			return false, nil // GMS reports it
+		}
+		e, err := ast.ExprFromValue(v)
+		if err != nil {
+			return false, nil
+		}
+		bindings[name] = e
+	}
+	preparedStats.selects.Add(1)
+	return true, h.runSelect(sqlCtx, c, p.PrepareStmt, bindings, cb)
+}
+
+// noFastSelect turns selectExecute off (tests compare it with GMS's handler).
+var noFastSelect bool
+
+func (h *handler) runSelect(ctx *sql.Context, c *mysql.Conn, query string, bindings map[string]ast.Expr, cb func(*sqltypes.Result) error) (err error) {
+	defer func() {
+		if err != nil {
+			err = sql.CastSQLError(err)
+		}
+	}()
+	ctx, err = ctx.ProcessList.BeginQuery(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer ctx.ProcessList.EndQuery(ctx)
+	if err := sql.SessionCommandBegin(ctx.Session); err != nil {
+		return err
+	}
+	defer sql.SessionCommandEnd(ctx.Session)
+	flags := &sql.QueryFlags{}
+	flags.Set(sql.QFlagDeferProjections)
+	sch, iter, _, err := h.s.engine.SQL.QueryWithBindings(ctx, query, nil, bindings, flags)
+	if err != nil {
+		return err
+	}
+	iter, projs := gmsserver.GetDeferredProjections(iter)
+	fields := fieldsOf(ctx, sch)
+	buf := sql.ByteBufPool.Get().(*sql.ByteBuffer)
+	defer func() {
+		buf.Reset()
+		sql.ByteBufPool.Put(buf)
+	}()
+	// With a server-side cursor vitess keeps the results until the client fetches
+	// them, so the converted values (which point into buf) must stay.
+	cursor := c.StatusFlags&uint16(mysql.ServerCursorExists) != 0
+	res := &sqltypes.Result{Fields: fields}
+	sent := false
+	for {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		var row sql.Row
+		if row, err = iter.Next(ctx); err != nil {
+			break
+		}
+		if types.IsOkResult(row) {
+			err = errors.New("a SELECT returned an OK result")
+			break
+		}
+		var vals []sqltypes.Value
+		if vals, err = gmsserver.RowToSQL(ctx, sch, row, projs, buf); err != nil {
+			break
+		}
+		res.Rows = append(res.Rows, vals)
+		res.RowsAffected++
+		if len(res.Rows) == resultBatch {
+			if err = cb(res); err != nil {
+				break
+			}
+			sent = true
+			if !cursor {
+				buf.Reset()
+			}
+			res = &sqltypes.Result{Fields: fields}
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	// Close ends the statement's transaction under autocommit.
+	if cerr := iter.Close(ctx); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := setStatusFlags(ctx, c); err != nil {
+		return err
+	}
+	if sent && len(res.Rows) == 0 {
+		return nil
+	}
+	return cb(res)
+}
+
+// fieldsOf describes the columns of sch for the wire: name and source, type, the
+// character set the values are sent in (a binary type's is binary; a text type's is its
+// collation's, or character_set_results when the session sets one), the display
+// length, NOT NULL / AUTO_INCREMENT / PRIMARY KEY / UNSIGNED flags, and the decimals of
+// DECIMAL and temporal columns.
+func fieldsOf(ctx *sql.Context, sch sql.Schema) []*querypb.Field {
+	results := ctx.GetCharacterSetResults()
+	out := make([]*querypb.Field, len(sch))
+	for i, col := range sch {
+		f := &querypb.Field{
+			Name:         col.Name,
+			OrgName:      col.Name,
+			Table:        col.Source,
+			OrgTable:     col.Source,
+			Database:     col.DatabaseSource,
+			Type:         col.Type.Type(),
+			ColumnLength: col.Type.MaxTextResponseByteLength(ctx),
+		}
+		cs := uint32(sql.Collation_Default.CharacterSet())
+		if ct, ok := col.Type.(sql.TypeWithCollation); ok {
+			cs = uint32(ct.Collation().CharacterSet())
+		}
+		switch {
+		case types.IsBinaryType(col.Type):
+			cs = uint32(sql.Collation_binary)
+		case results != sql.CharacterSet_Unspecified:
+			cs = uint32(results)
+		}
+		f.Charset = cs
+		var flags querypb.MySqlFlag
+		if !col.Nullable {
+			flags |= querypb.MySqlFlag_NOT_NULL_FLAG
+		}
+		if col.AutoIncrement {
+			flags |= querypb.MySqlFlag_AUTO_INCREMENT_FLAG
+		}
+		if col.PrimaryKey {
+			flags |= querypb.MySqlFlag_PRI_KEY_FLAG
+		}
+		if types.IsUnsigned(col.Type) {
+			flags |= querypb.MySqlFlag_UNSIGNED_FLAG
+		}
+		f.Flags = uint32(flags)
+		if dt, ok := col.Type.(sql.DecimalType); ok && types.IsDecimal(col.Type) {
+			f.Decimals = uint32(dt.Scale())
+		} else if tt, ok := col.Type.(sql.DatetimeType); ok && types.IsDatetimeType(col.Type) {
+			f.Decimals = uint32(tt.Precision())
+		}
+		out[i] = f
+	}
+	return out
+}

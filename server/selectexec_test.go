@@ -1,0 +1,169 @@
+package server
+
+import (
+	"database/sql"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestPreparedSelectFieldsLikeGMS: prepared SELECTs run by selectExecute send the same
+// column descriptions (as a client sees them: name, type, length, decimals, nullability,
+// signedness) and the same rows as GMS's handler, for every column type, results of 0,
+// 1, 128 and 300 rows (several writes), expressions and aggregates, a join, after
+// character_set_results changes, inside a transaction, and the same error for a failing
+// statement.
+func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	root := connect(t, s, "root", "", "")
+	mustExec(t, root, "CREATE DATABASE app",
+		"CREATE TABLE app.t (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, ti TINYINT, si SMALLINT UNSIGNED NOT NULL DEFAULT 0,"+
+			" mi MEDIUMINT, i INT, bi BIGINT, f FLOAT, d DOUBLE, dec1 DECIMAL(12,4), dec2 DECIMAL(5,0) UNSIGNED,"+
+			" bt BIT(9), yr YEAR, dt DATE, tm TIME, dtt DATETIME(6), ts TIMESTAMP(3) NULL, ch CHAR(7), vc VARCHAR(300) NOT NULL DEFAULT '',"+
+			" l1 VARCHAR(20) CHARACTER SET latin1, bn BINARY(4), vb VARBINARY(50), tx TEXT, mt MEDIUMTEXT, bl BLOB, lb LONGBLOB,"+
+			" en ENUM('a','bb','ccc'), st SET('x','y','z'), js JSON, g GEOMETRY, v VECTOR(2), KEY (i))",
+	)
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO app.t (ti, si, mi, i, bi, f, d, dec1, dec2, bt, yr, dt, tm, dtt, ts, ch, vc, l1, bn, vb, tx, mt, bl, lb, en, st, js, g, v) VALUES ")
+	for n := range 300 {
+		if n > 0 {
+			sb.WriteString(", ")
+		}
+		if n%7 == 3 {
+			sb.WriteString("(NULL, 5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'v', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)")
+			continue
+		}
+		fmt.Fprintf(&sb, "(%d, %d, %d, %d, %d, %d.5, %d.25, %d.1234, %d, b'101', 2026, '2026-11-%02d', '12:34:56', '2026-11-26 07:00:00.123456',"+
+			" '2026-11-26 07:00:01.5', 'ch%d', 'héllo %d', 'caf\u00e9', x'00ff0102', x'beef', 'text %d', 'medium', x'01', x'0203', 'bb', 'x,z',"+
+			" '{\"k\": %d, \"a\": [1.5, true]}', ST_GeomFromText('POINT(1 2)'), STRING_TO_VECTOR('[1, 2.5]'))",
+			n%128-64, n, n*100, n*1000, -n*1000000000, n, n, n, n, n%28+1, n, n, n, n)
+	}
+	mustExec(t, root, sb.String())
+	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
+	type result struct {
+		cols []string
+		rows [][]any
+		err  string
+	}
+	run := func(q string, args ...any) result {
+		t.Helper()
+		st := c.prepare(q)
+		rows, err := st.QueryContext(c.ctx, args...)
+		if err != nil {
+			return result{err: err.Error()}
+		}
+		defer rows.Close()
+		var r result
+		cts, err := rows.ColumnTypes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ct := range cts {
+			n, _ := ct.Nullable()
+			p, sc, _ := ct.DecimalSize()
+			l, _ := ct.Length()
+			r.cols = append(r.cols, fmt.Sprintf("%s %s null=%v dec=%d,%d len=%d scan=%v", ct.Name(), ct.DatabaseTypeName(), n, p, sc, l, ct.ScanType()))
+		}
+		for rows.Next() {
+			vals := make([]any, len(cts))
+			ptrs := make([]any, len(vals))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			r.rows = append(r.rows, vals)
+		}
+		if err := rows.Err(); err != nil {
+			r.err = err.Error()
+		}
+		return r
+	}
+	same := func(q string, args ...any) {
+		t.Helper()
+		noFastSelect = true
+		want := run(q, args...)
+		noFastSelect = false
+		before := preparedStats.selects.Load() + preparedStats.hits.Load() + preparedStats.plans.Load()
+		got := run(q, args...)
+		if preparedStats.selects.Load()+preparedStats.hits.Load()+preparedStats.plans.Load() == before {
+			t.Fatalf("%s: run by neither selectExecute nor the point-select cache", q)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s %v:\nselectExecute: %v\nGMS:           %v", q, args, got, want)
+		}
+	}
+	t.Cleanup(func() { noFastSelect = false })
+	same("SELECT * FROM t WHERE id BETWEEN ? AND ?", 1, 300) // 300 rows: three writes
+	same("SELECT * FROM t WHERE id BETWEEN ? AND ?", 1, 128) // exactly one full batch
+	same("SELECT * FROM t WHERE id = ?", 4)                  // NULLs
+	same("SELECT * FROM t WHERE id > ?", 1000)               // no row
+	same("SELECT id, i + ?, CONCAT(vc, ?), dec1 * 2, COUNT(*) OVER () FROM t WHERE i < ? ORDER BY vc DESC, id LIMIT 50", 1, "x", 20000)
+	same("SELECT en, COUNT(*), SUM(dec1), AVG(d), MAX(dtt), GROUP_CONCAT(ch ORDER BY id) FROM t GROUP BY en")
+	same("SELECT a.id, b.vc FROM t a JOIN t b ON a.i = b.i WHERE a.id < ?", 20)
+	same("SELECT DISTINCT l1, bn FROM t WHERE id BETWEEN ? AND ? ORDER BY l1", 1, 100)
+	same("SELECT ?, ?, ?, ?", 1, "two", 3.5, nil)
+	same("SELECT JSON_EXTRACT(js, '$.k') + ?, CAST(vc AS UNSIGNED) FROM t WHERE id = ?", 1, 2) // a conversion warning, not an error
+	same("SELECT id FROM t WHERE id = ? AND 1 = (SELECT id FROM t WHERE id < 5)", 1)           // an error while executing
+	c.exec("SET character_set_results = latin1")
+	same("SELECT ch, vc, l1, tx, bn FROM t WHERE id BETWEEN ? AND ?", 1, 10)
+	c.exec("SET character_set_results = utf8mb4")
+	c.exec("BEGIN")
+	c.exec("UPDATE t SET vc = 'in tx' WHERE id = 1")
+	same("SELECT vc FROM t WHERE id = ?", 1)
+	c.exec("ROLLBACK")
+	same("SELECT vc FROM t WHERE id = ?", 1)
+}
+
+// TestPreparedSelectStatusFlags: after a prepared SELECT run by selectExecute, the
+// connection's transaction state is right for the next statements (autocommit ends the
+// statement's transaction; an explicit one stays open and sees its own writes).
+func TestPreparedSelectStatusFlags(t *testing.T) {
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	root := connect(t, s, "root", "", "")
+	mustExec(t, root, "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY, v INT)", "INSERT INTO app.t VALUES (1, 10), (2, 20)")
+	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
+	st := c.prepare("SELECT v FROM t WHERE id >= ? ORDER BY id")
+	sum := func() int {
+		t.Helper()
+		rows, err := st.QueryContext(c.ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		total := 0
+		for rows.Next() {
+			var v sql.NullInt64
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			total += int(v.Int64)
+		}
+		return total
+	}
+	if got := sum(); got != 30 {
+		t.Fatalf("sum %d", got)
+	}
+	mustExec(t, root, "UPDATE app.t SET v = 100 WHERE id = 1")
+	if got := sum(); got != 120 { // a new snapshot per autocommit statement
+		t.Fatalf("after another session's update: %d", got)
+	}
+	c.exec("BEGIN")
+	if got := sum(); got != 120 {
+		t.Fatalf("in tx: %d", got)
+	}
+	mustExec(t, root, "UPDATE app.t SET v = 1000 WHERE id = 1")
+	if got := sum(); got != 120 { // the transaction's snapshot
+		t.Fatalf("snapshot: %d", got)
+	}
+	c.exec("UPDATE t SET v = 5 WHERE id = 2")
+	if got := sum(); got != 105 {
+		t.Fatalf("own write: %d", got)
+	}
+	c.exec("COMMIT")
+	if got := sum(); got != 1005 {
+		t.Fatalf("after commit: %d", got)
+	}
+}
