@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 
 	gmsserver "github.com/dolthub/go-mysql-server/server"
 	"github.com/dolthub/go-mysql-server/sql"
@@ -14,19 +15,74 @@ import (
 	ast "github.com/dolthub/vitess/go/vt/sqlparser"
 )
 
-// Prepared SELECTs in the connection's goroutine.
+// SELECTs in the connection's goroutine.
 //
 // GMS's handler sends a result set through three goroutines (one reads rows, one
 // converts them to the wire format, one writes batches), with a channel send per row
 // and a timer per statement: for the short results of OLTP reads (a range of 100 rows)
-// the hand-offs cost more CPU than reading the rows. selectExecute runs an executed
-// prepared SELECT the way GMS's handler does (GMS binds and analyzes it, process list
+// the hand-offs cost more CPU than reading the rows. selectExecute (an executed prepared
+// SELECT) and queryExecute (a SELECT sent as text, as the mysql client, pandas and most
+// ORMs send them) run the statement the way GMS's handler does (GMS binds and analyzes it, process list
 // entry, session command begin/end, deferred projections, autocommit ended by the
 // iterator's Close, the connection's status flags, errors cast as GMS casts them) but
 // reads, converts and sends the rows in the connection's goroutine, 128 rows per write
 // as GMS batches them. The column descriptions are made by fieldsOf, which follows
 // GMS's rules (TestPreparedSelectFieldsLikeGMS compares the two over every column
-// type). Statements other than a plain SELECT (no INTO) go through GMS's handler.
+// type). Statements other than a plain SELECT (no INTO) go through GMS's handler, and so
+// do multi-statement queries (COM_QUERY with CLIENT_MULTI_STATEMENTS).
+
+// plainSelect reports whether query (one statement sent as text) is a SELECT without
+// INTO: its first word, after blanks and /* */ or -- comments, is SELECT, and the word
+// INTO appears nowhere (conservatively: not even in a string or a name). Executable
+// comments (/*! ... */) at the start are not skipped: such queries take GMS's path.
+func plainSelect(query string) bool {
+	q := query
+	for {
+		q = strings.TrimLeft(q, " \t\r\n")
+		switch {
+		case strings.HasPrefix(q, "/*!"), strings.HasPrefix(q, "/*M!"):
+			return false
+		case strings.HasPrefix(q, "/*"):
+			end := strings.Index(q[2:], "*/")
+			if end < 0 {
+				return false
+			}
+			q = q[2+end+2:]
+			continue
+		case strings.HasPrefix(q, "-- "), strings.HasPrefix(q, "#"):
+			end := strings.IndexByte(q, '\n')
+			if end < 0 {
+				return false
+			}
+			q = q[end+1:]
+			continue
+		}
+		break
+	}
+	if len(q) < 7 || !strings.EqualFold(q[:6], "select") {
+		return false
+	}
+	switch q[6] {
+	case ' ', '\t', '\r', '\n', '*', '(', '/':
+	default:
+		return false
+	}
+	return !strings.Contains(strings.ToLower(q), "into")
+}
+
+// queryExecute runs a text query (COM_QUERY) if it is a plain SELECT; handled false
+// means the caller runs it through GMS.
+func (h *handler) queryExecute(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (handled bool, err error) {
+	if h.s.gms == nil || h.s.engine == nil || noFastSelect || !plainSelect(query) {
+		return false, nil
+	}
+	sqlCtx, err := h.s.gms.SessionManager().NewContextWithQuery(ctx, c, query)
+	if err != nil {
+		return false, nil
+	}
+	preparedStats.selects.Add(1)
+	return true, h.runSelect(sqlCtx, c, query, nil, func(r *sqltypes.Result) error { return cb(r, false) })
+}
 
 // resultBatch is the number of rows per result written to the connection (GMS's too).
 const resultBatch = 128

@@ -8,13 +8,15 @@ import (
 	"testing"
 )
 
-// TestPreparedSelectFieldsLikeGMS: prepared SELECTs run by selectExecute send the same
+// TestPreparedSelectFieldsLikeGMS: prepared SELECTs run by selectExecute (and text
+// SELECTs run by queryExecute) send the same
 // column descriptions (as a client sees them: name, type, length, decimals, nullability,
 // signedness) and the same rows as GMS's handler, for every column type, results of 0,
 // 1, 128 and 300 rows (several writes), expressions and aggregates, a join, after
 // character_set_results changes, inside a transaction, and the same error for a failing
 // statement.
 func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
+	const textQuery = "<text query>"
 	s, _ := startServer(t, testConfig(t.TempDir()))
 	root := connect(t, s, "root", "", "")
 	mustExec(t, root, "CREATE DATABASE app",
@@ -48,8 +50,13 @@ func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
 	}
 	run := func(q string, args ...any) result {
 		t.Helper()
-		st := c.prepare(q)
-		rows, err := st.QueryContext(c.ctx, args...)
+		var rows *sql.Rows
+		var err error
+		if len(args) == 1 && args[0] == textQuery {
+			rows, err = c.conn.QueryContext(c.ctx, q) // COM_QUERY
+		} else {
+			rows, err = c.prepare(q).QueryContext(c.ctx, args...)
+		}
 		if err != nil {
 			return result{err: err.Error()}
 		}
@@ -105,6 +112,13 @@ func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
 	same("SELECT a.id, b.vc FROM t a JOIN t b ON a.i = b.i WHERE a.id < ?", 20)
 	same("SELECT DISTINCT l1, bn FROM t WHERE id BETWEEN ? AND ? ORDER BY l1", 1, 100)
 	same("SELECT ?, ?, ?, ?", 1, "two", 3.5, nil)
+	// The same as text queries (COM_QUERY).
+	same("SELECT * FROM t WHERE id BETWEEN 1 AND 300", textQuery)
+	same("/* a comment */ select id, vc, js FROM t WHERE id < 3", textQuery)
+	same("SELECT * FROM t WHERE id > 1000", textQuery)
+	same("SELECT en, COUNT(*), SUM(dec1) FROM t GROUP BY en ORDER BY en", textQuery)
+	same("SELECT id FROM t WHERE id = 1 AND 1 = (SELECT id FROM t WHERE id < 5)", textQuery)
+	same("SELECT nosuchcolumn FROM t", textQuery)
 	same("SELECT JSON_EXTRACT(js, '$.k') + ?, CAST(vc AS UNSIGNED) FROM t WHERE id = ?", 1, 2) // a conversion warning, not an error
 	same("SELECT id FROM t WHERE id = ? AND 1 = (SELECT id FROM t WHERE id < 5)", 1)           // an error while executing
 	c.exec("SET character_set_results = latin1")
@@ -165,5 +179,28 @@ func TestPreparedSelectStatusFlags(t *testing.T) {
 	c.exec("COMMIT")
 	if got := sum(); got != 1005 {
 		t.Fatalf("after commit: %d", got)
+	}
+}
+
+func TestPlainSelect(t *testing.T) {
+	for q, want := range map[string]bool{
+		"SELECT 1":                             true,
+		"  select * from t":                    true,
+		"SELECT(1)":                            true,
+		"/* hi */ SELECT c FROM t WHERE id=1":  true,
+		"-- note\nSELECT 1":                    true,
+		"# note\nselect 1":                     true,
+		"SELECT c INTO @x FROM t":              false,
+		"SELECT 'into' FROM t":                 false, // conservative
+		"SELECTED":                             false,
+		"WITH a AS (SELECT 1) SELECT * FROM a": false,
+		"/*!40101 SELECT 1 */":                 false,
+		"/* unterminated SELECT 1":             false,
+		"INSERT INTO t SELECT 1":               false,
+		"":                                     false,
+	} {
+		if got := plainSelect(q); got != want {
+			t.Errorf("plainSelect(%q) = %v, want %v", q, got, want)
+		}
 	}
 }

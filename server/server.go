@@ -314,7 +314,11 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 		return errShutdown()
 	}
 	defer h.s.end()
-	return mapError(h.Handler.ComQuery(ctx, c, neutralizeMariaDBComments(query), cb))
+	query = neutralizeMariaDBComments(query)
+	if handled, err := h.queryExecute(ctx, c, query, cb); handled {
+		return mapError(err)
+	}
+	return mapError(h.Handler.ComQuery(ctx, c, query, cb))
 }
 
 func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (string, error) {
