@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPreparedSelectFieldsLikeGMS: prepared SELECTs run by selectExecute (and text
@@ -201,6 +202,62 @@ func TestPlainSelect(t *testing.T) {
 	} {
 		if got := plainSelect(q); got != want {
 			t.Errorf("plainSelect(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+// TestFastSelectKillAndProcessList: a SELECT run in the connection's goroutine is listed
+// by SHOW PROCESSLIST while it runs and is stopped by KILL QUERY (error 1317), and the
+// connection works afterwards; likewise as a prepared statement.
+func TestFastSelectKillAndProcessList(t *testing.T) {
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	root := connect(t, s, "root", "", "")
+	mustExec(t, root, "CREATE DATABASE app")
+	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
+	var id int64
+	if err := c.conn.QueryRowContext(c.ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	for _, prepared := range []bool{false, true} {
+		done := make(chan error, 1)
+		go func() {
+			var v any
+			var err error
+			if prepared {
+				err = c.prepare("SELECT SLEEP(?)").QueryRowContext(c.ctx, 30).Scan(&v)
+			} else {
+				err = c.conn.QueryRowContext(c.ctx, "SELECT SLEEP(30)").Scan(&v)
+			}
+			done <- err
+		}()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var n int
+			if err := root.QueryRow("SELECT COUNT(*) FROM information_schema.processlist WHERE id = ? AND info LIKE 'SELECT SLEEP%'", id).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n == 1 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the running SELECT is not in the process list")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		mustExec(t, root, fmt.Sprintf("KILL QUERY %d", id))
+		select {
+		case err := <-done:
+			// MySQL's SLEEP returns 1 when interrupted; GMS reports the cancellation as an
+			// error (1317): either way the statement ended early.
+			if err != nil && mysqlErrno(err) != 1317 && mysqlErrno(err) != 1105 {
+				t.Fatalf("prepared=%v: killed SELECT: %v", prepared, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("prepared=%v: KILL QUERY did not stop the SELECT", prepared)
+		}
+		var one int
+		if err := c.conn.QueryRowContext(c.ctx, "SELECT 1").Scan(&one); err != nil || one != 1 {
+			t.Fatalf("after KILL QUERY: %d, %v", one, err)
 		}
 	}
 }
