@@ -182,7 +182,8 @@ var mysqlCodes = []*mysqlCode{
 // byMessage is for errors GMS makes without a kind of their own, known by their message:
 // vitess's parser errors (sqlparser's Tokenizer: "syntax error at position N near 'x'"),
 // which GMS sends as 1105 in sql.ErrSyntaxError, a kind whose format ("%s") says nothing,
-// and the JSON path errors of GMS's types package (fmt.Errorf).
+// the JSON path errors of GMS's types package (fmt.Errorf), and a statement interrupted
+// by KILL QUERY (context.Canceled).
 var byMessage = []struct {
 	re    *regexp.Regexp
 	code  int
@@ -192,6 +193,9 @@ var byMessage = []struct {
 	{regexp.MustCompile(`^syntax error\b.* at position \d+`), mysql.ERParseError, "42000"},
 	// ER_INVALID_JSON_PATH
 	{regexp.MustCompile(`(?:^|: |; )Invalid JSON path expression\. `), 3143, "42000"},
+	// ER_QUERY_INTERRUPTED: KILL QUERY (or the client's cancel) ended the statement, which
+	// GMS reports as the Go context's cancellation
+	{regexp.MustCompile(`^context canceled$`), 1317, "70100"},
 }
 
 // mysqlStates is the SQLSTATE MySQL sends with each error code GMS's sql.CastSQLError
