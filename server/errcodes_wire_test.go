@@ -67,8 +67,7 @@ var errCodeCases = []errCodeCase{
 	{name: "smallint out of range, row 2", query: "INSERT INTO t (id, si) VALUES (10, 1), (11, 40000)", code: 1264, state: "22003", msg: "Out of range value for column 'si' at row 2"},
 	{name: "decimal out of range", query: "INSERT INTO t (id, d) VALUES (10, 12345.6)", code: 1264, state: "22003", msg: "Out of range value for column 'd'"},
 	{name: "float out of range", query: "INSERT INTO t (id, f) VALUES (10, 1e39)", code: 1264, state: "22003", msg: "Out of range value for column 'f'"},
-	{name: "update out of range", query: "UPDATE t SET ti = 1000 WHERE id = 1", code: 1264, state: "22003", msg: "Out of range value for column 'ti'",
-		dsql: &errCodeGap{why: "UPDATE stores 127 (the type's limit) in strict mode: GMS's update does not check the range"}},
+	{name: "update out of range", query: "UPDATE t SET ti = 1000 WHERE id = 1", code: 1264, state: "22003", msg: "Out of range value for column 'ti'"},
 	// data too long (ER_DATA_TOO_LONG)
 	{name: "varchar too long", query: "INSERT INTO t (id, vc) VALUES (10, 'toolong')", code: 1406, state: "22001", msg: "Data too long for column 'vc' at row 1"},
 	{name: "char too long", query: "INSERT INTO t (id, ch) VALUES (10, 'abcd')", code: 1406, state: "22001", msg: "Data too long for column 'ch'"},
