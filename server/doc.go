@@ -37,17 +37,32 @@
 //     fsync, rename, fsync of the directory) before CREATE USER or GRANT returns OK; a
 //     crash leaves the old or the new file whole.
 //   - Error codes: a wrong password or unknown user is MySQL error 1045, a missing grant
-//     1142 (GMS reports it as 1105; the server's handler maps it), a statement sent while
-//     the server stops 1053.
+//     1142 (GMS reports it as 1105; the server's handler maps it with
+//     backend.MySQLError, as it maps every GMS error MySQL has a code for), a statement
+//     sent while the server stops 1053, a statement ended by KILL QUERY 1317.
 //
-// # Prepared point selects
+// # Fast paths (prepared.go, selectexec.go, setrange.go)
 //
-// A prepared primary-key point select by integer parameters (sysbench's `SELECT c FROM
-// sbtest1 WHERE id=?`) runs from GMS's analyzed plan, cached per connection and
-// statement, with only its index lookup rebuilt per execute (prepared.go): about a third
-// less CPU per execute. The plan is re-checked against the statement's snapshot at
-// every execute (current database, the table's schema, privileges) and re-planned when
-// anything changed; every other statement runs through GMS unchanged.
+// The server runs statements through GMS's handler except in three places:
+//
+//   - Prepared point selects: a prepared primary-key point select by integer parameters
+//     (sysbench's `SELECT c FROM sbtest1 WHERE id=?`) runs from GMS's analyzed plan,
+//     cached per connection and statement, with only its index lookup rebuilt per
+//     execute, in the connection's goroutine (runPoint). The plan is re-checked against
+//     the statement's snapshot at every execute (current database, the table's schema,
+//     privileges) and re-planned when anything changed.
+//   - SELECT results: a prepared SELECT, or a single SELECT sent as text, without INTO,
+//     is bound, analyzed and executed by GMS, but its rows are read, converted and sent in
+//     the connection's goroutine, 128 per write, instead of through GMS's three
+//     goroutines and per-row channel (selectExecute, queryExecute). Column descriptions
+//     come from fieldsOf, tested equal to GMS's for every column type.
+//   - Assignments: the exec builder wraps the value of every assignment to a numeric
+//     column (UPDATE SET, ON DUPLICATE KEY UPDATE, a trigger's SET NEW.c) in a range
+//     check, so an out-of-range value fails with 1264 as an INSERT does (GMS stores the
+//     clamped value); with IGNORE the value is clamped with warning 1264, as MySQL does.
+//
+// All three keep GMS's process list entry (SHOW PROCESSLIST, KILL QUERY: 1317),
+// transaction start and autocommit, status flags and error codes.
 //
 // # Shutdown
 //
