@@ -135,7 +135,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	fixShowCreateEnumDefaults(an)
 	fixViewReadCommits(an)
 	an.ExecBuilder.PriorityBuilder = dataio.LoadDataBuilder{Base: an.ExecBuilder} // LOAD DATA into an empty table: bulk path
-	InstallAssignmentRangeChecks(an.ExecBuilder)                                  // out-of-range assignments fail (setrange.go)
+	backend.InstallAssignmentRangeChecks(an.ExecBuilder)                          // out-of-range assignments fail (setrange.go)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	e.SQL.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), Functions(opts.Author)...)
 	if err := loadPrivileges(ctx, e.SQL, filepath.Join(dir, PrivilegesFile), opts.Superusers); err != nil {

@@ -28,8 +28,6 @@ import (
 	"github.com/dolthub/go-mysql-server/memory"
 	"github.com/dolthub/go-mysql-server/sql"
 
-	dsqlserver "github.com/dsqldb/dsql/server"
-
 	"github.com/dsqldb/dsql/sql/backend"
 	"github.com/dsqldb/dsql/sql/session"
 	"github.com/dsqldb/dsql/storage"
@@ -113,7 +111,7 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 	e, err := gmsenginetest.NewEngine(t, h, p, h.setup, memory.NewStatsProv())
 	if err == nil {
 		// The server's check of out-of-range assignments (UPDATE ... SET tiny = 1000 fails).
-		dsqlserver.InstallAssignmentRangeChecks(e.EngineAnalyzer().ExecBuilder)
+		backend.InstallAssignmentRangeChecks(e.EngineAnalyzer().ExecBuilder)
 	}
 	// Tests start on a fresh session, as GMS's memory harness does: the setup's session
 	// state (LAST_INSERT_ID, user variables) must not leak into the first assertion.

@@ -1,4 +1,4 @@
-package server
+package backend
 
 import (
 	"github.com/dolthub/go-mysql-server/sql"
@@ -8,7 +8,8 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/transform"
 )
 
-// Out-of-range values assigned by UPDATE.
+// Out-of-range values assigned by UPDATE (installed by server.NewEngine and the
+// enginetest harness with InstallAssignmentRangeChecks).
 //
 // GMS converts the value of an assignment to a column (UPDATE ... SET c = v, INSERT ...
 // ON DUPLICATE KEY UPDATE c = v, SET NEW.c = v in a trigger) to the column's type and
@@ -20,8 +21,9 @@ import (
 // with warning 1264, as MySQL does.
 
 // rangeBuilder is the exec builder's priority builder: it builds an UPDATE, an INSERT
-// (its ON DUPLICATE KEY UPDATE) or a SET statement of a trigger body whose assignments to numeric columns are wrapped in rangeChecked (through base, which
-// calls it again for the wrapped tree: that one is built by next, or by base itself).
+// (its ON DUPLICATE KEY UPDATE) or a SET statement of a trigger body whose assignments
+// to numeric columns are wrapped in rangeChecked (through base, which calls it again for
+// the wrapped tree: that one is built by next, or by base itself).
 type rangeBuilder struct {
 	base sql.NodeExecBuilder // the builder it is the priority builder of
 	next sql.NodeExecBuilder // the priority builder before it (nil: none)
@@ -127,8 +129,11 @@ func (r *rangeChecked) WithChildren(ctx *sql.Context, children ...sql.Expression
 }
 
 // InstallAssignmentRangeChecks makes b, an engine's exec builder, check the range of
-// assignments to numeric columns as dsql's engine does (for engines built elsewhere,
-// such as GMS's enginetest harness).
+// assignments to numeric columns (server.NewEngine calls it; so does the enginetest
+// harness, whose engines GMS builds).
+//
+// It is here, not in server/, so that sql/enginetest can install it without depending on
+// the server.
 func InstallAssignmentRangeChecks(b *rowexec.BaseBuilder) {
 	b.PriorityBuilder = rangeBuilder{base: b, next: b.PriorityBuilder}
 }
