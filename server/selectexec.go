@@ -22,14 +22,14 @@ import (
 // and a timer per statement: for the short results of OLTP reads (a range of 100 rows)
 // the hand-offs cost more CPU than reading the rows. selectExecute (an executed prepared
 // SELECT) and queryExecute (a SELECT sent as text, as the mysql client, pandas and most
-// ORMs send them) run the statement the way GMS's handler does (GMS binds and analyzes it, process list
-// entry, session command begin/end, deferred projections, autocommit ended by the
-// iterator's Close, the connection's status flags, errors cast as GMS casts them) but
-// reads, converts and sends the rows in the connection's goroutine, 128 rows per write
-// as GMS batches them. The column descriptions are made by fieldsOf, which follows
-// GMS's rules (TestPreparedSelectFieldsLikeGMS compares the two over every column
-// type). Statements other than a plain SELECT (no INTO) go through GMS's handler, and so
-// do multi-statement queries (COM_QUERY with CLIENT_MULTI_STATEMENTS).
+// ORMs send them) run the statement as GMS's handler does (GMS binds, analyzes and
+// executes it; process list entry, session command begin/end, deferred projections,
+// autocommit ended by the iterator's Close, the connection's status flags, errors cast
+// as GMS casts them) but read, convert and send the rows in the connection's goroutine,
+// 128 rows per write as GMS batches them. The column descriptions are made by fieldsOf,
+// which follows GMS's rules (TestPreparedSelectFieldsLikeGMS compares the two over every
+// column type). Statements other than a plain SELECT (no INTO) go through GMS's handler,
+// and so do multi-statement queries (COM_QUERY with CLIENT_MULTI_STATEMENTS).
 
 // plainSelect reports whether query (one statement sent as text) is a SELECT without
 // INTO: its first word, after blanks and /* */ or -- comments, is SELECT, and the word
@@ -120,7 +120,8 @@ func (h *handler) selectExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pre
 	return true, h.runSelect(sqlCtx, c, p.PrepareStmt, bindings, cb)
 }
 
-// noFastSelect turns selectExecute off (tests compare it with GMS's handler).
+// noFastSelect turns selectExecute and queryExecute off (tests compare them with GMS's
+// handler).
 var noFastSelect bool
 
 func (h *handler) runSelect(ctx *sql.Context, c *mysql.Conn, query string, bindings map[string]ast.Expr, cb func(*sqltypes.Result) error) (err error) {
