@@ -95,10 +95,14 @@ var errCodeCases = []errCodeCase{
 	{name: "foreign key: no parent row", query: "INSERT INTO child VALUES (2, 99)", code: 1452, state: "23000", msg: "Cannot add or update a child row: a foreign key constraint fails"},
 	{name: "check constraint", query: "INSERT INTO t (id, chk) VALUES (10, 0)", code: 3819, state: "HY000", msg: "Check constraint 'chk_pos' is violated."},
 	// arithmetic
-	{name: "division by zero in strict mode", query: "INSERT INTO t (id, ti) VALUES (10, 1/0)", code: 1365, state: "22012", msg: "Division by 0",
-		dsql: &errCodeGap{why: "GMS's division yields NULL whatever ERROR_FOR_DIVISION_BY_ZERO says"}},
+	{name: "division by zero in strict mode", query: "INSERT INTO t (id, ti) VALUES (10, 1/0)", code: 1365, state: "22012", msg: "Division by 0"},
+	{name: "division by zero in UPDATE", query: "UPDATE t SET ti = id / 0", code: 1365, state: "22012", msg: "Division by 0"},
+	{name: "DIV by zero in INSERT ... SELECT", query: "INSERT INTO t (id, ti) SELECT id + 10, 5 DIV 0 FROM t", code: 1365, state: "22012", msg: "Division by 0"},
 	{name: "bigint overflow", query: "SELECT 9223372036854775807 + 1", code: 1690, state: "22003", msg: "BIGINT value is out of range",
-		dsql: &errCodeGap{why: "GMS's integer addition widens to DECIMAL"}},
+		dsql: &errCodeGap{why: "GMS's integer addition wraps around in a SELECT (INSERT and UPDATE fail with 1690: sql/backend/strict.go)"}},
+	{name: "bigint overflow in INSERT", query: "INSERT INTO t (id, bi) VALUES (10, 9223372036854775807 + 1)", code: 1690, state: "22003", msg: "BIGINT value is out of range"},
+	{name: "bigint overflow in UPDATE", query: "UPDATE t SET bi = 4611686018427387904 * 2", code: 1690, state: "22003", msg: "BIGINT value is out of range"},
+	{name: "unsigned overflow in UPDATE", query: "UPDATE t SET ui = CAST(0 AS UNSIGNED) - CAST(1 AS UNSIGNED)", code: 1690, state: "22003", msg: "BIGINT UNSIGNED value is out of range"},
 	// statement shape
 	{name: "wrong value count", query: "INSERT INTO t (id, ti) VALUES (10, 1, 2)", code: 1136, state: "21S01", msg: "Column count doesn't match value count at row 1"},
 	{name: "syntax error", query: "SELEC 1", code: 1064, state: "42000", msg: "You have an error in your SQL syntax",
@@ -137,8 +141,11 @@ var errCodeCases = []errCodeCase{
 	{name: "drop unknown table", query: "DROP TABLE nope", code: 1051, state: "42S02", msg: "Unknown table 'errc.nope'",
 		dsql: &errCodeGap{code: 1146, state: "42S02", why: "GMS reports it with sql.ErrTableNotFound, the kind of SELECT * FROM nope"}},
 	{name: "duplicate column name", query: "CREATE TABLE x (a INT, a INT)", code: 1060, state: "42S21", msg: "Duplicate column name 'a'"},
-	{name: "multiple primary keys", query: "CREATE TABLE x (a INT PRIMARY KEY, b INT PRIMARY KEY)", code: 1068, state: "42000", msg: "Multiple primary key defined",
-		dsql: &errCodeGap{why: "GMS makes one primary key of (a, b)"}},
+	{name: "multiple primary keys", query: "CREATE TABLE x (a INT PRIMARY KEY, b INT PRIMARY KEY)", code: 1068, state: "42000", msg: "Multiple primary key defined"},
+	{name: "inline and table primary keys", query: "CREATE TABLE x (a INT PRIMARY KEY, b INT, PRIMARY KEY (b))", code: 1068, state: "42000", msg: "Multiple primary key defined"},
+	{name: "add a second primary key", query: "ALTER TABLE t ADD PRIMARY KEY (u)", code: 1068, state: "42000", msg: "Multiple primary key defined"},
+	{name: "add a primary key column", query: "ALTER TABLE t ADD COLUMN pk2 INT PRIMARY KEY", code: 1068, state: "42000", msg: "Multiple primary key defined"},
+	{name: "modify a column into a second key", query: "ALTER TABLE t MODIFY COLUMN u INT PRIMARY KEY", code: 1068, state: "42000", msg: "Multiple primary key defined"},
 	{name: "modify unknown column", query: "ALTER TABLE t MODIFY COLUMN nope INT", code: 1054, state: "42S22", msg: "Unknown column 'nope' in 't'"},
 	{name: "drop unknown column", query: "ALTER TABLE t DROP COLUMN nope", code: 1091, state: "42000", msg: "Can't DROP 'nope'; check that column/key exists",
 		dsql: &errCodeGap{code: 1054, state: "42S22", why: "GMS reports it with sql.ErrTableColumnNotFound, the kind of MODIFY COLUMN nope"}},
@@ -193,7 +200,43 @@ func TestWireErrorCodes(t *testing.T) {
 	}
 	_, external := os.LookupEnv("DSQL_ERRCODES_DSN")
 	// cleanup undoes what a statement that should have failed did.
-	cleanup := []string{"DELETE FROM t WHERE id >= 10", "UPDATE t SET ti = NULL", "DROP TABLE IF EXISTS x"}
+	cleanup := []string{"DELETE FROM t WHERE id >= 10", "UPDATE t SET ti = NULL, bi = NULL, ui = NULL", "DROP TABLE IF EXISTS x"}
+	// contents is what a failed statement must leave as it was: the rows of every table
+	// and the definition of t.
+	contents := func(t *testing.T) string {
+		t.Helper()
+		var b strings.Builder
+		for _, q := range []string{"SELECT * FROM t ORDER BY id", "SELECT * FROM n ORDER BY a", "SELECT * FROM parent ORDER BY id",
+			"SELECT * FROM child ORDER BY id", "SHOW CREATE TABLE t"} {
+			rows, err := conn.QueryContext(ctx, q)
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			cols, _ := rows.Columns()
+			vals := make([]sql.RawBytes, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			for rows.Next() {
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range vals {
+					if v == nil {
+						b.WriteString("NULL|")
+					} else {
+						fmt.Fprintf(&b, "%q|", v)
+					}
+				}
+				b.WriteByte('\n')
+			}
+			if err := rows.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return b.String()
+	}
 	check := func(t *testing.T, how string, c errCodeCase, err error) {
 		t.Helper()
 		g := c.dsql
@@ -236,19 +279,32 @@ func TestWireErrorCodes(t *testing.T) {
 					}
 				}
 			}()
+			// A statement that fails changes nothing (statement atomicity).
+			unchanged := func(how, before string, err error) {
+				t.Helper()
+				if err != nil {
+					if after := contents(t); after != before {
+						t.Errorf("%s %q failed (%v) but changed the data:\n%s\nto\n%s", how, c.query, err, before, after)
+					}
+				}
+			}
+			before := contents(t)
 			_, err := conn.ExecContext(ctx, c.query)
 			check(t, "query", c, err)
+			unchanged("query", before, err)
 			if c.noPrepare {
 				return
 			}
 			// A prepared statement: the error may come from COM_STMT_PREPARE or from
 			// COM_STMT_EXECUTE; either way it must carry MySQL's code.
+			before = contents(t)
 			st, err := conn.PrepareContext(ctx, c.query)
 			if err == nil {
 				_, err = st.ExecContext(ctx)
 				_ = st.Close()
 			}
 			check(t, "prepared", c, err)
+			unchanged("prepared", before, err)
 		})
 	}
 }

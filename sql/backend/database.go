@@ -2,6 +2,7 @@ package backend
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -246,6 +247,9 @@ func (db *Database) CreateTable(ctx *sql.Context, name string, schema sql.Primar
 	if root.HasTable(name) {
 		return sql.ErrTableAlreadyExists.New(name)
 	}
+	if err := checkOnePrimaryKey(schema); err != nil {
+		return err
+	}
 	rs, err := toRepoSchema(name, schema, collation, comment)
 	if err != nil {
 		return err
@@ -264,6 +268,24 @@ func (db *Database) CreateTable(ctx *sql.Context, name string, schema sql.Primar
 	}
 	db.forgetAutoIncrement(ctx, name)
 	return s.SetWorkingRoot(ctx, db, root)
+}
+
+// checkOnePrimaryKey refuses a schema with more than one primary key, as MySQL does with
+// error 1068 (ER_MULTIPLE_PRI_KEY). GMS flags every column declared PRIMARY KEY
+// (CREATE TABLE t (a INT PRIMARY KEY, b INT PRIMARY KEY), or an inline key next to a
+// PRIMARY KEY (...) clause, or two such clauses) but puts only one of the keys in
+// PkOrdinals, so the others would be dropped silently: a column flagged as part of the
+// primary key that PkOrdinals leaves out is such a second key.
+func checkOnePrimaryKey(schema sql.PrimaryKeySchema) error {
+	if len(schema.PkOrdinals) == 0 {
+		return nil // no key: the flags alone make none (NewPrimaryKeySchema derives ordinals from them)
+	}
+	for i, c := range schema.Schema {
+		if c.PrimaryKey && !slices.Contains(schema.PkOrdinals, i) {
+			return sql.ErrMultiplePrimaryKeysDefined.New()
+		}
+	}
+	return nil
 }
 
 // CreateIndexedTable implements sql.IndexedTableCreator: CREATE TABLE with a PRIMARY KEY

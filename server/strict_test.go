@@ -1,0 +1,293 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// strictFixture is a server with database app holding t (two rows) and a connection on
+// one session (sql_mode and warnings hold across its statements).
+type strictFixture struct {
+	t    *testing.T
+	conn *sql.Conn
+}
+
+func newStrictFixture(t *testing.T) *strictFixture {
+	t.Helper()
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	db := connect(t, s, "root", "", "")
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	f := &strictFixture{t: t, conn: conn}
+	f.exec("CREATE DATABASE app", "USE app",
+		"CREATE TABLE t (id INT PRIMARY KEY, i INT, d DECIMAL(10,2), bi BIGINT, ub BIGINT UNSIGNED, ui INT UNSIGNED)",
+		"INSERT INTO t VALUES (1, 1, 1.00, 9223372036854775807, 0, 0), (2, 2, 2.00, -9223372036854775808, 18446744073709551615, 4294967295)")
+	return f
+}
+
+func (f *strictFixture) exec(qs ...string) {
+	f.t.Helper()
+	for _, q := range qs {
+		if _, err := f.conn.ExecContext(context.Background(), q); err != nil {
+			f.t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// rows returns the result of q, one string per row (columns joined by |, NULL as NULL).
+func (f *strictFixture) rows(q string) string {
+	f.t.Helper()
+	rs, err := f.conn.QueryContext(context.Background(), q)
+	if err != nil {
+		f.t.Fatalf("%s: %v", q, err)
+	}
+	defer rs.Close()
+	cols, err := rs.Columns()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var out []string
+	for rs.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			f.t.Fatal(err)
+		}
+		var cells []string
+		for _, v := range vals {
+			if v.Valid {
+				cells = append(cells, v.String)
+			} else {
+				cells = append(cells, "NULL")
+			}
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	if err := rs.Err(); err != nil {
+		f.t.Fatal(err)
+	}
+	return strings.Join(out, "; ")
+}
+
+// table is the whole of t, in key order.
+func (f *strictFixture) table() string { return f.rows("SELECT * FROM t ORDER BY id") }
+
+// fails runs q, which must fail with MySQL error code (and SQLSTATE state) and leave t as
+// it was.
+func (f *strictFixture) fails(q string, code uint16, state string) {
+	f.t.Helper()
+	before := f.table()
+	_, err := f.conn.ExecContext(context.Background(), q)
+	if mysqlErrno(err) != code {
+		f.t.Fatalf("%s: %v, want error %d", q, err, code)
+	}
+	if got := mysqlState(err); got != state {
+		f.t.Fatalf("%s: SQLSTATE %s, want %s", q, got, state)
+	}
+	if after := f.table(); after != before {
+		f.t.Fatalf("%s failed but changed t:\n%s\nto\n%s", q, before, after)
+	}
+}
+
+// stores runs q, which must succeed, and checks what SELECT sel then returns.
+func (f *strictFixture) stores(q, sel, want string) {
+	f.t.Helper()
+	f.exec(q)
+	if got := f.rows(sel); got != want {
+		f.t.Fatalf("after %s: %s = %q, want %q", q, sel, got, want)
+	}
+}
+
+// warnings returns SHOW WARNINGS as code list ("1365,1365").
+func (f *strictFixture) warnings() string {
+	f.t.Helper()
+	var codes []string
+	for _, r := range strings.Split(f.rows("SHOW WARNINGS"), "; ") {
+		if p := strings.Split(r, "|"); len(p) == 3 {
+			codes = append(codes, p[1])
+		}
+	}
+	return strings.Join(codes, ",")
+}
+
+func mysqlState(err error) string {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return string(me.SQLState[:])
+	}
+	return ""
+}
+
+// TestStrictDivisionByZero: under MySQL 8.0's default sql_mode (strict,
+// ERROR_FOR_DIVISION_BY_ZERO) a division by zero fails an INSERT, REPLACE or UPDATE with
+// 1365 (22012) and changes nothing; a SELECT returns NULL with warning 1365; IGNORE stores
+// NULL with the warning; without ERROR_FOR_DIVISION_BY_ZERO or without strict mode
+// (dsql's default sql_mode is GMS's, which lacks ERROR_FOR_DIVISION_BY_ZERO) NULL is
+// stored without an error.
+func TestStrictDivisionByZero(t *testing.T) {
+	f := newStrictFixture(t)
+	if got := f.rows("SELECT @@sql_mode"); got != "NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES" {
+		t.Logf("dsql's default sql_mode is now %s", got)
+	}
+	// dsql's default: NULL, no error.
+	f.stores("INSERT INTO t (id, i) VALUES (10, 1/0)", "SELECT i FROM t WHERE id = 10", "NULL")
+	f.exec("DELETE FROM t WHERE id = 10")
+
+	f.exec("SET SESSION sql_mode = '" + mysql8SQLMode + "'")
+	if got := f.rows("SELECT 1/0, 5 DIV 0, 5 % 0, MOD(5, 0), 1.5/0"); got != "NULL|NULL|NULL|NULL|NULL" {
+		t.Fatalf("SELECT of divisions by zero: %s", got)
+	}
+	if w := f.warnings(); !strings.HasPrefix(w, "1365") {
+		t.Fatalf("SELECT 1/0: warnings %q, want 1365", w)
+	}
+	for _, q := range []string{
+		"INSERT INTO t (id, i) VALUES (10, 1/0)",
+		"INSERT INTO t (id, d) VALUES (10, 2.5/0)",
+		"INSERT INTO t (id, i) VALUES (10, 5 DIV 0)",
+		"INSERT INTO t (id, i) VALUES (10, 5 % 0)",
+		"INSERT INTO t (id, i) VALUES (10, MOD(5, 0))",
+		"INSERT INTO t (id, i) VALUES (10, (1/0) + 1)",
+		"INSERT INTO t (id, i) VALUES (10, ROUND(7/0))",
+		"INSERT INTO t (id, i) VALUES (10, 1), (11, 1/0)", // row 2: row 1 is not kept
+		"INSERT INTO t (id, i) SELECT id + 10, i / (i - i) FROM t",
+		"INSERT INTO t (id, i) VALUES (1, 5) ON DUPLICATE KEY UPDATE i = i / 0",
+		"REPLACE INTO t (id, i) VALUES (1, 1/0)",
+		"UPDATE t SET i = 1/0",
+		"UPDATE t SET i = i / (id - 1)", // row 1 divides by zero, row 2 does not
+		"UPDATE t SET d = d / 0 WHERE id = 2",
+		"UPDATE t SET i = 7, d = d / 0",
+	} {
+		f.fails(q, 1365, "22012")
+	}
+	// A prepared statement, with the divisor bound.
+	before := f.table()
+	if _, err := f.conn.ExecContext(context.Background(), "UPDATE t SET i = i / ?", 0); mysqlErrno(err) != 1365 {
+		t.Fatalf("prepared UPDATE t SET i = i / 0: %v, want 1365", err)
+	}
+	if after := f.table(); after != before {
+		t.Fatalf("prepared UPDATE changed t: %s", after)
+	}
+	// Dividing a NULL, or by a non-zero value, is no error.
+	f.stores("UPDATE t SET i = NULL / 0 WHERE id = 2", "SELECT i FROM t WHERE id = 2", "NULL")
+	f.stores("UPDATE t SET i = 10 / 4 WHERE id = 2", "SELECT i FROM t WHERE id = 2", "3")
+	// In a transaction, the failed statement is undone, not the transaction.
+	f.exec("BEGIN", "INSERT INTO t (id, i) VALUES (20, 20)")
+	f.fails("INSERT INTO t (id, i) VALUES (21, 1/0)", 1365, "22012")
+	f.exec("COMMIT")
+	if got := f.rows("SELECT id, i FROM t WHERE id >= 20"); got != "20|20" {
+		t.Fatalf("after the transaction: %s", got)
+	}
+	// IGNORE: NULL with warning 1365.
+	for _, q := range []string{"INSERT IGNORE INTO t (id, i) VALUES (30, 1/0)", "UPDATE IGNORE t SET i = 1/0 WHERE id = 1"} {
+		f.exec(q)
+		if w := f.warnings(); !strings.Contains(w, "1365") {
+			t.Fatalf("%s: warnings %q, want 1365", q, w)
+		}
+	}
+	if got := f.rows("SELECT id, i FROM t WHERE id IN (1, 30)"); got != "1|NULL; 30|NULL" {
+		t.Fatalf("after INSERT IGNORE and UPDATE IGNORE: %s", got)
+	}
+	// Strict without ERROR_FOR_DIVISION_BY_ZERO, and ERROR_FOR_DIVISION_BY_ZERO without
+	// strict mode: NULL.
+	f.exec("SET SESSION sql_mode = 'STRICT_TRANS_TABLES'")
+	f.stores("UPDATE t SET i = 1/0 WHERE id = 2", "SELECT i FROM t WHERE id = 2", "NULL")
+	f.exec("SET SESSION sql_mode = 'ERROR_FOR_DIVISION_BY_ZERO'")
+	f.stores("INSERT INTO t (id, i) VALUES (31, 1/0)", "SELECT i FROM t WHERE id = 31", "NULL")
+	// TRADITIONAL holds both.
+	f.exec("SET SESSION sql_mode = 'TRADITIONAL'")
+	f.fails("INSERT INTO t (id, i) VALUES (32, 1/0)", 1365, "22012")
+}
+
+// TestStrictIntegerOverflow: integer +, - and * whose result does not fit BIGINT (BIGINT
+// UNSIGNED for two unsigned operands) fail an INSERT or UPDATE with 1690 (22003) and change
+// nothing, where GMS let the value wrap around and stored it.
+func TestStrictIntegerOverflow(t *testing.T) {
+	f := newStrictFixture(t)
+	for _, q := range []string{
+		"INSERT INTO t (id, bi) VALUES (10, 9223372036854775807 + 1)",
+		"INSERT INTO t (id, bi) VALUES (10, -9223372036854775807 - 2)",
+		"INSERT INTO t (id, bi) VALUES (10, 4611686018427387904 * 2)",
+		"INSERT INTO t (id, bi) VALUES (10, 1), (11, 9223372036854775807 + 1)",
+		"INSERT INTO t (id, bi) SELECT id + 10, bi + 1 FROM t",
+		"INSERT INTO t (id, bi) VALUES (1, 0) ON DUPLICATE KEY UPDATE bi = bi + 1",
+		"UPDATE t SET bi = bi + 1",
+		"UPDATE t SET bi = bi - 1",
+		"UPDATE t SET bi = bi * 2 WHERE id = 1",
+		"UPDATE t SET bi = bi * -1 WHERE id = 2",
+		"UPDATE t SET i = 5, bi = (bi + 1) - 1 WHERE id = 1",
+		"UPDATE t SET ub = ub + 1 WHERE id = 2",
+		"UPDATE t SET ub = ub * 2 WHERE id = 2",
+		"UPDATE t SET ub = ub - CAST(1 AS UNSIGNED) WHERE id = 1", // BIGINT UNSIGNED 0 - 1
+	} {
+		f.fails(q, 1690, "22003")
+	}
+	// An unsigned and a signed operand: MySQL computes in BIGINT UNSIGNED and fails with
+	// 1690 on a negative result; dsql (GMS) computes in BIGINT, and the assignment of the
+	// negative value fails with 1264.
+	f.fails("UPDATE t SET ub = ub - 1 WHERE id = 1", 1264, "22003")
+	f.fails("UPDATE t SET ui = ui - 1 WHERE id = 1", 1264, "22003")
+	if _, err := f.conn.ExecContext(context.Background(), "UPDATE t SET bi = bi + ?", 1); mysqlErrno(err) != 1690 {
+		t.Fatalf("prepared UPDATE t SET bi = bi + 1: %v, want 1690", err)
+	}
+	// Results that fit are computed as before, down to the limits.
+	f.stores("UPDATE t SET bi = bi - 1 WHERE id = 1", "SELECT bi FROM t WHERE id = 1", "9223372036854775806")
+	f.stores("UPDATE t SET bi = -9223372036854775807 - 1 WHERE id = 1", "SELECT bi FROM t WHERE id = 1", "-9223372036854775808")
+	f.stores("UPDATE t SET bi = -(bi + 1) * -1 - 1 WHERE id = 1", "SELECT bi FROM t WHERE id = 1", "-9223372036854775808")
+	f.stores("UPDATE t SET ub = ub - 1 WHERE id = 2", "SELECT ub FROM t WHERE id = 2", "18446744073709551614")
+	f.stores("UPDATE t SET ub = 9223372036854775807 + ub WHERE id = 1", "SELECT ub FROM t WHERE id = 1", "9223372036854775807")
+	f.stores("UPDATE t SET ub = ub + 2 WHERE id = 1", "SELECT ub FROM t WHERE id = 1", "9223372036854775809") // above BIGINT: unsigned, as in MySQL
+	f.stores("UPDATE t SET i = i * 3 + 1, d = d + 1 WHERE id = 2", "SELECT i, d FROM t WHERE id = 2", "7|3.00")
+	f.stores("INSERT INTO t (id, bi) VALUES (12, 3037000499 * 3037000499)", "SELECT bi FROM t WHERE id = 12", "9223372030926249001")
+}
+
+// TestStrictMultiplePrimaryKeys: a second primary key is error 1068 (42000), in CREATE
+// TABLE (where GMS kept one of the keys and dropped the others silently) and in ALTER
+// TABLE; nothing is created or changed.
+func TestStrictMultiplePrimaryKeys(t *testing.T) {
+	f := newStrictFixture(t)
+	for _, q := range []string{
+		"CREATE TABLE x (a INT PRIMARY KEY, b INT PRIMARY KEY)",
+		"CREATE TABLE x (a INT PRIMARY KEY, b INT, PRIMARY KEY (b))",
+		"CREATE TABLE x (a INT, b INT, PRIMARY KEY (a), PRIMARY KEY (b))",
+		"CREATE TEMPORARY TABLE x (a INT PRIMARY KEY, b INT PRIMARY KEY)",
+	} {
+		f.fails(q, 1068, "42000")
+		if got := f.rows("SHOW TABLES LIKE 'x'"); got != "" {
+			t.Fatalf("%s created x", q)
+		}
+	}
+	f.exec("CREATE TABLE k (a INT PRIMARY KEY, b INT, c INT)", "INSERT INTO k VALUES (1, 2, 3)")
+	schema := f.rows("SHOW CREATE TABLE k")
+	for _, q := range []string{
+		"ALTER TABLE k ADD PRIMARY KEY (b)",
+		"ALTER TABLE k ADD COLUMN d INT PRIMARY KEY",
+		"ALTER TABLE k MODIFY COLUMN b INT PRIMARY KEY",
+		"ALTER TABLE k CHANGE COLUMN c c2 INT PRIMARY KEY",
+	} {
+		_, err := f.conn.ExecContext(context.Background(), q)
+		if mysqlErrno(err) != 1068 {
+			t.Fatalf("%s: %v, want 1068", q, err)
+		}
+		if got := f.rows("SHOW CREATE TABLE k"); got != schema {
+			t.Fatalf("%s changed k:\n%s", q, got)
+		}
+	}
+	// One key, however it is written, is fine; so is a composite key.
+	f.exec("CREATE TABLE one (a INT PRIMARY KEY, b INT)", "CREATE TABLE two (a INT, b INT, PRIMARY KEY (b, a))",
+		"ALTER TABLE k MODIFY COLUMN a BIGINT PRIMARY KEY", "CREATE TABLE nokey (a INT)",
+		"ALTER TABLE nokey ADD PRIMARY KEY (a)")
+	if got := f.rows("SHOW CREATE TABLE two"); !strings.Contains(got, "PRIMARY KEY (`b`,`a`)") {
+		t.Fatalf("composite key: %s", got)
+	}
+}

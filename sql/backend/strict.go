@@ -1,0 +1,463 @@
+package backend
+
+import (
+	"math"
+	"math/bits"
+	"strings"
+
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/expression"
+	"github.com/dolthub/go-mysql-server/sql/plan"
+	"github.com/dolthub/go-mysql-server/sql/rowexec"
+	"github.com/dolthub/go-mysql-server/sql/transform"
+	"github.com/dolthub/go-mysql-server/sql/types"
+	"github.com/dolthub/vitess/go/mysql"
+	"github.com/dolthub/vitess/go/sqltypes"
+	"github.com/dolthub/vitess/go/vt/sqlparser"
+)
+
+// Bad input that GMS accepts silently where MySQL 8.0 fails the statement (installed by
+// server.NewEngine and the enginetest harness with InstallStrictChecks).
+//
+// strictBuilder, a priority builder of the exec builder (as rangeBuilder in assignrange.go),
+// makes these statements fail as in MySQL instead of changing data silently:
+//
+//   - Integer overflow. GMS computes +, - and * of two integers in int64 or uint64 and
+//     lets the result wrap around, so UPDATE t SET b = b + 1 stored -9223372036854775808
+//     in a BIGINT holding 9223372036854775807. MySQL fails with 1690 (22003) "BIGINT
+//     value is out of range" (BIGINT UNSIGNED for an unsigned result, as 0 - 1 of two
+//     unsigned values), whatever the sql_mode. In INSERT, REPLACE and UPDATE (all their
+//     expressions: values, SET, WHERE, ON DUPLICATE KEY UPDATE, the SELECT of INSERT ...
+//     SELECT) such an operation is replaced by checkedArith, which computes it exactly and
+//     fails with 1690 when the result does not fit. Other statements (SELECT) still wrap.
+//   - Division by zero. GMS's /, DIV, % and MOD of a zero divisor yield NULL with warning
+//     1365 whatever the sql_mode. MySQL 8.0's default sql_mode (STRICT_TRANS_TABLES,
+//     ERROR_FOR_DIVISION_BY_ZERO) makes it an error, 1365 (22012) "Division by 0", in a
+//     statement that changes data (INSERT, REPLACE, UPDATE without IGNORE); with IGNORE,
+//     without strict mode or without ERROR_FOR_DIVISION_BY_ZERO it is NULL, as in a SELECT.
+//     Under that sql_mode, every outermost arithmetic expression holding a division (of
+//     such a statement) is wrapped in divChecked, which fails when the expression added
+//     warning 1365. (GMS's default sql_mode, which dsql keeps, lacks
+//     ERROR_FOR_DIVISION_BY_ZERO: there a division by zero stores NULL, as in MySQL under
+//     that sql_mode.)
+//   - A second primary key. ALTER TABLE t ADD COLUMN c INT PRIMARY KEY (or MODIFY COLUMN c
+//     INT PRIMARY KEY) on a table that has a primary key without c is error 1068 (42000)
+//     in MySQL; GMS passes the column on and the key was dropped silently. (CREATE TABLE
+//     with two keys is refused by Database.CreateTable: checkOnePrimaryKey.)
+//
+// The checks fail the statement while it runs, before the row is written, so the
+// statement changes nothing (the table editor discards the statement's edits, as for any
+// error).
+
+// strictBuilder is the exec builder's priority builder that applies the checks above
+// (through base, which calls it again for the rewritten tree: that one is built by next,
+// or by base itself).
+type strictBuilder struct {
+	base sql.NodeExecBuilder // the builder it is the priority builder of
+	next sql.NodeExecBuilder // the priority builder before it (nil: none)
+}
+
+func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.RowIter, error) {
+	var ignore bool
+	switch x := n.(type) {
+	case *plan.AddColumn:
+		if err := checkAddedPrimaryKey(x.TargetSchema(), x.Column(), ""); err != nil {
+			return nil, err
+		}
+	case *plan.ModifyColumn:
+		if err := checkAddedPrimaryKey(x.TargetSchema(), x.NewColumn(), x.Column()); err != nil {
+			return nil, err
+		}
+	case *plan.Update:
+		ignore = x.Ignore
+	case *plan.InsertInto:
+		ignore = x.Ignore
+	}
+	switch n.(type) {
+	case *plan.Update, *plan.InsertInto:
+		w := strictWrapper{divByZero: !ignore && divisionByZeroIsError(ctx)}
+		wrapped, same, err := w.node(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if ins, ok := wrapped.(*plan.InsertInto); ok { // its source is no child
+			src, sameSrc, err := w.node(ctx, ins.Source)
+			if err != nil {
+				return nil, err
+			}
+			if sameSrc == transform.NewTree {
+				wrapped, same = ins.WithSource(src), transform.NewTree
+			}
+		}
+		if same == transform.NewTree {
+			return b.base.Build(ctx, wrapped, row)
+		}
+	}
+	if b.next == nil {
+		return nil, nil
+	}
+	return b.next.Build(ctx, n, row)
+}
+
+// InstallStrictChecks makes b, an engine's exec builder, apply dsql's checks of integer
+// overflow, division by zero and second primary keys (see strictBuilder), as dsql's
+// engine does (for engines built elsewhere, such as GMS's enginetest harness).
+func InstallStrictChecks(b *rowexec.BaseBuilder) {
+	b.PriorityBuilder = strictBuilder{base: b, next: b.PriorityBuilder}
+}
+
+// divisionByZeroIsError reports whether the session's sql_mode makes a division by zero
+// in a statement that changes data an error: strict mode and ERROR_FOR_DIVISION_BY_ZERO
+// (TRADITIONAL holds both).
+func divisionByZeroIsError(ctx *sql.Context) bool {
+	m := sql.LoadSqlMode(ctx)
+	return m.Strict() && (m.ModeEnabled(sql.ErrorForDivisionByZero) || m.ModeEnabled(sql.Traditional))
+}
+
+// checkAddedPrimaryKey fails with 1068 if col, the column added (or, for modified
+// non-empty, the new definition of column modified) to a table of schema sch, is declared
+// PRIMARY KEY while the table has a primary key it is not part of.
+func checkAddedPrimaryKey(sch sql.Schema, col *sql.Column, modified string) error {
+	if col == nil || !col.PrimaryKey {
+		return nil
+	}
+	hasKey := false
+	for _, c := range sch {
+		if !c.PrimaryKey {
+			continue
+		}
+		if modified != "" && strings.EqualFold(c.Name, modified) {
+			return nil // MODIFY of a key column keeps the key
+		}
+		hasKey = true
+	}
+	if hasKey {
+		return sql.ErrMultiplePrimaryKeysDefined.New()
+	}
+	return nil
+}
+
+// strictWrapper rewrites the expressions of a plan: integer +, - and * become
+// checkedArith; with divByZero, outermost arithmetic expressions holding a division are
+// wrapped in divChecked. A rewritten plan is left as it is (SameTree).
+type strictWrapper struct {
+	divByZero bool
+}
+
+// node rewrites the expressions of every node of n (opaque nodes included), each from its
+// root, so that an expression knows whether its parent is an arithmetic operation.
+func (w strictWrapper) node(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdentity, error) {
+	return transform.NodeWithOpaque(ctx, n, func(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdentity, error) {
+		ne, ok := n.(sql.Expressioner)
+		if !ok {
+			return n, transform.SameTree, nil
+		}
+		exprs := ne.Expressions()
+		var out []sql.Expression
+		for i, e := range exprs {
+			ne, changed, err := w.expr(ctx, e, false)
+			if err != nil {
+				return nil, transform.SameTree, err
+			}
+			if changed {
+				if out == nil {
+					out = append([]sql.Expression(nil), exprs...)
+				}
+				out[i] = ne
+			}
+		}
+		if out == nil {
+			return n, transform.SameTree, nil
+		}
+		nn, err := ne.WithExpressions(ctx, out...)
+		if err != nil {
+			return nil, transform.SameTree, err
+		}
+		return nn, transform.NewTree, nil
+	})
+}
+
+// isArith reports whether e is an arithmetic operation (its decimal scale is computed
+// with the operations around it, which must therefore stay next to each other).
+func isArith(e sql.Expression) bool {
+	switch e.(type) {
+	case expression.ArithmeticOp, *checkedArith:
+		return true
+	}
+	return false
+}
+
+// expr rewrites e (underArith: its parent is an arithmetic operation) and reports whether
+// anything changed.
+func (w strictWrapper) expr(ctx *sql.Context, e sql.Expression, underArith bool) (sql.Expression, bool, error) {
+	if _, done := e.(*divChecked); done {
+		return e, false, nil
+	}
+	children := e.Children()
+	arith := isArith(e)
+	var out []sql.Expression
+	for i, c := range children {
+		nc, changed, err := w.expr(ctx, c, arith)
+		if err != nil {
+			return nil, false, err
+		}
+		if changed {
+			if out == nil {
+				out = append([]sql.Expression(nil), children...)
+			}
+			out[i] = nc
+		}
+	}
+	changed := out != nil
+	if changed {
+		var err error
+		if e, err = e.WithChildren(ctx, out...); err != nil {
+			return nil, false, err
+		}
+	}
+	if a, ok := e.(*expression.Arithmetic); ok {
+		if c := newCheckedArith(ctx, a); c != nil {
+			e, changed = c, true
+		}
+	}
+	if w.divByZero && !underArith && isArith(e) && holdsDivision(e) {
+		e, changed = &divChecked{child: e}, true
+	}
+	return e, changed, nil
+}
+
+// holdsDivision reports whether the arithmetic expression e divides: /, DIV, % or MOD in
+// e or in one of the arithmetic operations it is made of.
+func holdsDivision(e sql.Expression) bool {
+	switch e.(type) {
+	case *expression.Div, *expression.IntDiv, *expression.Mod:
+		return true
+	}
+	if !isArith(e) {
+		return false
+	}
+	for _, c := range e.Children() {
+		if holdsDivision(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// ER_DIVISION_BY_ZERO, ER_DATA_OUT_OF_RANGE
+const (
+	erDivisionByZero = 1365
+	erDataOutOfRange = 1690
+)
+
+// divChecked evaluates to its child's value, or fails with 1365 if evaluating the child
+// added warning 1365 (a division by zero, which GMS answers with NULL).
+type divChecked struct {
+	child sql.Expression
+}
+
+var _ sql.Expression = (*divChecked)(nil)
+
+func (d *divChecked) Eval(ctx *sql.Context, row sql.Row) (any, error) {
+	before := ctx.Session.WarningCount()
+	v, err := d.child.Eval(ctx, row)
+	if err != nil || ctx.Session.WarningCount() == before {
+		return v, err
+	}
+	// The child added n warnings: the first n of Warnings, the most recent first.
+	n := int(ctx.Session.WarningCount()) - int(before)
+	for i, w := range ctx.Session.Warnings() {
+		if i >= n {
+			break
+		}
+		if w.Code == erDivisionByZero {
+			return nil, mysql.NewSQLError(erDivisionByZero, "22012", "Division by 0")
+		}
+	}
+	return v, nil
+}
+
+func (d *divChecked) Resolved() bool                   { return d.child.Resolved() }
+func (d *divChecked) String() string                   { return d.child.String() }
+func (d *divChecked) Type(ctx *sql.Context) sql.Type   { return d.child.Type(ctx) }
+func (d *divChecked) IsNullable(ctx *sql.Context) bool { return d.child.IsNullable(ctx) }
+func (d *divChecked) Children() []sql.Expression       { return []sql.Expression{d.child} }
+func (d *divChecked) CollationCoercibility(ctx *sql.Context) (sql.CollationID, byte) {
+	return sql.GetCoercibility(ctx, d.child)
+}
+
+func (d *divChecked) WithChildren(ctx *sql.Context, children ...sql.Expression) (sql.Expression, error) {
+	if len(children) != 1 {
+		return nil, sql.ErrInvalidChildrenNumber.New(d, len(children), 1)
+	}
+	return &divChecked{child: children[0]}, nil
+}
+
+// checkedArith is an integer +, - or * (an *expression.Arithmetic of two integer
+// operands, whose result GMS computes as BIGINT or BIGINT UNSIGNED) that fails with 1690
+// when the exact result does not fit instead of wrapping around. It stands in the tree
+// for the operation (its children are the operation's operands).
+//
+// The result must fit BIGINT UNSIGNED for two unsigned operands, BIGINT for two signed
+// ones. For one of each GMS computes in BIGINT and MySQL in BIGINT UNSIGNED; the result
+// must fit one or the other (a value above BIGINT's range is returned as an unsigned
+// one, as in MySQL; a negative one as GMS returns it, where MySQL fails with 1690: an
+// assignment to an unsigned column then fails with 1264).
+type checkedArith struct {
+	a        *expression.Arithmetic
+	op       byte     // '+', '-' or '*'
+	typ      sql.Type // types.Int64 or types.Uint64: GMS's result type
+	unsigned bool     // an operand is unsigned
+	// gms computes the operation as GMS does, from a row of the two operands' values:
+	// for operand values that are not Go integers.
+	gms *expression.Arithmetic
+}
+
+var _ sql.Expression = (*checkedArith)(nil)
+
+// newCheckedArith returns the checked form of a, or nil if a is not an operation on two
+// integers.
+func newCheckedArith(ctx *sql.Context, a *expression.Arithmetic) *checkedArith {
+	var op byte
+	switch a.Op {
+	case sqlparser.PlusStr:
+		op = '+'
+	case sqlparser.MinusStr:
+		op = '-'
+	case sqlparser.MultStr:
+		op = '*'
+	default:
+		return nil
+	}
+	lt, rt := a.Left().Type(ctx), a.Right().Type(ctx)
+	if !types.IsInteger(lt) || !types.IsInteger(rt) {
+		return nil
+	}
+	typ := a.Type(ctx)
+	switch typ.Type() {
+	case sqltypes.Int64:
+		typ = types.Int64
+	case sqltypes.Uint64:
+		typ = types.Uint64
+	default:
+		return nil
+	}
+	gms := expression.NewArithmetic(expression.NewGetField(0, lt, "l", true), expression.NewGetField(1, rt, "r", true), a.Op)
+	return &checkedArith{a: a, op: op, typ: typ, unsigned: types.IsUnsigned(lt) || types.IsUnsigned(rt), gms: gms}
+}
+
+func (c *checkedArith) Eval(ctx *sql.Context, row sql.Row) (any, error) {
+	l, err := c.a.Left().Eval(ctx, row)
+	if err != nil || l == nil {
+		return nil, err
+	}
+	r, err := c.a.Right().Eval(ctx, row)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	ln, lmag, lok := signMagnitude(l)
+	rn, rmag, rok := signMagnitude(r)
+	if !lok || !rok {
+		return c.gms.Eval(ctx, sql.Row{l, r})
+	}
+	var neg bool
+	var mag uint64
+	overflow := false // |result| >= 1<<64
+	switch c.op {
+	case '*':
+		hi, lo := bits.Mul64(lmag, rmag)
+		neg, mag, overflow = ln != rn, lo, hi != 0
+	case '-':
+		rn = !rn
+		fallthrough
+	case '+':
+		if ln == rn {
+			var carry uint64
+			mag, carry = bits.Add64(lmag, rmag, 0)
+			neg, overflow = ln, carry != 0
+		} else if lmag >= rmag {
+			neg, mag = ln, lmag-rmag
+		} else {
+			neg, mag = rn, rmag-lmag
+		}
+	}
+	if mag == 0 {
+		neg = false
+	}
+	switch {
+	case overflow, neg && mag > 1<<63:
+	case c.typ == types.Uint64:
+		if !neg {
+			return mag, nil
+		}
+	case neg:
+		return int64(-mag), nil // two's complement: -(1<<63) is MinInt64
+	case mag <= math.MaxInt64:
+		return int64(mag), nil
+	case c.unsigned:
+		return mag, nil
+	}
+	if c.unsigned {
+		return nil, c.outOfRange("BIGINT UNSIGNED")
+	}
+	return nil, c.outOfRange("BIGINT")
+}
+
+func (c *checkedArith) outOfRange(typ string) error {
+	return mysql.NewSQLError(erDataOutOfRange, "22003", "%s value is out of range in '%s'", typ, c.a.String())
+}
+
+// signMagnitude returns v, a Go integer, as a sign and a magnitude (ok false: v is not one).
+func signMagnitude(v any) (neg bool, mag uint64, ok bool) {
+	var i int64
+	switch x := v.(type) {
+	case int8:
+		i = int64(x)
+	case int16:
+		i = int64(x)
+	case int32:
+		i = int64(x)
+	case int64:
+		i = x
+	case int:
+		i = int64(x)
+	case uint8:
+		return false, uint64(x), true
+	case uint16:
+		return false, uint64(x), true
+	case uint32:
+		return false, uint64(x), true
+	case uint64:
+		return false, x, true
+	case uint:
+		return false, uint64(x), true
+	default:
+		return false, 0, false
+	}
+	if i < 0 {
+		return true, uint64(-(i + 1)) + 1, true // no overflow at MinInt64
+	}
+	return false, uint64(i), true
+}
+
+func (c *checkedArith) Resolved() bool                   { return c.a.Resolved() }
+func (c *checkedArith) String() string                   { return c.a.String() }
+func (c *checkedArith) Type(ctx *sql.Context) sql.Type   { return c.typ }
+func (c *checkedArith) IsNullable(ctx *sql.Context) bool { return c.a.IsNullable(ctx) }
+func (c *checkedArith) Children() []sql.Expression       { return c.a.Children() }
+func (c *checkedArith) CollationCoercibility(ctx *sql.Context) (sql.CollationID, byte) {
+	return c.a.CollationCoercibility(ctx)
+}
+
+func (c *checkedArith) WithChildren(ctx *sql.Context, children ...sql.Expression) (sql.Expression, error) {
+	a, err := c.a.WithChildren(ctx, children...)
+	if err != nil {
+		return nil, err
+	}
+	if a, ok := a.(*expression.Arithmetic); ok {
+		if nc := newCheckedArith(ctx, a); nc != nil {
+			return nc, nil
+		}
+	}
+	return a, nil
+}
