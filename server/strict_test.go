@@ -80,6 +80,21 @@ func (f *strictFixture) rows(q string) string {
 	return strings.Join(out, "; ")
 }
 
+// queryErr runs q and reads its rows; it returns the error of either.
+func (f *strictFixture) queryErr(q string, args ...any) error {
+	rs, err := f.conn.QueryContext(context.Background(), q, args...)
+	if err != nil {
+		return err
+	}
+	for rs.Next() {
+	}
+	if err := rs.Err(); err != nil {
+		_ = rs.Close()
+		return err
+	}
+	return rs.Close()
+}
+
 // table is the whole of t, in key order.
 func (f *strictFixture) table() string { return f.rows("SELECT * FROM t ORDER BY id") }
 
@@ -244,11 +259,39 @@ func TestStrictIntegerOverflow(t *testing.T) {
 	f.stores("UPDATE t SET bi = bi - 1 WHERE id = 1", "SELECT bi FROM t WHERE id = 1", "9223372036854775806")
 	f.stores("UPDATE t SET bi = -9223372036854775807 - 1 WHERE id = 1", "SELECT bi FROM t WHERE id = 1", "-9223372036854775808")
 	f.stores("UPDATE t SET bi = -(bi + 1) * -1 - 1 WHERE id = 1", "SELECT bi FROM t WHERE id = 1", "-9223372036854775808")
-	f.stores("UPDATE t SET ub = ub - 1 WHERE id = 2", "SELECT ub FROM t WHERE id = 2", "18446744073709551614")
+	f.stores("UPDATE t SET ub = ub - CAST(1 AS UNSIGNED) WHERE id = 2", "SELECT ub FROM t WHERE id = 2", "18446744073709551614")
 	f.stores("UPDATE t SET ub = 9223372036854775807 + ub WHERE id = 1", "SELECT ub FROM t WHERE id = 1", "9223372036854775807")
-	f.stores("UPDATE t SET ub = ub + 2 WHERE id = 1", "SELECT ub FROM t WHERE id = 1", "9223372036854775809") // above BIGINT: unsigned, as in MySQL
+	// An unsigned and a signed operand whose result is above BIGINT: MySQL stores it
+	// (9223372036854775809, 18446744073709551613), dsql fails: GMS computes in BIGINT
+	// (and stored a clamped value before).
+	f.fails("UPDATE t SET ub = ub + 2 WHERE id = 1", 1690, "22003")
+	f.fails("UPDATE t SET ub = ub - 1 WHERE id = 2", 1690, "22003")
 	f.stores("UPDATE t SET i = i * 3 + 1, d = d + 1 WHERE id = 2", "SELECT i, d FROM t WHERE id = 2", "7|3.00")
 	f.stores("INSERT INTO t (id, bi) VALUES (12, 3037000499 * 3037000499)", "SELECT bi FROM t WHERE id = 12", "9223372030926249001")
+
+	// SELECT (and the other statements that are not DDL) fail too.
+	for _, q := range []string{
+		"SELECT 9223372036854775807 + 1",
+		"SELECT bi * 2 FROM t",
+		"SELECT id FROM t WHERE bi - 10 < 0",
+		"DELETE FROM t WHERE bi - 10 < 0",
+		"SELECT (SELECT MAX(bi) FROM t) + 9223372036854775807",
+		"SELECT id, (SELECT bi + bi FROM t AS u WHERE u.id = t.id) FROM t",
+		"SELECT SUM(id) FROM t GROUP BY bi * 3",
+		"SET @v = 9223372036854775807 * 9223372036854775807",
+		"SELECT CAST(0 AS UNSIGNED) - CAST(1 AS UNSIGNED)",
+		"SELECT 4294967296 * 4294967295",
+	} {
+		if err := f.queryErr(q); mysqlErrno(err) != 1690 {
+			t.Fatalf("%s: %v, want error 1690", q, err)
+		}
+	}
+	if err := f.queryErr("SELECT ? + 1", int64(9223372036854775807)); mysqlErrno(err) != 1690 {
+		t.Fatalf("prepared SELECT 9223372036854775807 + 1: %v, want error 1690", err)
+	}
+	if got := f.rows("SELECT 9223372036854775806 + 1, -9223372036854775807 - 1, 4294967296 * 2147483647, CAST(4294967296 AS UNSIGNED) * CAST(4294967295 AS UNSIGNED), bi DIV 2 + 1 FROM t WHERE id = 12"); got != "9223372036854775807|-9223372036854775808|9223372032559808512|18446744069414584320|4611686015463124501" {
+		t.Fatalf("SELECT of results that fit: %s", got)
+	}
 }
 
 // TestStrictMultiplePrimaryKeys: a second primary key is error 1068 (42000), in CREATE

@@ -26,10 +26,12 @@ import (
 //     lets the result wrap around, so UPDATE t SET b = b + 1 stored -9223372036854775808
 //     in a BIGINT holding 9223372036854775807. MySQL fails with 1690 (22003) "BIGINT
 //     value is out of range" (BIGINT UNSIGNED for an unsigned result, as 0 - 1 of two
-//     unsigned values), whatever the sql_mode. In INSERT, REPLACE and UPDATE (all their
-//     expressions: values, SET, WHERE, ON DUPLICATE KEY UPDATE, the SELECT of INSERT ...
-//     SELECT) such an operation is replaced by checkedArith, which computes it exactly and
-//     fails with 1690 when the result does not fit. Other statements (SELECT) still wrap.
+//     unsigned values), whatever the sql_mode. In every statement but DDL such an
+//     operation is replaced by checkedArith, which computes it exactly and fails with
+//     1690 when the result does not fit: in all the expressions of INSERT, REPLACE and
+//     UPDATE at once (values, SET, WHERE, ON DUPLICATE KEY UPDATE, the SELECT of INSERT
+//     ... SELECT, triggers), in the expressions of any other node (SELECT, DELETE, SET)
+//     as it is built (a subquery's plan, built when it is evaluated, included).
 //   - Division by zero. GMS's /, DIV, % and MOD of a zero divisor yield NULL with warning
 //     1365 whatever the sql_mode. MySQL 8.0's default sql_mode (STRICT_TRANS_TABLES,
 //     ERROR_FOR_DIVISION_BY_ZERO) makes it an error, 1365 (22012) "Division by 0", in a
@@ -92,6 +94,16 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 		if same == transform.NewTree {
 			return b.base.Build(ctx, wrapped, row)
 		}
+	case sql.SchemaTarget, *plan.CreateTrigger, *plan.CreateProcedure, *plan.CreateView, *plan.CreateEvent:
+		// DDL: expressions kept for later (defaults, bodies) are left as they are
+	default:
+		wrapped, same, err := strictWrapper{}.own(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if same == transform.NewTree {
+			return b.base.Build(ctx, wrapped, row)
+		}
 	}
 	if b.next == nil {
 		return nil, nil
@@ -144,37 +156,40 @@ type strictWrapper struct {
 	divByZero bool
 }
 
-// node rewrites the expressions of every node of n (opaque nodes included), each from its
-// root, so that an expression knows whether its parent is an arithmetic operation.
+// node rewrites the expressions of every node of n (opaque nodes included).
 func (w strictWrapper) node(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdentity, error) {
-	return transform.NodeWithOpaque(ctx, n, func(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdentity, error) {
-		ne, ok := n.(sql.Expressioner)
-		if !ok {
-			return n, transform.SameTree, nil
-		}
-		exprs := ne.Expressions()
-		var out []sql.Expression
-		for i, e := range exprs {
-			ne, changed, err := w.expr(ctx, e, false)
-			if err != nil {
-				return nil, transform.SameTree, err
-			}
-			if changed {
-				if out == nil {
-					out = append([]sql.Expression(nil), exprs...)
-				}
-				out[i] = ne
-			}
-		}
-		if out == nil {
-			return n, transform.SameTree, nil
-		}
-		nn, err := ne.WithExpressions(ctx, out...)
+	return transform.NodeWithOpaque(ctx, n, w.own)
+}
+
+// own rewrites the expressions of n itself (not of its children), each from its root, so
+// that an expression knows whether its parent is an arithmetic operation.
+func (w strictWrapper) own(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdentity, error) {
+	ne, ok := n.(sql.Expressioner)
+	if !ok {
+		return n, transform.SameTree, nil
+	}
+	exprs := ne.Expressions()
+	var out []sql.Expression
+	for i, e := range exprs {
+		ne, changed, err := w.expr(ctx, e, false)
 		if err != nil {
 			return nil, transform.SameTree, err
 		}
-		return nn, transform.NewTree, nil
-	})
+		if changed {
+			if out == nil {
+				out = append([]sql.Expression(nil), exprs...)
+			}
+			out[i] = ne
+		}
+	}
+	if out == nil {
+		return n, transform.SameTree, nil
+	}
+	nn, err := ne.WithExpressions(ctx, out...)
+	if err != nil {
+		return nil, transform.SameTree, err
+	}
+	return nn, transform.NewTree, nil
 }
 
 // isArith reports whether e is an arithmetic operation (its decimal scale is computed
@@ -277,11 +292,12 @@ func (d *divChecked) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 	return v, nil
 }
 
-func (d *divChecked) Resolved() bool                   { return d.child.Resolved() }
-func (d *divChecked) String() string                   { return d.child.String() }
-func (d *divChecked) Type(ctx *sql.Context) sql.Type   { return d.child.Type(ctx) }
-func (d *divChecked) IsNullable(ctx *sql.Context) bool { return d.child.IsNullable(ctx) }
-func (d *divChecked) Children() []sql.Expression       { return []sql.Expression{d.child} }
+func (d *divChecked) Resolved() bool                      { return d.child.Resolved() }
+func (d *divChecked) String() string                      { return d.child.String() }
+func (d *divChecked) DebugString(ctx *sql.Context) string { return sql.DebugString(ctx, d.child) }
+func (d *divChecked) Type(ctx *sql.Context) sql.Type      { return d.child.Type(ctx) }
+func (d *divChecked) IsNullable(ctx *sql.Context) bool    { return d.child.IsNullable(ctx) }
+func (d *divChecked) Children() []sql.Expression          { return []sql.Expression{d.child} }
 func (d *divChecked) CollationCoercibility(ctx *sql.Context) (sql.CollationID, byte) {
 	return sql.GetCoercibility(ctx, d.child)
 }
@@ -298,16 +314,16 @@ func (d *divChecked) WithChildren(ctx *sql.Context, children ...sql.Expression) 
 // when the exact result does not fit instead of wrapping around. It stands in the tree
 // for the operation (its children are the operation's operands).
 //
-// The result must fit BIGINT UNSIGNED for two unsigned operands, BIGINT for two signed
-// ones. For one of each GMS computes in BIGINT and MySQL in BIGINT UNSIGNED; the result
-// must fit one or the other (a value above BIGINT's range is returned as an unsigned
-// one, as in MySQL; a negative one as GMS returns it, where MySQL fails with 1690: an
-// assignment to an unsigned column then fails with 1264).
+// The result must fit GMS's result type: BIGINT UNSIGNED for two unsigned operands,
+// BIGINT otherwise. (For one unsigned and one signed operand MySQL computes in BIGINT
+// UNSIGNED: a result above BIGINT's range fails here and not in MySQL, a negative one
+// fails in MySQL and not here, where an assignment to an unsigned column fails with
+// 1264. A value outside the result type would be clamped to it on its way to the
+// client, so it cannot be returned.)
 type checkedArith struct {
-	a        *expression.Arithmetic
-	op       byte     // '+', '-' or '*'
-	typ      sql.Type // types.Int64 or types.Uint64: GMS's result type
-	unsigned bool     // an operand is unsigned
+	a   *expression.Arithmetic
+	op  byte     // '+', '-' or '*'
+	typ sql.Type // types.Int64 or types.Uint64: GMS's result type
 	// gms computes the operation as GMS does, from a row of the two operands' values:
 	// for operand values that are not Go integers.
 	gms *expression.Arithmetic
@@ -343,7 +359,7 @@ func newCheckedArith(ctx *sql.Context, a *expression.Arithmetic) *checkedArith {
 		return nil
 	}
 	gms := expression.NewArithmetic(expression.NewGetField(0, lt, "l", true), expression.NewGetField(1, rt, "r", true), a.Op)
-	return &checkedArith{a: a, op: op, typ: typ, unsigned: types.IsUnsigned(lt) || types.IsUnsigned(rt), gms: gms}
+	return &checkedArith{a: a, op: op, typ: typ, gms: gms}
 }
 
 func (c *checkedArith) Eval(ctx *sql.Context, row sql.Row) (any, error) {
@@ -384,23 +400,19 @@ func (c *checkedArith) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 	if mag == 0 {
 		neg = false
 	}
-	switch {
-	case overflow, neg && mag > 1<<63:
-	case c.typ == types.Uint64:
-		if !neg {
-			return mag, nil
+	if c.typ == types.Uint64 {
+		if overflow || neg {
+			return nil, c.outOfRange("BIGINT UNSIGNED")
 		}
-	case neg:
-		return int64(-mag), nil // two's complement: -(1<<63) is MinInt64
-	case mag <= math.MaxInt64:
-		return int64(mag), nil
-	case c.unsigned:
 		return mag, nil
 	}
-	if c.unsigned {
-		return nil, c.outOfRange("BIGINT UNSIGNED")
+	switch {
+	case overflow, neg && mag > 1<<63, !neg && mag > math.MaxInt64:
+		return nil, c.outOfRange("BIGINT")
+	case neg:
+		return int64(-mag), nil // two's complement: -(1<<63) is MinInt64
 	}
-	return nil, c.outOfRange("BIGINT")
+	return int64(mag), nil
 }
 
 func (c *checkedArith) outOfRange(typ string) error {
@@ -440,11 +452,12 @@ func signMagnitude(v any) (neg bool, mag uint64, ok bool) {
 	return false, uint64(i), true
 }
 
-func (c *checkedArith) Resolved() bool                   { return c.a.Resolved() }
-func (c *checkedArith) String() string                   { return c.a.String() }
-func (c *checkedArith) Type(ctx *sql.Context) sql.Type   { return c.typ }
-func (c *checkedArith) IsNullable(ctx *sql.Context) bool { return c.a.IsNullable(ctx) }
-func (c *checkedArith) Children() []sql.Expression       { return c.a.Children() }
+func (c *checkedArith) Resolved() bool                      { return c.a.Resolved() }
+func (c *checkedArith) String() string                      { return c.a.String() }
+func (c *checkedArith) DebugString(ctx *sql.Context) string { return c.a.DebugString(ctx) }
+func (c *checkedArith) Type(ctx *sql.Context) sql.Type      { return c.typ }
+func (c *checkedArith) IsNullable(ctx *sql.Context) bool    { return c.a.IsNullable(ctx) }
+func (c *checkedArith) Children() []sql.Expression          { return c.a.Children() }
 func (c *checkedArith) CollationCoercibility(ctx *sql.Context) (sql.CollationID, byte) {
 	return c.a.CollationCoercibility(ctx)
 }
