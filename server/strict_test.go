@@ -222,6 +222,13 @@ func TestStrictDivisionByZero(t *testing.T) {
 	// TRADITIONAL holds both.
 	f.exec("SET SESSION sql_mode = 'TRADITIONAL'")
 	f.fails("INSERT INTO t (id, i) VALUES (32, 1/0)", 1365, "22012")
+	// A trigger's assignment, and CREATE TABLE ... SELECT.
+	f.exec("CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.i = NEW.i / NEW.id")
+	f.fails("INSERT INTO t (id, i) VALUES (0, 5)", 1365, "22012")
+	f.exec("DROP TRIGGER tr")
+	if _, err := f.conn.ExecContext(context.Background(), "CREATE TABLE c AS SELECT 1/0 AS v"); mysqlErrno(err) != 1365 {
+		t.Fatalf("CREATE TABLE c AS SELECT 1/0: %v, want 1365", err)
+	}
 }
 
 // TestStrictIntegerOverflow: integer +, - and * whose result does not fit BIGINT (BIGINT
@@ -268,6 +275,13 @@ func TestStrictIntegerOverflow(t *testing.T) {
 	f.fails("UPDATE t SET ub = ub - 1 WHERE id = 2", 1690, "22003")
 	f.stores("UPDATE t SET i = i * 3 + 1, d = d + 1 WHERE id = 2", "SELECT i, d FROM t WHERE id = 2", "7|3.00")
 	f.stores("INSERT INTO t (id, bi) VALUES (12, 3037000499 * 3037000499)", "SELECT bi FROM t WHERE id = 12", "9223372030926249001")
+
+	// A trigger's assignment, a stored procedure's variable.
+	f.exec("CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW SET NEW.bi = NEW.bi - NEW.id",
+		"CREATE PROCEDURE p() BEGIN DECLARE x BIGINT; SET x = 9223372036854775807; SET x = x + 1; INSERT INTO t (id, bi) VALUES (20, x); END")
+	f.fails("UPDATE t SET i = 0 WHERE id = 1", 1690, "22003") // bi is -9223372036854775808
+	f.fails("CALL p()", 1690, "22003")
+	f.exec("DROP TRIGGER tr")
 
 	// SELECT (and the other statements that are not DDL) fail too.
 	for _, q := range []string{
