@@ -318,6 +318,7 @@ func TestStrictMultiplePrimaryKeys(t *testing.T) {
 		"CREATE TABLE x (a INT PRIMARY KEY, b INT, PRIMARY KEY (b))",
 		"CREATE TABLE x (a INT, b INT, PRIMARY KEY (a), PRIMARY KEY (b))",
 		"CREATE TEMPORARY TABLE x (a INT PRIMARY KEY, b INT PRIMARY KEY)",
+		"CREATE TABLE x (a INT PRIMARY KEY, b INT PRIMARY KEY) AS SELECT 1 AS a, 2 AS b",
 	} {
 		f.fails(q, 1068, "42000")
 		if got := f.rows("SHOW TABLES LIKE 'x'"); got != "" {

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/analyzer"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/plan"
-	"github.com/dolthub/go-mysql-server/sql/rowexec"
 	"github.com/dolthub/go-mysql-server/sql/transform"
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
@@ -45,7 +45,7 @@ import (
 //   - A second primary key. ALTER TABLE t ADD COLUMN c INT PRIMARY KEY (or MODIFY COLUMN c
 //     INT PRIMARY KEY) on a table that has a primary key without c is error 1068 (42000)
 //     in MySQL; GMS passes the column on and the key was dropped silently. (CREATE TABLE
-//     with two keys is refused by Database.CreateTable: checkOnePrimaryKey.)
+//     with two keys is refused by onePrimaryKeyRule and Database.CreateTable.)
 //
 // The checks fail the statement while it runs, before the row is written, so the
 // statement changes nothing (the table editor discards the statement's edits, as for any
@@ -111,11 +111,31 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 	return b.next.Build(ctx, n, row)
 }
 
-// InstallStrictChecks makes b, an engine's exec builder, apply dsql's checks of integer
-// overflow, division by zero and second primary keys (see strictBuilder), as dsql's
-// engine does (for engines built elsewhere, such as GMS's enginetest harness).
-func InstallStrictChecks(b *rowexec.BaseBuilder) {
+// InstallStrictChecks makes a, an engine's analyzer, apply dsql's checks of integer
+// overflow, division by zero and second primary keys (strictBuilder, installed as the
+// priority builder of a's exec builder, and onePrimaryKeyRule), as dsql's engine does
+// (for engines built elsewhere, such as GMS's enginetest harness).
+func InstallStrictChecks(a *analyzer.Analyzer) {
+	b := a.ExecBuilder
 	b.PriorityBuilder = strictBuilder{base: b, next: b.PriorityBuilder}
+	first := a.Batches[0]
+	first.Rules = append([]analyzer.Rule{{Id: onePrimaryKeyRuleID, Apply: onePrimaryKeyRule}}, first.Rules...)
+}
+
+// onePrimaryKeyRuleID names the analyzer rule added by InstallStrictChecks.
+const onePrimaryKeyRuleID analyzer.RuleId = 1_000_003
+
+// onePrimaryKeyRule, the analyzer's first rule, refuses a CREATE TABLE with two primary
+// keys (checkOnePrimaryKey) before GMS's analysis of CREATE TABLE ... SELECT makes one
+// composite key of every column flagged as a key: Database.CreateTable no longer sees
+// the second key there.
+func onePrimaryKeyRule(ctx *sql.Context, _ *analyzer.Analyzer, n sql.Node, _ *plan.Scope, _ analyzer.RuleSelector, _ *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
+	if ct, ok := n.(*plan.CreateTable); ok {
+		if err := checkOnePrimaryKey(ct.PkSchema()); err != nil {
+			return nil, transform.SameTree, err
+		}
+	}
+	return n, transform.SameTree, nil
 }
 
 // divisionByZeroIsError reports whether the session's sql_mode makes a division by zero
