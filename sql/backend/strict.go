@@ -120,10 +120,33 @@ func InstallStrictChecks(a *analyzer.Analyzer) {
 	b.PriorityBuilder = strictBuilder{base: b, next: b.PriorityBuilder}
 	first := a.Batches[0]
 	first.Rules = append([]analyzer.Rule{{Id: onePrimaryKeyRuleID, Apply: onePrimaryKeyRule}}, first.Rules...)
+	last := a.Batches[len(a.Batches)-1]
+	rules := append([]analyzer.Rule(nil), last.Rules...) // the slice may be shared
+	last.Rules = append(rules, analyzer.Rule{Id: overflowRuleID, Apply: overflowRule})
 }
 
-// onePrimaryKeyRuleID names the analyzer rule added by InstallStrictChecks.
-const onePrimaryKeyRuleID analyzer.RuleId = 1_000_003
+// Analyzer rules added by InstallStrictChecks.
+const (
+	onePrimaryKeyRuleID analyzer.RuleId = 1_000_003
+	overflowRuleID      analyzer.RuleId = 1_000_004
+)
+
+// overflowRule, the analyzer's last rule, makes the integer operations of a statement
+// that is not DDL checkedArith once, subqueries included, so that strictBuilder finds
+// nothing left to rewrite when it builds a node again and again (the inner side of a
+// join, a correlated subquery: once per row). The analyzer skips its batches for simple
+// statements (a SELECT of one table, an INSERT of values, a one-table UPDATE or DELETE),
+// which strictBuilder rewrites as they are built, once.
+func overflowRule(ctx *sql.Context, _ *analyzer.Analyzer, n sql.Node, _ *plan.Scope, _ analyzer.RuleSelector, qFlags *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
+	if qFlags != nil && qFlags.IsSet(sql.QFlagDDL) {
+		return n, transform.SameTree, nil
+	}
+	switch n.(type) {
+	case sql.SchemaTarget, *plan.CreateTrigger, *plan.CreateProcedure, *plan.CreateView, *plan.CreateEvent:
+		return n, transform.SameTree, nil
+	}
+	return strictWrapper{}.node(ctx, n)
+}
 
 // onePrimaryKeyRule, the analyzer's first rule, refuses a CREATE TABLE with two primary
 // keys (checkOnePrimaryKey) before GMS's analysis of CREATE TABLE ... SELECT makes one
@@ -225,8 +248,15 @@ func isArith(e sql.Expression) bool {
 // expr rewrites e (underArith: its parent is an arithmetic operation) and reports whether
 // anything changed.
 func (w strictWrapper) expr(ctx *sql.Context, e sql.Expression, underArith bool) (sql.Expression, bool, error) {
-	if _, done := e.(*divChecked); done {
+	switch x := e.(type) {
+	case *divChecked:
 		return e, false, nil
+	case *plan.Subquery: // its plan is no expression child
+		q, same, err := w.node(ctx, x.Query)
+		if err != nil || same == transform.SameTree {
+			return e, false, err
+		}
+		return x.WithQuery(q), true, nil
 	}
 	children := e.Children()
 	arith := isArith(e)
