@@ -11,14 +11,20 @@ import (
 // VersionComment is @@version_comment, which tools show next to @@version.
 const VersionComment = "dsql"
 
+// DefaultSQLMode is MySQL 8.0's default @@sql_mode (GMS's lacks NO_ZERO_IN_DATE,
+// NO_ZERO_DATE and ERROR_FOR_DIVISION_BY_ZERO).
+const DefaultSQLMode = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+
 // setVersionVariables makes @@version (and so VERSION()) the version the server announces
-// in its handshake, ServerVersion, and @@version_comment VersionComment, in place of GMS's
-// defaults (8.0.31, "Dolt"). The variables are global to the process; sessions made after
-// the call see these values.
+// in its handshake, ServerVersion, @@version_comment VersionComment, and @@sql_mode
+// MySQL 8.0's default, in place of GMS's defaults (8.0.31, "Dolt", a mode without
+// ERROR_FOR_DIVISION_BY_ZERO). The variables are global to the process; sessions made
+// after the call see these values.
 func setVersionVariables() error {
 	if err := sql.SystemVariables.AssignValues(map[string]any{
 		"version":         ServerVersion,
 		"version_comment": VersionComment,
+		"sql_mode":        DefaultSQLMode,
 	}); err != nil {
 		return fmt.Errorf("server: setting @@version: %w", err)
 	}
