@@ -39,9 +39,9 @@ import (
 //     without strict mode or without ERROR_FOR_DIVISION_BY_ZERO it is NULL, as in a SELECT.
 //     Under that sql_mode, every outermost arithmetic expression holding a division (of
 //     such a statement) is wrapped in divChecked, which fails when the expression added
-//     warning 1365. (GMS's default sql_mode, which dsql keeps, lacks
-//     ERROR_FOR_DIVISION_BY_ZERO: there a division by zero stores NULL, as in MySQL under
-//     that sql_mode.)
+//     warning 1365. (The server's default sql_mode is MySQL 8.0's, server.DefaultSQLMode;
+//     GMS's own default lacks ERROR_FOR_DIVISION_BY_ZERO, and under such a mode a division
+//     by zero stores NULL, as in MySQL.)
 //   - A second primary key. ALTER TABLE t ADD COLUMN c INT PRIMARY KEY (or MODIFY COLUMN c
 //     INT PRIMARY KEY) on a table that has a primary key without c is error 1068 (42000)
 //     in MySQL; GMS passes the column on and the key was dropped silently. (CREATE TABLE
