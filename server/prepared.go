@@ -2,15 +2,12 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
-	gmsserver "github.com/dolthub/go-mysql-server/server"
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/plan"
@@ -217,65 +214,18 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 	})
 }
 
-// runPoint runs a cached point-select plan in the connection's goroutine and sends its
-// at most one row. It does for this plan what GMS's handler does for any bound plan
-// (process list entry, session command begin/end, the engine's transaction start,
-// read-only check and finalized iterators, whose Close ends an autocommit transaction,
-// the connection's status flags, SQL errors cast as GMS casts them), without the two
-// goroutines GMS starts to stream a result of unknown size: a lookup of one primary key
-// returns one row or none. The column descriptions are those GMS sent for the same
-// plan under the same character_set_results.
-func (h *handler) runPoint(ctx *sql.Context, c *mysql.Conn, pp *pointPlan, node sql.Node, cb func(*sqltypes.Result) error) (err error) {
-	defer func() {
-		if err != nil {
-			err = sql.CastSQLError(err)
+// runPoint runs a cached point-select plan in the connection's goroutine (streamSelect,
+// with PrepQueryPlanForExecution as GMS's handler runs a bound plan: the engine's
+// transaction start, read-only check and finalized iterators). The column descriptions
+// are those GMS sent for the same plan under the same character_set_results.
+func (h *handler) runPoint(ctx *sql.Context, c *mysql.Conn, pp *pointPlan, node sql.Node, cb func(*sqltypes.Result) error) error {
+	return h.streamSelect(ctx, c, pp.query, func(ctx *sql.Context) (sql.Schema, sql.RowIter, []*querypb.Field, error) {
+		sch, iter, _, err := h.s.engine.SQL.PrepQueryPlanForExecution(ctx, pp.query, node, nil)
+		if err == nil {
+			preparedStats.direct.Add(1)
 		}
-	}()
-	ctx, err = ctx.ProcessList.BeginQuery(ctx, pp.query)
-	if err != nil {
-		return err
-	}
-	defer ctx.ProcessList.EndQuery(ctx)
-	if err := sql.SessionCommandBegin(ctx.Session); err != nil {
-		return err
-	}
-	defer sql.SessionCommandEnd(ctx.Session)
-	sch, iter, _, err := h.s.engine.SQL.PrepQueryPlanForExecution(ctx, pp.query, node, nil)
-	if err != nil {
-		return err
-	}
-	preparedStats.direct.Add(1)
-	buf := sql.ByteBufPool.Get().(*sql.ByteBuffer)
-	defer func() {
-		buf.Reset()
-		sql.ByteBufPool.Put(buf)
-	}()
-	res := &sqltypes.Result{Fields: pp.fields}
-	row, err := iter.Next(ctx)
-	if err == nil {
-		if _, err = iter.Next(ctx); err == nil {
-			err = fmt.Errorf("a primary-key lookup of %s returned more than one row", pp.table)
-		} else if err == io.EOF {
-			var vals []sqltypes.Value
-			if vals, err = gmsserver.RowToSQL(ctx, sch, row, nil, buf); err == nil {
-				res.Rows, res.RowsAffected = [][]sqltypes.Value{vals}, 1
-			}
-		}
-	}
-	if err == io.EOF {
-		err = nil
-	}
-	// Close ends the statement's transaction under autocommit (a commit of nothing).
-	if cerr := iter.Close(ctx); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := setStatusFlags(ctx, c); err != nil {
-		return err
-	}
-	return cb(res)
+		return sch, iter, pp.fields, err
+	}, cb)
 }
 
 // setStatusFlags sets the autocommit and in-transaction flags of c's next OK/EOF packet

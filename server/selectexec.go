@@ -124,7 +124,27 @@ func (h *handler) selectExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pre
 // handler).
 var noFastSelect bool
 
-func (h *handler) runSelect(ctx *sql.Context, c *mysql.Conn, query string, bindings map[string]ast.Expr, cb func(*sqltypes.Result) error) (err error) {
+// runSelect runs a SELECT (query, with bindings if prepared) that GMS binds, analyzes
+// and executes, in the connection's goroutine (streamSelect).
+func (h *handler) runSelect(ctx *sql.Context, c *mysql.Conn, query string, bindings map[string]ast.Expr, cb func(*sqltypes.Result) error) error {
+	return h.streamSelect(ctx, c, query, func(ctx *sql.Context) (sql.Schema, sql.RowIter, []*querypb.Field, error) {
+		flags := &sql.QueryFlags{}
+		flags.Set(sql.QFlagDeferProjections)
+		sch, iter, _, err := h.s.engine.SQL.QueryWithBindings(ctx, query, nil, bindings, flags)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return sch, iter, fieldsOf(ctx, sch), nil
+	}, cb)
+}
+
+// streamSelect does for a SELECT what GMS's handler does for any statement (process
+// list entry, session command begin/end, errors cast as GMS casts them, the connection's
+// status flags) around exec, which gives the statement's schema, row iterator and column
+// descriptions; it reads the rows, converts them (deferred projections included) and
+// sends them in the connection's goroutine, resultBatch rows per write. The iterator's
+// Close ends an autocommit transaction.
+func (h *handler) streamSelect(ctx *sql.Context, c *mysql.Conn, query string, exec func(*sql.Context) (sql.Schema, sql.RowIter, []*querypb.Field, error), cb func(*sqltypes.Result) error) (err error) {
 	defer func() {
 		if err != nil {
 			err = sql.CastSQLError(err)
@@ -139,14 +159,11 @@ func (h *handler) runSelect(ctx *sql.Context, c *mysql.Conn, query string, bindi
 		return err
 	}
 	defer sql.SessionCommandEnd(ctx.Session)
-	flags := &sql.QueryFlags{}
-	flags.Set(sql.QFlagDeferProjections)
-	sch, iter, _, err := h.s.engine.SQL.QueryWithBindings(ctx, query, nil, bindings, flags)
+	sch, iter, fields, err := exec(ctx)
 	if err != nil {
 		return err
 	}
 	iter, projs := gmsserver.GetDeferredProjections(iter)
-	fields := fieldsOf(ctx, sch)
 	buf := sql.ByteBufPool.Get().(*sql.ByteBuffer)
 	defer func() {
 		buf.Reset()
@@ -189,7 +206,6 @@ func (h *handler) runSelect(ctx *sql.Context, c *mysql.Conn, query string, bindi
 	if err == io.EOF {
 		err = nil
 	}
-	// Close ends the statement's transaction under autocommit.
 	if cerr := iter.Close(ctx); err == nil {
 		err = cerr
 	}
