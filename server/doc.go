@@ -41,7 +41,7 @@
 //     backend.MySQLError, as it maps every GMS error MySQL has a code for), a statement
 //     sent while the server stops 1053, a statement ended by KILL QUERY 1317.
 //
-// # Fast paths and checks (prepared.go, selectexec.go, backend.InstallAssignmentRangeChecks)
+// # Fast paths and checks (prepared.go, selectexec.go, backend.InstallStrictChecks)
 //
 // The server runs statements through GMS's handler except in three places:
 //

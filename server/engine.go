@@ -135,8 +135,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	fixShowCreateEnumDefaults(an)
 	fixViewReadCommits(an)
 	an.ExecBuilder.PriorityBuilder = dataio.LoadDataBuilder{Base: an.ExecBuilder} // LOAD DATA into an empty table: bulk path
-	backend.InstallAssignmentRangeChecks(an.ExecBuilder)                          // out-of-range assignments fail (setrange.go)
-	backend.InstallStrictChecks(an)                                               // integer overflow, division by zero, second primary key fail (strict.go)
+	backend.InstallStrictChecks(an)                                               // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	e.SQL.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), Functions(opts.Author)...)
 	if err := loadPrivileges(ctx, e.SQL, filepath.Join(dir, PrivilegesFile), opts.Superusers); err != nil {

@@ -3,55 +3,19 @@ package backend
 import (
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
-	"github.com/dolthub/go-mysql-server/sql/plan"
-	"github.com/dolthub/go-mysql-server/sql/rowexec"
 	"github.com/dolthub/go-mysql-server/sql/transform"
 )
 
-// Out-of-range values assigned by UPDATE (installed by server.NewEngine and the
-// enginetest harness with InstallAssignmentRangeChecks).
+// Out-of-range values assigned by UPDATE (applied by strictBuilder, strict.go).
 //
 // GMS converts the value of an assignment to a column (UPDATE ... SET c = v, INSERT ...
 // ON DUPLICATE KEY UPDATE c = v, SET NEW.c = v in a trigger) to the column's type and
 // drops the conversion's "out of range" verdict, so UPDATE t SET tiny = 1000 silently
 // stores 127. An INSERT of the same value fails (GMS checks the range there), and so
-// does MySQL's UPDATE: error 1264. rangeBuilder, the exec builder's priority builder,
-// wraps the value of every assignment to a numeric column in rangeChecked, which fails
-// with the error GMS's INSERT gives; with IGNORE the value is clamped to the type's range
-// with warning 1264, as MySQL does.
-
-// rangeBuilder is the exec builder's priority builder: it builds an UPDATE, an INSERT
-// (its ON DUPLICATE KEY UPDATE) or a SET statement of a trigger body whose assignments
-// to numeric columns are wrapped in rangeChecked (through base, which calls it again for
-// the wrapped tree: that one is built by next, or by base itself).
-type rangeBuilder struct {
-	base sql.NodeExecBuilder // the builder it is the priority builder of
-	next sql.NodeExecBuilder // the priority builder before it (nil: none)
-}
-
-func (b rangeBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.RowIter, error) {
-	ignore := false
-	switch x := n.(type) {
-	case *plan.Update:
-		ignore = x.Ignore
-	case *plan.InsertInto:
-		ignore = x.Ignore
-	}
-	switch n.(type) {
-	case *plan.Update, *plan.InsertInto, *plan.Set: // Set: a trigger's SET NEW.c = v
-		wrapped, same, err := wrapAssignments(ctx, n, ignore)
-		if err != nil {
-			return nil, err
-		}
-		if same == transform.NewTree {
-			return b.base.Build(ctx, wrapped, row)
-		}
-	}
-	if b.next == nil {
-		return nil, nil
-	}
-	return b.next.Build(ctx, n, row)
-}
+// does MySQL's UPDATE: error 1264. strictBuilder, the exec builder's priority builder,
+// wraps the value of every assignment to a numeric column in rangeChecked (UPDATE and
+// INSERT nodes, and a trigger body's SET), which fails with the error GMS's INSERT gives;
+// with IGNORE the value is clamped to the type's range with warning 1264, as MySQL does.
 
 // wrapAssignments wraps the value of every assignment to a numeric column in n (ignore:
 // the statement has IGNORE).
@@ -126,14 +90,4 @@ func (r *rangeChecked) WithChildren(ctx *sql.Context, children ...sql.Expression
 	c := *r
 	c.child = children[0]
 	return &c, nil
-}
-
-// InstallAssignmentRangeChecks makes b, an engine's exec builder, check the range of
-// assignments to numeric columns (server.NewEngine calls it; so does the enginetest
-// harness, whose engines GMS builds).
-//
-// It is here, not in server/, so that sql/enginetest can install it without depending on
-// the server.
-func InstallAssignmentRangeChecks(b *rowexec.BaseBuilder) {
-	b.PriorityBuilder = rangeBuilder{base: b, next: b.PriorityBuilder}
 }

@@ -19,8 +19,9 @@ import (
 // Bad input that GMS accepts silently where MySQL 8.0 fails the statement (installed by
 // server.NewEngine and the enginetest harness with InstallStrictChecks).
 //
-// strictBuilder, a priority builder of the exec builder (as rangeBuilder in assignrange.go),
-// makes these statements fail as in MySQL instead of changing data silently:
+// strictBuilder, a priority builder of the exec builder, makes these statements fail as in
+// MySQL instead of changing data silently (and wraps assignments to numeric columns in a
+// range check: assignrange.go):
 //
 //   - Integer overflow. GMS computes +, - and * of two integers in int64 or uint64 and
 //     lets the result wrap around, so UPDATE t SET b = b + 1 stored -9223372036854775808
@@ -91,7 +92,11 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 				wrapped, same = ins.WithSource(src), transform.NewTree
 			}
 		}
-		if same == transform.NewTree {
+		wrapped, sameAssign, err := wrapAssignments(ctx, wrapped, ignore) // assignrange.go
+		if err != nil {
+			return nil, err
+		}
+		if same == transform.NewTree || sameAssign == transform.NewTree {
 			return b.base.Build(ctx, wrapped, row)
 		}
 	case sql.SchemaTarget, *plan.CreateTrigger, *plan.CreateProcedure, *plan.CreateView, *plan.CreateEvent:
@@ -100,6 +105,15 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 		wrapped, same, err := strictWrapper{}.own(ctx, n)
 		if err != nil {
 			return nil, err
+		}
+		if _, ok := n.(*plan.Set); ok { // a trigger's SET NEW.c = v (assignrange.go)
+			var sameAssign transform.TreeIdentity
+			if wrapped, sameAssign, err = wrapAssignments(ctx, wrapped, false); err != nil {
+				return nil, err
+			}
+			if sameAssign == transform.NewTree {
+				same = transform.NewTree
+			}
 		}
 		if same == transform.NewTree {
 			return b.base.Build(ctx, wrapped, row)
@@ -112,9 +126,10 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 }
 
 // InstallStrictChecks makes a, an engine's analyzer, apply dsql's checks of integer
-// overflow, division by zero and second primary keys (strictBuilder, installed as the
-// priority builder of a's exec builder, and onePrimaryKeyRule), as dsql's engine does
-// (for engines built elsewhere, such as GMS's enginetest harness).
+// overflow, division by zero, out-of-range assignments (assignrange.go) and second
+// primary keys (strictBuilder, installed as the priority builder of a's exec builder, and
+// onePrimaryKeyRule). server.NewEngine calls it; so does the enginetest harness, whose
+// engines GMS builds.
 func InstallStrictChecks(a *analyzer.Analyzer) {
 	b := a.ExecBuilder
 	b.PriorityBuilder = strictBuilder{base: b, next: b.PriorityBuilder}

@@ -111,8 +111,7 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 	e, err := gmsenginetest.NewEngine(t, h, p, h.setup, memory.NewStatsProv())
 	if err == nil {
 		// The server's check of out-of-range assignments (UPDATE ... SET tiny = 1000 fails).
-		backend.InstallAssignmentRangeChecks(e.EngineAnalyzer().ExecBuilder)
-		backend.InstallStrictChecks(e.EngineAnalyzer()) // overflow, division by zero, second primary key
+		backend.InstallStrictChecks(e.EngineAnalyzer()) // out-of-range assignments, overflow, division by zero, second primary key
 	}
 	// Tests start on a fresh session, as GMS's memory harness does: the setup's session
 	// state (LAST_INSERT_ID, user variables) must not leak into the first assertion.
