@@ -33,16 +33,16 @@ func mergeForeignKeys(ctx context.Context, base, ours, theirs, out repo.Root) (r
 		bf, inB := base.ForeignKey(k)
 		of, inO := ours.ForeignKey(k)
 		tf, inT := theirs.ForeignKey(k)
-		if sameFK(bf, inB, tf, inT) || sameFK(of, inO, tf, inT) {
+		if SameForeignKey(bf, inB, tf, inT) || SameForeignKey(of, inO, tf, inT) {
 			// theirs did not change it, or both made the same change; a resolution
 			// theirs made of the key out holds carries over
 			var err error
-			if out, err = keepResolution(ctx, out, tf, inT); err != nil {
+			if out, err = KeepResolution(ctx, out, tf, inT); err != nil {
 				return repo.Root{}, nil, err
 			}
 			continue
 		}
-		if !sameFK(bf, inB, of, inO) {
+		if !SameForeignKey(bf, inB, of, inO) {
 			conflicts = append(conflicts, SchemaConflict{Table: names[k], Reason: "foreign key changed differently on both sides"})
 			continue
 		}
@@ -81,7 +81,7 @@ func dropDanglingForeignKeys(ctx context.Context, base, ours, out repo.Root, con
 		bf, inB := base.ForeignKey(fk.Name)
 		of, inO := ours.ForeignKey(fk.Name)
 		side, other := "theirs", "ours"
-		if sameFK(of, inO, fk, true) && !sameFK(bf, inB, of, inO) {
+		if SameForeignKey(of, inO, fk, true) && !SameForeignKey(bf, inB, of, inO) {
 			side, other = "ours", "theirs"
 		}
 		if out, err = out.RemoveForeignKey(ctx, fk.Name); err != nil {
@@ -176,23 +176,25 @@ func hasIndexOn(sch repo.Schema, cols []string) bool {
 	return false
 }
 
-// keepResolution returns out with its foreign key of the same name and definition as
-// theirs (tf, if inT) marked resolved if theirs is resolved and out's is not.
-func keepResolution(ctx context.Context, out repo.Root, tf repo.ForeignKey, inT bool) (repo.Root, error) {
+// KeepResolution returns out with its foreign key of the same name and definition as
+// theirs (tf, if inT) marked resolved if theirs is resolved and out's is not (a key both
+// sides hold with one definition is resolved if either side resolved it; version merges
+// here and transaction merges in sql/session share the rule).
+func KeepResolution(ctx context.Context, out repo.Root, tf repo.ForeignKey, inT bool) (repo.Root, error) {
 	if !inT || tf.Unresolved {
 		return out, nil
 	}
 	cur, ok := out.ForeignKey(tf.Name)
-	if !ok || !cur.Unresolved || !sameFK(cur, true, tf, true) {
+	if !ok || !cur.Unresolved || !SameForeignKey(cur, true, tf, true) {
 		return out, nil
 	}
 	cur.Unresolved = false
 	return out.PutForeignKey(ctx, cur)
 }
 
-// sameFK reports whether a (if inA) and b (if inB) are the same foreign key definition, or
-// both absent; whether each is resolved does not matter.
-func sameFK(a repo.ForeignKey, inA bool, b repo.ForeignKey, inB bool) bool {
+// SameForeignKey reports whether a (if inA) and b (if inB) are the same foreign key
+// definition, or both absent; whether each is resolved does not matter.
+func SameForeignKey(a repo.ForeignKey, inA bool, b repo.ForeignKey, inB bool) bool {
 	if inA != inB {
 		return false
 	}

@@ -141,7 +141,7 @@ func TestMergeForeignKeysCarriesResolution(t *testing.T) {
 				t.Fatalf("merged root has %+v, want no key", got)
 			case tc.want != nil && !ok:
 				t.Fatalf("merged root has no key, want %+v", *tc.want)
-			case tc.want != nil && (!sameFK(got, true, *tc.want, true) || got.Unresolved != tc.want.Unresolved):
+			case tc.want != nil && (!SameForeignKey(got, true, *tc.want, true) || got.Unresolved != tc.want.Unresolved):
 				t.Fatalf("merged key %+v, want %+v", got, *tc.want)
 			}
 		})

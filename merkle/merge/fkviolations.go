@@ -64,7 +64,7 @@ func recordForeignKeyViolations(ctx context.Context, ours, out repo.Root, res *R
 		childChanged := !inOC || oc.Hash() != mc.Hash()
 		parentChanged := !inOP || op.Hash() != mp.Hash()
 		ofk, inOFK := ours.ForeignKey(fk.Name)
-		newFK := !sameFK(ofk, inOFK, fk, true) // added or redefined by the merge: check every child row
+		newFK := !SameForeignKey(ofk, inOFK, fk, true) // added or redefined by the merge: check every child row
 		if !childChanged && !parentChanged && !newFK {
 			continue
 		}

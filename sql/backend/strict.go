@@ -436,8 +436,8 @@ func (c *checkedArith) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 	if err != nil || r == nil {
 		return nil, err
 	}
-	ln, lmag, lok := signMagnitude(l)
-	rn, rmag, rok := signMagnitude(r)
+	lmag, ln, lok := intParts(l)
+	rmag, rn, rok := intParts(r)
 	if !lok || !rok {
 		return c.gms.Eval(ctx, sql.Row{l, r})
 	}
@@ -482,39 +482,6 @@ func (c *checkedArith) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 
 func (c *checkedArith) outOfRange(typ string) error {
 	return mysql.NewSQLError(erDataOutOfRange, "22003", "%s value is out of range in '%s'", typ, c.a.String())
-}
-
-// signMagnitude returns v, a Go integer, as a sign and a magnitude (ok false: v is not one).
-func signMagnitude(v any) (neg bool, mag uint64, ok bool) {
-	var i int64
-	switch x := v.(type) {
-	case int8:
-		i = int64(x)
-	case int16:
-		i = int64(x)
-	case int32:
-		i = int64(x)
-	case int64:
-		i = x
-	case int:
-		i = int64(x)
-	case uint8:
-		return false, uint64(x), true
-	case uint16:
-		return false, uint64(x), true
-	case uint32:
-		return false, uint64(x), true
-	case uint64:
-		return false, x, true
-	case uint:
-		return false, uint64(x), true
-	default:
-		return false, 0, false
-	}
-	if i < 0 {
-		return true, uint64(-(i + 1)) + 1, true // no overflow at MinInt64
-	}
-	return false, uint64(i), true
 }
 
 func (c *checkedArith) Resolved() bool                      { return c.a.Resolved() }

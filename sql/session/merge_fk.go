@@ -1,11 +1,11 @@
 package session
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
 
+	"github.com/dsqldb/dsql/merkle/merge"
 	"github.com/dsqldb/dsql/merkle/repo"
 )
 
@@ -31,16 +31,16 @@ func mergeForeignKeys(ctx *sql.Context, base, ours, theirs, out repo.Root) (repo
 		bf, inB := base.ForeignKey(k)
 		of, inO := ours.ForeignKey(k)
 		tf, inT := theirs.ForeignKey(k)
-		if sameFK(bf, inB, tf, inT) || sameFK(of, inO, tf, inT) {
+		if merge.SameForeignKey(bf, inB, tf, inT) || merge.SameForeignKey(of, inO, tf, inT) {
 			// theirs did not change it, or both made the same change; a resolution
 			// theirs made of the key out holds carries over
 			var err error
-			if out, err = keepResolution(ctx, out, tf, inT); err != nil {
+			if out, err = merge.KeepResolution(ctx, out, tf, inT); err != nil {
 				return repo.Root{}, err
 			}
 			continue
 		}
-		if !sameFK(bf, inB, of, inO) {
+		if !merge.SameForeignKey(bf, inB, of, inO) {
 			return repo.Root{}, deadlock("foreign key %q was changed by this and a concurrent transaction", names[k])
 		}
 		var err error
@@ -59,32 +59,4 @@ func mergeForeignKeys(ctx *sql.Context, base, ours, theirs, out repo.Root) (repo
 		}
 	}
 	return out, nil
-}
-
-// keepResolution returns out with its foreign key of the same name and definition as
-// theirs (tf, if inT) marked resolved if theirs is resolved and out's is not.
-func keepResolution(ctx *sql.Context, out repo.Root, tf repo.ForeignKey, inT bool) (repo.Root, error) {
-	if !inT || tf.Unresolved {
-		return out, nil
-	}
-	cur, ok := out.ForeignKey(tf.Name)
-	if !ok || !cur.Unresolved || !sameFK(cur, true, tf, true) {
-		return out, nil
-	}
-	cur.Unresolved = false
-	return out.PutForeignKey(ctx, cur)
-}
-
-// sameFK reports whether a (if inA) and b (if inB) are the same foreign key definition, or
-// both absent; whether each is resolved does not matter.
-func sameFK(a repo.ForeignKey, inA bool, b repo.ForeignKey, inB bool) bool {
-	if inA != inB {
-		return false
-	}
-	if !inA {
-		return true
-	}
-	return a.Name == b.Name && a.Table == b.Table && a.ParentTable == b.ParentTable &&
-		slices.Equal(a.Columns, b.Columns) && slices.Equal(a.ParentColumns, b.ParentColumns) &&
-		a.OnUpdate == b.OnUpdate && a.OnDelete == b.OnDelete
 }
