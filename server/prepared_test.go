@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -278,33 +277,11 @@ func TestPreparedPointSelectDirect(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		var r result
-		cts, err := rows.ColumnTypes()
-		if err != nil {
-			t.Fatal(err)
+		cols, vals, rerr := readResult(t, rows)
+		if rerr != "" {
+			t.Fatal(rerr)
 		}
-		for _, ct := range cts {
-			n, _ := ct.Nullable()
-			p, sc, _ := ct.DecimalSize()
-			l, _ := ct.Length()
-			r.cols = append(r.cols, fmt.Sprintf("%s %s null=%v dec=%d,%d len=%d", ct.Name(), ct.DatabaseTypeName(), n, p, sc, l))
-		}
-		for rows.Next() {
-			vals := make([]sql.NullString, len(cts))
-			ptrs := make([]any, len(vals))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			r.rows = append(r.rows, vals)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return r
+		return result{cols: cols, rows: vals}
 	}
 	check := func(id int) {
 		t.Helper()

@@ -46,7 +46,7 @@ func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
 	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
 	type result struct {
 		cols []string
-		rows [][]any
+		rows [][]sql.NullString
 		err  string
 	}
 	run := func(q string, args ...any) result {
@@ -61,33 +61,8 @@ func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
 		if err != nil {
 			return result{err: err.Error()}
 		}
-		defer rows.Close()
-		var r result
-		cts, err := rows.ColumnTypes()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ct := range cts {
-			n, _ := ct.Nullable()
-			p, sc, _ := ct.DecimalSize()
-			l, _ := ct.Length()
-			r.cols = append(r.cols, fmt.Sprintf("%s %s null=%v dec=%d,%d len=%d scan=%v", ct.Name(), ct.DatabaseTypeName(), n, p, sc, l, ct.ScanType()))
-		}
-		for rows.Next() {
-			vals := make([]any, len(cts))
-			ptrs := make([]any, len(vals))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			r.rows = append(r.rows, vals)
-		}
-		if err := rows.Err(); err != nil {
-			r.err = err.Error()
-		}
-		return r
+		cols, vals, rerr := readResult(t, rows)
+		return result{cols: cols, rows: vals, err: rerr}
 	}
 	same := func(q string, args ...any) {
 		t.Helper()
@@ -259,4 +234,37 @@ func TestFastSelectKillAndProcessList(t *testing.T) {
 			t.Fatalf("after KILL QUERY: %d, %v", one, err)
 		}
 	}
+}
+
+// readResult reads rows whole: a description of each column as the client sees it (name,
+// type, nullability, decimals, length, Go scan type), every row as strings, and the error
+// that ended the rows, if any.
+func readResult(t *testing.T, rows *sql.Rows) (cols []string, out [][]sql.NullString, rowsErr string) {
+	t.Helper()
+	defer rows.Close()
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ct := range cts {
+		n, _ := ct.Nullable()
+		p, sc, _ := ct.DecimalSize()
+		l, _ := ct.Length()
+		cols = append(cols, fmt.Sprintf("%s %s null=%v dec=%d,%d len=%d scan=%v", ct.Name(), ct.DatabaseTypeName(), n, p, sc, l, ct.ScanType()))
+	}
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cts))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, vals)
+	}
+	if err := rows.Err(); err != nil {
+		rowsErr = err.Error()
+	}
+	return cols, out, rowsErr
 }
