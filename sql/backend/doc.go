@@ -60,6 +60,14 @@
 //     on first use, disappears with its last row, and cannot be created, dropped or
 //     renamed by DDL. Note that GMS commits implicitly after DDL (as MySQL does), and
 //     also after any query that reads a view (it binds the view's CREATE VIEW).
+//   - Checks GMS leaves out (strict.go, assignrange.go; InstallStrictChecks, called by
+//     server.NewEngine and the enginetest harness): an out-of-range value assigned by
+//     UPDATE / ON DUPLICATE KEY UPDATE / a trigger's SET (1264; IGNORE clamps with a
+//     warning), integer overflow (1690), division by zero in a data-changing statement
+//     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
+//     the statement before a row is written.
+//   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
+//     (the server applies it to everything its handler returns).
 //
 // # Invariants
 //
