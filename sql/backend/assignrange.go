@@ -4,6 +4,7 @@ import (
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/transform"
+	"github.com/dolthub/vitess/go/mysql"
 )
 
 // Out-of-range values assigned by UPDATE (applied by strictBuilder, strict.go).
@@ -14,7 +15,7 @@ import (
 // stores 127. An INSERT of the same value fails (GMS checks the range there), and so
 // does MySQL's UPDATE: error 1264. strictBuilder, the exec builder's priority builder,
 // wraps the value of every assignment to a numeric column in rangeChecked (UPDATE and
-// INSERT nodes, and a trigger body's SET), which fails with the error GMS's INSERT gives;
+// INSERT nodes, and a trigger body's SET), which fails with 1264 naming the column, the value and the type;
 // with IGNORE the value is clamped to the type's range with warning 1264, as MySQL does.
 
 // wrapAssignments wraps the value of every assignment to a numeric column in n (ignore:
@@ -69,7 +70,7 @@ func (r *rangeChecked) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 			ctx.Warn(1264, "Out of range value for column '%s' at row 1", r.name)
 			return clamped, nil
 		}
-		return nil, sql.NewWrappedTypeConversionError(v, r.idx, sql.ErrValueOutOfRange.New(v, r.typ))
+		return nil, mysql.NewSQLError(1264, "22003", "Out of range value for column '%s': %v does not fit %s; store a value in the column type's range, or widen the column (ALTER TABLE ... MODIFY)", r.name, v, r.typ.String())
 	}
 	return v, nil // other conversion failures are reported by SetField as before
 }
