@@ -67,7 +67,12 @@ func plainSelect(query string) bool {
 	default:
 		return false
 	}
-	return !strings.Contains(strings.ToLower(q), "into")
+	for i := 0; i+4 <= len(q); i++ { // no INTO, in any case (without copying q)
+		if strings.EqualFold(q[i:i+4], "into") {
+			return false
+		}
+	}
+	return true
 }
 
 // queryExecute runs a text query (COM_QUERY) if it is a plain SELECT; handled false
