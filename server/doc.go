@@ -48,7 +48,7 @@
 //   - Prepared point selects: a prepared primary-key point select by integer parameters
 //     (sysbench's `SELECT c FROM sbtest1 WHERE id=?`) runs from GMS's analyzed plan,
 //     cached per connection and statement, with only its index lookup rebuilt per
-//     execute, in the connection's goroutine (runPoint). The plan is re-checked against
+//     execute, in the connection's goroutine (runCached). The plan is re-checked against
 //     the statement's snapshot at every execute (current database, the table's schema,
 //     privileges) and re-planned when anything changed.
 //   - SELECT results: a prepared SELECT, or a single SELECT sent as text, without INTO,

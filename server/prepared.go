@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"github.com/dolthub/go-mysql-server/sql"
-	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/plan"
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
@@ -59,33 +58,34 @@ import (
 // rows and transactions behave as through GMS. The first execute of a plan runs through
 // GMS's handler (ComExecuteBound: transaction start and autocommit, process list, result
 // encoding), which also gives the result's column descriptions; later ones run in the
-// connection's goroutine (runPoint: the same steps for a result of at most one row,
+// connection's goroutine (runCached: the same steps for a result of at most one row,
 // without the two goroutines GMS's handler starts per result, about half the CPU of a
 // prepared point select).
 
-// preparedStats counts cached-plan executes (hits), those of them run by runPoint
+// preparedStats counts cached-plan executes (hits), those of them run by runCached
 // (direct), plannings (plans), and prepared SELECTs run by selectExecute (selects),
 // for tests.
 var preparedStats struct{ hits, direct, plans, selects atomic.Int64 }
 
-// pointPlan is a connection's cached plan of one prepared statement.
-type pointPlan struct {
+// lookupPlan is a connection's cached plan of one prepared statement.
+type lookupPlan struct {
 	query    string
 	eligible bool // false: the statement never takes the cached path
+	misses   int  // plannings in a row that adopt refused
 
 	// From the statement (set when eligible).
-	table  string              // the table name, lower case
-	auth   ast.AuthInformation // what GMS authorizes for the table
-	params map[string]string   // lower-case column name -> bind variable name ("v1")
+	table  string               // the table name, lower case
+	auth   ast.AuthInformation  // what GMS authorizes for the table
+	params map[string][2]string // lower-case column name -> bind variables of its lower and upper bound ("v1")
 
 	// From the last planning (nil node: plan at the next execute).
 	db     string                   // current database planned for
 	tbl    *backend.Table           // the planned table
 	node   sql.Node                 // the analyzed plan
-	proj   *plan.Project            // node if it is a Project over ita, else nil
+	path   []sql.Node               // node's nodes above ita, top first
 	ita    *plan.IndexedTableAccess // the lookup
 	lookup sql.IndexLookup          // ita's lookup
-	order  []string                 // bind variable per range column
+	order  [][2]string              // bind variables per range column
 
 	// The result's column descriptions as GMS sent them for this plan, and the session's
 	// character_set_results they were made under (nil: not seen yet).
@@ -100,34 +100,38 @@ type planKey struct{ conn, stmt uint32 }
 // would otherwise grow the cache without end. Past it the connection's plans are dropped.
 const maxPlansPerConn = 256
 
-// pointPlans holds the cached plans of every connection.
-type pointPlans struct {
+// maxPlanMisses is how many plannings in a row adopt may refuse before the statement is
+// left to GMS.
+const maxPlanMisses = 16
+
+// lookupPlans holds the cached plans of every connection.
+type lookupPlans struct {
 	mu sync.Mutex
-	m  map[uint32]map[uint32]*pointPlan // connection ID -> statement ID -> plan
+	m  map[uint32]map[uint32]*lookupPlan // connection ID -> statement ID -> plan
 }
 
-func (pp *pointPlans) get(k planKey) *pointPlan {
+func (pp *lookupPlans) get(k planKey) *lookupPlan {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
 	return pp.m[k.conn][k.stmt]
 }
 
-func (pp *pointPlans) put(k planKey, p *pointPlan) {
+func (pp *lookupPlans) put(k planKey, p *lookupPlan) {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
 	if pp.m == nil {
-		pp.m = make(map[uint32]map[uint32]*pointPlan)
+		pp.m = make(map[uint32]map[uint32]*lookupPlan)
 	}
 	c := pp.m[k.conn]
 	if c == nil || len(c) >= maxPlansPerConn {
-		c = make(map[uint32]*pointPlan)
+		c = make(map[uint32]*lookupPlan)
 		pp.m[k.conn] = c
 	}
 	c[k.stmt] = p
 }
 
 // forget drops a connection's plans (it closed).
-func (pp *pointPlans) forget(conn uint32) {
+func (pp *lookupPlans) forget(conn uint32) {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
 	delete(pp.m, conn)
@@ -155,7 +159,7 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 		return false, nil
 	}
 	if pp == nil || pp.query != p.PrepareStmt {
-		pp = &pointPlan{query: p.PrepareStmt}
+		pp = &lookupPlan{query: p.PrepareStmt}
 		if stmt, ok := sqlCtx.Session.GetPreparedQuery(p.PrepareStmt); ok {
 			pp.eligible = pp.fromStatement(stmt)
 		}
@@ -201,10 +205,10 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 	sess.KeepTransaction(sqlCtx.GetTransaction())
 	defer sess.KeepTransaction(nil)
 	if cs := sqlCtx.GetCharacterSetResults(); pp.fields != nil && pp.charset == cs {
-		return true, h.runPoint(sqlCtx, c, pp, node, cb)
+		return true, h.runCached(sqlCtx, c, pp, node, cb)
 	}
 	// GMS's handler runs it, and the result's column descriptions are kept for the
-	// executes that runPoint serves.
+	// executes that runCached serves.
 	cs := sqlCtx.GetCharacterSetResults()
 	return true, be.ComExecuteBound(ctx, c, p.PrepareStmt, node, func(r *sqltypes.Result, _ bool) error {
 		if r != nil && len(r.Fields) > 0 && pp.node != nil {
@@ -214,11 +218,11 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 	})
 }
 
-// runPoint runs a cached point-select plan in the connection's goroutine (streamSelect,
+// runCached runs a cached point-select plan in the connection's goroutine (streamSelect,
 // with PrepQueryPlanForExecution as GMS's handler runs a bound plan: the engine's
 // transaction start, read-only check and finalized iterators). The column descriptions
 // are those GMS sent for the same plan under the same character_set_results.
-func (h *handler) runPoint(ctx *sql.Context, c *mysql.Conn, pp *pointPlan, node sql.Node, cb func(*sqltypes.Result) error) error {
+func (h *handler) runCached(ctx *sql.Context, c *mysql.Conn, pp *lookupPlan, node sql.Node, cb func(*sqltypes.Result) error) error {
 	return h.streamSelect(ctx, c, pp.query, func(ctx *sql.Context) (sql.Schema, sql.RowIter, []*querypb.Field, error) {
 		sch, iter, _, err := h.s.engine.SQL.PrepQueryPlanForExecution(ctx, pp.query, node, nil)
 		if err == nil {
@@ -253,13 +257,21 @@ func setStatusFlags(ctx *sql.Context, c *mysql.Conn) error {
 }
 
 // fromStatement checks the statement's shape and records its table, authorization
-// and parameters; false if it is not an eligible point select.
-func (pp *pointPlan) fromStatement(stmt ast.Statement) bool {
+// and parameters; false if it is not an eligible lookup select.
+//
+// Eligible: a SELECT from one unqualified table (no AS OF, hints, partitions, WITH,
+// INTO, LIMIT, GROUP BY, HAVING, windows, locking, query options other than DISTINCT)
+// whose select list is columns of the table and COUNT/SUM/MIN/MAX/AVG of one column
+// (or COUNT(*)), whose ORDER BY is columns of the table, and whose WHERE is an AND of
+// `column = ?` and `column BETWEEN ? AND ?`, one per column. Parameters therefore occur
+// in the WHERE only, and the analyzed plan depends on their values only through what
+// the WHERE becomes; adopt checks that this is the index lookup alone.
+func (pp *lookupPlan) fromStatement(stmt ast.Statement) bool {
 	sel, ok := stmt.(*ast.Select)
 	if !ok || sel.Into != nil || sel.With != nil || sel.Limit != nil || sel.Having != nil ||
-		(sel.Lock != nil && (sel.Lock.Type != "" || len(sel.Lock.Tables) > 0)) || len(sel.GroupBy) > 0 || len(sel.Window) > 0 || len(sel.OrderBy) > 0 ||
-		!reflect.ValueOf(sel.QueryOpts).IsZero() || sel.Where == nil || sel.Where.Type != ast.WhereStr ||
-		len(sel.From) != 1 {
+		(sel.Lock != nil && (sel.Lock.Type != "" || len(sel.Lock.Tables) > 0)) || len(sel.GroupBy) > 0 || len(sel.Window) > 0 ||
+		!onlyDistinct(sel.QueryOpts) ||
+		sel.Where == nil || sel.Where.Type != ast.WhereStr || len(sel.From) != 1 {
 		return false
 	}
 	te, ok := sel.From[0].(*ast.AliasedTableExpr)
@@ -272,8 +284,9 @@ func (pp *pointPlan) fromStatement(stmt ast.Statement) bool {
 	}
 	pp.table = strings.ToLower(tn.Name.String())
 	alias := strings.ToLower(te.As.String())
-	ownColumn := func(cn *ast.ColName) bool {
-		if cn.StoredProcVal != nil {
+	ownColumn := func(e ast.Expr) bool {
+		cn, ok := e.(*ast.ColName)
+		if !ok || cn.StoredProcVal != nil {
 			return false
 		}
 		q := cn.Qualifier
@@ -288,32 +301,64 @@ func (pp *pointPlan) fromStatement(stmt ast.Statement) bool {
 		if !ok {
 			return false
 		}
-		cn, ok := ae.Expr.(*ast.ColName)
-		if !ok || !ownColumn(cn) {
+		if ownColumn(ae.Expr) {
+			continue
+		}
+		fe, ok := ae.Expr.(*ast.FuncExpr)
+		if !ok || fe.Over != nil || !fe.Qualifier.IsEmpty() || fe.Distinct || len(fe.Exprs) != 1 {
+			return false
+		}
+		switch strings.ToLower(fe.Name.String()) {
+		case "count", "sum", "min", "max", "avg":
+		default:
+			return false
+		}
+		switch arg := fe.Exprs[0].(type) {
+		case *ast.AliasedExpr:
+			if !ownColumn(arg.Expr) {
+				return false
+			}
+		case *ast.StarExpr:
+			if !strings.EqualFold(fe.Name.String(), "count") || !arg.TableName.IsEmpty() {
+				return false
+			}
+		default:
 			return false
 		}
 	}
-	pp.params = map[string]string{}
+	for _, o := range sel.OrderBy {
+		if !ownColumn(o.Expr) {
+			return false
+		}
+	}
+	param := func(e ast.Expr) (string, bool) {
+		v, ok := e.(*ast.SQLVal)
+		if !ok || v.Type != ast.ValArg {
+			return "", false
+		}
+		return strings.TrimPrefix(string(v.Val), ":"), true
+	}
+	pp.params = map[string][2]string{}
+	add := func(col ast.Expr, lo, hi string) bool {
+		name := strings.ToLower(col.(*ast.ColName).Name.String())
+		if _, dup := pp.params[name]; dup {
+			return false
+		}
+		pp.params[name] = [2]string{lo, hi}
+		return true
+	}
 	var where func(e ast.Expr) bool
 	where = func(e ast.Expr) bool {
 		switch e := e.(type) {
 		case *ast.AndExpr:
 			return where(e.Left) && where(e.Right)
 		case *ast.ComparisonExpr:
-			if e.Operator != ast.EqualStr || e.Escape != nil {
-				return false
-			}
-			cn, ok := e.Left.(*ast.ColName)
-			v, ok2 := e.Right.(*ast.SQLVal)
-			if !ok || !ok2 || !ownColumn(cn) || v.Type != ast.ValArg {
-				return false
-			}
-			col := strings.ToLower(cn.Name.String())
-			if _, dup := pp.params[col]; dup {
-				return false
-			}
-			pp.params[col] = strings.TrimPrefix(string(v.Val), ":")
-			return true
+			v, ok := param(e.Right)
+			return ok && e.Operator == ast.EqualStr && e.Escape == nil && ownColumn(e.Left) && add(e.Left, v, v)
+		case *ast.RangeCond:
+			lo, ok1 := param(e.From)
+			hi, ok2 := param(e.To)
+			return ok1 && ok2 && e.Operator == ast.BetweenStr && ownColumn(e.Left) && add(e.Left, lo, hi)
 		default:
 			return false
 		}
@@ -323,6 +368,12 @@ func (pp *pointPlan) fromStatement(stmt ast.Statement) bool {
 	}
 	pp.auth = te.Auth
 	return true
+}
+
+// onlyDistinct reports whether q sets no query option but DISTINCT.
+func onlyDistinct(q ast.QueryOpts) bool {
+	q.Distinct = false
+	return reflect.ValueOf(q).IsZero()
 }
 
 // intParams decodes integer parameters; ok false if any is not an integer.
@@ -366,7 +417,7 @@ func keyValue(ctx *sql.Context, typ sql.Type, v any) (any, bool) {
 
 // valid reports whether pp's plan still holds for the session of ctx: same current
 // database, which resolves the table to the same table and schema, and the privileges.
-func (h *handler) valid(ctx *sql.Context, pp *pointPlan) bool {
+func (h *handler) valid(ctx *sql.Context, pp *lookupPlan) bool {
 	if pp.node == nil || ctx.GetCurrentDatabase() != pp.db {
 		return false
 	}
@@ -384,18 +435,27 @@ func (h *handler) valid(ctx *sql.Context, pp *pointPlan) bool {
 }
 
 // cachedNode returns pp's (valid) plan with the lookup of vals; ok false if a value does
-// not convert exactly to its column's type.
-func (h *handler) cachedNode(ctx *sql.Context, pp *pointPlan, vals map[string]any) (sql.Node, bool) {
+// not convert exactly to its column's type or a range is empty (GMS plans those).
+func (h *handler) cachedNode(ctx *sql.Context, pp *lookupPlan, vals map[string]any) (sql.Node, bool) {
 	rng := pp.lookup.Ranges.(sql.MySQLRangeCollection)[0]
 	nr := make(sql.MySQLRange, len(rng))
 	for i, ce := range rng {
-		k, ok := keyValue(ctx, ce.Typ, vals[pp.order[i]])
+		lo, ok := keyValue(ctx, ce.Typ, vals[pp.order[i][0]])
 		if !ok {
 			return nil, false
 		}
+		hi := lo
+		if pp.order[i][1] != pp.order[i][0] {
+			if hi, ok = keyValue(ctx, ce.Typ, vals[pp.order[i][1]]); !ok {
+				return nil, false
+			}
+			if c, err := ce.Typ.Compare(ctx, lo, hi); err != nil || c > 0 {
+				return nil, false
+			}
+		}
 		nr[i] = sql.MySQLRangeColumnExpr{
-			LowerBound: sql.Below{Key: k, Typ: ce.LowerBound.(sql.Below).Typ},
-			UpperBound: sql.Above{Key: k, Typ: ce.UpperBound.(sql.Above).Typ},
+			LowerBound: sql.Below{Key: lo, Typ: ce.LowerBound.(sql.Below).Typ},
+			UpperBound: sql.Above{Key: hi, Typ: ce.UpperBound.(sql.Above).Typ},
 			Typ:        ce.Typ,
 		}
 	}
@@ -406,8 +466,8 @@ func (h *handler) cachedNode(ctx *sql.Context, pp *pointPlan, vals map[string]an
 		return nil, false
 	}
 	var node sql.Node = ita.WithId(pp.ita.Id()).WithColumns(pp.ita.Columns())
-	if pp.proj != nil {
-		if node, err = pp.proj.WithChildren(ctx, node); err != nil {
+	for i := len(pp.path) - 1; i >= 0; i-- {
+		if node, err = pp.path[i].WithChildren(ctx, node); err != nil {
 			return nil, false
 		}
 	}
@@ -416,10 +476,10 @@ func (h *handler) cachedNode(ctx *sql.Context, pp *pointPlan, vals map[string]an
 }
 
 // plan has GMS bind and analyze the statement with p's parameters and, if the result
-// is a primary-key point lookup as expected, caches it in pp; it returns the analyzed
-// plan to run now, or ok false (and pp no longer eligible) to run the statement
-// through GMS.
-func (h *handler) plan(ctx *sql.Context, pp *pointPlan, p *mysql.PrepareData) (sql.Node, bool) {
+// is the expected lookup, caches it in pp; it returns the analyzed plan to run now, or
+// ok false to run the statement through GMS (which reports the error binding or
+// analyzing it gave).
+func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, p *mysql.PrepareData) (sql.Node, bool) {
 	pp.node, pp.fields = nil, nil
 	stmt, ok := ctx.Session.GetPreparedQuery(p.PrepareStmt)
 	if !ok {
@@ -441,39 +501,55 @@ func (h *handler) plan(ctx *sql.Context, pp *pointPlan, p *mysql.PrepareData) (s
 	if err != nil {
 		return nil, false // GMS reports it
 	}
-	if ok, never := pp.adopt(ctx, node, p.BindVars); !ok {
-		// The plan is not the expected lookup: for this statement ever (its shape
-		// plans otherwise) or for these values (one out of its column's range).
-		pp.eligible = !never
-		return nil, false
+	if !pp.adopt(ctx, node, p.BindVars) {
+		// Not the expected lookup, for these values (one out of its column's range, an
+		// empty or unbounded range, a range the analyzer costed as a scan) or for the
+		// table as it is (no usable index). The analyzed plan runs through GMS's handler;
+		// a statement that keeps planning so is left to GMS for good.
+		if pp.misses++; pp.misses >= maxPlanMisses {
+			pp.eligible = false
+		}
+		return node, true
 	}
+	pp.misses = 0
 	preparedStats.plans.Add(1)
 	return node, true
 }
 
-// adopt caches node in pp if it is the expected point lookup. If not, never tells
-// whether that comes from the statement rather than from these parameter values.
-func (pp *pointPlan) adopt(ctx *sql.Context, node sql.Node, bvs map[string]*querypb.BindVariable) (ok, never bool) {
+// adopt caches node in pp if it is the expected lookup and reports whether it did.
+//
+// Expected: an IndexedTableAccess of the statement's table with a static lookup of one
+// range on an index whose every column is a WHERE column, each bounded by its
+// parameters exactly as keyValue converts them (so the ranges built later for other
+// values are those GMS would build), under only Project, Sort, Distinct and GroupBy
+// nodes. No Filter may be left: the lookup is the whole WHERE, so nothing else in the
+// plan holds a parameter's value.
+func (pp *lookupPlan) adopt(ctx *sql.Context, node sql.Node, bvs map[string]*querypb.BindVariable) bool {
+	var path []sql.Node
 	top := node
-	proj, _ := top.(*plan.Project)
-	if proj != nil {
-		for _, e := range proj.Projections {
-			if _, ok := e.(*expression.GetField); !ok {
-				return false, true
+	for {
+		switch top.(type) {
+		case *plan.Project, *plan.Sort, *plan.Distinct, *plan.OrderedDistinct, *plan.GroupBy, *plan.TableAlias:
+			ch := top.Children()
+			if len(ch) != 1 {
+				return false
 			}
+			path = append(path, top)
+			top = ch[0]
+			continue
 		}
-		top = proj.Child
+		break
 	}
 	ita, ok := top.(*plan.IndexedTableAccess)
 	if !ok {
-		return false, true
+		return false
 	}
 	if !ita.IsStatic() {
-		return false, true
+		return false
 	}
 	rt, ok := ita.TableNode.(*plan.ResolvedTable)
 	if !ok {
-		return false, true
+		return false
 	}
 	var tbl *backend.Table
 	switch t := rt.Table.(type) {
@@ -483,57 +559,60 @@ func (pp *pointPlan) adopt(ctx *sql.Context, node sql.Node, bvs map[string]*quer
 		tbl = t.Table
 	}
 	if tbl == nil || !strings.EqualFold(tbl.Name(), pp.table) {
-		return false, true
+		return false
 	}
 	lookup, ok, err := ita.GetLookup(ctx, nil)
-	if err != nil || !ok || lookup.IsReverse ||
-		lookup.IsSpatialLookup || !reflect.ValueOf(lookup.VectorOrderAndLimit).IsZero() ||
-		lookup.Index == nil || lookup.Index.ID() != "PRIMARY" {
-		return false, true
+	if err != nil || !ok || lookup.IsSpatialLookup || !reflect.ValueOf(lookup.VectorOrderAndLimit).IsZero() ||
+		lookup.Index == nil {
+		return false
 	}
 	ranges, ok := lookup.Ranges.(sql.MySQLRangeCollection)
 	exprs := lookup.Index.Expressions()
 	if !ok || len(exprs) != len(pp.params) {
-		return false, true
+		return false
 	}
 	if lookup.IsEmptyRange || len(ranges) != 1 || len(ranges[0]) != len(exprs) {
-		return false, false // a value no row can have
+		return false // a value no row can have, or an empty BETWEEN
 	}
 	vals, ok := intParams(bvs)
 	if !ok {
-		return false, true
+		return false
 	}
-	order := make([]string, len(exprs))
+	order := make([][2]string, len(exprs))
 	for i, e := range exprs {
 		col := strings.ToLower(e[strings.LastIndexByte(e, '.')+1:])
-		name, ok := pp.params[col]
+		names, ok := pp.params[col]
 		if !ok {
-			return false, true
+			return false
 		}
-		order[i] = name
+		order[i] = names
 		ce := ranges[0][i]
 		if !types.IsInteger(ce.Typ) {
-			return false, true
+			return false
 		}
 		lo, ok1 := ce.LowerBound.(sql.Below)
 		hi, ok2 := ce.UpperBound.(sql.Above)
-		k, ok := keyValue(ctx, ce.Typ, vals[name])
-		if !ok1 || !ok2 || !ok {
-			return false, false // a value out of the column's range
+		klo, ok3 := keyValue(ctx, ce.Typ, vals[names[0]])
+		khi, ok4 := keyValue(ctx, ce.Typ, vals[names[1]])
+		if !ok1 || !ok2 {
+			return false
 		}
-		// The bounds GMS built must be the parameter as keyValue converts it, so that
+		if !ok3 || !ok4 {
+			return false // a value out of the column's range
+		}
+		// The bounds GMS built must be the parameters as keyValue converts them, so that
 		// the keys built later for other values are what GMS would build.
-		if reflect.TypeOf(k) != reflect.TypeOf(lo.Key) || reflect.TypeOf(k) != reflect.TypeOf(hi.Key) {
-			return false, true
+		if reflect.TypeOf(klo) != reflect.TypeOf(lo.Key) || reflect.TypeOf(khi) != reflect.TypeOf(hi.Key) {
+			return false
 		}
-		if c1, err1 := ce.Typ.Compare(ctx, k, lo.Key); err1 != nil || c1 != 0 {
-			return false, true
+		if c1, err1 := ce.Typ.Compare(ctx, klo, lo.Key); err1 != nil || c1 != 0 {
+			return false
 		}
-		if c2, err2 := ce.Typ.Compare(ctx, k, hi.Key); err2 != nil || c2 != 0 {
-			return false, true
+		if c2, err2 := ce.Typ.Compare(ctx, khi, hi.Key); err2 != nil || c2 != 0 {
+			return false
 		}
 	}
 	pp.db = ctx.GetCurrentDatabase()
-	pp.tbl, pp.node, pp.proj, pp.ita, pp.lookup, pp.order = tbl, node, proj, ita, lookup, order
-	return true, false
+	pp.tbl, pp.node, pp.path, pp.ita, pp.lookup, pp.order = tbl, node, path, ita, lookup, order
+	return true
 }

@@ -235,10 +235,10 @@ func TestPreparedPointSelectShapes(t *testing.T) {
 // TestPointPlansBounded: a connection's cached plans stay bounded however many statements
 // it prepares (vitess does not report COM_STMT_CLOSE), and go with the connection.
 func TestPointPlansBounded(t *testing.T) {
-	var pp pointPlans
+	var pp lookupPlans
 	for i := range uint32(1000) {
-		pp.put(planKey{conn: 1, stmt: i}, &pointPlan{})
-		pp.put(planKey{conn: 2, stmt: i}, &pointPlan{})
+		pp.put(planKey{conn: 1, stmt: i}, &lookupPlan{})
+		pp.put(planKey{conn: 2, stmt: i}, &lookupPlan{})
 	}
 	if n := len(pp.m[1]); n == 0 || n > maxPlansPerConn {
 		t.Fatalf("connection 1 holds %d plans", n)
@@ -252,7 +252,7 @@ func TestPointPlansBounded(t *testing.T) {
 	}
 }
 
-// TestPreparedPointSelectDirect: executes served by runPoint (the cached plan run without
+// TestPreparedPointSelectDirect: executes served by runCached (the cached plan run without
 // GMS's streaming goroutines) send the same column descriptions and values as GMS's own
 // execution of the statement and as the text query, for every column type of the table,
 // NULLs, a missing key, inside and outside a transaction, and after
@@ -287,9 +287,9 @@ func TestPreparedPointSelectDirect(t *testing.T) {
 		t.Helper()
 		hits, direct := preparedStats.hits.Load(), preparedStats.direct.Load()
 		first := get(st.QueryContext(c.ctx, id))  // maybe planned, or a hit run by GMS
-		second := get(st.QueryContext(c.ctx, id)) // a hit run by runPoint
+		second := get(st.QueryContext(c.ctx, id)) // a hit run by runCached
 		if preparedStats.hits.Load()-hits < 1 || preparedStats.direct.Load()-direct < 1 {
-			t.Fatal("the cached plan was not run by runPoint")
+			t.Fatal("the cached plan was not run by runCached")
 		}
 		text := get(c.conn.QueryContext(c.ctx, strings.Replace(q, "?", strconv.Itoa(id), 1)))
 		if !reflect.DeepEqual(first, second) {
