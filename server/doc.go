@@ -45,10 +45,11 @@
 //
 // The server runs statements through GMS's handler except in three places:
 //
-//   - Prepared point selects: a prepared primary-key point select by integer parameters
-//     (sysbench's `SELECT c FROM sbtest1 WHERE id=?`) runs from GMS's analyzed plan,
-//     cached per connection and statement, with only its index lookup rebuilt per
-//     execute, in the connection's goroutine (runCached). The plan is re-checked against
+//   - Prepared lookup selects: a prepared select whose integer parameters only bound an
+//     index lookup (`WHERE id = ?`, `WHERE id BETWEEN ? AND ?`, with ORDER BY, DISTINCT
+//     or aggregates above) runs from GMS's analyzed plan, cached per connection and
+//     statement, with only its index lookup rebuilt per execute, in the connection's
+//     goroutine (runCached). The plan is re-checked against
 //     the statement's snapshot at every execute (current database, the table's schema,
 //     privileges) and re-planned when anything changed.
 //   - SELECT results: a prepared SELECT, or a single SELECT sent as text, without INTO,

@@ -20,29 +20,31 @@ import (
 	"github.com/dsqldb/dsql/sql/session"
 )
 
-// Prepared point selects.
+// Prepared lookup selects.
 //
 // GMS runs every COM_STMT_EXECUTE of a prepared statement like a new query, minus the
 // parse: it binds the cached AST with the parameter values (planbuilder: name
 // resolution, privilege checks) and runs the whole analyzer, ~50 us of CPU for a
-// primary-key point select, more than reading the row. For the commonest prepared
-// statement, a point select by primary key (sysbench's `SELECT c FROM sbtest1 WHERE
-// id=?`), the server keeps GMS's analyzed plan per connection and statement and
-// re-executes it with the new key: the plan's only value-dependent part is the static
-// index lookup, one closed point range per key column, which is rebuilt from the new
-// parameters. Everything else the plan holds is fixed by the statement text, the current
-// database and the table's schema, which are checked at every execute.
+// primary-key point select and ~100 us for a range select, often more than reading the
+// rows. For prepared SELECTs whose parameters only bound an index lookup (sysbench's
+// `SELECT c FROM sbtest1 WHERE id=?` and its four `id BETWEEN ? AND ?` range selects),
+// the server keeps GMS's analyzed plan per connection and statement and re-executes it
+// with the new parameters: the plan's only value-dependent part is the static index
+// lookup, one closed range per index column, which is rebuilt from the parameters.
+// Everything else the plan holds is fixed by the statement text, the current database
+// and the table's schema, which are checked at every execute.
 //
-// Eligible: a prepared SELECT of plain columns of one unqualified table, without AS OF,
-// index hints, DISTINCT, GROUP BY, HAVING, ORDER BY, LIMIT, INTO, WITH, locking or
-// query options, whose WHERE is one `column = ?` per primary-key column (AND) and nothing
-// else, whose key columns are integers and whose parameters are integers in the
-// columns' ranges; and GMS must have planned it as a point lookup of the primary key
-// (an IndexedTableAccess, under at most a Project of columns), with range bounds equal
-// to the parameters converted to the column types. Anything else, and any execute whose
-// parameters are not such integers (NULL, a string, out of range), and every execute
-// while the session's sql_select_limit is not the default (GMS's analyzer then adds a
-// LIMIT), runs through GMS as before.
+// Eligible statements (fromStatement has the full list): one unqualified table,
+// columns and COUNT/SUM/MIN/MAX/AVG of a column in the select list, DISTINCT and ORDER
+// BY of columns allowed, and a WHERE that is an AND of `column = ?` and `column BETWEEN
+// ? AND ?`. GMS must have planned it as a lookup whose every index column is bounded by
+// exactly those parameters converted to the column's integer type, under only Project,
+// Sort, Distinct, GroupBy and TableAlias nodes and with no Filter left (adopt). A plan
+// that is not such a lookup runs as GMS analyzed it; a statement that plans so 16 times
+// in a row is left to GMS. An execute whose parameters are not integers in their
+// columns' ranges, or that gives an empty BETWEEN, runs through GMS, as does every
+// execute while the session's sql_select_limit is not the default (GMS's analyzer then
+// adds a LIMIT).
 //
 // At every execute the server first starts the statement's transaction as GMS would
 // (session.Session.KeepTransaction then keeps it through GMS's handler, so the
@@ -58,7 +60,7 @@ import (
 // rows and transactions behave as through GMS. The first execute of a plan runs through
 // GMS's handler (ComExecuteBound: transaction start and autocommit, process list, result
 // encoding), which also gives the result's column descriptions; later ones run in the
-// connection's goroutine (runCached: the same steps for a result of at most one row,
+// connection's goroutine (runCached: the same steps, streamed by streamSelect,
 // without the two goroutines GMS's handler starts per result, about half the CPU of a
 // prepared point select).
 
