@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseConfigDefaults(t *testing.T) {
@@ -105,5 +106,33 @@ func TestLoadConfigRelativePathsAndFileName(t *testing.T) {
 	_, err = LoadConfig(path)
 	if want := path + `: config: line 1: unknown key "bogus"`; err == nil || err.Error() != want {
 		t.Errorf("LoadConfig error = %v, want %q", err, want)
+	}
+}
+
+// TestParseConfigPollWait: listener.poll_wait takes a duration, defaults to
+// DefaultPollWait, 0s turns the wait off, and a negative or huge one is refused with
+// the key's name (a value that is no duration, with its line).
+func TestParseConfigPollWait(t *testing.T) {
+	for src, want := range map[string]time.Duration{
+		"":                                DefaultPollWait,
+		"listener:\n  poll_wait: 5ms\n":   5 * time.Millisecond,
+		"listener:\n  poll_wait: 0s\n":    0,
+		"listener:\n  poll_wait: 250us\n": 250 * time.Microsecond,
+	} {
+		c, err := ParseConfig([]byte(src))
+		if err != nil {
+			t.Fatalf("ParseConfig(%q): %v", src, err)
+		}
+		if got := c.Listener.pollWait(); got != want {
+			t.Errorf("ParseConfig(%q): poll wait %v, want %v", src, got, want)
+		}
+	}
+	for _, src := range []string{"listener:\n  poll_wait: -1ms\n", "listener:\n  poll_wait: 1h\n"} {
+		if _, err := ParseConfig([]byte(src)); err == nil || !strings.Contains(err.Error(), "poll_wait") {
+			t.Errorf("ParseConfig(%q) = %v, want an error naming poll_wait", src, err)
+		}
+	}
+	if _, err := ParseConfig([]byte("listener:\n  poll_wait: soon\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("poll_wait: soon: %v, want an error naming line 2", err)
 	}
 }

@@ -43,7 +43,8 @@
 //
 // # Fast paths and checks (prepared.go, selectexec.go, backend.InstallStrictChecks)
 //
-// The server runs statements through GMS's handler except in three places:
+// The server runs statements through GMS's handler except in three places (and its
+// connections wait for the next statement in poll(2) first, pollconn_linux.go):
 //
 //   - Prepared lookup selects: a prepared select whose integer parameters only bound an
 //     index lookup (`WHERE id = ?`, `WHERE id BETWEEN ? AND ?`, with ORDER BY, DISTINCT

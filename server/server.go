@@ -137,7 +137,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	gcfg := gms.Config{
 		Protocol:               "tcp",
 		Address:                ln.Addr().String(),
-		Listener:               ln,
+		Listener:               pollListener{Listener: ln, wait: cfg.Listener.pollWait()},
 		Version:                ServerVersion,
 		MaxConnections:         cfg.Listener.MaxConnections,
 		TLSConfig:              tlsCfg,
