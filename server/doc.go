@@ -46,11 +46,12 @@
 // The server runs statements through GMS's handler except in three places (and its
 // connections wait for the next statement in poll(2) first, pollconn_linux.go):
 //
-//   - Prepared lookup selects: a prepared select whose integer parameters only bound an
-//     index lookup (`WHERE id = ?`, `WHERE id BETWEEN ? AND ?`, with ORDER BY, DISTINCT
-//     or aggregates above) runs from GMS's analyzed plan, cached per connection and
-//     statement, with only its index lookup rebuilt per execute, in the connection's
-//     goroutine (runCached). The plan is re-checked against
+//   - Prepared lookup statements: a prepared SELECT, UPDATE or DELETE whose integer
+//     parameters only bound an index lookup (`WHERE id = ?`, `WHERE id BETWEEN ? AND
+//     ?`; with ORDER BY, DISTINCT or aggregates above a SELECT) and whose other
+//     parameters are whole `SET c = ?` values runs from GMS's analyzed plan, cached per
+//     connection and statement, with only its index lookup and SET literals rebuilt per
+//     execute; SELECTs run in the connection's goroutine (runCached). The plan is re-checked against
 //     the statement's snapshot at every execute (current database, the table's schema,
 //     privileges) and re-planned when anything changed.
 //   - SELECT results: a prepared SELECT, or a single SELECT sent as text, without INTO,

@@ -3,12 +3,14 @@ package server
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/plan"
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
@@ -20,31 +22,39 @@ import (
 	"github.com/dsqldb/dsql/sql/session"
 )
 
-// Prepared lookup selects.
+// Prepared lookup statements.
 //
 // GMS runs every COM_STMT_EXECUTE of a prepared statement like a new query, minus the
 // parse: it binds the cached AST with the parameter values (planbuilder: name
 // resolution, privilege checks) and runs the whole analyzer, ~50 us of CPU for a
-// primary-key point select and ~100 us for a range select, often more than reading the
-// rows. For prepared SELECTs whose parameters only bound an index lookup (sysbench's
-// `SELECT c FROM sbtest1 WHERE id=?` and its four `id BETWEEN ? AND ?` range selects),
-// the server keeps GMS's analyzed plan per connection and statement and re-executes it
-// with the new parameters: the plan's only value-dependent part is the static index
-// lookup, one closed range per index column, which is rebuilt from the parameters.
-// Everything else the plan holds is fixed by the statement text, the current database
-// and the table's schema, which are checked at every execute.
+// primary-key point select and ~100-200 us for a range select or an UPDATE, often more
+// than reading or writing the rows. For prepared SELECTs, UPDATEs and DELETEs whose
+// parameters only bound an index lookup or are whole SET values (sysbench's `SELECT c
+// FROM sbtest1 WHERE id=?`, its four `id BETWEEN ? AND ?` range selects, `UPDATE
+// sbtest1 SET k=k+1 WHERE id=?`, `UPDATE sbtest1 SET c=? WHERE id=?` and `DELETE FROM
+// sbtest1 WHERE id=?`), the server keeps GMS's analyzed plan per connection and
+// statement and re-executes it with the new parameters: the plan's only
+// value-dependent parts are the static index lookup, one closed range per index
+// column, which is rebuilt from the parameters, and the string literals of `SET c = ?`,
+// which are replaced. Everything else the plan holds is fixed by the statement text,
+// the current database, the table's schema and (for writes) its triggers and foreign
+// keys, which are checked at every execute.
 //
-// Eligible statements (fromStatement has the full list): one unqualified table,
-// columns and COUNT/SUM/MIN/MAX/AVG of a column in the select list, DISTINCT and ORDER
-// BY of columns allowed, and a WHERE that is an AND of `column = ?` and `column BETWEEN
-// ? AND ?`. GMS must have planned it as a lookup whose every index column is bounded by
-// exactly those parameters converted to the column's integer type, under only Project,
-// Sort, Distinct, GroupBy and TableAlias nodes and with no Filter left (adopt). A plan
-// that is not such a lookup runs as GMS analyzed it; a statement that plans so 16 times
-// in a row is left to GMS. An execute whose parameters are not integers in their
-// columns' ranges, or that gives an empty BETWEEN, runs through GMS, as does every
-// execute while the session's sql_select_limit is not the default (GMS's analyzer then
-// adds a LIMIT).
+// Eligible statements (fromStatement has the full list): one unqualified table; for a
+// SELECT, columns and COUNT/SUM/MIN/MAX/AVG of a column in the select list, DISTINCT
+// and ORDER BY of columns allowed; for an UPDATE, SET values that are `?` or
+// arithmetic on columns and constants; and a WHERE that is an AND of `column = ?` and
+// `column BETWEEN ? AND ?`. GMS must have planned it as a lookup whose every index
+// column is bounded by exactly those parameters converted to the column's integer
+// type, under only Project, Sort, Distinct, GroupBy and TableAlias nodes (SELECT),
+// Update and UpdateSource (UPDATE) or DeleteFrom (DELETE), with no Filter left, and
+// each `SET c = ?` must be the string literal GMS makes of a quoted parameter (adopt).
+// A write to a table with a foreign key is never cached, and one with a trigger plans
+// otherwise (a trigger node). A plan that is not such a lookup runs as GMS analyzed
+// it; a statement that plans so 16 times in a row is left to GMS. An execute whose
+// lookup parameters are not integers in their columns' ranges, or that gives an empty
+// BETWEEN, runs through GMS, as does every SELECT while the session's sql_select_limit
+// is not the default (GMS's analyzer then adds a LIMIT).
 //
 // At every execute the server first starts the statement's transaction as GMS would
 // (session.Session.KeepTransaction then keeps it through GMS's handler, so the
@@ -53,8 +63,10 @@ import (
 // the table name to
 // the same table with the same schema (backend.Table.SameTable: so any DDL, a checked
 // out branch where the table has another schema, a dropped table, a temporary table
-// shadowing the name all re-plan, and a missing table fails as GMS fails); and the
-// user still has the privileges the statement needs (GMS's authorization handler on
+// shadowing the name all re-plan, and a missing table fails as GMS fails); for a write,
+// that the table's triggers and foreign keys are as planned (backend.Table.WriteState:
+// a new trigger or key re-plans); and the user still has the privileges the statement
+// needs (GMS's authorization handler on
 // the statement's table, as the planbuilder calls it). Rows are always read from the
 // session's transaction (backend tables hold no data), so new rows, another branch's
 // rows and transactions behave as through GMS. The first execute of a plan runs through
@@ -72,6 +84,7 @@ var preparedStats struct{ hits, direct, plans, selects atomic.Int64 }
 // lookupPlan is a connection's cached plan of one prepared statement.
 type lookupPlan struct {
 	query    string
+	kind     planKind
 	eligible bool // false: the statement never takes the cached path
 	misses   int  // plannings in a row that adopt refused
 
@@ -79,21 +92,33 @@ type lookupPlan struct {
 	table  string               // the table name, lower case
 	auth   ast.AuthInformation  // what GMS authorizes for the table
 	params map[string][2]string // lower-case column name -> bind variables of its lower and upper bound ("v1")
+	sets   map[string]string    // UPDATE: lower-case column name -> bind variable of `SET column = ?`
 
 	// From the last planning (nil node: plan at the next execute).
 	db     string                   // current database planned for
 	tbl    *backend.Table           // the planned table
+	ws     backend.WriteState       // UPDATE, DELETE: tbl's WriteState when planned
 	node   sql.Node                 // the analyzed plan
 	path   []sql.Node               // node's nodes above ita, top first
 	ita    *plan.IndexedTableAccess // the lookup
 	lookup sql.IndexLookup          // ita's lookup
 	order  [][2]string              // bind variables per range column
+	slots  map[int]string           // UPDATE: position in the SET list -> bind variable
 
 	// The result's column descriptions as GMS sent them for this plan, and the session's
 	// character_set_results they were made under (nil: not seen yet).
 	fields  []*querypb.Field
 	charset sql.CharacterSetID
 }
+
+// planKind is the kind of statement a lookupPlan runs.
+type planKind uint8
+
+const (
+	kindSelect planKind = iota
+	kindUpdate
+	kindDelete
+)
 
 type planKey struct{ conn, stmt uint32 }
 
@@ -170,11 +195,11 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 			return false, nil
 		}
 	}
-	vals, ok := intParams(p.BindVars)
+	vals, ok := paramValues(p.BindVars)
 	if !ok {
 		return false, nil
 	}
-	if def, _ := sql.HasDefaultValue(sqlCtx, sqlCtx.Session, "sql_select_limit"); !def {
+	if def, _ := sql.HasDefaultValue(sqlCtx, sqlCtx.Session, "sql_select_limit"); !def && pp.kind == kindSelect {
 		return false, nil // GMS's analyzer adds a LIMIT that no cached plan has
 	}
 	// The plan is checked against, and runs on, the statement's snapshot: start the
@@ -203,9 +228,15 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 		return false, nil
 	}
 	sql.IncrementStatusVariable(sqlCtx, "Questions", 1) // as GMS's QueryWithBindings does
-	sql.IncrementStatusVariable(sqlCtx, "Com_select", 1)
+	if pp.kind == kindSelect {
+		sql.IncrementStatusVariable(sqlCtx, "Com_select", 1)
+	}
 	sess.KeepTransaction(sqlCtx.GetTransaction())
 	defer sess.KeepTransaction(nil)
+	if pp.kind != kindSelect {
+		// GMS's handler: the OK packet, its counts and the autocommit.
+		return true, be.ComExecuteBound(ctx, c, p.PrepareStmt, node, func(r *sqltypes.Result, _ bool) error { return cb(r) })
+	}
 	if cs := sqlCtx.GetCharacterSetResults(); pp.fields != nil && pp.charset == cs {
 		return true, h.runCached(sqlCtx, c, pp, node, cb)
 	}
@@ -258,52 +289,84 @@ func setStatusFlags(ctx *sql.Context, c *mysql.Conn) error {
 	return nil
 }
 
-// fromStatement checks the statement's shape and records its table, authorization
-// and parameters; false if it is not an eligible lookup select.
+// fromStatement checks the statement's shape and records its kind, table,
+// authorization and parameters; false if it is not eligible.
 //
-// Eligible: a SELECT from one unqualified table (no AS OF, hints, partitions, WITH,
-// INTO, LIMIT, GROUP BY, HAVING, windows, locking, query options other than DISTINCT)
-// whose select list is columns of the table and COUNT/SUM/MIN/MAX/AVG of one column
-// (or COUNT(*)), whose ORDER BY is columns of the table, and whose WHERE is an AND of
-// `column = ?` and `column BETWEEN ? AND ?`, one per column. Parameters therefore occur
-// in the WHERE only, and the analyzed plan depends on their values only through what
-// the WHERE becomes; adopt checks that this is the index lookup alone.
+// Eligible: a SELECT, UPDATE or DELETE of one unqualified table (no AS OF, hints,
+// partitions, WITH, LIMIT, RETURNING) whose WHERE is an AND of `column = ?` and
+// `column BETWEEN ? AND ?`, one per column, and:
+//   - SELECT: no INTO, GROUP BY, HAVING, windows, locking or query options other than
+//     DISTINCT; a select list of columns of the table and COUNT/SUM/MIN/MAX/AVG of one
+//     column (or COUNT(*)); an ORDER BY of columns of the table;
+//   - UPDATE: no IGNORE or ORDER BY; each SET value is `?` or built from columns of the
+//     table, constants, unary minus and + - * / (no functions);
+//   - DELETE: no ORDER BY, no multi-table form.
+//
+// Parameters therefore occur in the WHERE and as whole SET values only, and the
+// analyzed plan depends on their values only through what the WHERE becomes and those
+// SET literals; adopt checks that this is the index lookup and the literals alone.
 func (pp *lookupPlan) fromStatement(stmt ast.Statement) bool {
-	sel, ok := stmt.(*ast.Select)
-	if !ok || sel.Into != nil || sel.With != nil || sel.Limit != nil || sel.Having != nil ||
+	switch st := stmt.(type) {
+	case *ast.Select:
+		return pp.fromSelect(st)
+	case *ast.Update:
+		if st.Ignore != "" || st.With != nil || len(st.OrderBy) > 0 || st.Limit != nil || len(st.Returning) > 0 {
+			return false
+		}
+		own, ok := pp.target(st.TableExprs)
+		if !ok {
+			return false
+		}
+		pp.kind, pp.sets = kindUpdate, map[string]string{}
+		for _, ae := range st.Exprs {
+			if ae.Name == nil || !own(ae.Name) {
+				return false
+			}
+			col := strings.ToLower(ae.Name.Name.String())
+			if _, dup := pp.sets[col]; dup {
+				return false
+			}
+			if v, ok := bindParam(ae.Expr); ok {
+				pp.sets[col] = v
+				continue
+			}
+			if !plainValue(ae.Expr, own) {
+				return false
+			}
+		}
+		return pp.where(st.Where, own)
+	case *ast.Delete:
+		if len(st.Targets) > 0 || st.With != nil || len(st.Partitions) > 0 || len(st.OrderBy) > 0 || st.Limit != nil || len(st.Returning) > 0 {
+			return false
+		}
+		own, ok := pp.target(st.TableExprs)
+		if !ok {
+			return false
+		}
+		pp.kind = kindDelete
+		return pp.where(st.Where, own)
+	}
+	return false
+}
+
+// fromSelect is fromStatement for a SELECT.
+func (pp *lookupPlan) fromSelect(sel *ast.Select) bool {
+	if sel.Into != nil || sel.With != nil || sel.Limit != nil || sel.Having != nil ||
 		(sel.Lock != nil && (sel.Lock.Type != "" || len(sel.Lock.Tables) > 0)) || len(sel.GroupBy) > 0 || len(sel.Window) > 0 ||
-		!onlyDistinct(sel.QueryOpts) ||
-		sel.Where == nil || sel.Where.Type != ast.WhereStr || len(sel.From) != 1 {
+		!onlyDistinct(sel.QueryOpts) {
 		return false
 	}
-	te, ok := sel.From[0].(*ast.AliasedTableExpr)
-	if !ok || te.Hints != nil || te.AsOf != nil || len(te.Partitions) > 0 || te.Lateral {
+	own, ok := pp.target(sel.From)
+	if !ok {
 		return false
 	}
-	tn, ok := te.Expr.(ast.TableName)
-	if !ok || !tn.DbQualifier.IsEmpty() || !tn.SchemaQualifier.IsEmpty() {
-		return false
-	}
-	pp.table = strings.ToLower(tn.Name.String())
-	alias := strings.ToLower(te.As.String())
-	ownColumn := func(e ast.Expr) bool {
-		cn, ok := e.(*ast.ColName)
-		if !ok || cn.StoredProcVal != nil {
-			return false
-		}
-		q := cn.Qualifier
-		if !q.DbQualifier.IsEmpty() || !q.SchemaQualifier.IsEmpty() {
-			return false
-		}
-		name := strings.ToLower(q.Name.String())
-		return name == "" || (alias == "" && name == pp.table) || (alias != "" && name == alias)
-	}
+	pp.kind = kindSelect
 	for _, se := range sel.SelectExprs {
 		ae, ok := se.(*ast.AliasedExpr)
 		if !ok {
 			return false
 		}
-		if ownColumn(ae.Expr) {
+		if own(ae.Expr) {
 			continue
 		}
 		fe, ok := ae.Expr.(*ast.FuncExpr)
@@ -317,7 +380,7 @@ func (pp *lookupPlan) fromStatement(stmt ast.Statement) bool {
 		}
 		switch arg := fe.Exprs[0].(type) {
 		case *ast.AliasedExpr:
-			if !ownColumn(arg.Expr) {
+			if !own(arg.Expr) {
 				return false
 			}
 		case *ast.StarExpr:
@@ -329,16 +392,50 @@ func (pp *lookupPlan) fromStatement(stmt ast.Statement) bool {
 		}
 	}
 	for _, o := range sel.OrderBy {
-		if !ownColumn(o.Expr) {
+		if !own(o.Expr) {
 			return false
 		}
 	}
-	param := func(e ast.Expr) (string, bool) {
-		v, ok := e.(*ast.SQLVal)
-		if !ok || v.Type != ast.ValArg {
-			return "", false
+	return pp.where(sel.Where, own)
+}
+
+// target checks a statement's table expressions (one unqualified table, no AS OF,
+// hints or partitions), records the table and its authorization, and returns the test
+// for a column of that table.
+func (pp *lookupPlan) target(tes ast.TableExprs) (own func(ast.Expr) bool, ok bool) {
+	if len(tes) != 1 {
+		return nil, false
+	}
+	te, ok := tes[0].(*ast.AliasedTableExpr)
+	if !ok || te.Hints != nil || te.AsOf != nil || len(te.Partitions) > 0 || te.Lateral {
+		return nil, false
+	}
+	tn, ok := te.Expr.(ast.TableName)
+	if !ok || !tn.DbQualifier.IsEmpty() || !tn.SchemaQualifier.IsEmpty() {
+		return nil, false
+	}
+	pp.table = strings.ToLower(tn.Name.String())
+	pp.auth = te.Auth
+	alias := strings.ToLower(te.As.String())
+	return func(e ast.Expr) bool {
+		cn, ok := e.(*ast.ColName)
+		if !ok || cn.StoredProcVal != nil {
+			return false
 		}
-		return strings.TrimPrefix(string(v.Val), ":"), true
+		q := cn.Qualifier
+		if !q.DbQualifier.IsEmpty() || !q.SchemaQualifier.IsEmpty() {
+			return false
+		}
+		name := strings.ToLower(q.Name.String())
+		return name == "" || (alias == "" && name == pp.table) || (alias != "" && name == alias)
+	}, true
+}
+
+// where checks and records the WHERE: an AND of `column = ?` and `column BETWEEN ? AND
+// ?`, one per column of the table.
+func (pp *lookupPlan) where(w *ast.Where, own func(ast.Expr) bool) bool {
+	if w == nil || w.Type != ast.WhereStr {
+		return false
 	}
 	pp.params = map[string][2]string{}
 	add := func(col ast.Expr, lo, hi string) bool {
@@ -349,27 +446,55 @@ func (pp *lookupPlan) fromStatement(stmt ast.Statement) bool {
 		pp.params[name] = [2]string{lo, hi}
 		return true
 	}
-	var where func(e ast.Expr) bool
-	where = func(e ast.Expr) bool {
+	var conj func(e ast.Expr) bool
+	conj = func(e ast.Expr) bool {
 		switch e := e.(type) {
 		case *ast.AndExpr:
-			return where(e.Left) && where(e.Right)
+			return conj(e.Left) && conj(e.Right)
 		case *ast.ComparisonExpr:
-			v, ok := param(e.Right)
-			return ok && e.Operator == ast.EqualStr && e.Escape == nil && ownColumn(e.Left) && add(e.Left, v, v)
+			v, ok := bindParam(e.Right)
+			return ok && e.Operator == ast.EqualStr && e.Escape == nil && own(e.Left) && add(e.Left, v, v)
 		case *ast.RangeCond:
-			lo, ok1 := param(e.From)
-			hi, ok2 := param(e.To)
-			return ok1 && ok2 && e.Operator == ast.BetweenStr && ownColumn(e.Left) && add(e.Left, lo, hi)
+			lo, ok1 := bindParam(e.From)
+			hi, ok2 := bindParam(e.To)
+			return ok1 && ok2 && e.Operator == ast.BetweenStr && own(e.Left) && add(e.Left, lo, hi)
 		default:
 			return false
 		}
 	}
-	if !where(sel.Where.Expr) {
-		return false
+	return conj(w.Expr)
+}
+
+// bindParam returns the bind variable name of a `?`.
+func bindParam(e ast.Expr) (string, bool) {
+	v, ok := e.(*ast.SQLVal)
+	if !ok || v.Type != ast.ValArg {
+		return "", false
 	}
-	pp.auth = te.Auth
-	return true
+	return strings.TrimPrefix(string(v.Val), ":"), true
+}
+
+// plainValue reports whether e is built from columns of the table (own), constants
+// (no parameters), parentheses, unary minus and + - * /.
+func plainValue(e ast.Expr, own func(ast.Expr) bool) bool {
+	switch e := e.(type) {
+	case *ast.ColName:
+		return own(e)
+	case *ast.SQLVal:
+		return e.Type != ast.ValArg
+	case *ast.NullVal, ast.BoolVal:
+		return true
+	case *ast.ParenExpr:
+		return plainValue(e.Expr, own)
+	case *ast.UnaryExpr:
+		return e.Operator == ast.UMinusStr && plainValue(e.Expr, own)
+	case *ast.BinaryExpr:
+		switch e.Operator {
+		case ast.PlusStr, ast.MinusStr, ast.MultStr, ast.DivStr:
+			return plainValue(e.Left, own) && plainValue(e.Right, own)
+		}
+	}
+	return false
 }
 
 // onlyDistinct reports whether q sets no query option but DISTINCT.
@@ -378,8 +503,10 @@ func onlyDistinct(q ast.QueryOpts) bool {
 	return reflect.ValueOf(q).IsZero()
 }
 
-// intParams decodes integer parameters; ok false if any is not an integer.
-func intParams(bvs map[string]*querypb.BindVariable) (map[string]any, bool) {
+// paramValues decodes the parameters: integers as int64 or uint64, quoted values
+// (text, binary, temporal) as their string; ok false if any is something else (NULL,
+// a float, a decimal).
+func paramValues(bvs map[string]*querypb.BindVariable) (map[string]any, bool) {
 	vals := make(map[string]any, len(bvs))
 	for name, bv := range bvs {
 		switch {
@@ -395,6 +522,8 @@ func intParams(bvs map[string]*querypb.BindVariable) (map[string]any, bool) {
 				return nil, false
 			}
 			vals[name] = n
+		case sqltypes.IsQuoted(bv.Type):
+			vals[name] = string(bv.Value)
 		default:
 			return nil, false
 		}
@@ -404,6 +533,11 @@ func intParams(bvs map[string]*querypb.BindVariable) (map[string]any, bool) {
 
 // keyValue converts parameter v to range column type typ; ok false unless exact.
 func keyValue(ctx *sql.Context, typ sql.Type, v any) (any, bool) {
+	switch v.(type) {
+	case int64, uint64:
+	default:
+		return nil, false
+	}
 	if !types.IsInteger(typ) {
 		return nil, false
 	}
@@ -431,6 +565,11 @@ func (h *handler) valid(ctx *sql.Context, pp *lookupPlan) bool {
 	t, ok, err := db.GetTableInsensitive(ctx, pp.table)
 	if err != nil || !ok || !pp.tbl.SameTable(t) {
 		return false
+	}
+	if pp.kind != kindSelect {
+		if ws, err := pp.tbl.WriteState(ctx); err != nil || ws != pp.ws {
+			return false
+		}
 	}
 	ah := cat.AuthorizationHandler()
 	return ah.HandleAuth(ctx, ah.NewQueryState(ctx), pp.auth) == nil
@@ -471,6 +610,22 @@ func (h *handler) cachedNode(ctx *sql.Context, pp *lookupPlan, vals map[string]a
 	for i := len(pp.path) - 1; i >= 0; i-- {
 		if node, err = pp.path[i].WithChildren(ctx, node); err != nil {
 			return nil, false
+		}
+		if us, ok := node.(*plan.UpdateSource); ok && len(pp.slots) > 0 {
+			exprs := slices.Clone(us.UpdateExprs.AllExpressions())
+			for at, name := range pp.slots {
+				lit, ok := setLiteral(ctx, vals[name])
+				if !ok {
+					return nil, false
+				}
+				sf := exprs[at].(*expression.SetField)
+				if exprs[at], err = sf.WithChildren(ctx, sf.LeftChild, lit); err != nil {
+					return nil, false
+				}
+			}
+			if node, err = us.WithExpressions(ctx, exprs...); err != nil {
+				return nil, false
+			}
 		}
 	}
 	preparedStats.hits.Add(1)
@@ -528,19 +683,40 @@ func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, p *mysql.PrepareData) (
 // plan holds a parameter's value.
 func (pp *lookupPlan) adopt(ctx *sql.Context, node sql.Node, bvs map[string]*querypb.BindVariable) bool {
 	var path []sql.Node
+	var us *plan.UpdateSource
 	top := node
+walk:
 	for {
-		switch top.(type) {
+		switch n := top.(type) {
 		case *plan.Project, *plan.Sort, *plan.Distinct, *plan.OrderedDistinct, *plan.GroupBy, *plan.TableAlias:
-			ch := top.Children()
-			if len(ch) != 1 {
+			if pp.kind != kindSelect {
 				return false
 			}
-			path = append(path, top)
-			top = ch[0]
-			continue
+		case *plan.Update:
+			if pp.kind != kindUpdate || len(path) != 0 || n.IsJoin || n.Ignore || len(n.Returning) > 0 {
+				return false
+			}
+		case *plan.UpdateSource:
+			if pp.kind != kindUpdate || len(path) != 1 || n.Ignore {
+				return false
+			}
+			us = n
+		case *plan.DeleteFrom:
+			if pp.kind != kindDelete || len(path) != 0 || n.HasExplicitTargets() || len(n.Returning) > 0 {
+				return false
+			}
+		default:
+			break walk
 		}
-		break
+		ch := top.Children()
+		if len(ch) != 1 {
+			return false
+		}
+		path = append(path, top)
+		top = ch[0]
+	}
+	if (pp.kind == kindUpdate && us == nil) || (pp.kind == kindDelete && len(path) != 1) {
+		return false
 	}
 	ita, ok := top.(*plan.IndexedTableAccess)
 	if !ok {
@@ -576,7 +752,11 @@ func (pp *lookupPlan) adopt(ctx *sql.Context, node sql.Node, bvs map[string]*que
 	if lookup.IsEmptyRange || len(ranges) != 1 || len(ranges[0]) != len(exprs) {
 		return false // a value no row can have, or an empty BETWEEN
 	}
-	vals, ok := intParams(bvs)
+	vals, ok := paramValues(bvs)
+	if !ok {
+		return false
+	}
+	slots, ok := pp.setSlots(ctx, us, vals)
 	if !ok {
 		return false
 	}
@@ -614,7 +794,58 @@ func (pp *lookupPlan) adopt(ctx *sql.Context, node sql.Node, bvs map[string]*que
 			return false
 		}
 	}
+	if pp.kind != kindSelect {
+		// Triggers and foreign-key checks live in nodes this shape does not allow, but
+		// the plan must also be remade when they appear: WriteState tells.
+		ws, err := tbl.WriteState(ctx)
+		if err != nil || ws.HasForeignKeys() {
+			return false
+		}
+		pp.ws = ws
+	}
 	pp.db = ctx.GetCurrentDatabase()
-	pp.tbl, pp.node, pp.path, pp.ita, pp.lookup, pp.order = tbl, node, path, ita, lookup, order
+	pp.tbl, pp.node, pp.path, pp.ita, pp.lookup, pp.order, pp.slots = tbl, node, path, ita, lookup, order, slots
 	return true
+}
+
+// setSlots finds, in an UPDATE's analyzed SET list, the value of every `SET column = ?`:
+// it must be the literal setLiteral makes of the parameter. It returns the bind
+// variable per position in the list (nil for a SELECT or DELETE).
+func (pp *lookupPlan) setSlots(ctx *sql.Context, us *plan.UpdateSource, vals map[string]any) (map[int]string, bool) {
+	if us == nil {
+		return nil, len(pp.sets) == 0
+	}
+	slots := map[int]string{}
+	for i, e := range us.UpdateExprs.AllExpressions() {
+		sf, ok := e.(*expression.SetField)
+		if !ok {
+			return nil, false
+		}
+		gf, ok := sf.LeftChild.(*expression.GetField)
+		if !ok {
+			return nil, false
+		}
+		name, ok := pp.sets[strings.ToLower(gf.Name())]
+		if !ok {
+			continue
+		}
+		lit, ok := sf.RightChild.(*expression.Literal)
+		want, ok2 := setLiteral(ctx, vals[name])
+		if !ok || !ok2 || lit.Value() != want.Value() || !lit.Type(ctx).Equals(want.Type(ctx)) {
+			return nil, false
+		}
+		slots[i] = name
+	}
+	return slots, len(slots) == len(pp.sets)
+}
+
+// setLiteral is the literal GMS's planbuilder makes of a quoted parameter (text,
+// binary, temporal: a string literal in the connection's collation); ok false for any
+// other value.
+func setLiteral(ctx *sql.Context, v any) (*expression.Literal, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	return expression.NewLiteral(s, types.CreateLongText(ctx.GetCollation())), true
 }

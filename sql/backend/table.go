@@ -9,6 +9,7 @@ import (
 
 	"github.com/dolthub/go-mysql-server/sql"
 
+	"github.com/dsqldb/dsql/merkle/hash"
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/merkle/tuple"
@@ -456,4 +457,34 @@ func (t *Table) AutoIncrementSetter(*sql.Context) sql.AutoIncrementSetter {
 func (t *Table) SameTable(u sql.Table) bool {
 	o, ok := u.(*Table)
 	return ok && o.db == t.db && o.meta == t.meta
+}
+
+// WriteState fingerprints what, besides the table's own schema (SameTable), shapes the
+// plan GMS makes of a write to it, in the session's current root: the triggers (and
+// views and routines: the dsql_schemas table's hash) and whether a foreign key has the
+// table as child or parent. A prepared write's cached plan (the server's) holds while
+// SameTable and WriteState are unchanged.
+type WriteState struct {
+	schemas hash.Hash
+	fk      bool
+}
+
+// HasForeignKeys reports whether a foreign key involved the table.
+func (s WriteState) HasForeignKeys() bool { return s.fk }
+
+// WriteState returns the table's WriteState in ctx's session.
+func (t *Table) WriteState(ctx *sql.Context) (WriteState, error) {
+	_, root, err := t.db.root(ctx)
+	if err != nil {
+		return WriteState{}, err
+	}
+	var s WriteState
+	s.schemas, _ = root.TableHash(SchemasTable)
+	for _, fk := range root.ForeignKeys() {
+		if strings.EqualFold(fk.Table, t.meta.name) || strings.EqualFold(fk.ParentTable, t.meta.name) {
+			s.fk = true
+			break
+		}
+	}
+	return s, nil
 }
