@@ -12,6 +12,7 @@ import (
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/plan"
+	"github.com/dolthub/go-mysql-server/sql/planbuilder"
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
@@ -93,6 +94,8 @@ type lookupPlan struct {
 	auth   ast.AuthInformation  // what GMS authorizes for the table
 	params map[string][2]string // lower-case column name -> bind variables of its lower and upper bound ("v1")
 	sets   map[string]string    // UPDATE: lower-case column name -> bind variable of `SET column = ?`
+	values map[int]string       // INSERT: position in the VALUES row -> bind variable
+	autoAt int                  // INSERT: position of the AUTO_INCREMENT column in the row, or -1
 
 	// From the last planning (nil node: plan at the next execute).
 	db     string                   // current database planned for
@@ -104,6 +107,8 @@ type lookupPlan struct {
 	lookup sql.IndexLookup          // ita's lookup
 	order  [][2]string              // bind variables per range column
 	slots  map[int]string           // UPDATE: position in the SET list -> bind variable
+	insert *plan.InsertInto         // INSERT: node
+	source *plan.Project            // INSERT: the insert's source, a Project over one row of Values
 
 	// The result's column descriptions as GMS sent them for this plan, and the session's
 	// character_set_results they were made under (nil: not seen yet).
@@ -118,6 +123,7 @@ const (
 	kindSelect planKind = iota
 	kindUpdate
 	kindDelete
+	kindInsert
 )
 
 type planKey struct{ conn, stmt uint32 }
@@ -220,12 +226,16 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 		sqlCtx.SetTransaction(tx)
 	}
 	var node sql.Node
-	if h.valid(sqlCtx, pp) {
-		if node, ok = h.cachedNode(sqlCtx, pp, vals); !ok {
+	replan := !h.valid(sqlCtx, pp)
+	if !replan {
+		if node, ok, replan = h.cachedNode(sqlCtx, pp, vals, p.BindVars); !ok && !replan {
 			return false, nil // a parameter out of its column's range: GMS knows what that means
 		}
-	} else if node, ok = h.plan(sqlCtx, pp, p); !ok {
-		return false, nil
+	}
+	if replan {
+		if node, ok = h.plan(sqlCtx, pp, p); !ok {
+			return false, nil
+		}
 	}
 	sql.IncrementStatusVariable(sqlCtx, "Questions", 1) // as GMS's QueryWithBindings does
 	if pp.kind == kindSelect {
@@ -345,8 +355,36 @@ func (pp *lookupPlan) fromStatement(stmt ast.Statement) bool {
 		}
 		pp.kind = kindDelete
 		return pp.where(st.Where, own)
+	case *ast.Insert:
+		return pp.fromInsert(st)
 	}
 	return false
+}
+
+// fromInsert is fromStatement for an INSERT: `INSERT INTO t (columns) VALUES (...)` of
+// one row into an unqualified table, each value `?` or a constant, without IGNORE, ON
+// DUPLICATE KEY UPDATE, partitions, WITH or RETURNING.
+func (pp *lookupPlan) fromInsert(st *ast.Insert) bool {
+	if st.Action != ast.InsertStr || st.Ignore != "" || st.With != nil || len(st.Partitions) > 0 || len(st.Returning) > 0 ||
+		len(st.OnDup) > 0 || len(st.Columns) == 0 || !st.Table.DbQualifier.IsEmpty() || !st.Table.SchemaQualifier.IsEmpty() {
+		return false
+	}
+	rows, ok := st.Rows.(*ast.AliasedValues)
+	if !ok || !rows.As.IsEmpty() || len(rows.Columns) > 0 || len(rows.Values) != 1 || len(rows.Values[0]) != len(st.Columns) {
+		return false
+	}
+	pp.kind, pp.table, pp.auth = kindInsert, strings.ToLower(st.Table.Name.String()), st.Auth
+	pp.values, pp.autoAt = map[int]string{}, -1
+	for j, e := range rows.Values[0] {
+		if name, ok := bindParam(e); ok {
+			pp.values[j] = name
+			continue
+		}
+		if !plainValue(e, func(ast.Expr) bool { return false }) {
+			return false
+		}
+	}
+	return true
 }
 
 // fromSelect is fromStatement for a SELECT.
@@ -575,23 +613,37 @@ func (h *handler) valid(ctx *sql.Context, pp *lookupPlan) bool {
 	return ah.HandleAuth(ctx, ah.NewQueryState(ctx), pp.auth) == nil
 }
 
-// cachedNode returns pp's (valid) plan with the lookup of vals; ok false if a value does
-// not convert exactly to its column's type or a range is empty (GMS plans those).
-func (h *handler) cachedNode(ctx *sql.Context, pp *lookupPlan, vals map[string]any) (sql.Node, bool) {
+// builder is a planbuilder for converting parameters as GMS's binding does.
+func (h *handler) builder(ctx *sql.Context) *planbuilder.Builder {
+	return planbuilder.New(ctx, h.s.engine.SQL.Analyzer.Catalog, h.s.engine.SQL.EventScheduler)
+}
+
+// cachedNode returns pp's (valid) plan with the lookup of vals and the literals of bvs;
+// ok false if a value does not convert exactly to its column's type or a range is
+// empty (GMS plans those), and replan true if a parameter's literal has another type
+// than planned (the plan is remade for the new types).
+func (h *handler) cachedNode(ctx *sql.Context, pp *lookupPlan, vals map[string]any, bvs map[string]*querypb.BindVariable) (node sql.Node, ok, replan bool) {
+	if pp.kind == kindInsert {
+		return h.cachedInsert(ctx, pp, vals, bvs)
+	}
+	var b *planbuilder.Builder
+	if len(pp.slots) > 0 {
+		b = h.builder(ctx)
+	}
 	rng := pp.lookup.Ranges.(sql.MySQLRangeCollection)[0]
 	nr := make(sql.MySQLRange, len(rng))
 	for i, ce := range rng {
 		lo, ok := keyValue(ctx, ce.Typ, vals[pp.order[i][0]])
 		if !ok {
-			return nil, false
+			return nil, false, false
 		}
 		hi := lo
 		if pp.order[i][1] != pp.order[i][0] {
 			if hi, ok = keyValue(ctx, ce.Typ, vals[pp.order[i][1]]); !ok {
-				return nil, false
+				return nil, false, false
 			}
 			if c, err := ce.Typ.Compare(ctx, lo, hi); err != nil || c > 0 {
-				return nil, false
+				return nil, false, false
 			}
 		}
 		nr[i] = sql.MySQLRangeColumnExpr{
@@ -604,32 +656,80 @@ func (h *handler) cachedNode(ctx *sql.Context, pp *lookupPlan, vals map[string]a
 	lookup.Ranges = sql.MySQLRangeCollection{nr}
 	ita, err := plan.NewStaticIndexedAccessForTableNode(ctx, pp.ita.TableNode, lookup)
 	if err != nil {
-		return nil, false
+		return nil, false, false
 	}
-	var node sql.Node = ita.WithId(pp.ita.Id()).WithColumns(pp.ita.Columns())
+	node = ita.WithId(pp.ita.Id()).WithColumns(pp.ita.Columns())
 	for i := len(pp.path) - 1; i >= 0; i-- {
 		if node, err = pp.path[i].WithChildren(ctx, node); err != nil {
-			return nil, false
+			return nil, false, false
 		}
 		if us, ok := node.(*plan.UpdateSource); ok && len(pp.slots) > 0 {
 			exprs := slices.Clone(us.UpdateExprs.AllExpressions())
 			for at, name := range pp.slots {
-				lit, ok := setLiteral(ctx, vals[name])
-				if !ok {
-					return nil, false
-				}
+				lit, ok := paramLiteral(b, bvs[name])
 				sf := exprs[at].(*expression.SetField)
+				if !ok {
+					return nil, false, false
+				}
+				if !lit.Type(ctx).Equals(sf.RightChild.Type(ctx)) { // as planned
+					return nil, false, true
+				}
 				if exprs[at], err = sf.WithChildren(ctx, sf.LeftChild, lit); err != nil {
-					return nil, false
+					return nil, false, false
 				}
 			}
 			if node, err = us.WithExpressions(ctx, exprs...); err != nil {
-				return nil, false
+				return nil, false, false
 			}
 		}
 	}
 	preparedStats.hits.Add(1)
-	return node, true
+	return node, true, false
+}
+
+// cachedInsert is cachedNode for an INSERT: the cached plan with the row's parameters
+// replaced by their literals; ok false if the AUTO_INCREMENT column's parameter is 0
+// (GMS then generates the value and sets LAST_INSERT_ID: a plan of its own).
+func (h *handler) cachedInsert(ctx *sql.Context, pp *lookupPlan, vals map[string]any, bvs map[string]*querypb.BindVariable) (node sql.Node, ok, replan bool) {
+	if name, ok := pp.values[pp.autoAt]; ok {
+		switch v := vals[name].(type) {
+		case int64:
+			if v == 0 {
+				return nil, false, false
+			}
+		case uint64:
+			if v == 0 {
+				return nil, false, false
+			}
+		default: // a string that may read as 0
+			return nil, false, false
+		}
+	}
+	b := h.builder(ctx)
+	vn := pp.source.Child.(*plan.Values)
+	row := slices.Clone(vn.ExpressionTuples[0])
+	for j, name := range pp.values {
+		lit, ok := paramLiteral(b, bvs[name])
+		// The planned row's types must stay: the Values' schema, and so the Project's
+		// fields, come from them (an integer literal's type depends on its size).
+		if !ok {
+			return nil, false, false
+		}
+		if !lit.Type(ctx).Equals(row[j].Type(ctx)) {
+			return nil, false, true
+		}
+		row[j] = lit
+	}
+	nv, err := vn.WithExpressions(ctx, row...)
+	if err != nil {
+		return nil, false, false
+	}
+	src, err := pp.source.WithChildren(ctx, nv)
+	if err != nil {
+		return nil, false, false
+	}
+	preparedStats.hits.Add(1)
+	return pp.insert.WithSource(src), true, false
 }
 
 // plan has GMS bind and analyze the statement with p's parameters and, if the result
@@ -658,7 +758,7 @@ func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, p *mysql.PrepareData) (
 	if err != nil {
 		return nil, false // GMS reports it
 	}
-	if !pp.adopt(ctx, node, p.BindVars) {
+	if !pp.adopt(ctx, h.builder(ctx), node, p.BindVars) {
 		// Not the expected lookup, for these values (one out of its column's range, an
 		// empty or unbounded range, a range the analyzer costed as a scan) or for the
 		// table as it is (no usable index). The analyzed plan runs through GMS's handler;
@@ -681,7 +781,10 @@ func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, p *mysql.PrepareData) (
 // values are those GMS would build), under only Project, Sort, Distinct and GroupBy
 // nodes. No Filter may be left: the lookup is the whole WHERE, so nothing else in the
 // plan holds a parameter's value.
-func (pp *lookupPlan) adopt(ctx *sql.Context, node sql.Node, bvs map[string]*querypb.BindVariable) bool {
+func (pp *lookupPlan) adopt(ctx *sql.Context, b *planbuilder.Builder, node sql.Node, bvs map[string]*querypb.BindVariable) bool {
+	if pp.kind == kindInsert {
+		return pp.adoptInsert(ctx, b, node, bvs)
+	}
 	var path []sql.Node
 	var us *plan.UpdateSource
 	top := node
@@ -756,7 +859,7 @@ walk:
 	if !ok {
 		return false
 	}
-	slots, ok := pp.setSlots(ctx, us, vals)
+	slots, ok := pp.setSlots(ctx, b, us, bvs)
 	if !ok {
 		return false
 	}
@@ -809,9 +912,9 @@ walk:
 }
 
 // setSlots finds, in an UPDATE's analyzed SET list, the value of every `SET column = ?`:
-// it must be the literal setLiteral makes of the parameter. It returns the bind
-// variable per position in the list (nil for a SELECT or DELETE).
-func (pp *lookupPlan) setSlots(ctx *sql.Context, us *plan.UpdateSource, vals map[string]any) (map[int]string, bool) {
+// it must be the literal GMS's planbuilder makes of the parameter (paramLiteral). It
+// returns the bind variable per position in the list (nil for a SELECT or DELETE).
+func (pp *lookupPlan) setSlots(ctx *sql.Context, b *planbuilder.Builder, us *plan.UpdateSource, bvs map[string]*querypb.BindVariable) (map[int]string, bool) {
 	if us == nil {
 		return nil, len(pp.sets) == 0
 	}
@@ -829,9 +932,7 @@ func (pp *lookupPlan) setSlots(ctx *sql.Context, us *plan.UpdateSource, vals map
 		if !ok {
 			continue
 		}
-		lit, ok := sf.RightChild.(*expression.Literal)
-		want, ok2 := setLiteral(ctx, vals[name])
-		if !ok || !ok2 || lit.Value() != want.Value() || !lit.Type(ctx).Equals(want.Type(ctx)) {
+		if !sameLiteral(ctx, sf.RightChild, b, bvs[name]) {
 			return nil, false
 		}
 		slots[i] = name
@@ -839,13 +940,112 @@ func (pp *lookupPlan) setSlots(ctx *sql.Context, us *plan.UpdateSource, vals map
 	return slots, len(slots) == len(pp.sets)
 }
 
-// setLiteral is the literal GMS's planbuilder makes of a quoted parameter (text,
-// binary, temporal: a string literal in the connection's collation); ok false for any
-// other value.
-func setLiteral(ctx *sql.Context, v any) (*expression.Literal, bool) {
-	s, ok := v.(string)
+// adoptInsert is adopt for an INSERT. Expected: an InsertInto (no REPLACE, IGNORE, ON
+// DUPLICATE KEY UPDATE, RETURNING or AFTER trigger) of the statement's table, a plain
+// resolved table without foreign keys, whose source is a Project over one row of
+// Values in which every parameter is the literal GMS's planbuilder makes of it
+// (paramLiteral). The row's other values come from the statement text. If the row gives
+// the AUTO_INCREMENT column a parameter, it must not be 0 (which generates a value and
+// sets LAST_INSERT_ID from that row: FirstGeneratedAutoIncRowIdx is then 0, not -1).
+func (pp *lookupPlan) adoptInsert(ctx *sql.Context, b *planbuilder.Builder, node sql.Node, bvs map[string]*querypb.BindVariable) bool {
+	ii, ok := node.(*plan.InsertInto)
+	if !ok || ii.IsReplace || ii.Ignore || len(ii.OnDupExprs.AllExpressions()) > 0 || len(ii.Returning) > 0 || ii.HasAfterTrigger {
+		return false
+	}
+	// The destination is an InsertDestination (the table's schema with defaults) over
+	// the table, which the analyzer wraps in a ProcessTable for the process list; an
+	// INSERT never reads the destination, so the wrapper's callbacks (bound to the
+	// planning statement) are never called.
+	dst := ii.Destination
+	if d, ok := dst.(*plan.InsertDestination); ok {
+		dst = d.Child
+	}
+	rt, ok := dst.(*plan.ResolvedTable)
 	if !ok {
+		return false
+	}
+	var under sql.Table = rt.Table
+	if pt, ok := under.(*plan.ProcessTable); ok {
+		under = pt.Underlying()
+	}
+	tbl, ok := under.(*backend.Table)
+	if !ok || !strings.EqualFold(tbl.Name(), pp.table) {
+		return false
+	}
+	src, ok := ii.Source.(*plan.Project)
+	if !ok {
+		return false
+	}
+	vn, ok := src.Child.(*plan.Values)
+	if !ok || len(vn.ExpressionTuples) != 1 || len(vn.ExpressionTuples[0]) != len(ii.ColumnNames) {
+		return false
+	}
+	row := vn.ExpressionTuples[0]
+	for j, name := range pp.values {
+		if !sameLiteral(ctx, row[j], b, bvs[name]) {
+			return false
+		}
+	}
+	autoAt := -1
+	for _, col := range tbl.Schema(ctx) {
+		if col.AutoIncrement {
+			for j, name := range ii.ColumnNames {
+				if strings.EqualFold(name, col.Name) {
+					autoAt = j
+				}
+			}
+		}
+	}
+	if name, isParam := pp.values[autoAt]; isParam {
+		if ii.FirstGeneratedAutoIncRowIdx != -1 {
+			return false // this execute generates the value
+		}
+		if _, isString := bvs[name]; !isString || sqltypes.IsQuoted(bvs[name].Type) {
+			return false // a string; cachedInsert takes only integers for the column
+		}
+	}
+	ws, err := tbl.WriteState(ctx)
+	if err != nil || ws.HasForeignKeys() {
+		return false
+	}
+	pp.db = ctx.GetCurrentDatabase()
+	pp.tbl, pp.ws, pp.node, pp.insert, pp.source, pp.autoAt = tbl, ws, node, ii, src, autoAt
+	return true
+}
+
+// paramLiteral is the literal GMS's planbuilder makes of a parameter (as its
+// SetBindings does: the value as an SQL constant, then ConvertVal, which sizes an
+// integer's type by its value and gives a string the connection's collation); ok false
+// for NULL or anything that is not such a literal.
+func paramLiteral(b *planbuilder.Builder, bv *querypb.BindVariable) (lit *expression.Literal, ok bool) {
+	if bv == nil {
 		return nil, false
 	}
-	return expression.NewLiteral(s, types.CreateLongText(ctx.GetCollation())), true
+	v, err := sqltypes.BindVariableToValue(bv)
+	if err != nil {
+		return nil, false
+	}
+	e, err := ast.ExprFromValue(v)
+	sv, isVal := e.(*ast.SQLVal)
+	if err != nil || !isVal {
+		return nil, false
+	}
+	defer func() {
+		if recover() != nil { // the planbuilder reports errors by panicking
+			lit, ok = nil, false
+		}
+	}()
+	lit, ok = b.ConvertVal(sv).(*expression.Literal)
+	return lit, ok
+}
+
+// sameLiteral reports whether e is exactly the literal paramLiteral makes of bv.
+func sameLiteral(ctx *sql.Context, e sql.Expression, b *planbuilder.Builder, bv *querypb.BindVariable) bool {
+	lit, ok := e.(*expression.Literal)
+	want, ok2 := paramLiteral(b, bv)
+	if !ok || !ok2 || !lit.Type(ctx).Equals(want.Type(ctx)) || reflect.TypeOf(lit.Value()) != reflect.TypeOf(want.Value()) {
+		return false
+	}
+	c, err := lit.Type(ctx).Compare(ctx, lit.Value(), want.Value())
+	return err == nil && c == 0
 }
