@@ -49,9 +49,10 @@
 //   - Prepared lookup statements: a prepared SELECT, UPDATE or DELETE whose integer
 //     parameters only bound an index lookup (`WHERE id = ?`, `WHERE id BETWEEN ? AND
 //     ?`; with ORDER BY, DISTINCT or aggregates above a SELECT) and whose other
-//     parameters are whole `SET c = ?` values runs from GMS's analyzed plan, cached per
-//     connection and statement, with only its index lookup and SET literals rebuilt per
-//     execute; SELECTs run in the connection's goroutine (runCached). The plan is re-checked against
+//     parameters are whole `SET c = ?` values, and a single-row INSERT, runs from GMS's
+//     analyzed plan, cached per connection and statement, with only its index lookup
+//     and parameter literals rebuilt per execute; SELECTs run in the connection's
+//     goroutine (runCached). The plan is re-checked against
 //     the statement's snapshot at every execute (current database, the table's schema,
 //     privileges) and re-planned when anything changed.
 //   - SELECT results: a prepared SELECT, or a single SELECT sent as text, without INTO,

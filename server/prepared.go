@@ -28,34 +28,42 @@ import (
 // GMS runs every COM_STMT_EXECUTE of a prepared statement like a new query, minus the
 // parse: it binds the cached AST with the parameter values (planbuilder: name
 // resolution, privilege checks) and runs the whole analyzer, ~50 us of CPU for a
-// primary-key point select and ~100-200 us for a range select or an UPDATE, often more
-// than reading or writing the rows. For prepared SELECTs, UPDATEs and DELETEs whose
-// parameters only bound an index lookup or are whole SET values (sysbench's `SELECT c
-// FROM sbtest1 WHERE id=?`, its four `id BETWEEN ? AND ?` range selects, `UPDATE
-// sbtest1 SET k=k+1 WHERE id=?`, `UPDATE sbtest1 SET c=? WHERE id=?` and `DELETE FROM
-// sbtest1 WHERE id=?`), the server keeps GMS's analyzed plan per connection and
-// statement and re-executes it with the new parameters: the plan's only
-// value-dependent parts are the static index lookup, one closed range per index
-// column, which is rebuilt from the parameters, and the string literals of `SET c = ?`,
-// which are replaced. Everything else the plan holds is fixed by the statement text,
-// the current database, the table's schema and (for writes) its triggers and foreign
-// keys, which are checked at every execute.
+// primary-key point select and ~100-200 us for a range select, an UPDATE or an INSERT,
+// often more than reading or writing the rows. For the commonest prepared statements
+// the server keeps GMS's analyzed plan per connection and statement and re-executes it
+// with the new parameters instead: SELECTs, UPDATEs and DELETEs whose WHERE parameters
+// only bound an index lookup, and single-row INSERTs. sysbench's statements are all of
+// this kind: `SELECT c FROM sbtest1 WHERE id=?`, its four `id BETWEEN ? AND ?` range
+// selects, `UPDATE sbtest1 SET k=k+1 WHERE id=?`, `UPDATE sbtest1 SET c=? WHERE id=?`,
+// `DELETE FROM sbtest1 WHERE id=?` and `INSERT INTO sbtest1 (id, k, c, pad) VALUES
+// (?, ?, ?, ?)`. The plan's only value-dependent parts are the static index lookup,
+// one closed range per index column, which is rebuilt from the parameters, and the
+// literals GMS's planbuilder made of the other parameters (`SET c = ?`, an INSERT's
+// row), which are made again the same way (paramLiteral) and must have the planned
+// types. Everything else the plan holds is fixed by the statement text, the current
+// database, the table's schema and (for writes) its triggers and foreign keys, which
+// are checked at every execute.
 //
 // Eligible statements (fromStatement has the full list): one unqualified table; for a
 // SELECT, columns and COUNT/SUM/MIN/MAX/AVG of a column in the select list, DISTINCT
 // and ORDER BY of columns allowed; for an UPDATE, SET values that are `?` or
-// arithmetic on columns and constants; and a WHERE that is an AND of `column = ?` and
-// `column BETWEEN ? AND ?`. GMS must have planned it as a lookup whose every index
-// column is bounded by exactly those parameters converted to the column's integer
-// type, under only Project, Sort, Distinct, GroupBy and TableAlias nodes (SELECT),
-// Update and UpdateSource (UPDATE) or DeleteFrom (DELETE), with no Filter left, and
-// each `SET c = ?` must be the string literal GMS makes of a quoted parameter (adopt).
-// A write to a table with a foreign key is never cached, and one with a trigger plans
-// otherwise (a trigger node). A plan that is not such a lookup runs as GMS analyzed
-// it; a statement that plans so 16 times in a row is left to GMS. An execute whose
-// lookup parameters are not integers in their columns' ranges, or that gives an empty
-// BETWEEN, runs through GMS, as does every SELECT while the session's sql_select_limit
-// is not the default (GMS's analyzer then adds a LIMIT).
+// arithmetic on columns and constants; for SELECT, UPDATE and DELETE a WHERE that is
+// an AND of `column = ?` and `column BETWEEN ? AND ?`; for an INSERT, a column list
+// and one row of `?` and constants, without IGNORE or ON DUPLICATE KEY UPDATE. GMS
+// must have planned a lookup whose every index column is bounded by exactly those
+// parameters converted to the column's integer type, under only Project, Sort,
+// Distinct, GroupBy and TableAlias nodes (SELECT), Update and UpdateSource (UPDATE) or
+// DeleteFrom (DELETE), with no Filter left; or an InsertInto of the table from a
+// Project over one row of Values; and each parameter's literal must be the one
+// paramLiteral makes (adopt). A write to a table with a foreign key is never cached,
+// and one with a trigger plans otherwise (a trigger node). A plan that is not of this
+// kind runs as GMS analyzed it; a statement that plans so 16 times in a row is left to
+// GMS. An execute whose lookup parameters are not integers in their columns' ranges,
+// that gives an empty BETWEEN, or that gives an AUTO_INCREMENT column 0 (which
+// generates a value and sets LAST_INSERT_ID) runs through GMS, as does every SELECT
+// while the session's sql_select_limit is not the default (GMS's analyzer then adds a
+// LIMIT). A parameter whose literal has another type than planned (an integer's type
+// follows its size) re-plans.
 //
 // At every execute the server first starts the statement's transaction as GMS would
 // (session.Session.KeepTransaction then keeps it through GMS's handler, so the
@@ -175,7 +183,7 @@ type boundExecutor interface {
 	ComExecuteBound(ctx context.Context, conn *mysql.Conn, query string, bound mysql.BoundQuery, cb mysql.ResultSpoolFn) error
 }
 
-// stmtExecute runs a COM_STMT_EXECUTE through a cached point-select plan if it can;
+// stmtExecute runs a COM_STMT_EXECUTE through a cached plan (lookupPlan) if it can;
 // handled false means the caller runs it through GMS.
 func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.PrepareData, cb func(*sqltypes.Result) error) (handled bool, err error) {
 	be, ok := h.Handler.(boundExecutor)
@@ -261,7 +269,7 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 	})
 }
 
-// runCached runs a cached point-select plan in the connection's goroutine (streamSelect,
+// runCached runs a cached SELECT plan in the connection's goroutine (streamSelect,
 // with PrepQueryPlanForExecution as GMS's handler runs a bound plan: the engine's
 // transaction start, read-only check and finalized iterators). The column descriptions
 // are those GMS sent for the same plan under the same character_set_results.
