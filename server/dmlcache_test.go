@@ -55,27 +55,9 @@ func TestPreparedWriteCacheMatchesText(t *testing.T) {
 		}
 		return fmt.Sprintf("w%d", rng.Intn(1000))
 	}
-	code := func(err error) string {
-		var me *mysql.MySQLError
-		if errors.As(err, &me) {
-			return fmt.Sprint(me.Number)
-		}
-		if err != nil {
-			return err.Error()
-		}
-		return "ok"
-	}
 	rowsOf := func(tb string) string {
 		t.Helper()
-		rows, err := c.conn.QueryContext(c.ctx, "SELECT id, k, c, tiny FROM "+tb+" ORDER BY id")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, vals, rerr := readResult(t, rows)
-		if rerr != "" {
-			t.Fatal(rerr)
-		}
-		return fmt.Sprint(vals)
+		return c.rows("SELECT id, k, c, tiny FROM " + tb + " ORDER BY id")
 	}
 	hits := preparedStats.hits.Load()
 	inTx := false
@@ -123,7 +105,7 @@ func TestPreparedWriteCacheMatchesText(t *testing.T) {
 		}
 		pres, perr := prepared[i].ExecContext(c.ctx, args...)
 		tres, terr := c.conn.ExecContext(c.ctx, text)
-		if code(perr) != code(terr) {
+		if errCode(perr) != errCode(terr) {
 			t.Fatalf("round %d: %s %v: prepared %v, text %v", round, q, args, perr, terr)
 		}
 		if perr == nil {
@@ -191,28 +173,7 @@ func TestPreparedInsertCacheMatchesText(t *testing.T) {
 		}
 		return fmt.Sprintf("w%d", rng.Intn(100))
 	}
-	code := func(err error) string {
-		var me *mysql.MySQLError
-		if errors.As(err, &me) {
-			return fmt.Sprint(me.Number)
-		}
-		if err != nil {
-			return err.Error()
-		}
-		return "ok"
-	}
-	query := func(q string) string {
-		t.Helper()
-		rows, err := c.conn.QueryContext(c.ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, vals, rerr := readResult(t, rows)
-		if rerr != "" {
-			t.Fatal(rerr)
-		}
-		return fmt.Sprint(vals)
-	}
+	query := c.rows
 	hits := preparedStats.hits.Load()
 	for round := 0; round < 400; round++ {
 		if round == 300 {
@@ -239,7 +200,7 @@ func TestPreparedInsertCacheMatchesText(t *testing.T) {
 		plast := query("SELECT LAST_INSERT_ID()")
 		_, terr := c.conn.ExecContext(c.ctx, text)
 		tlast := query("SELECT LAST_INSERT_ID()")
-		if code(perr) != code(terr) {
+		if errCode(perr) != errCode(terr) {
 			t.Fatalf("round %d: %s %v: prepared %v, text %v", round, q, args, perr, terr)
 		}
 		if a, b := query("SELECT * FROM a ORDER BY id"), query("SELECT * FROM b ORDER BY id"); a != b {
@@ -255,4 +216,30 @@ func TestPreparedInsertCacheMatchesText(t *testing.T) {
 	if !strings.Contains(query("SELECT c FROM a"), "W") {
 		t.Fatal("the trigger's upper-casing shows on no row")
 	}
+}
+
+// errCode is err's MySQL error number, its text if it has none, or "ok".
+func errCode(err error) string {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return fmt.Sprint(me.Number)
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return "ok"
+}
+
+// rows runs a text query and gives its rows as text.
+func (c *preparedConn) rows(q string) string {
+	c.t.Helper()
+	r, err := c.conn.QueryContext(c.ctx, q)
+	if err != nil {
+		c.t.Fatalf("%s: %v", q, err)
+	}
+	_, vals, rerr := readResult(c.t, r)
+	if rerr != "" {
+		c.t.Fatalf("%s: %s", q, rerr)
+	}
+	return fmt.Sprint(vals)
 }
