@@ -186,8 +186,7 @@ type boundExecutor interface {
 // stmtExecute runs a COM_STMT_EXECUTE through a cached plan (lookupPlan) if it can;
 // handled false means the caller runs it through GMS.
 func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.PrepareData, cb func(*sqltypes.Result) error) (handled bool, err error) {
-	be, ok := h.Handler.(boundExecutor)
-	if !ok || h.s.gms == nil || len(p.BindVars) == 0 {
+	if h.s.gms == nil || len(p.BindVars) == 0 {
 		return false, nil
 	}
 	k := planKey{conn: c.ConnectionID, stmt: p.StatementID}
@@ -199,17 +198,31 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 	if err != nil {
 		return false, nil
 	}
+	stmt, ok := sqlCtx.Session.GetPreparedQuery(p.PrepareStmt)
+	if !ok {
+		return false, nil
+	}
 	if pp == nil || pp.query != p.PrepareStmt {
 		pp = &lookupPlan{query: p.PrepareStmt}
-		if stmt, ok := sqlCtx.Session.GetPreparedQuery(p.PrepareStmt); ok {
-			pp.eligible = pp.fromStatement(stmt)
-		}
+		pp.eligible = pp.fromStatement(stmt)
 		h.s.plans.put(k, pp)
 		if !pp.eligible {
 			return false, nil
 		}
 	}
-	vals, ok := paramValues(p.BindVars)
+	return h.runLookup(ctx, sqlCtx, c, pp, stmt, p.PrepareStmt, p.BindVars, cb)
+}
+
+// runLookup runs one execute of pp's statement (stmt, its AST with parameters; query,
+// the text the process list and GMS's handler show) with parameters bvs: from the
+// cached plan if it holds, else planned (and cached if adopt takes it). handled false
+// means the caller runs the statement through GMS.
+func (h *handler) runLookup(ctx context.Context, sqlCtx *sql.Context, c *mysql.Conn, pp *lookupPlan, stmt ast.Statement, query string, bvs map[string]*querypb.BindVariable, cb func(*sqltypes.Result) error) (handled bool, err error) {
+	be, ok := h.Handler.(boundExecutor)
+	if !ok {
+		return false, nil
+	}
+	vals, ok := paramValues(bvs)
 	if !ok {
 		return false, nil
 	}
@@ -236,12 +249,12 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 	var node sql.Node
 	replan := !h.valid(sqlCtx, pp)
 	if !replan {
-		if node, ok, replan = h.cachedNode(sqlCtx, pp, vals, p.BindVars); !ok && !replan {
+		if node, ok, replan = h.cachedNode(sqlCtx, pp, vals, bvs); !ok && !replan {
 			return false, nil // a parameter out of its column's range: GMS knows what that means
 		}
 	}
 	if replan {
-		if node, ok = h.plan(sqlCtx, pp, p); !ok {
+		if node, ok = h.plan(sqlCtx, pp, stmt, query, bvs); !ok {
 			return false, nil
 		}
 	}
@@ -253,15 +266,15 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 	defer sess.KeepTransaction(nil)
 	if pp.kind != kindSelect {
 		// GMS's handler: the OK packet, its counts and the autocommit.
-		return true, be.ComExecuteBound(ctx, c, p.PrepareStmt, node, func(r *sqltypes.Result, _ bool) error { return cb(r) })
+		return true, be.ComExecuteBound(ctx, c, query, node, func(r *sqltypes.Result, _ bool) error { return cb(r) })
 	}
 	if cs := sqlCtx.GetCharacterSetResults(); pp.fields != nil && pp.charset == cs {
-		return true, h.runCached(sqlCtx, c, pp, node, cb)
+		return true, h.runCached(sqlCtx, c, query, pp, node, cb)
 	}
 	// GMS's handler runs it, and the result's column descriptions are kept for the
 	// executes that runCached serves.
 	cs := sqlCtx.GetCharacterSetResults()
-	return true, be.ComExecuteBound(ctx, c, p.PrepareStmt, node, func(r *sqltypes.Result, _ bool) error {
+	return true, be.ComExecuteBound(ctx, c, query, node, func(r *sqltypes.Result, _ bool) error {
 		if r != nil && len(r.Fields) > 0 && pp.node != nil {
 			pp.fields, pp.charset = r.Fields, cs
 		}
@@ -273,9 +286,9 @@ func (h *handler) stmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Prepa
 // with PrepQueryPlanForExecution as GMS's handler runs a bound plan: the engine's
 // transaction start, read-only check and finalized iterators). The column descriptions
 // are those GMS sent for the same plan under the same character_set_results.
-func (h *handler) runCached(ctx *sql.Context, c *mysql.Conn, pp *lookupPlan, node sql.Node, cb func(*sqltypes.Result) error) error {
-	return h.streamSelect(ctx, c, pp.query, func(ctx *sql.Context) (sql.Schema, sql.RowIter, []*querypb.Field, error) {
-		sch, iter, _, err := h.s.engine.SQL.PrepQueryPlanForExecution(ctx, pp.query, node, nil)
+func (h *handler) runCached(ctx *sql.Context, c *mysql.Conn, query string, pp *lookupPlan, node sql.Node, cb func(*sqltypes.Result) error) error {
+	return h.streamSelect(ctx, c, query, func(ctx *sql.Context) (sql.Schema, sql.RowIter, []*querypb.Field, error) {
+		sch, iter, _, err := h.s.engine.SQL.PrepQueryPlanForExecution(ctx, query, node, nil)
 		if err == nil {
 			preparedStats.direct.Add(1)
 		}
@@ -744,14 +757,10 @@ func (h *handler) cachedInsert(ctx *sql.Context, pp *lookupPlan, vals map[string
 // is the expected lookup, caches it in pp; it returns the analyzed plan to run now, or
 // ok false to run the statement through GMS (which reports the error binding or
 // analyzing it gave).
-func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, p *mysql.PrepareData) (sql.Node, bool) {
+func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, stmt ast.Statement, query string, bvs map[string]*querypb.BindVariable) (sql.Node, bool) {
 	pp.node, pp.fields = nil, nil
-	stmt, ok := ctx.Session.GetPreparedQuery(p.PrepareStmt)
-	if !ok {
-		return nil, false
-	}
-	bindings := make(map[string]ast.Expr, len(p.BindVars))
-	for name, bv := range p.BindVars {
+	bindings := make(map[string]ast.Expr, len(bvs))
+	for name, bv := range bvs {
 		v, err := sqltypes.BindVariableToValue(bv)
 		if err != nil {
 			return nil, false
@@ -762,11 +771,11 @@ func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, p *mysql.PrepareData) (
 		}
 		bindings[name] = e
 	}
-	node, err := h.s.engine.SQL.BoundQueryPlan(ctx, p.PrepareStmt, stmt, bindings)
+	node, err := h.s.engine.SQL.BoundQueryPlan(ctx, query, stmt, bindings)
 	if err != nil {
 		return nil, false // GMS reports it
 	}
-	if !pp.adopt(ctx, h.builder(ctx), node, p.BindVars) {
+	if !pp.adopt(ctx, h.builder(ctx), node, bvs) {
 		// Not the expected lookup, for these values (one out of its column's range, an
 		// empty or unbounded range, a range the analyzer costed as a scan) or for the
 		// table as it is (no usable index). The analyzed plan runs through GMS's handler;
