@@ -147,8 +147,29 @@ const maxPlanMisses = 16
 
 // lookupPlans holds the cached plans of every connection.
 type lookupPlans struct {
-	mu sync.Mutex
-	m  map[uint32]map[uint32]*lookupPlan // connection ID -> statement ID -> plan
+	mu   sync.Mutex
+	m    map[uint32]map[uint32]*lookupPlan // connection ID -> statement ID -> plan
+	text map[uint32]map[string]*lookupPlan // connection ID -> normalized text -> plan (textcache.go)
+}
+
+func (pp *lookupPlans) getText(conn uint32, key string) *lookupPlan {
+	pp.mu.Lock()
+	defer pp.mu.Unlock()
+	return pp.text[conn][key]
+}
+
+func (pp *lookupPlans) putText(conn uint32, key string, p *lookupPlan) {
+	pp.mu.Lock()
+	defer pp.mu.Unlock()
+	if pp.text == nil {
+		pp.text = make(map[uint32]map[string]*lookupPlan)
+	}
+	c := pp.text[conn]
+	if c == nil || len(c) >= maxTextPlansPerConn {
+		c = make(map[string]*lookupPlan)
+		pp.text[conn] = c
+	}
+	c[key] = p
 }
 
 func (pp *lookupPlans) get(k planKey) *lookupPlan {
@@ -176,6 +197,7 @@ func (pp *lookupPlans) forget(conn uint32) {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
 	delete(pp.m, conn)
+	delete(pp.text, conn)
 }
 
 // boundExecutor is GMS's handler's entry point for running an analyzed plan.

@@ -315,6 +315,9 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 	}
 	defer h.s.end()
 	query = neutralizeMariaDBComments(query)
+	if handled, err := h.textExecute(ctx, c, query, cb); handled {
+		return mapError(err)
+	}
 	if handled, err := h.queryExecute(ctx, c, query, cb); handled {
 		return mapError(err)
 	}
