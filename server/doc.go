@@ -41,7 +41,7 @@
 //     backend.MySQLError, as it maps every GMS error MySQL has a code for), a statement
 //     sent while the server stops 1053, a statement ended by KILL QUERY 1317.
 //
-// # Fast paths and checks (prepared.go, selectexec.go, backend.InstallStrictChecks)
+// # Fast paths and checks (prepared.go, textcache.go, selectexec.go, backend.InstallStrictChecks)
 //
 // The server runs statements through GMS's handler except in three places (and its
 // connections wait for the next statement in poll(2) first, pollconn_linux.go):
@@ -52,9 +52,10 @@
 //     parameters are whole `SET c = ?` values, and a single-row INSERT, runs from GMS's
 //     analyzed plan, cached per connection and statement, with only its index lookup
 //     and parameter literals rebuilt per execute; SELECTs run in the connection's
-//     goroutine (runCached). The plan is re-checked against
-//     the statement's snapshot at every execute (current database, the table's schema,
-//     privileges) and re-planned when anything changed.
+//     goroutine (runCached). A text statement of the same shapes with constants in
+//     those places is normalized into such a statement (its constants become the
+//     parameters) and runs from a plan cached per connection and normalized text
+//     (textcache.go).
 //   - SELECT results: a prepared SELECT, or a single SELECT sent as text, without INTO,
 //     is bound, analyzed and executed by GMS, but its rows are read, converted and sent in
 //     the connection's goroutine, 128 per write, instead of through GMS's three
