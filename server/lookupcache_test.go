@@ -142,3 +142,44 @@ func TestPreparedLookupCacheMatchesText(t *testing.T) {
 		t.Fatalf("only %d executes ran from a cached plan", preparedStats.hits.Load()-hits)
 	}
 }
+
+// TestLookupCacheFollowsSQLMode: a cached plan is made again when the session's sql_mode
+// changes, so what the analyzer decides from the mode holds: a select of a column
+// next to an aggregate runs without ONLY_FULL_GROUP_BY and then fails with it (1140),
+// as a text statement and as a prepared one.
+func TestLookupCacheFollowsSQLMode(t *testing.T) {
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	root := connect(t, s, "root", "", "")
+	mustExec(t, root, "CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY, k INT, c VARCHAR(5))",
+		"INSERT INTO app.t VALUES (1, 10, 'a'), (2, 20, 'a'), (3, 30, 'a')")
+	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
+	const q = "SELECT c, SUM(k) FROM t WHERE id BETWEEN ? AND ?"
+	st := c.prepare(q)
+	c.exec("SET sql_mode = ''")
+	prepared := func() string {
+		r, err := st.QueryContext(c.ctx, 1, 3)
+		if err != nil {
+			return errCode(err)
+		}
+		_, vals, rerr := readResult(t, r)
+		if rerr != "" {
+			return rerr
+		}
+		return fmt.Sprint(vals)
+	}
+	for range 3 {
+		if got := prepared(); got != "[[{a true} {60 true}]]" {
+			t.Fatalf("prepared statement without ONLY_FULL_GROUP_BY: %s", got)
+		}
+		if got := c.rowsOrErr("SELECT c, SUM(k) FROM t WHERE id BETWEEN 1 AND 3"); got != "[[{a true} {60 true}]]" {
+			t.Fatalf("text statement without ONLY_FULL_GROUP_BY: %s", got)
+		}
+	}
+	c.exec("SET sql_mode = 'ONLY_FULL_GROUP_BY'")
+	if got := prepared(); got != "1140" {
+		t.Fatalf("prepared statement under ONLY_FULL_GROUP_BY: %s, want error 1140", got)
+	}
+	if got := c.rowsOrErr("SELECT c, SUM(k) FROM t WHERE id BETWEEN 1 AND 3"); got != "1140" {
+		t.Fatalf("text statement under ONLY_FULL_GROUP_BY: %s, want error 1140", got)
+	}
+}

@@ -68,7 +68,8 @@ import (
 // At every execute the server first starts the statement's transaction as GMS would
 // (session.Session.KeepTransaction then keeps it through GMS's handler, so the
 // statement runs on the snapshot its plan was checked against), then checks, else plans
-// again: the session's current database is the one planned for; that database resolves
+// again: the session's current database and sql_mode are the ones planned for (the
+// analyzer consults sql_mode: ONLY_FULL_GROUP_BY, NO_AUTO_VALUE_ON_ZERO); that database resolves
 // the table name to
 // the same table with the same schema (backend.Table.SameTable: so any DDL, a checked
 // out branch where the table has another schema, a dropped table, a temporary table
@@ -106,17 +107,18 @@ type lookupPlan struct {
 	autoAt int                  // INSERT: position of the AUTO_INCREMENT column in the row, or -1
 
 	// From the last planning (nil node: plan at the next execute).
-	db     string                   // current database planned for
-	tbl    *backend.Table           // the planned table
-	ws     backend.WriteState       // UPDATE, DELETE: tbl's WriteState when planned
-	node   sql.Node                 // the analyzed plan
-	path   []sql.Node               // node's nodes above ita, top first
-	ita    *plan.IndexedTableAccess // the lookup
-	lookup sql.IndexLookup          // ita's lookup
-	order  [][2]string              // bind variables per range column
-	slots  map[int]string           // UPDATE: position in the SET list -> bind variable
-	insert *plan.InsertInto         // INSERT: node
-	source *plan.Project            // INSERT: the insert's source, a Project over one row of Values
+	db      string                   // current database planned for
+	sqlMode string                   // the session's sql_mode planned under
+	tbl     *backend.Table           // the planned table
+	ws      backend.WriteState       // UPDATE, DELETE: tbl's WriteState when planned
+	node    sql.Node                 // the analyzed plan
+	path    []sql.Node               // node's nodes above ita, top first
+	ita     *plan.IndexedTableAccess // the lookup
+	lookup  sql.IndexLookup          // ita's lookup
+	order   [][2]string              // bind variables per range column
+	slots   map[int]string           // UPDATE: position in the SET list -> bind variable
+	insert  *plan.InsertInto         // INSERT: node
+	source  *plan.Project            // INSERT: the insert's source, a Project over one row of Values
 
 	// The result's column descriptions as GMS sent them for this plan, and the session's
 	// character_set_results they were made under (nil: not seen yet).
@@ -635,7 +637,7 @@ func keyValue(ctx *sql.Context, typ sql.Type, v any) (any, bool) {
 // valid reports whether pp's plan still holds for the session of ctx: same current
 // database, which resolves the table to the same table and schema, and the privileges.
 func (h *handler) valid(ctx *sql.Context, pp *lookupPlan) bool {
-	if pp.node == nil || ctx.GetCurrentDatabase() != pp.db {
+	if pp.node == nil || ctx.GetCurrentDatabase() != pp.db || sql.LoadSqlMode(ctx).String() != pp.sqlMode {
 		return false
 	}
 	cat := h.s.engine.SQL.Analyzer.Catalog
@@ -945,7 +947,7 @@ walk:
 		}
 		pp.ws = ws
 	}
-	pp.db = ctx.GetCurrentDatabase()
+	pp.db, pp.sqlMode = ctx.GetCurrentDatabase(), sql.LoadSqlMode(ctx).String()
 	pp.tbl, pp.node, pp.path, pp.ita, pp.lookup, pp.order, pp.slots = tbl, node, path, ita, lookup, order, slots
 	return true
 }
@@ -1047,7 +1049,7 @@ func (pp *lookupPlan) adoptInsert(ctx *sql.Context, b *planbuilder.Builder, node
 	if err != nil || ws.HasForeignKeys() {
 		return false
 	}
-	pp.db = ctx.GetCurrentDatabase()
+	pp.db, pp.sqlMode = ctx.GetCurrentDatabase(), sql.LoadSqlMode(ctx).String()
 	pp.tbl, pp.ws, pp.node, pp.insert, pp.source, pp.autoAt = tbl, ws, node, ii, src, autoAt
 	return true
 }
