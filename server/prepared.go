@@ -59,11 +59,11 @@ import (
 // and one with a trigger plans otherwise (a trigger node). A plan that is not of this
 // kind runs as GMS analyzed it; a statement that plans so 16 times in a row is left to
 // GMS. An execute whose lookup parameters are not integers in their columns' ranges,
-// that gives an empty BETWEEN, or that gives an AUTO_INCREMENT column 0 (which
-// generates a value and sets LAST_INSERT_ID) runs through GMS, as does every SELECT
-// while the session's sql_select_limit is not the default (GMS's analyzer then adds a
-// LIMIT). A parameter whose literal has another type than planned (an integer's type
-// follows its size) re-plans.
+// or that gives an empty BETWEEN, runs through GMS, as does every SELECT while the
+// session's sql_select_limit is not the default (GMS's analyzer then adds a LIMIT). A
+// parameter whose literal has another type than planned (an integer's type follows
+// its size), and an AUTO_INCREMENT parameter that is 0 where the planned one was not
+// or the reverse (0 generates a value and sets LAST_INSERT_ID), re-plan.
 //
 // At every execute the server first starts the statement's transaction as GMS would
 // (session.Session.KeepTransaction then keeps it through GMS's handler, so the
@@ -119,6 +119,11 @@ type lookupPlan struct {
 	slots   map[int]string           // UPDATE: position in the SET list -> bind variable
 	insert  *plan.InsertInto         // INSERT: node
 	source  *plan.Project            // INSERT: the insert's source, a Project over one row of Values
+	// INSERT: whether the AUTO_INCREMENT column's parameter was 0 when planned. GMS
+	// plans 0 as "generate a value" (FirstGeneratedAutoIncRowIdx 0: that row sets
+	// LAST_INSERT_ID) unless NO_AUTO_VALUE_ON_ZERO, other values as given (-1): an
+	// execute of the other kind re-plans.
+	autoZero bool
 
 	// The result's column descriptions as GMS sent them for this plan, and the session's
 	// character_set_results they were made under (nil: not seen yet).
@@ -737,17 +742,12 @@ func (h *handler) cachedNode(ctx *sql.Context, pp *lookupPlan, vals map[string]a
 // (GMS then generates the value and sets LAST_INSERT_ID: a plan of its own).
 func (h *handler) cachedInsert(ctx *sql.Context, pp *lookupPlan, vals map[string]any, bvs map[string]*querypb.BindVariable) (node sql.Node, ok, replan bool) {
 	if name, ok := pp.values[pp.autoAt]; ok {
-		switch v := vals[name].(type) {
-		case int64:
-			if v == 0 {
-				return nil, false, false
-			}
-		case uint64:
-			if v == 0 {
-				return nil, false, false
-			}
-		default: // a string that may read as 0
-			return nil, false, false
+		zero, isInt := intZero(vals[name])
+		if !isInt {
+			return nil, false, false // a string that may read as 0
+		}
+		if zero != pp.autoZero {
+			return nil, false, true // generated or not: which row sets LAST_INSERT_ID differs
 		}
 	}
 	b := h.builder(ctx)
@@ -986,8 +986,8 @@ func (pp *lookupPlan) setSlots(ctx *sql.Context, b *planbuilder.Builder, us *pla
 // resolved table without foreign keys, whose source is a Project over one row of
 // Values in which every parameter is the literal GMS's planbuilder makes of it
 // (paramLiteral). The row's other values come from the statement text. If the row gives
-// the AUTO_INCREMENT column a parameter, it must not be 0 (which generates a value and
-// sets LAST_INSERT_ID from that row: FirstGeneratedAutoIncRowIdx is then 0, not -1).
+// the AUTO_INCREMENT column a parameter, it must be an integer, and whether it is 0 is
+// recorded (autoZero).
 func (pp *lookupPlan) adoptInsert(ctx *sql.Context, b *planbuilder.Builder, node sql.Node, bvs map[string]*querypb.BindVariable) bool {
 	ii, ok := node.(*plan.InsertInto)
 	if !ok || ii.IsReplace || ii.Ignore || len(ii.OnDupExprs.AllExpressions()) > 0 || len(ii.Returning) > 0 || ii.HasAfterTrigger {
@@ -1037,21 +1037,37 @@ func (pp *lookupPlan) adoptInsert(ctx *sql.Context, b *planbuilder.Builder, node
 			}
 		}
 	}
+	autoZero := false
 	if name, isParam := pp.values[autoAt]; isParam {
-		if ii.FirstGeneratedAutoIncRowIdx != -1 {
-			return false // this execute generates the value
+		vals, ok := paramValues(map[string]*querypb.BindVariable{name: bvs[name]})
+		if !ok {
+			return false
 		}
-		if _, isString := bvs[name]; !isString || sqltypes.IsQuoted(bvs[name].Type) {
+		zero, isInt := intZero(vals[name])
+		if !isInt {
 			return false // a string; cachedInsert takes only integers for the column
 		}
+		autoZero = zero
 	}
 	ws, err := tbl.WriteState(ctx)
 	if err != nil || ws.HasForeignKeys() {
 		return false
 	}
 	pp.db, pp.sqlMode = ctx.GetCurrentDatabase(), sql.LoadSqlMode(ctx).String()
-	pp.tbl, pp.ws, pp.node, pp.insert, pp.source, pp.autoAt = tbl, ws, node, ii, src, autoAt
+	pp.tbl, pp.ws, pp.node, pp.insert, pp.source, pp.autoAt, pp.autoZero = tbl, ws, node, ii, src, autoAt, autoZero
 	return true
+}
+
+// intZero reports whether v (a paramValues value) is the integer 0; isInt false if it
+// is no integer.
+func intZero(v any) (zero, isInt bool) {
+	switch v := v.(type) {
+	case int64:
+		return v == 0, true
+	case uint64:
+		return v == 0, true
+	}
+	return false, false
 }
 
 // paramLiteral is the literal GMS's planbuilder makes of a parameter (as its
