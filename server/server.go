@@ -329,7 +329,14 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 		return "", errShutdown()
 	}
 	defer h.s.end()
-	rest, err := h.Handler.ComMultiQuery(ctx, c, neutralizeMariaDBComments(query), cb)
+	query = neutralizeMariaDBComments(query)
+	// Clients that allow several statements per query (the mysql client, sysbench's
+	// libmysqlclient, PyMySQL) send every query this way; one without a ';' is a single
+	// statement, which the plan cache may serve.
+	if handled, err := h.textExecute(ctx, c, query, cb); handled {
+		return "", mapError(err)
+	}
+	rest, err := h.Handler.ComMultiQuery(ctx, c, query, cb)
 	return rest, mapError(err)
 }
 

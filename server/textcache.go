@@ -36,8 +36,10 @@ import (
 // maxTextPlansPerConn bounds a connection's cached text plans (as maxPlansPerConn).
 const maxTextPlansPerConn = 256
 
-// textExecute runs a text statement (COM_QUERY) through the plan cache if it can;
-// handled false means the caller runs it another way.
+// textExecute runs a text statement (COM_QUERY, from ComQuery or, for clients that
+// allow several statements per query, ComMultiQuery: a text without ';' is one
+// statement) through the plan cache if it can; handled false means the caller runs it
+// another way.
 func (h *handler) textExecute(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (handled bool, err error) {
 	if h.s.gms == nil || h.s.engine == nil || noFastSelect || !textCandidate(query) {
 		return false, nil

@@ -14,8 +14,16 @@ import (
 // LAST_INSERT_ID and both tables' rows. The constants include quoted and escaped
 // strings, non-ASCII text, strings too long for the column (1406), 0 and omitted
 // AUTO_INCREMENT values, integers out of the column's range (1264), negative numbers
-// and decimals (not normalized), and NULL.
+// and decimals (not normalized), and NULL. It runs twice: on a connection without and
+// on one with multi-statement queries (which the mysql client, sysbench and PyMySQL
+// use: every query then comes as COM_QUERY with CLIENT_MULTI_STATEMENTS).
 func TestTextCacheMatchesGMS(t *testing.T) {
+	for _, multi := range []bool{false, true} {
+		t.Run(fmt.Sprintf("multi=%v", multi), func(t *testing.T) { textCacheMatchesGMS(t, multi) })
+	}
+}
+
+func textCacheMatchesGMS(t *testing.T, multi bool) {
 	s, _ := startServer(t, testConfig(t.TempDir()))
 	root := connect(t, s, "root", "", "")
 	mustExec(t, root, "CREATE DATABASE app")
@@ -23,7 +31,13 @@ func TestTextCacheMatchesGMS(t *testing.T) {
 		mustExec(t, root, fmt.Sprintf("CREATE TABLE app.%s (id INT PRIMARY KEY AUTO_INCREMENT, k INT, c VARCHAR(10), KEY k (k))", tb))
 	}
 	rng := rand.New(rand.NewSource(3))
-	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
+	var c *preparedConn
+	if multi {
+		c = newPreparedConn(t, connectMulti(t, s))
+		c.exec("USE app")
+	} else {
+		c = newPreparedConn(t, connect(t, s, "root", "", "app"))
+	}
 	num := func() string {
 		switch rng.Intn(12) {
 		case 0:
