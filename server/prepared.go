@@ -642,7 +642,7 @@ func keyValue(ctx *sql.Context, typ sql.Type, v any) (any, bool) {
 // valid reports whether pp's plan still holds for the session of ctx: same current
 // database, which resolves the table to the same table and schema, and the privileges.
 func (h *handler) valid(ctx *sql.Context, pp *lookupPlan) bool {
-	if pp.node == nil || ctx.GetCurrentDatabase() != pp.db || sql.LoadSqlMode(ctx).String() != pp.sqlMode {
+	if pp.node == nil || ctx.GetCurrentDatabase() != pp.db || sqlMode(ctx) != pp.sqlMode {
 		return false
 	}
 	cat := h.s.engine.SQL.Analyzer.Catalog
@@ -947,7 +947,7 @@ walk:
 		}
 		pp.ws = ws
 	}
-	pp.db, pp.sqlMode = ctx.GetCurrentDatabase(), sql.LoadSqlMode(ctx).String()
+	pp.db, pp.sqlMode = ctx.GetCurrentDatabase(), sqlMode(ctx)
 	pp.tbl, pp.node, pp.path, pp.ita, pp.lookup, pp.order, pp.slots = tbl, node, path, ita, lookup, order, slots
 	return true
 }
@@ -1053,9 +1053,20 @@ func (pp *lookupPlan) adoptInsert(ctx *sql.Context, b *planbuilder.Builder, node
 	if err != nil || ws.HasForeignKeys() {
 		return false
 	}
-	pp.db, pp.sqlMode = ctx.GetCurrentDatabase(), sql.LoadSqlMode(ctx).String()
+	pp.db, pp.sqlMode = ctx.GetCurrentDatabase(), sqlMode(ctx)
 	pp.tbl, pp.ws, pp.node, pp.insert, pp.source, pp.autoAt, pp.autoZero = tbl, ws, node, ii, src, autoAt, autoZero
 	return true
+}
+
+// sqlMode is the session's sql_mode as set (LoadSqlMode parses it; a comparison needs
+// only the text).
+func sqlMode(ctx *sql.Context) string {
+	v, err := ctx.GetSessionVariable(ctx, sql.SqlModeSessionVar)
+	if err != nil {
+		return ""
+	}
+	s, _ := v.(string)
+	return s
 }
 
 // intZero reports whether v (a paramValues value) is the integer 0; isInt false if it
