@@ -816,12 +816,14 @@ func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, stmt ast.Statement, que
 
 // adopt caches node in pp if it is the expected lookup and reports whether it did.
 //
-// Expected: an IndexedTableAccess of the statement's table with a static lookup of one
-// range on an index whose every column is a WHERE column, each bounded by its
-// parameters exactly as keyValue converts them (so the ranges built later for other
-// values are those GMS would build), under only Project, Sort, Distinct and GroupBy
-// nodes. No Filter may be left: the lookup is the whole WHERE, so nothing else in the
-// plan holds a parameter's value.
+// Expected (INSERTs: adoptInsert): an IndexedTableAccess of the statement's table with
+// a static lookup of one range on an index whose every column is a WHERE column, each
+// bounded by its parameters exactly as keyValue converts them (so the ranges built
+// later for other values are those GMS would build), under only Project, Sort,
+// Distinct, GroupBy and TableAlias nodes (SELECT), Update over UpdateSource (UPDATE,
+// whose `SET c = ?` values must be the parameters' literals: setSlots) or DeleteFrom
+// (DELETE). No Filter may be left: the lookup is the whole WHERE, so nothing else in
+// the plan holds a parameter's value. A write's table must have no foreign key.
 func (pp *lookupPlan) adopt(ctx *sql.Context, b *planbuilder.Builder, node sql.Node, bvs map[string]*querypb.BindVariable) bool {
 	if pp.kind == kindInsert {
 		return pp.adoptInsert(ctx, b, node, bvs)
