@@ -68,7 +68,7 @@ type Server struct {
 	local     LocalInfo     // what LocalFile holds while the server runs
 	closeOnce sync.Once
 	closeErr  error
-	plans     lookupPlans // cached prepared lookup selects (prepared.go)
+	plans     lookupPlans // cached plans of prepared and text statements (prepared.go, textcache.go)
 }
 
 // New opens every repository of cfg.DataDir (an error wrapping ErrInUse names one that
