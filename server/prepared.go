@@ -783,23 +783,19 @@ func (h *handler) cachedInsert(ctx *sql.Context, pp *lookupPlan, vals map[string
 // analyzing it gave).
 func (h *handler) plan(ctx *sql.Context, pp *lookupPlan, stmt ast.Statement, query string, bvs map[string]*querypb.BindVariable) (sql.Node, bool) {
 	pp.node, pp.fields = nil, nil
-	bindings := make(map[string]ast.Expr, len(bvs))
-	for name, bv := range bvs {
-		v, err := sqltypes.BindVariableToValue(bv)
-		if err != nil {
-			return nil, false
-		}
-		e, err := ast.ExprFromValue(v)
-		if err != nil {
-			return nil, false
-		}
-		bindings[name] = e
+	bindings, ok := bindingExprs(bvs)
+	if !ok {
+		return nil, false
 	}
 	node, err := h.s.engine.SQL.BoundQueryPlan(ctx, query, stmt, bindings)
 	if err != nil {
 		return nil, false // GMS reports it
 	}
-	if !pp.adopt(ctx, h.builder(ctx), node, bvs) {
+	var b *planbuilder.Builder // for the literals of SET parameters and INSERT rows
+	if pp.kind == kindInsert || len(pp.sets) > 0 {
+		b = h.builder(ctx)
+	}
+	if !pp.adopt(ctx, b, node, bvs) {
 		// Not the expected lookup, for these values (one out of its column's range, an
 		// empty or unbounded range, a range the analyzer costed as a scan) or for the
 		// table as it is (no usable index). The analyzed plan runs through GMS's handler;
@@ -1091,11 +1087,7 @@ func paramLiteral(b *planbuilder.Builder, bv *querypb.BindVariable) (lit *expres
 	if bv == nil {
 		return nil, false
 	}
-	v, err := sqltypes.BindVariableToValue(bv)
-	if err != nil {
-		return nil, false
-	}
-	e, err := ast.ExprFromValue(v)
+	e, err := bindingExpr(bv)
 	sv, isVal := e.(*ast.SQLVal)
 	if err != nil || !isVal {
 		return nil, false

@@ -109,20 +109,35 @@ func (h *handler) selectExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pre
 	if sel, ok := stmt.(*ast.Select); !ok || sel.Into != nil {
 		return false, nil
 	}
-	bindings := make(map[string]ast.Expr, len(p.BindVars))
-	for name, bv := range p.BindVars {
-		v, err := sqltypes.BindVariableToValue(bv)
-		if err != nil {
-			return false, nil // GMS reports it
-		}
-		e, err := ast.ExprFromValue(v)
-		if err != nil {
-			return false, nil
-		}
-		bindings[name] = e
+	bindings, ok := bindingExprs(p.BindVars)
+	if !ok {
+		return false, nil // GMS reports it
 	}
 	preparedStats.selects.Add(1)
 	return true, h.runSelect(sqlCtx, c, p.PrepareStmt, bindings, cb)
+}
+
+// bindingExprs gives each parameter as the SQL constant GMS binds it as (GMS's handler
+// does the same conversion); ok false if one does not convert.
+func bindingExprs(bvs map[string]*querypb.BindVariable) (map[string]ast.Expr, bool) {
+	bindings := make(map[string]ast.Expr, len(bvs))
+	for name, bv := range bvs {
+		e, err := bindingExpr(bv)
+		if err != nil {
+			return nil, false
+		}
+		bindings[name] = e
+	}
+	return bindings, true
+}
+
+// bindingExpr is bindingExprs for one parameter.
+func bindingExpr(bv *querypb.BindVariable) (ast.Expr, error) {
+	v, err := sqltypes.BindVariableToValue(bv)
+	if err != nil {
+		return nil, err
+	}
+	return ast.ExprFromValue(v)
 }
 
 // noFastSelect turns selectExecute and queryExecute off (tests compare them with GMS's

@@ -28,13 +28,20 @@ import (
 // parameter's SQL constant with the same ConvertVal), so results, warnings and errors
 // are those of the text (TestTextCacheMatchesGMS compares the two).
 //
-// Left to GMS: text with comments (they may carry optimizer hints or executable MySQL
-// code) or a ';' (several statements, or a delimiter), a text that does not parse (GMS
-// reports the error), statements without such a constant, and anything fromStatement
-// refuses once normalized.
+// Left to GMS: texts longer than maxTextLen, texts with comments (they may carry
+// optimizer hints or executable MySQL code) or a ';' (several statements, or a
+// delimiter), a text that does not parse (GMS reports the error), statements without
+// such a constant, and anything fromStatement refuses once normalized. Those pay one
+// extra parse of a short text here; the statements the cache serves skip GMS's parse,
+// bind and analysis.
 
 // maxTextPlansPerConn bounds a connection's cached text plans (as maxPlansPerConn).
 const maxTextPlansPerConn = 256
+
+// maxTextLen is the longest text textExecute parses. A text it cannot serve is parsed
+// again by GMS; past this length (bulk loaders' multi-row INSERTs, which it never
+// serves) that second parse would cost more than the cache saves elsewhere.
+const maxTextLen = 4096
 
 // textExecute runs a text statement (COM_QUERY, from ComQuery or, for clients that
 // allow several statements per query, ComMultiQuery: a text without ';' is one
@@ -69,11 +76,12 @@ func (h *handler) textExecute(ctx context.Context, c *mysql.Conn, query string, 
 	return h.runLookup(ctx, sqlCtx, c, pp, stmt, query, bvs, func(r *sqltypes.Result) error { return cb(r, false) })
 }
 
-// textCandidate is textExecute's quick test of the text: it starts with SELECT, INSERT,
-// UPDATE or DELETE and has no comment and no ';' (conservatively: not even in a string).
+// textCandidate is textExecute's quick test of the text: at most maxTextLen bytes, it
+// starts with SELECT, INSERT, UPDATE or DELETE and has no comment and no ';'
+// (conservatively: not even in a string).
 func textCandidate(query string) bool {
 	q := strings.TrimLeft(query, " \t\r\n")
-	if len(q) < 7 || strings.ContainsAny(q, ";#") || strings.Contains(q, "/*") || strings.Contains(q, "--") {
+	if len(q) < 7 || len(q) > maxTextLen || strings.ContainsAny(q, ";#") || strings.Contains(q, "/*") || strings.Contains(q, "--") {
 		return false
 	}
 	switch strings.ToLower(q[:6]) {

@@ -130,3 +130,24 @@ func (c *preparedConn) rowsOrErr(q string) string {
 	}
 	return fmt.Sprint(vals)
 }
+
+// TestTextCandidate: which texts textExecute parses at all.
+func TestTextCandidate(t *testing.T) {
+	for q, want := range map[string]bool{
+		"SELECT c FROM t WHERE id = 1":            true,
+		"  insert into t (a) values (1)":          true,
+		"UPDATE t SET c = 'x' WHERE id = 2":       true,
+		"delete from t where id = 3":              true,
+		"SELECT 1; SELECT 2":                      false,
+		"/* hint */ SELECT c FROM t WHERE id = 1": false,
+		"SELECT c FROM t WHERE id = 1 -- note":    false,
+		"SELECT c FROM t WHERE id = 1 # note":     false,
+		"SHOW TABLES":                             false,
+		"BEGIN":                                   false,
+		"INSERT INTO t VALUES " + strings.Repeat("(1, 'abc'),", 400) + "(1, 'abc')": false,
+	} {
+		if got := textCandidate(q); got != want {
+			t.Errorf("textCandidate(%.60q) = %v, want %v", q, got, want)
+		}
+	}
+}

@@ -66,6 +66,9 @@ func TestRoundTripEveryKind(t *testing.T) {
 		if root, err = root.PutForeignKey(ctx, fk); err != nil {
 			t.Fatal(err)
 		}
+		if !root.HasForeignKeyOn("SIMPLE") || !root.HasForeignKeyOn("rich") || root.HasForeignKeyOn("other") {
+			t.Fatal("HasForeignKeyOn: want the child and the parent table (any case), and no other")
+		}
 		head, err := r.Branch(ctx, DefaultBranch)
 		if err != nil {
 			t.Fatal(err)

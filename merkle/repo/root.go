@@ -356,6 +356,17 @@ func (r Root) RenameTable(ctx context.Context, from, to string) (Root, error) {
 // the column slices inside are shared and must not be modified.
 func (r Root) ForeignKeys() []ForeignKey { return slices.Clone(r.fks) }
 
+// HasForeignKeyOn reports whether a foreign key has table (case-insensitive) as its
+// child or parent table, without copying the list.
+func (r Root) HasForeignKeyOn(table string) bool {
+	for _, fk := range r.fks {
+		if strings.EqualFold(fk.Table, table) || strings.EqualFold(fk.ParentTable, table) {
+			return true
+		}
+	}
+	return false
+}
+
 // ForeignKey returns the foreign key named name (case-insensitive).
 func (r Root) ForeignKey(name string) (ForeignKey, bool) {
 	i, ok := r.findFK(name)

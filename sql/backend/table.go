@@ -480,11 +480,6 @@ func (t *Table) WriteState(ctx *sql.Context) (WriteState, error) {
 	}
 	var s WriteState
 	s.schemas, _ = root.TableHash(SchemasTable)
-	for _, fk := range root.ForeignKeys() {
-		if strings.EqualFold(fk.Table, t.meta.name) || strings.EqualFold(fk.ParentTable, t.meta.name) {
-			s.fk = true
-			break
-		}
-	}
+	s.fk = root.HasForeignKeyOn(t.meta.name)
 	return s, nil
 }
