@@ -20,14 +20,8 @@ import (
 // key appear on both tables and transactions are rolled back and committed; each of
 // these must re-plan (the trigger fires, the check and the key are enforced).
 func TestPreparedWriteCacheMatchesText(t *testing.T) {
-	s, _ := startServer(t, testConfig(t.TempDir()))
-	root := connect(t, s, "root", "", "")
-	mustExec(t, root, "CREATE DATABASE app")
-	for _, tb := range []string{"a", "b"} {
-		mustExec(t, root, fmt.Sprintf("CREATE TABLE app.%s (id INT PRIMARY KEY, k INT, c VARCHAR(12), tiny TINYINT, KEY k (k))", tb))
-	}
+	c := twinTables(t, "(id INT PRIMARY KEY, k INT, c VARCHAR(12), tiny TINYINT, KEY k (k))", false)
 	rng := rand.New(rand.NewSource(11))
-	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
 	both := func(q string) {
 		t.Helper()
 		c.exec(strings.ReplaceAll(q, "{T}", "a"), strings.ReplaceAll(q, "{T}", "b"))
@@ -138,14 +132,8 @@ func TestPreparedWriteCacheMatchesText(t *testing.T) {
 // on the value), duplicate keys (1062), values out of the column's range (1264) and
 // too long (1406), defaults for omitted columns; and a trigger added midway fires.
 func TestPreparedInsertCacheMatchesText(t *testing.T) {
-	s, _ := startServer(t, testConfig(t.TempDir()))
-	root := connect(t, s, "root", "", "")
-	mustExec(t, root, "CREATE DATABASE app")
-	for _, tb := range []string{"a", "b"} {
-		mustExec(t, root, fmt.Sprintf("CREATE TABLE app.%s (id INT PRIMARY KEY AUTO_INCREMENT, k BIGINT, c VARCHAR(8), s SMALLINT DEFAULT 7, KEY k (k))", tb))
-	}
+	c := twinTables(t, "(id INT PRIMARY KEY AUTO_INCREMENT, k BIGINT, c VARCHAR(8), s SMALLINT DEFAULT 7, KEY k (k))", false)
 	rng := rand.New(rand.NewSource(5))
-	c := newPreparedConn(t, connect(t, s, "root", "", "app"))
 	stmts := []string{
 		"INSERT INTO {T} (id, k, c, s) VALUES (?, ?, ?, ?)",
 		"INSERT INTO {T} (k, c) VALUES (?, ?)",
@@ -242,4 +230,20 @@ func (c *preparedConn) rows(q string) string {
 		c.t.Fatalf("%s: %s", q, rerr)
 	}
 	return fmt.Sprint(vals)
+}
+
+// twinTables starts a server with tables app.a and app.b of the given columns and
+// returns a connection to database app (with multi-statement queries if multi): the
+// tests run each statement on a through the path under test and on b through GMS's.
+func twinTables(t *testing.T, columns string, multi bool) *preparedConn {
+	t.Helper()
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	root := connect(t, s, "root", "", "")
+	mustExec(t, root, "CREATE DATABASE app", "CREATE TABLE app.a "+columns, "CREATE TABLE app.b "+columns)
+	if multi {
+		c := newPreparedConn(t, connectMulti(t, s))
+		c.exec("USE app")
+		return c
+	}
+	return newPreparedConn(t, connect(t, s, "root", "", "app"))
 }

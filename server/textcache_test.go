@@ -24,20 +24,8 @@ func TestTextCacheMatchesGMS(t *testing.T) {
 }
 
 func textCacheMatchesGMS(t *testing.T, multi bool) {
-	s, _ := startServer(t, testConfig(t.TempDir()))
-	root := connect(t, s, "root", "", "")
-	mustExec(t, root, "CREATE DATABASE app")
-	for _, tb := range []string{"a", "b"} {
-		mustExec(t, root, fmt.Sprintf("CREATE TABLE app.%s (id INT PRIMARY KEY AUTO_INCREMENT, k INT, c VARCHAR(10), KEY k (k))", tb))
-	}
+	c := twinTables(t, "(id INT PRIMARY KEY AUTO_INCREMENT, k INT, c VARCHAR(10), KEY k (k))", multi)
 	rng := rand.New(rand.NewSource(3))
-	var c *preparedConn
-	if multi {
-		c = newPreparedConn(t, connectMulti(t, s))
-		c.exec("USE app")
-	} else {
-		c = newPreparedConn(t, connect(t, s, "root", "", "app"))
-	}
 	num := func() string {
 		switch rng.Intn(12) {
 		case 0:
