@@ -261,11 +261,11 @@ func TestStrictIntegerOverflow(t *testing.T) {
 	} {
 		f.fails(q, 1690, "22003")
 	}
-	// An unsigned and a signed operand: MySQL computes in BIGINT UNSIGNED and fails with
-	// 1690 on a negative result; dsql (GMS) computes in BIGINT, and the assignment of the
-	// negative value fails with 1264.
-	f.fails("UPDATE t SET ub = ub - 1 WHERE id = 1", 1264, "22003")
-	f.fails("UPDATE t SET ui = ui - 1 WHERE id = 1", 1264, "22003")
+	// An unsigned and a signed operand: BIGINT UNSIGNED, as in MySQL, so a negative result
+	// fails with 1690 (GMS computed in BIGINT, and the assignment failed with 1264).
+	f.fails("UPDATE t SET ub = ub - 1 WHERE id = 1", 1690, "22003")
+	f.fails("UPDATE t SET ui = ui - 1 WHERE id = 1", 1690, "22003")
+	f.fails("UPDATE t SET i = ui - 5 WHERE id = 1", 1690, "22003")
 	if _, err := f.conn.ExecContext(context.Background(), "UPDATE t SET bi = bi + ?", 1); mysqlErrno(err) != 1690 {
 		t.Fatalf("prepared UPDATE t SET bi = bi + 1: %v, want 1690", err)
 	}
@@ -275,11 +275,11 @@ func TestStrictIntegerOverflow(t *testing.T) {
 	f.stores("UPDATE t SET bi = -(bi + 1) * -1 - 1 WHERE id = 1", "SELECT bi FROM t WHERE id = 1", "-9223372036854775808")
 	f.stores("UPDATE t SET ub = ub - CAST(1 AS UNSIGNED) WHERE id = 2", "SELECT ub FROM t WHERE id = 2", "18446744073709551614")
 	f.stores("UPDATE t SET ub = 9223372036854775807 + ub WHERE id = 1", "SELECT ub FROM t WHERE id = 1", "9223372036854775807")
-	// An unsigned and a signed operand whose result is above BIGINT: MySQL stores it
-	// (9223372036854775809, 18446744073709551613), dsql fails: GMS computes in BIGINT
-	// (and stored a clamped value before).
-	f.fails("UPDATE t SET ub = ub + 2 WHERE id = 1", 1690, "22003")
-	f.fails("UPDATE t SET ub = ub - 1 WHERE id = 2", 1690, "22003")
+	// An unsigned and a signed operand whose result is above BIGINT: stored, as in MySQL
+	// (GMS computed in BIGINT and clamped the value).
+	f.stores("UPDATE t SET ub = ub + 2 WHERE id = 1", "SELECT ub FROM t WHERE id = 1", "9223372036854775809")
+	f.stores("UPDATE t SET ub = ub - 1 WHERE id = 2", "SELECT ub FROM t WHERE id = 2", "18446744073709551613")
+	f.fails("UPDATE t SET ub = ub + 3 WHERE id = 2", 1690, "22003")
 	f.stores("UPDATE t SET i = i * 3 + 1, d = d + 1 WHERE id = 2", "SELECT i, d FROM t WHERE id = 2", "7|3.00")
 	f.stores("INSERT INTO t (id, bi) VALUES (12, 3037000499 * 3037000499)", "SELECT bi FROM t WHERE id = 12", "9223372030926249001")
 
@@ -355,4 +355,86 @@ func TestStrictMultiplePrimaryKeys(t *testing.T) {
 	if got := f.rows("SHOW CREATE TABLE two"); !strings.Contains(got, "PRIMARY KEY (`b`,`a`)") {
 		t.Fatalf("composite key: %s", got)
 	}
+}
+
+// TestStrictUnsignedArithmetic: +, - and * with an unsigned operand are BIGINT UNSIGNED,
+// as in MySQL: a negative result fails with 1690 (22003) "BIGINT UNSIGNED value is out
+// of range" in a SELECT and in DML (which changes nothing); under sql_mode
+// NO_UNSIGNED_SUBTRACTION a subtraction is signed. Other operations are unaffected.
+func TestStrictUnsignedArithmetic(t *testing.T) {
+	f := newStrictFixture(t)
+	f.exec("CREATE TABLE u (id INT PRIMARY KEY, u INT UNSIGNED, ub BIGINT UNSIGNED, s INT)",
+		"INSERT INTO u VALUES (1, 1, 18446744073709551614, -3)")
+	for _, q := range []string{
+		"SELECT CAST(1 AS UNSIGNED) - 2",
+		"SELECT u - 5 FROM u",
+		"SELECT u + s FROM u",
+		"SELECT u * s FROM u",
+		"SELECT id FROM u WHERE u - 2 > 0",
+		"SELECT u - 5 FROM u WHERE id IN (SELECT 1)",
+		"SELECT (SELECT u FROM u) - 2",
+		"SELECT ub + 2 FROM u",
+	} {
+		err := f.queryErr(q)
+		if mysqlErrno(err) != 1690 || !strings.Contains(err.Error(), "BIGINT UNSIGNED value is out of range in '") {
+			t.Fatalf("%s: %v, want error 1690 BIGINT UNSIGNED value is out of range", q, err)
+		}
+		if got := mysqlState(err); got != "22003" {
+			t.Fatalf("%s: SQLSTATE %s, want 22003", q, got)
+		}
+	}
+	before := f.rows("SELECT * FROM u")
+	for _, q := range []string{
+		"UPDATE u SET u = u - 5 WHERE id = 1",
+		"UPDATE u SET s = u - 5",
+		"INSERT INTO u (id, s) SELECT 2, u - 2 FROM u",
+		"DELETE FROM u WHERE u - 2 < 0",
+	} {
+		if _, err := f.conn.ExecContext(context.Background(), q); mysqlErrno(err) != 1690 {
+			t.Fatalf("%s: %v, want error 1690", q, err)
+		}
+		if after := f.rows("SELECT * FROM u"); after != before {
+			t.Fatalf("%s failed but changed u: %s", q, after)
+		}
+	}
+	// The same prepared UPDATE, the second time with a value that makes it negative.
+	f.stores("UPDATE u SET s = 1 WHERE id = 1", "SELECT s FROM u", "1")
+	for i, arg := range []int{1, 5} {
+		_, err := f.conn.ExecContext(context.Background(), "UPDATE u SET s = u - ? WHERE id = 1", arg)
+		if i == 0 && err != nil || i == 1 && mysqlErrno(err) != 1690 {
+			t.Fatalf("prepared UPDATE u SET s = u - %d: %v", arg, err)
+		}
+	}
+	if got := f.rows("SELECT s FROM u"); got != "0" {
+		t.Fatalf("after the prepared UPDATEs: s = %s, want 0", got)
+	}
+	// Results that fit; DIV, unary minus, decimals and floats are as before.
+	if got := f.rows("SELECT u + s + 3, u * 2, u - 1, -u, u DIV 2, u - 1.5, u - 2e0, ub - 18446744073709551613 FROM u"); got != "4|2|0|-1|0|-0.5|-1|1" {
+		t.Fatalf("SELECT of results that fit: %s", got)
+	}
+	if got := f.rows("SELECT ub + 1 FROM u WHERE id IN (SELECT 1)"); got != "18446744073709551615" {
+		t.Fatalf("SELECT ub + 1: %s", got)
+	}
+	// A simple SELECT of one table describes the column as GMS typed it, BIGINT: a result
+	// above BIGINT's range fails there rather than be clamped.
+	if err := f.queryErr("SELECT ub + 1 FROM u"); mysqlErrno(err) != 1690 {
+		t.Fatalf("SELECT ub + 1 FROM u: %v, want 1690", err)
+	}
+	// NO_UNSIGNED_SUBTRACTION: subtraction is signed (even of two unsigned operands);
+	// addition is still unsigned.
+	f.exec("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_UNSIGNED_SUBTRACTION')")
+	if got := f.rows("SELECT CAST(1 AS UNSIGNED) - 2, u - 5, u - CAST(3 AS UNSIGNED) FROM u WHERE id IN (SELECT 1)"); got != "-1|-4|-2" {
+		t.Fatalf("under NO_UNSIGNED_SUBTRACTION: %s", got)
+	}
+	// (A simple SELECT describes two unsigned operands' column as BIGINT UNSIGNED.)
+	if err := f.queryErr("SELECT u - CAST(3 AS UNSIGNED) FROM u"); mysqlErrno(err) != 1690 {
+		t.Fatalf("SELECT u - CAST(3 AS UNSIGNED) FROM u: %v, want 1690", err)
+	}
+	if err := f.queryErr("SELECT u + -5 FROM u"); mysqlErrno(err) != 1690 {
+		t.Fatalf("SELECT u + -5 under NO_UNSIGNED_SUBTRACTION: %v, want 1690", err)
+	}
+	if err := f.queryErr("SELECT ub - 1 FROM u WHERE id IN (SELECT 1)"); mysqlErrno(err) != 1690 {
+		t.Fatalf("SELECT ub - 1 under NO_UNSIGNED_SUBTRACTION: %v, want 1690 (BIGINT)", err)
+	}
+	f.stores("UPDATE u SET s = u - 5", "SELECT s FROM u", "-4")
 }

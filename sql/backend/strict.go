@@ -26,8 +26,10 @@ import (
 //   - Integer overflow. GMS computes +, - and * of two integers in int64 or uint64 and
 //     lets the result wrap around, so UPDATE t SET b = b + 1 stored -9223372036854775808
 //     in a BIGINT holding 9223372036854775807. MySQL fails with 1690 (22003) "BIGINT
-//     value is out of range" (BIGINT UNSIGNED for an unsigned result, as 0 - 1 of two
-//     unsigned values), whatever the sql_mode. In every statement but DDL such an
+//     value is out of range" (BIGINT UNSIGNED for an unsigned result: if either operand
+//     is unsigned, as CAST(1 AS UNSIGNED) - 2, unless sql_mode has
+//     NO_UNSIGNED_SUBTRACTION and the operation is a subtraction; GMS computes one
+//     unsigned and one signed operand in BIGINT). In every statement but DDL such an
 //     operation is replaced by checkedArith, which computes it exactly and fails with
 //     1690 when the result does not fit: in all the expressions of INSERT, REPLACE and
 //     UPDATE at once (values, SET, WHERE, ON DUPLICATE KEY UPDATE, the SELECT of INSERT
@@ -116,6 +118,9 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 			}
 		}
 		if same == transform.NewTree {
+			if wrapped, err = withDescribedColumns(ctx, n, wrapped); err != nil { // unsignedarith.go
+				return nil, err
+			}
 			return b.base.Build(ctx, wrapped, row)
 		}
 	}
@@ -379,22 +384,35 @@ func (d *divChecked) WithChildren(ctx *sql.Context, children ...sql.Expression) 
 // when the exact result does not fit instead of wrapping around. It stands in the tree
 // for the operation (its children are the operation's operands).
 //
-// The result must fit GMS's result type: BIGINT UNSIGNED for two unsigned operands,
-// BIGINT otherwise. (For one unsigned and one signed operand MySQL computes in BIGINT
-// UNSIGNED: a result above BIGINT's range fails here and not in MySQL, a negative one
-// fails in MySQL and not here, where an assignment to an unsigned column fails with
-// 1264. A value outside the result type would be clamped to it on its way to the
-// client, so it cannot be returned.)
+// The result must fit MySQL's result type (unsignedResult): BIGINT UNSIGNED if either
+// operand is unsigned, BIGINT otherwise, and BIGINT for a subtraction under sql_mode
+// NO_UNSIGNED_SUBTRACTION. So CAST(1 AS UNSIGNED) - 2 fails with 1690 "BIGINT UNSIGNED
+// value is out of range" as in MySQL, where GMS computes one unsigned and one signed
+// operand in BIGINT (and returned -1). The type is checkedArith's Type, so the columns
+// of a result and the operations around it see it; the session's sql_mode is read when
+// the operation is made checked (a plan cached for one sql_mode is not reused under
+// another: server/prepared.go).
 type checkedArith struct {
 	a   *expression.Arithmetic
 	op  byte     // '+', '-' or '*'
-	typ sql.Type // types.Int64 or types.Uint64: GMS's result type
+	typ sql.Type // types.Int64 or types.Uint64: MySQL's result type (unsignedResult)
 	// gms computes the operation as GMS does, from a row of the two operands' values:
 	// for operand values that are not Go integers.
 	gms *expression.Arithmetic
 }
 
 var _ sql.Expression = (*checkedArith)(nil)
+
+// unsignedResult reports whether MySQL computes the integer operation op ('+', '-' or
+// '*') of operands of types lt and rt in BIGINT UNSIGNED: if either operand is unsigned,
+// except for a subtraction under sql_mode NO_UNSIGNED_SUBTRACTION (then BIGINT, so that
+// CAST(0 AS UNSIGNED) - 1 is -1).
+func unsignedResult(ctx *sql.Context, op byte, lt, rt sql.Type) bool {
+	if !types.IsUnsigned(lt) && !types.IsUnsigned(rt) {
+		return false
+	}
+	return op != '-' || !sql.LoadSqlMode(ctx).ModeEnabled(sql.NoUnsignedSubtraction)
+}
 
 // newCheckedArith returns the checked form of a, or nil if a is not an operation on two
 // integers.
@@ -414,14 +432,14 @@ func newCheckedArith(ctx *sql.Context, a *expression.Arithmetic) *checkedArith {
 	if !types.IsInteger(lt) || !types.IsInteger(rt) {
 		return nil
 	}
-	typ := a.Type(ctx)
-	switch typ.Type() {
-	case sqltypes.Int64:
-		typ = types.Int64
-	case sqltypes.Uint64:
-		typ = types.Uint64
+	switch a.Type(ctx).Type() {
+	case sqltypes.Int64, sqltypes.Uint64:
 	default:
 		return nil
+	}
+	typ := sql.Type(types.Int64)
+	if unsignedResult(ctx, op, lt, rt) {
+		typ = types.Uint64
 	}
 	gms := expression.NewArithmetic(expression.NewGetField(0, lt, "l", true), expression.NewGetField(1, rt, "r", true), a.Op)
 	return &checkedArith{a: a, op: op, typ: typ, gms: gms}
@@ -439,7 +457,14 @@ func (c *checkedArith) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 	lmag, ln, lok := intParts(l)
 	rmag, rn, rok := intParts(r)
 	if !lok || !rok {
-		return c.gms.Eval(ctx, sql.Row{l, r})
+		v, err := c.gms.Eval(ctx, sql.Row{l, r})
+		if err != nil || v == nil {
+			return v, err
+		}
+		if lmag, ln, lok = intParts(v); !lok {
+			return v, nil
+		}
+		return c.fit(ln, lmag, false) // GMS's result in the result type
 	}
 	var neg bool
 	var mag uint64
@@ -465,6 +490,12 @@ func (c *checkedArith) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 	if mag == 0 {
 		neg = false
 	}
+	return c.fit(neg, mag, overflow)
+}
+
+// fit returns the result of magnitude mag (negative: neg; overflow: |result| >= 1<<64)
+// as a value of c's result type, or fails with 1690 if it does not fit.
+func (c *checkedArith) fit(neg bool, mag uint64, overflow bool) (any, error) {
 	if c.typ == types.Uint64 {
 		if overflow || neg {
 			return nil, c.outOfRange("BIGINT UNSIGNED")
