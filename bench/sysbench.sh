@@ -36,7 +36,9 @@ Options (environment variable in brackets):
                      [SYSBENCH_RESULTS, default \${TMPDIR:-/tmp}/dsql-sysbench-<date>-<time>]
   --dsql-bin PATH    use this dsql binary instead of building ./cmd/dsql [DSQL_BIN]
   --skip-mariadb     run dsql only
-  --skip-dsql        run MariaDB only (no Go build)
+  --skip-dsql        run MariaDB only (no Go build of dsql)
+  --skip-floor       do not measure the durable-commit floor (bench/commitfloor: fdatasync
+                     and Pebble's synced batch on this filesystem, between the two servers)
   -h, --help         show this help
 
 Exit status: 0 when every selected test ran on every available server (dsql without a
@@ -71,6 +73,7 @@ results="${SYSBENCH_RESULTS:-}"
 dsql_bin="${DSQL_BIN:-}"
 skip_mariadb=0
 skip_dsql=0
+skip_floor=0
 
 while (($# > 0)); do
 	opt="$1"
@@ -88,6 +91,7 @@ while (($# > 0)); do
 		;;
 	--skip-mariadb) skip_mariadb=1 ;;
 	--skip-dsql) skip_dsql=1 ;;
+	--skip-floor) skip_floor=1 ;;
 	--time | --tests | --seed | --ps-mode | --mariadb-port | --dsql-port | --results | --dsql-bin)
 		if [[ "$1" != *=* ]]; then
 			(($# >= 2)) || usage_error "$opt needs a value"
@@ -386,6 +390,31 @@ if ((!skip_mariadb)); then
 	mariadb_pid=""
 fi
 
+# ---- commit floor ----------------------------------------------------------------------
+# What one durable commit costs on this machine before any SQL work (bench/commitfloor:
+# fdatasync over written blocks and at the end of a growing file, Pebble's synced batch
+# empty and with a one-row UPDATE's 10 KiB), measured between the two servers' runs, on
+# the filesystem both keep their data on, while neither runs.
+
+floor_state="skipped (no go)"
+declare -A floor=()
+if ((!skip_floor)) && command -v go >/dev/null 2>&1; then
+	log "commit floor: building and running bench/commitfloor..."
+	if ! go build -o "$tmp/commitfloor" ./bench/commitfloor >"$results/commitfloor.log" 2>&1 ||
+		! "$tmp/commitfloor" -dir "$tmp/floor" -n 2000 >>"$results/commitfloor.log" 2>&1; then
+		cat "$results/commitfloor.log" >&2
+		log "commit floor: failed (above)"
+		floor_state="failed"
+	else
+		floor_state="measured"
+		while read -r tag name med _; do
+			[[ "$tag" == commitfloor ]] && floor[$name]="$med"
+		done <"$results/commitfloor.log"
+	fi
+elif ((skip_floor)); then
+	floor_state="skipped (--skip-floor)"
+fi
+
 # ---- dsql ------------------------------------------------------------------------------
 
 if [[ "$dsql_state" == available ]]; then
@@ -460,6 +489,16 @@ cell() { # cell SIDE TEST SKIPPED-TEXT
 	fi
 	echo
 	echo "medians: from sysbench's latency histogram (--percentile=50 --histogram; its buckets are ~1.8% wide)"
+	echo
+	if [[ "$floor_state" == measured ]]; then
+		echo "durable-commit floor on this machine (bench/commitfloor, between the two runs, median ms):"
+		printf '  %-58s %s\n' "4 KiB overwrite + fdatasync (a redo log's commit)" "${floor[overwrite]:--}"
+		printf '  %-58s %s\n' "200 B append + fdatasync (a log file that grows)" "${floor[append]:--}"
+		printf '  %-58s %s\n' "Pebble synced batch, no chunks (dsql's smallest commit)" "${floor[pebble-0]:--}"
+		printf '  %-58s %s\n' "Pebble synced batch, 10 KiB of chunks (a one-row UPDATE's)" "${floor[pebble-10k]:--}"
+	else
+		echo "durable-commit floor: $floor_state"
+	fi
 } | tee "$results/summary.txt"
 echo
 echo "raw sysbench outputs, server logs and summary.txt: $results"
