@@ -103,6 +103,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	if err := setLoadDataVariables(); err != nil {
 		return nil, err
 	}
+	setSelectLimitVariable()
 	e := &Engine{}
 	bopts := backend.Options{Dir: dir, Open: open, Author: opts.Author, Extensions: Extensions(opts.Author)}
 	if opts.SelfOnly {
@@ -137,6 +138,10 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	an.ExecBuilder.PriorityBuilder = dataio.LoadDataBuilder{Base: an.ExecBuilder} // LOAD DATA into an empty table: bulk path
 	backend.InstallStrictChecks(an)                                               // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
+	if err := installSelectLimit(e.SQL); err != nil { // @@sql_select_limit at execution (selectlimit.go)
+		_ = e.Close()
+		return nil, err
+	}
 	e.SQL.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), Functions(opts.Author)...)
 	if err := loadPrivileges(ctx, e.SQL, filepath.Join(dir, PrivilegesFile), opts.Superusers); err != nil {
 		_ = e.Close()

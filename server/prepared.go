@@ -59,11 +59,12 @@ import (
 // and one with a trigger plans otherwise (a trigger node). A plan that is not of this
 // kind runs as GMS analyzed it; a statement that plans so 16 times in a row is left to
 // GMS. An execute whose lookup parameters are not integers in their columns' ranges,
-// or that gives an empty BETWEEN, runs through GMS, as does every SELECT while the
-// session's sql_select_limit is not the default (GMS's analyzer then adds a LIMIT). A
-// parameter whose literal has another type than planned (an integer's type follows
-// its size), and an AUTO_INCREMENT parameter that is 0 where the planned one was not
-// or the reverse (0 generates a value and sets LAST_INSERT_ID), re-plan.
+// or that gives an empty BETWEEN, runs through GMS. (@@sql_select_limit is applied
+// when a plan is built into row iterators, not by the analyzer, so cached plans serve
+// SELECTs under any limit: selectlimit.go.) A parameter whose literal has another
+// type than planned (an integer's type follows its size), and an AUTO_INCREMENT
+// parameter that is 0 where the planned one was not or the reverse (0 generates a
+// value and sets LAST_INSERT_ID), re-plan.
 //
 // At every execute the server first starts the statement's transaction as GMS would
 // (session.Session.KeepTransaction then keeps it through GMS's handler, so the
@@ -254,9 +255,6 @@ func (h *handler) runLookup(ctx context.Context, sqlCtx *sql.Context, c *mysql.C
 	vals, ok := paramValues(bvs)
 	if !ok {
 		return false, nil
-	}
-	if def, _ := sql.HasDefaultValue(sqlCtx, sqlCtx.Session, "sql_select_limit"); !def && pp.kind == kindSelect {
-		return false, nil // GMS's analyzer adds a LIMIT that no cached plan has
 	}
 	// The plan is checked against, and runs on, the statement's snapshot: start the
 	// transaction as GMS would (dropping a leftover one first, as its CommandBegin
