@@ -438,3 +438,125 @@ func TestStrictUnsignedArithmetic(t *testing.T) {
 	}
 	f.stores("UPDATE u SET s = u - 5", "SELECT s FROM u", "-4")
 }
+
+// TestStrictValuesThatDoNotFit: INSERT IGNORE and UPDATE IGNORE store the nearest value
+// that fits with MySQL's warnings (Warning 1264 "Out of range value for column 'c' at
+// row N", Warning 1265 "Data truncated for column 'c' at row N" for a string cut to the
+// column's length in characters), where GMS sent Note 1105 and cut strings by bytes;
+// without IGNORE a too long string fails with 1406 (22001) "Data too long for column 'c'
+// at row N" and changes nothing; a string too long only by trailing spaces is cut with
+// Note 1265 (none for CHAR). Prepared statements served from the plan cache behave alike.
+func TestStrictValuesThatDoNotFit(t *testing.T) {
+	f := newStrictFixture(t)
+	f.exec("CREATE TABLE r (id INT PRIMARY KEY, ti TINYINT, ui INT UNSIGNED, c VARCHAR(3), ch CHAR(3), b VARBINARY(3), tt TINYTEXT)")
+	ctx := context.Background()
+	warns := func(q string) string { // SHOW WARNINGS after q, sorted
+		t.Helper()
+		// SHOW TABLES (through GMS) clears the warnings: a SELECT or INSERT that the
+		// server runs from its caches leaves the previous statement's in place.
+		f.exec("SHOW TABLES", q)
+		rows := strings.Split(f.rows("SHOW WARNINGS"), "; ")
+		sort.Strings(rows)
+		return strings.Join(rows, "; ")
+	}
+	check := func(q, wantWarnings, sel, want string) {
+		t.Helper()
+		if got := warns(q); got != wantWarnings {
+			t.Fatalf("%s: warnings\n%s\nwant\n%s", q, got, wantWarnings)
+		}
+		if got := f.rows(sel); got != want {
+			t.Fatalf("after %s: %s = %q, want %q", q, sel, got, want)
+		}
+	}
+	check("INSERT IGNORE INTO r (id, ti) VALUES (4, 300)",
+		"Warning|1264|Out of range value for column 'ti' at row 1",
+		"SELECT ti FROM r WHERE id = 4", "127")
+	check("INSERT IGNORE INTO r (id, ti, ui) VALUES (5, 1, 1), (6, -300, -1)",
+		"Warning|1264|Out of range value for column 'ti' at row 2; Warning|1264|Out of range value for column 'ui' at row 2",
+		"SELECT id, ti, ui FROM r WHERE id IN (5, 6) ORDER BY id", "5|1|1; 6|-128|0")
+	check("INSERT IGNORE INTO r (id, ti) SELECT id + 100, ti * 100 FROM r WHERE id IN (5, 6) ORDER BY id",
+		"Warning|1264|Out of range value for column 'ti' at row 2",
+		"SELECT id, ti FROM r WHERE id > 100 ORDER BY id", "105|100; 106|-128")
+	check("UPDATE IGNORE r SET ti = ti * 10 WHERE id IN (4, 5, 6)",
+		"Warning|1264|Out of range value for column 'ti' at row 1; Warning|1264|Out of range value for column 'ti' at row 3",
+		"SELECT id, ti FROM r WHERE id IN (4, 5, 6) ORDER BY id", "4|127; 5|10; 6|-128")
+	check("INSERT IGNORE INTO r (id, c, b, tt) VALUES (8, 'toolong', 'toolong', REPEAT('x', 300))",
+		"Warning|1265|Data truncated for column 'b' at row 1; Warning|1265|Data truncated for column 'c' at row 1; Warning|1265|Data truncated for column 'tt' at row 1",
+		"SELECT c, b, LENGTH(tt) FROM r WHERE id = 8", "too|too|255")
+	check("INSERT IGNORE INTO r (id, c) VALUES (9, 'ab'), (10, 'éééé')", // characters, not bytes
+		"Warning|1265|Data truncated for column 'c' at row 2",
+		"SELECT id, c FROM r WHERE id IN (9, 10) ORDER BY id", "9|ab; 10|ééé")
+	check("UPDATE IGNORE r SET c = 'toolong' WHERE id = 9",
+		"Warning|1265|Data truncated for column 'c' at row 1",
+		"SELECT c FROM r WHERE id = 9", "too")
+	// Too long only by trailing spaces: cut, Note 1265 for VARCHAR, nothing for CHAR.
+	check("INSERT INTO r (id, c, ch) VALUES (11, 'ab   ', 'ab    ')",
+		"Note|1265|Data truncated for column 'c' at row 1",
+		"SELECT CONCAT('[', c, ']'), RTRIM(ch) FROM r WHERE id = 11", "[ab ]|ab")
+
+	// Without IGNORE: 1406 with MySQL's text and row, and nothing changes.
+	before := f.rows("SELECT * FROM r ORDER BY id")
+	for q, want := range map[string]string{
+		"INSERT INTO r (id, c) VALUES (20, 'toolong')":                                       "Data too long for column 'c' at row 1; ",
+		"INSERT INTO r (id, c) VALUES (20, 'ok'), (21, 'abcd')":                              "Data too long for column 'c' at row 2; ",
+		"INSERT INTO r (id, b) VALUES (20, 'ok'), (21, 'ok'), (22, 'abcd')":                  "Data too long for column 'b' at row 3; ",
+		"REPLACE INTO r (id, c) VALUES (4, 'toolong')":                                       "Data too long for column 'c' at row 1; ",
+		"INSERT INTO r (id, c) SELECT id + 200, CONCAT(c, 'xyz') FROM r WHERE id IN (9, 10)": "Data too long for column 'c' at row 1; ",
+		"UPDATE r SET c = 'toolong' WHERE id = 4":                                            "Data too long for column 'c' at row 1; ",
+		"UPDATE r SET c = IF(id = 10, 'toolong', 'ok') WHERE id IN (9, 10)":                  "Data too long for column 'c' at row 2; ",
+		"UPDATE r SET ti = 1000 WHERE id = 4":                                                "Out of range value for column 'ti' at row 1; ",
+	} {
+		_, err := f.conn.ExecContext(ctx, q)
+		code, state := uint16(1406), "22001"
+		if strings.HasPrefix(want, "Out of range") {
+			code, state = 1264, "22003"
+		}
+		if mysqlErrno(err) != code || mysqlState(err) != state || !strings.Contains(err.Error(), want) {
+			t.Fatalf("%s: %v, want %d (%s) %q", q, err, code, state, want)
+		}
+		if !strings.Contains(err.Error(), "widen the column (ALTER TABLE ... MODIFY)") {
+			t.Fatalf("%s: %v: no hint", q, err)
+		}
+		if after := f.rows("SELECT * FROM r ORDER BY id"); after != before {
+			t.Fatalf("%s failed but changed r:\n%s", q, after)
+		}
+	}
+
+	// The same prepared statements executed again from the plan cache, the last time
+	// with a value that does not fit: the same errors.
+	for _, c := range []struct {
+		q        string
+		ok, bad  []any
+		code     uint16
+		contains string
+	}{
+		{"UPDATE r SET ui = ? WHERE id = ?", []any{5, 4}, []any{-5, 4}, 1264, "Out of range value for column 'ui' at row 1"},
+		{"UPDATE r SET c = ? WHERE id = ?", []any{"ab", 4}, []any{"toolong", 4}, 1406, "Data too long for column 'c' at row 1"},
+		{"INSERT INTO r (id, c) VALUES (?, ?)", []any{30, "ok"}, []any{31, "toolong"}, 1406, "Data too long for column 'c' at row 1"},
+	} {
+		stmt, err := f.conn.PrepareContext(ctx, c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stmt.Close()
+		for i := 0; i < 2; i++ {
+			if _, err := stmt.ExecContext(ctx, c.ok...); err != nil {
+				t.Fatalf("%s %v: %v", c.q, c.ok, err)
+			}
+			if c.ok[0] == 30 {
+				f.exec("DELETE FROM r WHERE id = 30")
+			}
+		}
+		before, hits := f.rows("SELECT * FROM r ORDER BY id"), preparedStats.hits.Load()
+		_, err = stmt.ExecContext(ctx, c.bad...)
+		if preparedStats.hits.Load() == hits {
+			t.Fatalf("%s %v: not run from the plan cache", c.q, c.bad)
+		}
+		if mysqlErrno(err) != c.code || !strings.Contains(err.Error(), c.contains) {
+			t.Fatalf("%s %v: %v, want %d %q", c.q, c.bad, err, c.code, c.contains)
+		}
+		if after := f.rows("SELECT * FROM r ORDER BY id"); after != before {
+			t.Fatalf("%s %v failed but changed r:\n%s", c.q, c.bad, after)
+		}
+	}
+}

@@ -4,22 +4,37 @@ import (
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/transform"
-	"github.com/dolthub/vitess/go/mysql"
+	"github.com/dolthub/vitess/go/sqltypes"
 )
 
-// Out-of-range values assigned by UPDATE (applied by strictBuilder, strict.go).
+// Out-of-range and too long values assigned by UPDATE (applied by strictBuilder,
+// strict.go).
 //
 // GMS converts the value of an assignment to a column (UPDATE ... SET c = v, INSERT ...
 // ON DUPLICATE KEY UPDATE c = v, SET NEW.c = v in a trigger) to the column's type and
 // drops the conversion's "out of range" verdict, so UPDATE t SET tiny = 1000 silently
 // stores 127. An INSERT of the same value fails (GMS checks the range there), and so
 // does MySQL's UPDATE: error 1264. strictBuilder, the exec builder's priority builder,
-// wraps the value of every assignment to a numeric column in rangeChecked (UPDATE and
-// INSERT nodes, and a trigger body's SET), which fails with 1264 naming the column, the value and the type;
-// with IGNORE the value is clamped to the type's range with warning 1264, as MySQL does.
+// wraps the value of every assignment to a numeric or string column in rangeChecked
+// (UPDATE and INSERT nodes, and a trigger body's SET), which numbers the rows it is
+// evaluated for and applies fitColumn (insertcheck.go), as an INSERT does:
+//
+//   - A number out of range fails with 1264 (22003) "Out of range value for column 'c'
+//     at row N; 1000 does not fit tinyint: ..."; with IGNORE the value is clamped to the
+//     type's range with Warning 1264 "Out of range value for column 'c' at row N", as
+//     MySQL does.
+//   - A string too long for its column: with IGNORE it is cut to the column's length with
+//     Warning 1265 "Data truncated for column 'c' at row N" (GMS cut it by bytes with
+//     Note 1105); without, 1406 "Data too long for column 'c' at row N" (row 1: GMS's
+//     error, which MySQLError gives MySQL's text). Only trailing spaces too many: cut,
+//     with Note 1265.
+//
+// N counts the rows the assignment was evaluated for in this statement (the rows
+// UPDATE changes; MySQL counts the rows it reads, the same where the WHERE clause
+// selects the rows read). A trigger's SET is built again for every row: there N is 1.
 
-// wrapAssignments wraps the value of every assignment to a numeric column in n (ignore:
-// the statement has IGNORE).
+// wrapAssignments wraps the value of every assignment to a numeric or string column in
+// n (ignore: the statement has IGNORE).
 func wrapAssignments(ctx *sql.Context, n sql.Node, ignore bool) (sql.Node, transform.TreeIdentity, error) {
 	return transform.NodeExprsWithOpaque(ctx, n, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
 		return transform.Expr(ctx, e, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
@@ -29,26 +44,43 @@ func wrapAssignments(ctx *sql.Context, n sql.Node, ignore bool) (sql.Node, trans
 			}
 
 			gf, ok := sf.LeftChild.(*expression.GetField)
-			if !ok || !sql.IsNumberType(gf.Type(ctx)) {
+			if !ok || !checkedColumnType(gf.Type(ctx)) {
 				return e, transform.SameTree, nil
 			}
 			if _, done := sf.RightChild.(*rangeChecked); done {
 				return e, transform.SameTree, nil
 			}
-			return expression.NewSetField(gf, &rangeChecked{child: sf.RightChild, typ: gf.Type(ctx), idx: gf.Index(), name: gf.Name(), ignore: ignore}), transform.NewTree, nil
+			return expression.NewSetField(gf, &rangeChecked{child: sf.RightChild, typ: gf.Type(ctx), idx: gf.Index(), name: gf.Name(), ignore: ignore, rows: new(int64)}), transform.NewTree, nil
 		})
 	})
 }
 
-// rangeChecked evaluates to its child's value, or fails if that value is out of the
-// range of typ (the type of the assigned column name, column idx of the row); with
-// ignore it evaluates to the nearest value in range instead and adds warning 1264.
+// checkedColumnType reports whether rangeChecked checks assignments to a column of type
+// t: numbers and the string types stringTooLong knows.
+func checkedColumnType(t sql.Type) bool {
+	if sql.IsNumberType(t) {
+		return true
+	}
+	switch t.Type() {
+	case sqltypes.Char, sqltypes.VarChar, sqltypes.Text, sqltypes.Binary, sqltypes.VarBinary, sqltypes.Blob:
+		return true
+	}
+	return false
+}
+
+// rangeChecked evaluates to its child's value, or fails if that value does not fit typ
+// (the type of the assigned column name, column idx of the row); with ignore it
+// evaluates to the nearest value that fits instead and adds a warning (fitColumn).
+// rows counts its evaluations, one per row (its copies share it): a
+// rangeChecked belongs to one execution of one statement (strictBuilder makes it as
+// the statement is built).
 type rangeChecked struct {
 	child  sql.Expression
 	typ    sql.Type
 	idx    int
 	name   string
 	ignore bool
+	rows   *int64
 }
 
 var _ sql.Expression = (*rangeChecked)(nil)
@@ -58,19 +90,17 @@ func (r *rangeChecked) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 	if err != nil || v == nil {
 		return v, err
 	}
-	var inRange sql.ConvertInRange
-	var clamped any
-	if rt, ok := r.typ.(sql.RoundingNumberType); ok {
-		clamped, inRange, err = rt.ConvertRound(ctx, v)
-	} else {
-		clamped, inRange, err = r.typ.Convert(ctx, v)
+	n := int64(1)
+	if r.rows != nil {
+		*r.rows++
+		n = *r.rows
 	}
-	if err == nil && inRange != sql.InRange {
-		if r.ignore && clamped != nil {
-			ctx.Warn(1264, "Out of range value for column '%s' at row 1", r.name)
-			return clamped, nil
-		}
-		return nil, mysql.NewSQLError(1264, "22003", "Out of range value for column '%s': %v does not fit %s; store a value in the column type's range, or widen the column (ALTER TABLE ... MODIFY)", r.name, v, r.typ.String())
+	nv, err := fitColumn(ctx, r.typ, r.name, v, n, r.ignore, true)
+	if err != nil {
+		return nil, err
+	}
+	if nv != nil {
+		return nv, nil
 	}
 	return v, nil // other conversion failures are reported by SetField as before
 }

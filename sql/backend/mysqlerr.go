@@ -198,6 +198,26 @@ var byMessage = []struct {
 	{regexp.MustCompile(`^context canceled$`), 1317, "70100"},
 }
 
+// gmsTooLong matches GMS's message for a string too long for a column
+// (types.ErrLengthBeyondLimit as its insert iterator and SetField make it, naming the
+// column; a conversion outside a column names the type, as 'varchar(3)', and is left).
+var gmsTooLong = regexp.MustCompile(`(?s)^(?:.*: )?string '.*' is too large for column '([^'()]+)'$`)
+
+// mysqlText returns msg, the message of an error MySQL sends as code, in MySQL's words
+// where GMS words it otherwise: ER_DATA_TOO_LONG is "Data too long for column 'c' at row
+// 1" (GMS: "string 'toolong' is too large for column 'c'"), with a hint. GMS raises that
+// error for the row it fails in without numbering it; dsql's checks (insertcheck.go,
+// assignrange.go) fail a later row of an INSERT, REPLACE or UPDATE themselves, with its
+// number, so GMS's is row 1's (but see docs/compatibility.md for LOAD DATA and triggers).
+func mysqlText(code int, msg string) string {
+	if code == mysql.ERDataTooLong {
+		if m := gmsTooLong.FindStringSubmatch(msg); m != nil {
+			return "Data too long for column '" + m[1] + "' at row 1; store a shorter value, or widen the column (ALTER TABLE ... MODIFY)"
+		}
+	}
+	return msg
+}
+
 // mysqlStates is the SQLSTATE MySQL sends with each error code GMS's sql.CastSQLError
 // gives (it sends them all as HY000) and MySQL's does not share.
 var mysqlStates = map[uint16]string{
@@ -284,9 +304,10 @@ func messagePattern(format string) *regexp.Regexp {
 
 // MySQLError returns err as a MySQL client should see it: a GMS error of a kind in the
 // table above (or the 1105 *mysql.SQLError GMS's handler made of one) becomes a
-// *mysql.SQLError with MySQL's code and SQLSTATE and the same message; a *mysql.SQLError
-// with a code MySQL sends with another SQLSTATE than HY000 gets that SQLSTATE; anything
-// else is returned unchanged (GMS's sql.CastSQLError handles it).
+// *mysql.SQLError with MySQL's code and SQLSTATE and the same message (in MySQL's words
+// where mysqlText knows them); a *mysql.SQLError with a code MySQL sends with another
+// SQLSTATE than HY000 gets that SQLSTATE; anything else is returned unchanged (GMS's
+// sql.CastSQLError handles it).
 func MySQLError(err error) error {
 	if err == nil {
 		return nil
@@ -294,8 +315,13 @@ func MySQLError(err error) error {
 	var se *mysql.SQLError
 	if errors.As(err, &se) {
 		if se.Num != mysql.ERUnknownError {
-			if st, ok := mysqlStates[uint16(se.Num)]; ok && se.State == mysql.SSUnknownSQLState {
-				return &mysql.SQLError{Num: se.Num, State: st, Message: se.Message, Query: se.Query}
+			msg := mysqlText(se.Num, se.Message)
+			st, ok := mysqlStates[uint16(se.Num)]
+			if !ok || se.State != mysql.SSUnknownSQLState {
+				st = se.State
+			}
+			if msg != se.Message || st != se.State {
+				return &mysql.SQLError{Num: se.Num, State: st, Message: msg, Query: se.Query}
 			}
 			return err
 		}
@@ -306,7 +332,7 @@ func MySQLError(err error) error {
 		})
 		for _, c := range mysqlCodes {
 			if c.re != nil && c.re.MatchString(se.Message) {
-				return mysql.NewSQLError(c.code, c.state, "%s", se.Message)
+				return mysql.NewSQLError(c.code, c.state, "%s", mysqlText(c.code, se.Message))
 			}
 		}
 		for _, m := range byMessage {
@@ -318,7 +344,7 @@ func MySQLError(err error) error {
 	}
 	for _, c := range mysqlCodes {
 		if isIn(err, c.is) {
-			return mysql.NewSQLError(c.code, c.state, "%s", err.Error())
+			return mysql.NewSQLError(c.code, c.state, "%s", mysqlText(c.code, err.Error()))
 		}
 	}
 	return err

@@ -65,6 +65,12 @@ type strictBuilder struct {
 func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.RowIter, error) {
 	var ignore bool
 	switch x := n.(type) {
+	case *insertChecked: // insertcheck.go
+		child, err := b.base.Build(ctx, x.child, row)
+		if err != nil {
+			return nil, err
+		}
+		return &insertCheckIter{n: x, child: child}, nil
 	case *plan.AddColumn:
 		if err := checkAddedPrimaryKey(x.TargetSchema(), x.Column(), ""); err != nil {
 			return nil, err
@@ -97,6 +103,11 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 		wrapped, sameAssign, err := wrapAssignments(ctx, wrapped, ignore) // assignrange.go
 		if err != nil {
 			return nil, err
+		}
+		if ins, ok := wrapped.(*plan.InsertInto); ok { // insertcheck.go
+			if ins, changed := checkInsertSource(ctx, ins); changed {
+				wrapped, same = ins, transform.NewTree
+			}
 		}
 		if same == transform.NewTree || sameAssign == transform.NewTree {
 			return b.base.Build(ctx, wrapped, row)
