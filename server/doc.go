@@ -41,7 +41,7 @@
 //     backend.MySQLError, as it maps every GMS error MySQL has a code for), a statement
 //     sent while the server stops 1053, a statement ended by KILL QUERY 1317.
 //
-// # Fast paths and checks (prepared.go, textcache.go, selectexec.go, backend.InstallStrictChecks)
+// # Fast paths and checks (prepared.go, textcache.go, selectexec.go, selectlimit.go, backend.InstallStrictChecks, backend.InstallPlannerFixes)
 //
 // The server runs statements through GMS's handler except in three places (and its
 // connections wait for the next statement in poll(2) first, pollconn_linux.go):
@@ -67,7 +67,13 @@
 //     clamped value); with IGNORE the value is clamped with warning 1264, as MySQL does.
 //
 // All three keep GMS's process list entry (SHOW PROCESSLIST, KILL QUERY: 1317),
-// transaction start and autocommit, status flags and error codes.
+// transaction start and autocommit, status flags and error codes, and @@sql_select_limit,
+// which is applied as a statement's plan root is built rather than by GMS's analyzer
+// (selectlimit.go), so that cached plans serve under any limit.
+//
+// One of GMS's planner rules is corrected (backend.InstallPlannerFixes): an ORDER BY
+// above a derived table's or view's own ORDER BY ... LIMIT no longer reverses the index
+// scan under that LIMIT (which picked the wrong rows).
 //
 // # Shutdown
 //

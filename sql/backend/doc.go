@@ -66,6 +66,11 @@
 //     warning), integer overflow (1690), division by zero in a data-changing statement
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
+//   - Planner fixes (sortlimit.go; InstallPlannerFixes, called by server.NewEngine and
+//     the enginetest harness): GMS's replaceIdxSort reversed the index scan under a
+//     derived table's or view's ORDER BY ... LIMIT to satisfy an outer ORDER BY ...
+//     DESC, so the LIMIT kept the wrong rows; a Limit or Offset under a Sort is now
+//     hidden from that rule, and the outer Sort stays (TestSortAboveLimit).
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns).
 //
