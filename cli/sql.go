@@ -162,7 +162,7 @@ func (r *sqlRunner) exec(stmt, format string) error {
 	stmt = server.PrepareQueryText(stmt)
 	// The query text on the context is what the server's handler sets too (GMS rules
 	// read it, e.g. to tell a view read from DDL).
-	ctx := r.ctx.WithQuery(stmt)
+	ctx := r.eng.StatementContext(r.ctx.WithQuery(stmt), stmt) // @@sql_select_limit
 	sch, iter, _, err := r.eng.SQL.Query(ctx, stmt)
 	if err != nil {
 		return err

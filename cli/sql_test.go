@@ -130,6 +130,25 @@ func TestSQLSeveralStatements(t *testing.T) {
 	}
 }
 
+// TestSQLSelectLimit: dsql sql applies @@sql_select_limit as the server does, to
+// top-level SELECTs (simple ones included) and not to a derived table.
+func TestSQLSelectLimit(t *testing.T) {
+	dir := newRepo(t, "limited")
+	out, stderr, err := sqlIn(t, dir, sqlOptions{format: formatCSV, query: `
+		CREATE TABLE t (a INT PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);
+		SET sql_select_limit = 2;
+		SELECT a FROM t; SELECT a FROM t ORDER BY a DESC; SELECT COUNT(*) AS n FROM (SELECT a FROM t) d;
+		SELECT a FROM t LIMIT 3;
+		SET sql_select_limit = DEFAULT; SELECT a FROM t`}, "")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	want := "a\n1\n2\na\n3\n2\nn\n3\na\n1\n2\n3\na\n1\n2\n3\n"
+	if out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}
+
 func TestSQLStatementsFromStdin(t *testing.T) {
 	dir := newRepo(t, "piped")
 	script := fruitSetup + ";\n-- a comment; with a semicolon\nSELECT name FROM fruit WHERE id > 1 ORDER BY id;\n"

@@ -96,8 +96,8 @@ func TestPreparedPointSelectCache(t *testing.T) {
 		t.Fatalf("the cached plan was used %d times", preparedStats.hits.Load()-hits)
 	}
 
-	// sql_select_limit: GMS's analyzer adds a LIMIT the cached plan does not have, so
-	// such executes go through GMS and answer as a text query does.
+	// sql_select_limit: the limit is applied as the plan's root is built
+	// (selectlimit.go), so the cached plan answers as a text query does.
 	c.exec("SET SESSION sql_select_limit = 0")
 	var text string
 	if err := c.conn.QueryRowContext(c.ctx, "SELECT v FROM t WHERE id = 1").Scan(&text); err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -52,7 +52,8 @@ import (
 // A CALL is not a select: the statements of the procedure run under no mark (and
 // their contexts are interpreted, which BeginQuery leaves alone). EXECUTE of a
 // statement prepared with PREPARE is judged by the prepared statement. The embedded
-// front end (dsql sql) runs statements without the process list and is not limited.
+// front end (dsql sql) runs statements without the process list; it marks each
+// statement's context through Engine.StatementContext.
 
 // selectLimitVar is the variable's name.
 const selectLimitVar = "sql_select_limit"
@@ -216,11 +217,24 @@ func (pl selectLimitProcessList) BeginQuery(ctx *sql.Context, query string) (*sq
 	if err != nil || qctx == nil || qctx.IsInterpreted() {
 		return qctx, err
 	}
-	limit, ok := sessionSelectLimit(qctx)
-	if !ok || !pl.limited(qctx, query) {
-		return qctx, nil
+	return markSelectLimit(qctx, pl.parser, query), nil
+}
+
+// markSelectLimit returns ctx with a selectLimitMark if @@sql_select_limit limits the
+// statement query, else ctx.
+func markSelectLimit(ctx *sql.Context, parser sql.Parser, query string) *sql.Context {
+	limit, ok := sessionSelectLimit(ctx)
+	if !ok || !(selectLimitProcessList{parser: parser}).limited(ctx, query) {
+		return ctx
 	}
-	return qctx.WithContext(context.WithValue(qctx.Context, selectLimitKey{}, &selectLimitMark{limit: limit})), nil
+	return ctx.WithContext(context.WithValue(ctx.Context, selectLimitKey{}, &selectLimitMark{limit: limit}))
+}
+
+// StatementContext returns the context to run the statement query in for a front end
+// that runs statements without the engine's process list (dsql sql): ctx, with the
+// mark that makes @@sql_select_limit apply to the statement if it does.
+func (e *Engine) StatementContext(ctx *sql.Context, query string) *sql.Context {
+	return markSelectLimit(ctx, e.SQL.Parser, query)
 }
 
 // limited reports whether query (its first statement) is one @@sql_select_limit
