@@ -1,6 +1,10 @@
 package server
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // TestServerMySQLErrorCodes: errors GMS sends as 1105 reach the client with MySQL's code
 // (sql/backend.MySQLError), in plain and prepared statements.
@@ -26,6 +30,19 @@ func TestServerMySQLErrorCodes(t *testing.T) {
 		_, err := db.Exec(c.query, c.args...)
 		if got := mysqlErrno(err); got != c.want {
 			t.Errorf("%s: err = %v (MySQL error %d), want %d", c.name, err, got, c.want)
+		}
+	}
+	// GMS's "string 'toolong' is too large for column 'c'" in MySQL's words, with a hint.
+	mustExec(t, db, "CREATE TABLE app.s (a INT PRIMARY KEY, c VARCHAR(3))")
+	for _, q := range []string{"INSERT INTO app.s VALUES (1, 'toolong')", "INSERT INTO app.s VALUES (?, ?)"} {
+		var args []any
+		if strings.Contains(q, "?") {
+			args = []any{1, "toolong"}
+		}
+		_, err := db.Exec(q, args...)
+		want := "Data too long for column 'c' at row 1; store a shorter value, or widen the column (ALTER TABLE ... MODIFY)"
+		if mysqlErrno(err) != 1406 || !strings.HasSuffix(fmt.Sprint(err), want) {
+			t.Errorf("%s: err = %v, want 1406 %q", q, err, want)
 		}
 	}
 	mustExec(t, db, "INSERT INTO app.t VALUES (3, 3)")

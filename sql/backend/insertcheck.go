@@ -145,7 +145,10 @@ func fitColumn(ctx *sql.Context, typ sql.Type, name string, v any, n int64, igno
 		if !out {
 			return nil, nil
 		}
-		if ignore && clamped != nil {
+		if ignore {
+			if clamped == nil {
+				return nil, nil // no value in range: GMS stores the type's zero
+			}
 			ctx.Warn(erWarnDataOutOfRange, "Out of range value for column '%s' at row %d", name, n)
 			return clamped, nil
 		}
@@ -261,6 +264,18 @@ func stringTooLong(ctx *sql.Context, typ sql.Type, v any) (cut any, tooLong, spa
 	case sqltypes.Char, sqltypes.VarChar, sqltypes.Text, sqltypes.Binary, sqltypes.VarBinary, sqltypes.Blob:
 	default:
 		return nil, false, false
+	}
+	// Fast path: no more bytes than the limit is never too long (a character is at least
+	// a byte), so most values need no conversion here.
+	switch x := v.(type) {
+	case string:
+		if int64(len(x)) <= maxLength(st) {
+			return nil, false, false
+		}
+	case []byte:
+		if int64(len(x)) <= maxLength(st) {
+			return nil, false, false
+		}
 	}
 	if _, _, err := typ.Convert(ctx, v); err == nil || !types.ErrLengthBeyondLimit.Is(err) {
 		return nil, false, false

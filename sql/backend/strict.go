@@ -20,8 +20,9 @@ import (
 // server.NewEngine and the enginetest harness with InstallStrictChecks).
 //
 // strictBuilder, a priority builder of the exec builder, makes these statements fail as in
-// MySQL instead of changing data silently (and wraps assignments to numeric columns in a
-// range check: assignrange.go):
+// MySQL instead of changing data silently (and wraps assignments to numeric and string
+// columns in a check, assignrange.go, and the source of an INSERT or REPLACE in one,
+// insertcheck.go: values that do not fit their column, with MySQL's errors and warnings):
 //
 //   - Integer overflow. GMS computes +, - and * of two integers in int64 or uint64 and
 //     lets the result wrap around, so UPDATE t SET b = b + 1 stored -9223372036854775808
