@@ -285,6 +285,9 @@ func (h *handler) runLookup(ctx context.Context, sqlCtx *sql.Context, c *mysql.C
 			return false, nil
 		}
 	}
+	// A statement starts with no warnings, as GMS's QueryWithBindings does for every
+	// statement but SHOW WARNINGS and SET (which are never cached).
+	sqlCtx.ClearWarnings()
 	sql.IncrementStatusVariable(sqlCtx, "Questions", 1) // as GMS's QueryWithBindings does
 	if pp.kind == kindSelect {
 		sql.IncrementStatusVariable(sqlCtx, "Com_select", 1)
