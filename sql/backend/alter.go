@@ -12,6 +12,7 @@ import (
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/merkle/tuple"
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // ALTER TABLE.
@@ -222,8 +223,10 @@ func defaultText(d *sql.ColumnDefaultValue) (string, bool) {
 	return "", false
 }
 
-// Insert implements sql.RowInserter.
+// Insert implements sql.RowInserter. Rows are new values: their CHAR values are stored
+// without trailing spaces (a column changed to CHAR loses them here).
 func (w *rewriter) Insert(_ *sql.Context, row sql.Row) error {
+	row = typeconv.TrimCharRow(w.m.sch.Schema, row)
 	if w.m.keyless {
 		k, _, err := w.m.encodeKeyless(row, 1)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // EditSet holds one statement's unflushed row edits of one database, per table: a prolly
@@ -180,13 +181,15 @@ func (e *tableEditor) flush(ctx *sql.Context) error {
 }
 
 // Insert implements sql.RowInserter. A duplicate primary key is sql.NewUniqueKeyErr with
-// the existing row, which INSERT ... ON DUPLICATE KEY UPDATE and REPLACE act on.
+// the existing row, which INSERT ... ON DUPLICATE KEY UPDATE and REPLACE act on. CHAR
+// values are stored without trailing spaces (typeconv.TrimCharRow; row is not modified).
 func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
 	te, err := e.edit(ctx)
 	if err != nil {
 		return err
 	}
 	m := e.t.meta
+	row = typeconv.TrimCharRow(m.sch.Schema, row)
 	if m.keyless {
 		if err := e.insertKeyless(ctx, te, row); err != nil {
 			return err
@@ -299,13 +302,16 @@ func editorHas(ctx context.Context, ed *prolly.Editor, key []byte) (bool, error)
 }
 
 // Update implements sql.RowUpdater. Changing a primary key onto an existing row is a
-// duplicate-key error.
+// duplicate-key error. old is the row as stored (as Delete's row is: it is encoded as it
+// is, so that a CHAR value stored with trailing spaces before they were removed on write
+// is still found); new's CHAR values are stored without trailing spaces.
 func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 	te, err := e.edit(ctx)
 	if err != nil {
 		return err
 	}
 	m := e.t.meta
+	new = typeconv.TrimCharRow(m.sch.Schema, new)
 	if m.keyless {
 		if err := e.indexCheckUpdate(ctx, te, old, new); err != nil {
 			return err

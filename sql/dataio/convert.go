@@ -30,6 +30,7 @@ type colConv struct {
 	kind    querypb.Type
 	integer bool
 	text    bool // a non-binary string type whose fast path applies
+	char    bool // CHAR: values lose their trailing spaces (typeconv.TrimChar)
 	maxChar int64
 	maxByte int64
 	fsp     int // DATETIME precision
@@ -56,6 +57,7 @@ const (
 func newColConv(c *sql.Column) *colConv {
 	cc := &colConv{name: c.Name, typ: c.Type, kind: c.Type.Type()}
 	cc.integer = types.IsInteger(c.Type)
+	cc.char = typeconv.IsChar(c.Type)
 	switch cc.kind {
 	case sqltypes.VarChar, sqltypes.Text:
 		if st, ok := c.Type.(sql.StringType); ok && !types.IsBinaryType(c.Type) {
@@ -306,9 +308,25 @@ func collationOK(st sql.StringType) (bool, error) {
 }
 
 // convert returns the column value of v (nil, string, json.Number, bool, RawJSON or a
-// typed value), or
-// a reason why it is not one.
+// typed value), or a reason why it is not one. A CHAR column's value is without its
+// trailing spaces, as MySQL stores it; spaces past the column's length are not an
+// error (they would only be removed).
 func (c *colConv) convert(ctx *sql.Context, v any) (any, string) {
+	if !c.char {
+		return c.convertValue(ctx, v)
+	}
+	if s, ok := v.(string); ok {
+		v, _ = typeconv.TrimChar(s)
+	}
+	out, reason := c.convertValue(ctx, v)
+	if reason == "" {
+		out, _ = typeconv.TrimChar(out)
+	}
+	return out, reason
+}
+
+// convertValue is convert without the removal of CHAR's trailing spaces.
+func (c *colConv) convertValue(ctx *sql.Context, v any) (any, string) {
 	var s string
 	switch x := v.(type) {
 	case nil:

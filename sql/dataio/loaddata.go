@@ -22,6 +22,7 @@ import (
 
 	"github.com/dsqldb/dsql/sql/backend"
 	"github.com/dsqldb/dsql/sql/session"
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // LoadDataBuilder is a GMS priority exec builder (rowexec.BaseBuilder.PriorityBuilder)
@@ -834,6 +835,11 @@ func (it *ldIter) Next(ctx *sql.Context) (sql.Row, error) {
 			if c := sch[e.col]; types.IsNumber(c.Type) || types.IsTime(c.Type) || types.IsYear(c.Type) {
 				return nil, mysql.NewSQLError(1366, "HY000", "Incorrect %s value: '' for column '%s' at row %d", typeWord(c.Type), c.Name, it.rowNum+1)
 			}
+		}
+		if v != nil && typeconv.IsChar(sch[e.col].Type) {
+			// A CHAR value loses its trailing spaces (as stored), and spaces past the
+			// column's length are no error, as in MySQL.
+			v, _ = typeconv.TrimChar(v)
 		}
 		dest[e.col] = v
 	}

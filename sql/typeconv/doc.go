@@ -96,6 +96,17 @@
 // (utf8mb4_0900_as_cs: but for the order of two accents): see TestOrderAgreement and
 // TestCollationLatinLetters.
 //
+// # CHAR
+//
+// CHAR values are stored without trailing spaces (U+0020 only), as MySQL 8 returns them
+// (PAD_CHAR_TO_FULL_LENGTH off): 'ab ' written to a CHAR column is stored, keyed and
+// indexed as 'ab' (charpad.go). Invariant "CHAR is trimmed on write": the writers of new
+// values (sql/backend's table editor and ALTER TABLE rewrite, sql/dataio's import and
+// LOAD DATA) pass them through TrimCharRow / TrimChar; PutValue, EncodeRow and
+// RowCodec.Encode store what they are given, since lookup keys from query literals keep
+// their spaces and rows read back from storage (possibly written with spaces before the
+// rule) must encode to the key they are stored under. Reads do not trim.
+//
 // # Rows
 //
 // A table row is stored as a key tuple (the primary key columns, in key order, NOT NULL)
