@@ -7,6 +7,8 @@ import (
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dsqldb/dsql/sql/backend"
 )
 
 // charpadValues is every string of up to three characters of 'a', ' ' and '\t': CHAR(3)
@@ -210,5 +212,45 @@ func TestCharTrailingSpacesAlter(t *testing.T) {
 	// Back to VARCHAR: the values stay as stored.
 	e.exec(ctx, "ALTER TABLE t MODIFY v VARCHAR(5)")
 	require.Equal(t, []sql.Row{{"[ab]"}, {"[ab]"}, {"[]"}}, e.rows(ctx, "SELECT CONCAT('[', v, ']') FROM t ORDER BY id"))
+	e.checkIndexes(ctx)
+}
+
+// TestCharTrailingSpacesLegacyRows: CHAR values stored with trailing spaces by a dsql
+// from before they were trimmed on write read back as stored; they can be found, updated
+// and deleted (by primary key and through a secondary index), and a write of the row
+// stores the value trimmed.
+func TestCharTrailingSpacesLegacyRows(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE p (c CHAR(3) PRIMARY KEY, n INT, d CHAR(3), KEY id (d))",
+	)
+	db, err := e.prov.Database(ctx, "mydb")
+	require.NoError(t, err)
+	tbl, ok, err := db.GetTableInsensitive(ctx, "p")
+	require.NoError(t, err)
+	require.True(t, ok)
+	for _, r := range []sql.Row{{"ab ", int32(1), "x "}, {"cd ", int32(2), "y "}, {"ef ", int32(3), "z "}} {
+		require.NoError(t, backend.InsertUntrimmedForTest(ctx, tbl, r))
+	}
+	e.checkIndexes(ctx)
+	require.Equal(t, []sql.Row{{"[ab ]", "[x ]"}, {"[cd ]", "[y ]"}, {"[ef ]", "[z ]"}},
+		e.rows(ctx, "SELECT CONCAT('[', c, ']'), CONCAT('[', d, ']') FROM p ORDER BY c"))
+	require.Equal(t, []sql.Row{{int32(1)}}, e.rows(ctx, "SELECT n FROM p WHERE c = 'ab '"))
+	require.Equal(t, []sql.Row{{int32(2)}}, e.rows(ctx, "SELECT n FROM p WHERE d = 'y '"))
+	// A write of the row stores every CHAR value of it trimmed (the key too: the row
+	// moves from 'ab ' to 'ab'); an UPDATE that changes nothing writes nothing.
+	e.exec(ctx,
+		"UPDATE p SET n = 10 WHERE c = 'ab '",
+		"UPDATE p SET d = d WHERE c = 'cd '",
+		"UPDATE p SET c = 'gh ' WHERE d = 'z '",
+	)
+	e.checkIndexes(ctx)
+	require.Equal(t, []sql.Row{{"[cd ]", int32(2), "[y ]"}, {"[gh]", int32(3), "[z]"}, {"[ab]", int32(10), "[x]"}},
+		e.rows(ctx, "SELECT CONCAT('[', c, ']'), n, CONCAT('[', d, ']') FROM p ORDER BY n"))
+	require.Empty(t, e.rows(ctx, "SELECT n FROM p WHERE c = 'ab '"))
+	require.Equal(t, []sql.Row{{int32(10)}}, e.rows(ctx, "SELECT n FROM p WHERE c = 'ab'"))
+	// Deletes by primary key and through the secondary index find the stored values.
+	e.exec(ctx, "DELETE FROM p WHERE c = 'cd '", "DELETE FROM p WHERE d = 'z'", "DELETE FROM p WHERE d = 'x'")
+	require.Empty(t, e.rows(ctx, "SELECT * FROM p"))
 	e.checkIndexes(ctx)
 }
