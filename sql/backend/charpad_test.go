@@ -254,3 +254,27 @@ func TestCharTrailingSpacesLegacyRows(t *testing.T) {
 	require.Empty(t, e.rows(ctx, "SELECT * FROM p"))
 	e.checkIndexes(ctx)
 }
+
+// TestCharTrailingSpacesForeignKeys: a child written as 'ab ' finds its parent stored as
+// 'ab' (GMS looks the parent up with the row before the editor trims it: trimCharLookup),
+// by INSERT and by UPDATE, and is stored as 'ab'; a child with no parent still fails with
+// 1452, and a cascade from the parent reaches it.
+func TestCharTrailingSpacesForeignKeys(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE par (c CHAR(3) PRIMARY KEY)",
+		"CREATE TABLE chi (id INT PRIMARY KEY, c CHAR(3), FOREIGN KEY (c) REFERENCES par (c) ON UPDATE CASCADE ON DELETE CASCADE)",
+		"INSERT INTO par VALUES ('ab'), ('cd ')",
+		"INSERT INTO chi VALUES (1, 'ab '), (2, 'cd'), (3, 'ab')",
+		"UPDATE chi SET c = 'cd ' WHERE id = 3",
+	)
+	require.Equal(t, []sql.Row{{int32(1), "ab"}, {int32(2), "cd"}, {int32(3), "cd"}}, e.rows(ctx, "SELECT * FROM chi ORDER BY id"))
+	for _, q := range []string{"INSERT INTO chi VALUES (4, 'zz ')", "UPDATE chi SET c = 'a ' WHERE id = 1"} {
+		_, err := e.query(ctx, q)
+		require.Error(t, err, q)
+		require.Contains(t, strings.ToLower(err.Error()), "foreign key", q)
+	}
+	e.exec(ctx, "UPDATE par SET c = 'xy ' WHERE c = 'cd'", "DELETE FROM par WHERE c = 'ab'")
+	require.Equal(t, []sql.Row{{int32(2), "xy"}, {int32(3), "xy"}}, e.rows(ctx, "SELECT * FROM chi ORDER BY id"))
+	e.checkIndexes(ctx)
+}

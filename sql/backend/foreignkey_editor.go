@@ -4,6 +4,7 @@ import (
 	"github.com/dolthub/go-mysql-server/sql"
 
 	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // fkEditor is the editor GMS uses on tables with foreign keys: the ordinary tableEditor
@@ -48,7 +49,55 @@ func (t *fkIndexedTable) PartitionRows(ctx *sql.Context, p sql.Partition) (sql.R
 	if err != nil {
 		return nil, err
 	}
-	return t.Table.lookupRowsIn(ctx, rt, lp.lookup)
+	return t.Table.lookupRowsIn(ctx, rt, trimCharLookup(lp.lookup))
+}
+
+// trimCharLookup returns lookup with the trailing spaces of its CHAR bounds removed
+// (typeconv.TrimChar). GMS builds a foreign key's lookup from the row being written
+// before the table editor trims it (typeconv.TrimCharRow), so a child written as 'ab '
+// must find its parent stored as 'ab', as in MySQL, where both read back as 'ab'. The
+// lookup is returned as it is when nothing changes.
+func trimCharLookup(lookup sql.IndexLookup) sql.IndexLookup {
+	rc, ok := lookup.Ranges.(sql.MySQLRangeCollection)
+	if !ok {
+		return lookup
+	}
+	var out sql.MySQLRangeCollection
+	for ri, r := range rc {
+		for ci, ce := range r {
+			if !typeconv.IsChar(ce.Typ) {
+				continue
+			}
+			lo, hi, changed := ce.LowerBound, ce.UpperBound, false
+			if b, ok := lo.(sql.Below); ok {
+				if k, cut := typeconv.TrimChar(b.Key); cut {
+					b.Key = k
+					lo, changed = b, true
+				}
+			}
+			if a, ok := hi.(sql.Above); ok {
+				if k, cut := typeconv.TrimChar(a.Key); cut {
+					a.Key = k
+					hi, changed = a, true
+				}
+			}
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = make(sql.MySQLRangeCollection, len(rc))
+				for i := range rc {
+					out[i] = append(sql.MySQLRange(nil), rc[i]...)
+				}
+			}
+			out[ri][ci].LowerBound, out[ri][ci].UpperBound = lo, hi
+		}
+	}
+	if out == nil {
+		return lookup
+	}
+	lookup.Ranges = out
+	return lookup
 }
 
 // statementView returns the table as the current statement sees it: the session's root
