@@ -71,9 +71,12 @@
 // which is applied as a statement's plan root is built rather than by GMS's analyzer
 // (selectlimit.go), so that cached plans serve under any limit.
 //
-// One of GMS's planner rules is corrected (backend.InstallPlannerFixes): an ORDER BY
-// above a derived table's or view's own ORDER BY ... LIMIT no longer reverses the index
-// scan under that LIMIT (which picked the wrong rows).
+// GMS planner rules that returned wrong rows are corrected (backend.InstallPlannerFixes):
+// an ORDER BY above a derived table's or view's own ORDER BY ... LIMIT no longer reverses
+// the index scan under that LIMIT (which picked the wrong rows); an ORDER BY over a
+// derived table or view that joins is kept, and a descending one over a merge join no
+// longer reverses the join; x NOT IN (subquery) follows SQL's NULL rules; a UNION's
+// OFFSET skips rows of its sorted result (resultfixes_test.go, sortlimit_test.go).
 //
 // # Shutdown
 //

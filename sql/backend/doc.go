@@ -66,11 +66,20 @@
 //     warning), integer overflow (1690), division by zero in a data-changing statement
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
-//   - Planner fixes (sortlimit.go; InstallPlannerFixes, called by server.NewEngine and
-//     the enginetest harness): GMS's replaceIdxSort reversed the index scan under a
-//     derived table's or view's ORDER BY ... LIMIT to satisfy an outer ORDER BY ...
-//     DESC, so the LIMIT kept the wrong rows; a Limit or Offset under a Sort is now
-//     hidden from that rule, and the outer Sort stays (TestSortAboveLimit).
+//   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go,
+//     plannerwrap.go; InstallPlannerFixes, called by server.NewEngine and the
+//     enginetest harness), each a GMS rule wrapped because it returned wrong rows:
+//     replaceIdxSort reversed the index scan under a derived table's or view's ORDER BY
+//     ... LIMIT to satisfy an outer ORDER BY ... DESC, so the LIMIT kept the wrong rows
+//     (a Limit or Offset under a Sort is hidden from it; TestSortAboveLimit); it dropped
+//     an ORDER BY over a derived table or view that joins, and reversed a merge join for
+//     a descending ORDER BY, losing rows (such views and merge joins are hidden from it;
+//     TestSortOverJoins); unnestInSubqueries made x NOT IN (subquery) an anti join that
+//     ignores NULLs (where a NULL can occur it is left to InSubquery's evaluation;
+//     TestNotInSubqueryNulls); finalizeUnions is followed by moving a UNION's LIMIT and
+//     OFFSET above it when it has an ORDER BY, since GMS skipped the OFFSET rows before
+//     sorting (TestUnionOrderByOffset). integration-tests/difffuzz_test.go compares
+//     random queries with MariaDB to find more.
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns).
 //

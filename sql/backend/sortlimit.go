@@ -29,6 +29,7 @@ import (
 // InstallPlannerFixes corrects GMS analyzer rules that return wrong rows (above). It is
 // installed by server.NewEngine and by the enginetest harness.
 func InstallPlannerFixes(a *analyzer.Analyzer) {
+	installResultFixes(a) // NOT IN over NULLs, UNION OFFSET, sorts over joins (plannerwrap.go)
 	for bi, b := range a.Batches {
 		for ri, r := range b.Rules {
 			if r.Id.String() != "replaceIdxSort" {
