@@ -210,6 +210,19 @@ func rfNullStrings(t *testing.T, db *sql.DB, q string) []string {
 func TestSortOverJoins(t *testing.T) {
 	db, ts, ss := rfSetup(t, 47, 80)
 	mustExec(t, db, "CREATE VIEW vj AS SELECT s.id AS sid, t.id AS tid, t.a FROM t JOIN s ON s.tid = t.id")
+	// Nodes that take only a SubqueryAlias as their child still work (the rule's
+	// barrier is never left in their way).
+	mustExec(t, db, "CREATE VIEW vjs AS SELECT * FROM vj ORDER BY sid DESC LIMIT 5")
+	for _, q := range []string{"SHOW CREATE TABLE vj", "SHOW CREATE VIEW vj", "SHOW CREATE TABLE vjs"} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		rows.Close()
+	}
+	if got := queryStrings(t, db, "SELECT sid FROM vjs ORDER BY sid"); !slices.Equal(got, []string{"76", "77", "78", "79", "80"}) {
+		t.Errorf("view with ORDER BY sid DESC LIMIT 5 over a joining view: got %v", got)
+	}
 	// Every s row joins one t row (s.tid is a t id): the view has one row per s.id.
 	var sids []int
 	for i := range 80 {

@@ -35,7 +35,7 @@ import (
 // still uses indexes for the query's own ORDER BY.
 func sortAboveJoinViewRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
 	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		hidden, same, err := hideJoins(ctx, n, false)
+		hidden, same, err := hideJoins(ctx, n, false, false)
 		if err != nil {
 			return n, transform.SameTree, err
 		}
@@ -55,20 +55,23 @@ func sortAboveJoinViewRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
 }
 
 // hideJoins puts a sortJoinBarrier over every SubqueryAlias of n whose query holds a
-// join, and over every merge join under a descending Sort (desc: n is under one, the
-// lowest Sort with one direction deciding, as in replaceIdxSort). It reports whether n
-// is unchanged. It walks every child, also those of SubqueryAliases.
-func hideJoins(ctx *sql.Context, n sql.Node, desc bool) (sql.Node, bool, error) {
+// join, and over every merge join under a descending Sort, when a Sort is above it
+// (sorted; desc: the lowest Sort with one direction is descending, as replaceIdxSort
+// decides). It reports whether n is unchanged. It walks every child, also those of
+// SubqueryAliases. A node that does not take a barrier as its child (ShowCreateTable
+// takes only a SubqueryAlias) keeps its child unhidden.
+func hideJoins(ctx *sql.Context, n sql.Node, sorted, desc bool) (sql.Node, bool, error) {
 	switch n := n.(type) {
 	case *plan.SubqueryAlias:
-		if holdsJoin(n.Child) {
+		if sorted && holdsJoin(n.Child) {
 			return &sortJoinBarrier{child: n}, false, nil
 		}
 	case *plan.JoinNode:
-		if desc && n.Op.IsMerge() {
+		if sorted && desc && n.Op.IsMerge() {
 			return &sortJoinBarrier{child: n}, false, nil
 		}
 	case *plan.Sort:
+		sorted = true
 		if sc := n.SortConditions; len(sc) > 0 && oneDirection(sc) {
 			desc = sc[0].Order == sql.Descending
 		}
@@ -76,7 +79,7 @@ func hideJoins(ctx *sql.Context, n sql.Node, desc bool) (sql.Node, bool, error) 
 	children := n.Children()
 	var out []sql.Node
 	for i, c := range children {
-		nc, same, err := hideJoins(ctx, c, desc)
+		nc, same, err := hideJoins(ctx, c, sorted, desc)
 		if err != nil {
 			return nil, false, err
 		}
@@ -92,7 +95,17 @@ func hideJoins(ctx *sql.Context, n sql.Node, desc bool) (sql.Node, bool, error) 
 		return n, true, nil
 	}
 	nn, err := n.WithChildren(ctx, out...)
-	return nn, false, err
+	if err != nil {
+		for i, c := range out {
+			if _, ok := c.(*sortJoinBarrier); ok {
+				out[i] = children[i]
+			}
+		}
+		if nn, err = n.WithChildren(ctx, out...); err != nil {
+			return n, true, nil
+		}
+	}
+	return nn, false, nil
 }
 
 func oneDirection(sc sql.SortConditions) bool {
