@@ -701,9 +701,14 @@ func (g *dfGen) join() dfStmt {
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	switch g.r.IntN(4) {
+	switch g.r.IntN(5) {
 	case 0:
 		return dfStmt{sql: q}
+	case 4: // grouped by a left column, aggregates of the right
+		lc, rc := g.col(j.l), g.col(j.r)
+		gq := "SELECT " + j.l.name + "." + lc.name + ", COUNT(*), COUNT(" + j.r.name + "." + rc.name + "), MAX(" +
+			j.r.name + "." + rc.name + ")" + q[strings.Index(q, " FROM "):] + " GROUP BY " + j.l.name + "." + lc.name
+		return dfStmt{sql: gq + " ORDER BY " + j.l.name + "." + lc.name + g.dir() + g.limit(false), ordered: true}
 	case 1: // one side's join column, one direction: ties, compared as a multiset (a
 		// descending ORDER BY over a merge join reversed its scans, which lost rows)
 		col := strings.Fields(strings.Split(j.on, " = ")[g.r.IntN(2)])[0]
@@ -757,7 +762,31 @@ func (g *dfGen) subquery() dfStmt {
 	on := outer.name + "."
 	sel := dfNames(on, g.cols(outer, 3))
 	var cond string
-	switch g.r.IntN(5) {
+	switch g.r.IntN(7) {
+	case 5: // [NOT] IN over a correlated subquery
+		inner, corr, col := dfT2, "t2.t1id = t1.id", "t2.x"
+		switch outer {
+		case dfT2:
+			inner, corr, col = dfT1, "t1.id = t2.t1id", "t1.a"
+		case dfK:
+			inner, corr, col = dfT1, "t1.b = k.p", "t1.a"
+		}
+		c := outer.cols[0]
+		if c.str {
+			c = outer.cols[2]
+		}
+		not := ""
+		if g.pick(2) {
+			not = "NOT "
+		}
+		cond = on + c.name + " " + not + "IN (SELECT " + col + " FROM " + inner.name + " WHERE " + corr + ")"
+	case 6: // NOT (x op (scalar subquery)), maybe over no rows (NULL)
+		c := outer.cols[0]
+		if c.str {
+			c = outer.cols[2]
+		}
+		cond = "NOT (" + on + c.name + " " + []string{"<", ">", "="}[g.r.IntN(3)] + " (SELECT MAX(x) FROM t2 WHERE " +
+			g.pred("t2.", dfT2, 1) + "))"
 	case 0, 1: // [NOT] IN (SELECT ...) on a column of the same kind
 		c := g.col(outer)
 		inner := []*dfTable{dfT1, dfT2, dfK, dfV1}[g.r.IntN(4)]
