@@ -149,6 +149,22 @@ func TestSQLSelectLimit(t *testing.T) {
 	}
 }
 
+// TestSQLFloatFormat: dsql sql prints FLOAT and DOUBLE as MySQL does (1234567, not
+// 1.234567e+06; a FLOAT with 6 significant digits), as the server sends them.
+func TestSQLFloatFormat(t *testing.T) {
+	dir := newRepo(t, "floats")
+	out, stderr, err := sqlIn(t, dir, sqlOptions{format: formatCSV, query: `
+		CREATE TABLE f (id INT PRIMARY KEY, x FLOAT, d DOUBLE);
+		INSERT INTO f VALUES (1, 1234567, 1234567), (2, 1.5e-7, 1e-16);
+		SELECT x, d, d * 10 AS e FROM f ORDER BY id`}, "")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if want := "x,d,e\n1234570,1234567,12345670\n0.00000015,1e-16,0.000000000000001\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}
+
 func TestSQLStatementsFromStdin(t *testing.T) {
 	dir := newRepo(t, "piped")
 	script := fruitSetup + ";\n-- a comment; with a semicolon\nSELECT name FROM fruit WHERE id > 1 ORDER BY id;\n"

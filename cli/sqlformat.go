@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/types"
+	"github.com/dolthub/vitess/go/sqltypes"
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
+
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // Result formats of dsql sql -r.
@@ -67,7 +71,18 @@ func toResultSet(ctx *sql.Context, sch sql.Schema, rows []sql.Row) (*resultSet, 
 				out[i] = cell{null: true}
 				continue
 			}
-			out[i] = cell{text: v.ToString()}
+			text := v.ToString()
+			if t := v.Type(); t == sqltypes.Float64 || t == sqltypes.Float32 {
+				// As MySQL writes floats (GMS: %g), like the server (typeconv.AppendFloat).
+				bits := 64
+				if t == sqltypes.Float32 {
+					bits = 32
+				}
+				if f, err := strconv.ParseFloat(text, bits); err == nil {
+					text = string(typeconv.AppendFloat(nil, f, bits))
+				}
+			}
+			out[i] = cell{text: text}
 		}
 		rs.rows = append(rs.rows, out)
 	}

@@ -38,6 +38,26 @@ func TestMySQLCLI(t *testing.T) {
 	if got := run("SELECT COUNT(*) FROM people WHERE score > 9"); got != "COUNT(*)\n1\n" {
 		t.Fatalf("count: %q", got)
 	}
+	// FLOAT and DOUBLE as MySQL writes them (server/floattext.go), not as Go's %g:
+	// the same text MariaDB 10.11's mysql client shows for these values.
+	run("CREATE TABLE f (id INT PRIMARY KEY, x FLOAT, d DOUBLE)")
+	run("INSERT INTO f VALUES (1, 1234567, 1234567), (2, 3.4028234e38, 1e300), (3, 1.5e-7, 1e-16), (4, 0.1, 100000000000000)")
+	for _, q := range []string{
+		"SELECT x, d FROM f ORDER BY id",
+		"SELECT x, d FROM f WHERE id = 1 UNION ALL SELECT x, d FROM f WHERE id = 2 UNION ALL SELECT x, d FROM f WHERE id = 3 UNION ALL SELECT x, d FROM f WHERE id = 4",
+	} {
+		if got, want := run(q), "x\td\n1234570\t1234567\n3.40282e38\t1e300\n0.00000015\t1e-16\n0.1\t100000000000000\n"; got != want {
+			t.Fatalf("%s:\n got %q\nwant %q", q, got, want)
+		}
+	}
+	for range 2 { // the second time from the text plan cache
+		if got := run("SELECT d FROM f WHERE id = 1"); got != "d\n1234567\n" {
+			t.Fatalf("point select of a DOUBLE: %q", got)
+		}
+	}
+	if got := run("SELECT 1234567e0 * 10 AS e, 1e15 AS big, 0.00001e0 AS small"); got != "e\tbig\tsmall\n12345670\t1e15\t0.00001\n" {
+		t.Fatalf("DOUBLE expressions: %q", got)
+	}
 	// A bad statement is an error with MySQL's code, and the server keeps serving.
 	cmd := exec.Command(mysqlBin, "-h127.0.0.1", fmt.Sprintf("-P%d", s.port), "-uroot", "clidb", "-e", "INSERT INTO people VALUES (1, 'dup', 0)")
 	out, err := cmd.CombinedOutput()

@@ -315,6 +315,7 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 	}
 	defer h.s.end()
 	query = neutralizeMariaDBComments(query)
+	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
 		return mapError(err)
 	}
@@ -333,6 +334,7 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	// Clients that allow several statements per query (the mysql client, sysbench's
 	// libmysqlclient, PyMySQL) send every query this way; one without a ';' is a single
 	// statement, which the plan cache may serve.
+	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
 		return "", mapError(err)
 	}
