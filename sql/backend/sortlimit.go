@@ -1,8 +1,6 @@
 package backend
 
 import (
-	"fmt"
-
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/analyzer"
 	"github.com/dolthub/go-mysql-server/sql/plan"
@@ -44,13 +42,23 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 }
 
 // sortAboveLimitRule returns rule (GMS's replaceIdxSort) applied with every Limit and
-// Offset that has a Sort above it hidden behind a sortBarrier.
+// Offset that has a Sort above it hidden behind a sortBarrier (sortbarrier.go), after
+// the rule has run on the Limit's own subtree.
 func sortAboveLimitRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
 	var apply analyzer.RuleFunc
 	apply = func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		hidden, same, err := hideLimits(ctx, n, false, func(l sql.Node) (sql.Node, transform.TreeIdentity, error) {
-			return apply(ctx, a, l, scope, sel, qf)
-		})
+		limitUnderSort := func(n sql.Node, sorted, _ bool) bool {
+			switch n.(type) {
+			case *plan.Limit, *plan.Offset:
+				return sorted
+			}
+			return false
+		}
+		ruleInside := func(l sql.Node) (sql.Node, error) {
+			out, _, err := apply(ctx, a, l, scope, sel, qf)
+			return out, err
+		}
+		hidden, same, err := hideUnderSort(ctx, n, false, false, limitUnderSort, ruleInside)
 		if err != nil {
 			return n, transform.SameTree, err
 		}
@@ -61,97 +69,8 @@ func sortAboveLimitRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
 		if err != nil {
 			return n, transform.SameTree, err
 		}
-		out, err = unhideLimits(ctx, out)
+		out, err = unhideBarriers(ctx, out)
 		return out, transform.NewTree, err
 	}
 	return apply
-}
-
-// unhideLimits replaces every sortBarrier of n by its child. It walks every child,
-// also those of opaque nodes (a SubqueryAlias), which transform.Node skips.
-func unhideLimits(ctx *sql.Context, n sql.Node) (sql.Node, error) {
-	if b, ok := n.(*sortBarrier); ok {
-		return unhideLimits(ctx, b.child)
-	}
-	children := n.Children()
-	var out []sql.Node
-	for i, c := range children {
-		nc, err := unhideLimits(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		if nc == c {
-			continue
-		}
-		if out == nil {
-			out = append([]sql.Node(nil), children...)
-		}
-		out[i] = nc
-	}
-	if out == nil {
-		return n, nil
-	}
-	return n.WithChildren(ctx, out...)
-}
-
-// hideLimits replaces each Limit or Offset of n that has a Sort above it (sorted: n is
-// under a Sort) by a sortBarrier over that node as inner (the rule on its own subtree)
-// returns it. It reports SameTree if n has no such node.
-func hideLimits(ctx *sql.Context, n sql.Node, sorted bool, inner func(sql.Node) (sql.Node, transform.TreeIdentity, error)) (sql.Node, bool, error) {
-	switch n.(type) {
-	case *plan.Limit, *plan.Offset:
-		if sorted {
-			l, _, err := inner(n)
-			if err != nil {
-				return nil, false, err
-			}
-			return &sortBarrier{child: l}, false, nil
-		}
-	case *plan.Sort:
-		sorted = true
-	}
-	children := n.Children()
-	var out []sql.Node
-	for i, c := range children {
-		nc, same, err := hideLimits(ctx, c, sorted, inner)
-		if err != nil {
-			return nil, false, err
-		}
-		if same {
-			continue
-		}
-		if out == nil {
-			out = append([]sql.Node(nil), children...)
-		}
-		out[i] = nc
-	}
-	if out == nil {
-		return n, true, nil
-	}
-	nn, err := n.WithChildren(ctx, out...)
-	if err != nil {
-		return nil, false, err
-	}
-	return nn, false, nil
-}
-
-// sortBarrier hides its child from replaceIdxSort, which does not descend into node
-// types it does not know. It exists only while that rule runs.
-type sortBarrier struct {
-	child sql.Node
-}
-
-var _ sql.Node = (*sortBarrier)(nil)
-
-func (b *sortBarrier) Resolved() bool                     { return b.child.Resolved() }
-func (b *sortBarrier) IsReadOnly() bool                   { return b.child.IsReadOnly() }
-func (b *sortBarrier) String() string                     { return b.child.String() }
-func (b *sortBarrier) Schema(ctx *sql.Context) sql.Schema { return b.child.Schema(ctx) }
-func (b *sortBarrier) Children() []sql.Node               { return []sql.Node{b.child} }
-
-func (b *sortBarrier) WithChildren(ctx *sql.Context, children ...sql.Node) (sql.Node, error) {
-	if len(children) != 1 {
-		return nil, fmt.Errorf("backend: sortBarrier takes 1 child, got %d", len(children))
-	}
-	return &sortBarrier{child: children[0]}, nil
 }
