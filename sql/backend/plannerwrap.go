@@ -4,18 +4,19 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/analyzer"
 )
 
-// installResultFixes wraps the GMS analyzer rules that notin.go, unionoffset.go and
-// sortjoin.go correct: unnestInSubqueries (NOT IN over a NULL), finalizeUnions (a
-// UNION's OFFSET before its ORDER BY) and replaceIdxSort (an ORDER BY over a joining
-// derived table or view dropped). Called by InstallPlannerFixes before it wraps
-// replaceIdxSort again (sortlimit.go). Each rule is wrapped once, in
-// every batch that holds it; a copy of the batch's rule slice is changed (the slice may
-// be shared with other analyzers).
-func installResultFixes(a *analyzer.Analyzer) {
+// InstallPlannerFixes corrects the GMS analyzer rules that return wrong rows, by wrapping
+// them: unnestInSubqueries (NOT IN over a NULL, notin.go), finalizeUnions (a UNION's
+// OFFSET before its ORDER BY, unionoffset.go) and replaceIdxSort (an ORDER BY dropped or
+// reversed where it must stay: under a LIMIT, sortlimit.go; over a joining view or a
+// merge join, sortjoin.go; both through sortFixRule, sortbarrier.go). Each rule is
+// wrapped in every batch that holds it, in a copy of the batch's rule slice (the slice
+// may be shared with other analyzers). It is installed by server.NewEngine and by the
+// enginetest harness.
+func InstallPlannerFixes(a *analyzer.Analyzer) {
 	wraps := map[string]func(analyzer.RuleFunc) analyzer.RuleFunc{
 		"unnestInSubqueries": notInSubqueryRule,
 		"finalizeUnions":     unionOffsetRule,
-		"replaceIdxSort":     sortAboveJoinViewRule,
+		"replaceIdxSort":     sortFixRule,
 	}
 	for bi, b := range a.Batches {
 		var rules []analyzer.Rule

@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/analyzer"
 	"github.com/dolthub/go-mysql-server/sql/plan"
+	"github.com/dolthub/go-mysql-server/sql/transform"
 )
 
 // Hiding nodes from GMS's replaceIdxSort.
@@ -13,6 +15,42 @@ import (
 // does not know. The corrections of sortlimit.go and sortjoin.go hide the nodes it must
 // not reach behind a sortBarrier for the length of one call of the rule
 // (hideUnderSort), then take the barriers out again (unhideBarriers).
+
+// sortFixRule returns rule (GMS's replaceIdxSort) applied, in one walk, with the nodes
+// it must not reach hidden behind sortBarriers: a Limit or Offset under a Sort
+// (limitUnderSort, sortlimit.go; the rule first runs on its subtree on its own), and a
+// joining view or a merge join under a descending Sort (joinUnderSort, sortjoin.go).
+func sortFixRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
+	var apply analyzer.RuleFunc
+	apply = func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
+		pick := func(n sql.Node, sorted, desc bool) bool {
+			return limitUnderSort(n, sorted, desc) || joinUnderSort(n, sorted, desc)
+		}
+		ruleInsideLimit := func(h sql.Node) (sql.Node, error) {
+			if !limitUnderSort(h, true, false) {
+				return h, nil
+			}
+			out, _, err := apply(ctx, a, h, scope, sel, qf)
+			return out, err
+		}
+		hidden, same, err := hideUnderSort(ctx, n, false, false, pick, ruleInsideLimit)
+		if err != nil {
+			return n, transform.SameTree, err
+		}
+		if same {
+			return rule(ctx, a, n, scope, sel, qf)
+		}
+		out, _, err := rule(ctx, a, hidden, scope, sel, qf)
+		if err != nil {
+			return n, transform.SameTree, err
+		}
+		if out, err = unhideBarriers(ctx, out); err != nil {
+			return n, transform.SameTree, err
+		}
+		return out, transform.NewTree, nil
+	}
+	return apply
+}
 
 // hideUnderSort returns n with every node that pick chooses replaced by a sortBarrier
 // over wrap(node) (wrap nil: the node itself). pick is told whether a Sort is above the

@@ -2,7 +2,6 @@ package backend
 
 import (
 	"github.com/dolthub/go-mysql-server/sql"
-	"github.com/dolthub/go-mysql-server/sql/analyzer"
 	"github.com/dolthub/go-mysql-server/sql/plan"
 	"github.com/dolthub/go-mysql-server/sql/transform"
 )
@@ -26,32 +25,11 @@ import (
 //	SELECT t2.id, t1.id FROM t2 JOIN t1 ON t1.a = t2.x ORDER BY t2.x DESC
 //
 // returned 2231 rows of the 2279 that the same query with ASC returns (GMS's in-memory
-// backend too). InstallPlannerFixes wraps the rule: every SubqueryAlias whose query
+// backend too). sortFixRule (sortbarrier.go) wraps the rule: every SubqueryAlias whose query
 // holds a join, and every merge join under a descending Sort, is hidden from it behind
 // a sortBarrier (sortbarrier.go), so the Sort above it stays (and the merge join runs
 // forward). A SubqueryAlias's own query is analyzed on its own (finalizeSubqueries),
 // where the rule still uses indexes for the query's own ORDER BY.
-func sortAboveJoinViewRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		hidden, same, err := hideUnderSort(ctx, n, false, false, joinUnderSort, nil)
-		if err != nil {
-			return n, transform.SameTree, err
-		}
-		if same {
-			return rule(ctx, a, n, scope, sel, qf)
-		}
-		out, _, err := rule(ctx, a, hidden, scope, sel, qf)
-		if err != nil {
-			return n, transform.SameTree, err
-		}
-		out, err = unhideBarriers(ctx, out)
-		if err != nil {
-			return n, transform.SameTree, err
-		}
-		return out, transform.NewTree, nil
-	}
-}
-
 // joinUnderSort picks, under a Sort (sorted), a SubqueryAlias whose query holds a join,
 // and under a descending Sort (desc) a merge join.
 func joinUnderSort(n sql.Node, sorted, desc bool) bool {
