@@ -199,12 +199,15 @@ func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
 		if err != nil {
 			return err
 		}
-		old, found, err := te.ed.Get(ctx, key)
+		// The existing row is decoded from its stored key: under a case-insensitive or
+		// PAD SPACE collation it may be spelled differently from row's ('abc' stored,
+		// 'ABC' inserted), and ON DUPLICATE KEY UPDATE keeps the stored spelling.
+		stored, old, found, err := te.ed.GetEntry(ctx, key)
 		if err != nil {
 			return err
 		}
 		if found {
-			existing, err := m.codec.Decode(key, old, nil)
+			existing, err := m.codec.Decode(stored, old, nil)
 			if err != nil {
 				return err
 			}
@@ -330,11 +333,13 @@ func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 		return err
 	}
 	if string(oldKey) != string(key) {
-		prev, found, err := te.ed.Get(ctx, key)
+		// A key spelled differently but equal under the collation ('abc' -> 'ABC') finds
+		// the row itself: that is a change of spelling, not a duplicate.
+		stored, prev, found, err := te.ed.GetEntry(ctx, key)
 		if err != nil {
 			return err
 		}
-		if found {
+		if found && string(stored) != string(oldKey) {
 			existing, err := m.codec.Decode(key, prev, nil)
 			if err != nil {
 				return err
