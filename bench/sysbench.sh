@@ -496,6 +496,7 @@ cell() { # cell SIDE TEST SKIPPED-TEXT
 		printf '  %-58s %s\n' "200 B append + fdatasync (a log file that grows)" "${floor[append]:--}"
 		printf '  %-58s %s\n' "Pebble synced batch, no chunks (dsql's smallest commit)" "${floor[pebble-0]:--}"
 		printf '  %-58s %s\n' "Pebble synced batch, 10 KiB of chunks (a one-row UPDATE's)" "${floor[pebble-10k]:--}"
+		printf '  %-58s %s\n' "  the same, WAL appended as Pebble lays it out (no walFS)" "${floor[pebble-10k-append]:--}"
 	else
 		echo "durable-commit floor: $floor_state"
 	fi

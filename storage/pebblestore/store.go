@@ -51,6 +51,10 @@ type Options struct {
 	// Logger receives Pebble's log lines (Info as Debug) and this package's errors. Nil
 	// means slog.Default().
 	Logger *slog.Logger
+	// AppendWAL leaves Pebble's write-ahead log files as Pebble lays them out (appended
+	// to, without walFS's zeros ahead: see invariant "WAL in place" in the package doc).
+	// Only bench/commitfloor sets it, to measure what walFS saves.
+	AppendWAL bool
 
 	// compression, if set, replaces the data-block compression of every level; used
 	// by the disk-size benchmark only.
@@ -148,8 +152,12 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.memTableSize > 0 {
 		mts = opts.memTableSize
 	}
+	fs := opts.FS
+	if !opts.AppendWAL {
+		fs = walFS{fs}
+	}
 	po := &pebble.Options{
-		FS:                 opts.FS,
+		FS:                 fs,
 		Lock:               lock,
 		CacheSize:          opts.CacheSize,
 		MemTableSize:       mts,
