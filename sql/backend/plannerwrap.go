@@ -13,10 +13,12 @@ import (
 // may be shared with other analyzers). It is installed by server.NewEngine and by the
 // enginetest harness.
 func InstallPlannerFixes(a *analyzer.Analyzer) {
+	installExactAggregates() // exact SUM and AVG of exact types, for every catalog (exactsum.go)
 	wraps := map[string]func(analyzer.RuleFunc) analyzer.RuleFunc{
 		"unnestInSubqueries": notInSubqueryRule,
 		"finalizeUnions":     unionOffsetRule,
 		"replaceIdxSort":     sortFixRule,
+		// "optimizeJoins":      mergeJoinRule,
 	}
 	for bi, b := range a.Batches {
 		var rules []analyzer.Rule
