@@ -66,7 +66,7 @@
 //     warning), integer overflow (1690), division by zero in a data-changing statement
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
-//   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go,
+//   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, mergejoin.go,
 //     plannerwrap.go; InstallPlannerFixes, called by server.NewEngine and the
 //     enginetest harness), each a GMS rule wrapped because it returned wrong rows:
 //     replaceIdxSort reversed the index scan under a derived table's or view's ORDER BY
@@ -78,8 +78,11 @@
 //     ignores NULLs (where a NULL can occur it is left to InSubquery's evaluation;
 //     TestNotInSubqueryNulls); finalizeUnions is followed by moving a UNION's LIMIT and
 //     OFFSET above it when it has an ORDER BY, since GMS skipped the OFFSET rows before
-//     sorting (TestUnionOrderByOffset). integration-tests/difffuzz_test.go compares
-//     random queries with MariaDB to find more.
+//     sorting (TestUnionOrderByOffset); optimizeJoins planned a merge join over a
+//     comparison whose side does not keep its index's order (t2.x = t1.a MOD 7, DIV,
+//     * by a negative) and lost pairs (mergejoin.go: such a merge join becomes the plain
+//     inner or left join; TestMergeJoinExpression). integration-tests/difffuzz_test.go
+//     and difffuzz2_test.go compare random queries with MariaDB to find more.
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns).
 //

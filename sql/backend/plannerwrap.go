@@ -18,7 +18,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"unnestInSubqueries": notInSubqueryRule,
 		"finalizeUnions":     unionOffsetRule,
 		"replaceIdxSort":     sortFixRule,
-		// "optimizeJoins":      mergeJoinRule,
+		"optimizeJoins":      mergeJoinRule,
 	}
 	for bi, b := range a.Batches {
 		var rules []analyzer.Rule
