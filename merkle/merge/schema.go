@@ -322,6 +322,9 @@ func (c *converter) row(key, val []byte) ([]byte, []byte, uint64, error) {
 	for o := range c.to.Columns {
 		if c.src[o] >= 0 {
 			vals[o] = cols[c.src[o]]
+			if isCharColumn(c.to.Columns[o]) && (c.to.Keyless() || !slices.Contains(c.to.PrimaryKey, o)) {
+				vals[o] = trimChar(vals[o]) // charpad.go
+			}
 		} else {
 			vals[o] = c.defaults[o]
 		}
@@ -722,13 +725,18 @@ func buildIndex(ctx context.Context, t repo.Table, i int) (prolly.Map, []Violati
 }
 
 // sameRowLayout reports whether rows of schema a are rows of schema b as they are: the
-// same columns (by folded name, in order, with the same encodings) and primary key.
+// same columns (by folded name, in order, with the same encodings) and primary key, and
+// no column that is CHAR in b but not in a (its values must lose their trailing spaces:
+// charpad.go).
 func sameRowLayout(a, b repo.Schema) bool {
 	if len(a.Columns) != len(b.Columns) || !slices.Equal(a.PrimaryKey, b.PrimaryKey) {
 		return false
 	}
 	for i := range a.Columns {
 		if !strings.EqualFold(a.Columns[i].Name, b.Columns[i].Name) || !reflect.DeepEqual(a.Columns[i].Type, b.Columns[i].Type) {
+			return false
+		}
+		if isCharColumn(b.Columns[i]) && !isCharColumn(a.Columns[i]) {
 			return false
 		}
 	}
