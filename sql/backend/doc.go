@@ -79,10 +79,19 @@
 //     TestNotInSubqueryNulls); finalizeUnions is followed by moving a UNION's LIMIT and
 //     OFFSET above it when it has an ORDER BY, since GMS skipped the OFFSET rows before
 //     sorting (TestUnionOrderByOffset); optimizeJoins planned a merge join over a
-//     comparison whose side does not keep its index's order (t2.x = t1.a MOD 7, DIV,
-//     * by a negative) and lost pairs (mergejoin.go: such a merge join becomes the plain
+//     comparison whose side does not keep its index's order (t2.x = t1.a MOD 7, DIV, *
+//     by a negative) and lost pairs (mergejoin.go: such a merge join becomes the plain
 //     inner or left join; TestMergeJoinExpression). integration-tests/difffuzz_test.go
 //     and difffuzz2_test.go compare random queries with MariaDB to find more.
+//   - Exact SUM and AVG (exactsum.go; installed by InstallPlannerFixes): SUM and AVG
+//     of an exact type (integers, DECIMAL, BIT, YEAR) are MySQL's DECIMALs, computed
+//     exactly (GMS added float64s and lost digits past 2^53): SUM(x) DECIMAL(p+22, s),
+//     AVG(x) DECIMAL(p+4, s+4) rounded half away from zero (capped at 65 and 30), NULL
+//     over no rows, error 1690 past 65 digits. GMS's catalog gets them from
+//     analyzer.ExternalFunctionProvider (process-wide), so every plan, prepared or
+//     cached, and every form (GROUP BY, DISTINCT, HAVING, ORDER BY, windows) has them
+//     with their type from the start (TestExactSumAvg, TestExactSumModel,
+//     integration-tests TestExactSumMariaDB). Other arguments keep GMS's DOUBLE.
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns).
 //

@@ -17,5 +17,5 @@ func TestGMSTriggers(t *testing.T) { // passes fully: runs in CI
 }
 
 func TestGMSStoredProcedures(t *testing.T) { // passes fully: runs in CI
-	gmsenginetest.TestStoredProcedures(t, NewHarness(nil))
+	gmsenginetest.TestStoredProcedures(t, withExactSumSkips(NewHarness(nil), nil))
 }
