@@ -67,8 +67,8 @@
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
 //   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, mergejoin.go,
-//     plannerwrap.go; InstallPlannerFixes, called by server.NewEngine and the
-//     enginetest harness), each a GMS rule wrapped because it returned wrong rows:
+//     windowframe.go, plannerwrap.go; InstallPlannerFixes, called by server.NewEngine
+//     and the enginetest harness), each a GMS rule wrapped because it returned wrong rows:
 //     replaceIdxSort reversed the index scan under a derived table's or view's ORDER BY
 //     ... LIMIT to satisfy an outer ORDER BY ... DESC, so the LIMIT kept the wrong rows
 //     (a Limit or Offset under a Sort is hidden from it; TestSortAboveLimit); it dropped
@@ -81,8 +81,13 @@
 //     sorting (TestUnionOrderByOffset); optimizeJoins planned a merge join over a
 //     comparison whose side does not keep its index's order (t2.x = t1.a MOD 7, DIV, *
 //     by a negative) and lost pairs (mergejoin.go: such a merge join becomes the plain
-//     inner or left join; TestMergeJoinExpression). integration-tests/difffuzz_test.go
-//     and difffuzz2_test.go compare random queries with MariaDB to find more.
+//     inner or left join; TestMergeJoinExpression); flattenDistinct is followed by
+//     giving every window aggregate with an ORDER BY and no frame a RANGE frame whose
+//     peers are compared on every ORDER BY expression (GMS's default framer used the
+//     first one only, as if ascending: COUNT(*) OVER (ORDER BY b DESC) was the whole
+//     partition's count; windowframe.go, TestWindowDefaultFrame).
+//     integration-tests/difffuzz_test.go and difffuzz2_test.go compare random queries
+//     with MariaDB to find more.
 //   - Exact SUM and AVG (exactsum.go; installed by InstallPlannerFixes): SUM and AVG
 //     of an exact type (integers, DECIMAL, BIT, YEAR) are MySQL's DECIMALs, computed
 //     exactly (GMS added float64s and lost digits past 2^53): SUM(x) DECIMAL(p+22, s),

@@ -19,6 +19,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"finalizeUnions":     unionOffsetRule,
 		"replaceIdxSort":     sortFixRule,
 		"optimizeJoins":      mergeJoinRule,
+		"flattenDistinct":    windowFrameRule,
 	}
 	for bi, b := range a.Batches {
 		var rules []analyzer.Rule
