@@ -67,8 +67,9 @@
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
 //   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, mergejoin.go,
-//     windowframe.go, plannerwrap.go; InstallPlannerFixes, called by server.NewEngine
-//     and the enginetest harness), each a GMS rule wrapped because it returned wrong rows:
+//     windowframe.go, outerjoin.go, plannerwrap.go; InstallPlannerFixes, called by
+//     server.NewEngine and the enginetest harness), each a GMS rule wrapped because it
+//     returned wrong rows:
 //     replaceIdxSort reversed the index scan under a derived table's or view's ORDER BY
 //     ... LIMIT to satisfy an outer ORDER BY ... DESC, so the LIMIT kept the wrong rows
 //     (a Limit or Offset under a Sort is hidden from it; TestSortAboveLimit); it dropped
@@ -85,7 +86,11 @@
 //     giving every window aggregate with an ORDER BY and no frame a RANGE frame whose
 //     peers are compared on every ORDER BY expression (GMS's default framer used the
 //     first one only, as if ascending: COUNT(*) OVER (ORDER BY b DESC) was the whole
-//     partition's count; windowframe.go, TestWindowDefaultFrame).
+//     partition's count; windowframe.go, TestWindowDefaultFrame); pushFilters is
+//     followed by planning a LEFT JOIN as an inner join when an inner join above it has
+//     a condition that rejects its NULL rows (t1 LEFT JOIN t2 ... JOIN k ON k.r = t2.x:
+//     GMS reordered the joins and lost k.r = t2.x; outerjoin.go,
+//     TestLeftJoinThenInnerJoin).
 //     integration-tests/difffuzz_test.go and difffuzz2_test.go compare random queries
 //     with MariaDB to find more.
 //   - Exact SUM and AVG (exactsum.go; installed by InstallPlannerFixes): SUM and AVG

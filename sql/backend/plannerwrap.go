@@ -20,6 +20,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"replaceIdxSort":     sortFixRule,
 		"optimizeJoins":      mergeJoinRule,
 		"flattenDistinct":    windowFrameRule,
+		"pushFilters":        outerJoinRule,
 	}
 	for bi, b := range a.Batches {
 		var rules []analyzer.Rule
