@@ -39,7 +39,10 @@
 //   - Error codes: a wrong password or unknown user is MySQL error 1045, a missing grant
 //     1142 (GMS reports it as 1105; the server's handler maps it with
 //     backend.MySQLError, as it maps every GMS error MySQL has a code for), a statement
-//     sent while the server stops 1053, a statement ended by KILL QUERY 1317.
+//     sent while the server stops 1053, a statement ended by KILL QUERY 1317. A value
+//     that does not fit its column is reported in MySQL's words with the column and the
+//     statement's row (mapStmtError, backend.MySQLErrorFor: "Out of range value for
+//     column 'a' at row 2", 1264/1366/1292/1265/1406/1048).
 //
 // # Fast paths and checks (prepared.go, textcache.go, selectexec.go, selectlimit.go, backend.InstallStrictChecks, backend.InstallPlannerFixes)
 //

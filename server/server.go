@@ -298,6 +298,7 @@ func (h *handler) ConnectionClosed(c *mysql.Conn) {
 	delete(h.s.mu.conns, c)
 	h.s.mu.Unlock()
 	h.s.plans.forget(c.ConnectionID)
+	backend.ForgetColumnNotes(c.ConnectionID)
 	h.Handler.ConnectionClosed(c)
 }
 
@@ -317,12 +318,12 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 	query = neutralizeMariaDBComments(query)
 	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
-		return mapError(err)
+		return mapStmtError(c, err)
 	}
 	if handled, err := h.queryExecute(ctx, c, query, cb); handled {
-		return mapError(err)
+		return mapStmtError(c, err)
 	}
-	return mapError(h.Handler.ComQuery(ctx, c, query, cb))
+	return mapStmtError(c, h.Handler.ComQuery(ctx, c, query, cb))
 }
 
 func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (string, error) {
@@ -336,10 +337,10 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	// statement, which the plan cache may serve.
 	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
-		return "", mapError(err)
+		return "", mapStmtError(c, err)
 	}
 	rest, err := h.Handler.ComMultiQuery(ctx, c, query, cb)
-	return rest, mapError(err)
+	return rest, mapStmtError(c, err)
 }
 
 func (h *handler) ComPrepare(ctx context.Context, c *mysql.Conn, query string, p *mysql.PrepareData) ([]*querypb.Field, error) {
@@ -361,15 +362,26 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pr
 	}
 	defer h.s.end()
 	if handled, err := h.stmtExecute(ctx, c, p, cb); handled {
-		return mapError(err)
+		return mapStmtError(c, err)
 	}
 	if handled, err := h.selectExecute(ctx, c, p, cb); handled {
-		return mapError(err)
+		return mapStmtError(c, err)
 	}
-	return mapError(h.Handler.ComStmtExecute(ctx, c, p, cb))
+	return mapStmtError(c, h.Handler.ComStmtExecute(ctx, c, p, cb))
 }
 
 // mapError gives GMS errors that reach the client as MySQL's generic 1105 the code MySQL
 // uses (a CHECK violation is 3819, a failed privilege check 1142, ...): the translation
 // lives in sql/backend (MySQLError).
 func mapError(err error) error { return backend.MySQLError(err) }
+
+// mapStmtError is mapError for the error of a statement on c, which gets MySQL's text
+// for a value that does not fit its column, with the column and row
+// (backend.MySQLErrorFor; the statement's note is dropped).
+func mapStmtError(c *mysql.Conn, err error) error {
+	if err == nil {
+		backend.ForgetColumnNotes(c.ConnectionID)
+		return nil
+	}
+	return backend.MySQLErrorFor(c.ConnectionID, err)
+}

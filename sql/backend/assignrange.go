@@ -30,13 +30,18 @@ import (
 //     with Note 1265.
 //
 // N counts the rows the assignment was evaluated for in this statement (the rows
-// UPDATE changes; MySQL counts the rows it reads, the same where the WHERE clause
-// selects the rows read). A trigger's SET is built again for every row: there N is 1.
+// UPDATE matches, NULLs included; MySQL counts the rows it reads, the same where the
+// WHERE clause selects the rows read). A trigger's SET is built again for every row: its
+// N, and whether IGNORE applies, are those of the statement that fired it, from the
+// note that statement left (statementRow, columntext.go). Each assignment also records
+// its last value there, so that an error GMS raises for it later (a bad date, a string
+// that is no number, an ENUM value) gets MySQL's text with the column and row.
 
 // wrapAssignments wraps the value of every assignment to a numeric or string column in
 // n (ignore: the statement has IGNORE).
-func wrapAssignments(ctx *sql.Context, n sql.Node, ignore bool) (sql.Node, transform.TreeIdentity, error) {
-	return transform.NodeExprsWithOpaque(ctx, n, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
+func wrapAssignments(ctx *sql.Context, n sql.Node, ignore, trigger bool) (sql.Node, *assignNote, transform.TreeIdentity, error) {
+	note := &assignNote{ignore: ignore}
+	out, same, err := transform.NodeExprsWithOpaque(ctx, n, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
 		return transform.Expr(ctx, e, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
 			sf, ok := e.(*expression.SetField)
 			if !ok {
@@ -50,19 +55,25 @@ func wrapAssignments(ctx *sql.Context, n sql.Node, ignore bool) (sql.Node, trans
 			if _, done := sf.RightChild.(*rangeChecked); done {
 				return e, transform.SameTree, nil
 			}
-			return expression.NewSetField(gf, &rangeChecked{child: sf.RightChild, typ: gf.Type(ctx), idx: gf.Index(), name: gf.Name(), ignore: ignore, rows: new(int64)}), transform.NewTree, nil
+			st := &assignState{name: gf.Name(), typ: gf.Type(ctx)}
+			note.assigns = append(note.assigns, st)
+			return expression.NewSetField(gf, &rangeChecked{child: sf.RightChild, typ: gf.Type(ctx), idx: gf.Index(), name: gf.Name(), ignore: ignore, trigger: trigger, state: st}), transform.NewTree, nil
 		})
 	})
+	return out, note, same, err
 }
 
 // checkedColumnType reports whether rangeChecked checks assignments to a column of type
-// t: numbers and the string types stringTooLong knows.
+// t: numbers and the string types stringTooLong knows; dates, times, ENUM and SET are
+// wrapped for their assignState only (GMS checks their values; columntext.go words its
+// errors).
 func checkedColumnType(t sql.Type) bool {
 	if sql.IsNumberType(t) {
 		return true
 	}
 	switch t.Type() {
-	case sqltypes.Char, sqltypes.VarChar, sqltypes.Text, sqltypes.Binary, sqltypes.VarBinary, sqltypes.Blob:
+	case sqltypes.Char, sqltypes.VarChar, sqltypes.Text, sqltypes.Binary, sqltypes.VarBinary, sqltypes.Blob,
+		sqltypes.Date, sqltypes.Datetime, sqltypes.Timestamp, sqltypes.Time, sqltypes.Enum, sqltypes.Set:
 		return true
 	}
 	return false
@@ -80,22 +91,33 @@ type rangeChecked struct {
 	idx    int
 	name   string
 	ignore bool
-	rows   *int64
+	// trigger: the assignment is a trigger's SET NEW.c = v, built again for every row,
+	// whose row is the statement's (statementRow)
+	trigger bool
+	state   *assignState // shared by its copies; nil: row 1
 }
 
 var _ sql.Expression = (*rangeChecked)(nil)
 
 func (r *rangeChecked) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 	v, err := r.child.Eval(ctx, row)
-	if err != nil || v == nil {
+	if err != nil {
 		return v, err
 	}
 	n := int64(1)
-	if r.rows != nil {
-		*r.rows++
-		n = *r.rows
+	if r.state != nil {
+		r.state.rows++
+		r.state.last = v
+		n = r.state.rows
 	}
-	nv, err := fitColumn(ctx, r.typ, r.name, v, n, r.ignore, true)
+	ignore := r.ignore
+	if r.trigger {
+		n, ignore = statementRow(ctx)
+	}
+	if v == nil {
+		return v, nil
+	}
+	nv, err := fitColumn(ctx, r.typ, r.name, v, n, ignore, true)
 	if err != nil {
 		return nil, err
 	}

@@ -62,8 +62,9 @@
 //     also after any query that reads a view (it binds the view's CREATE VIEW).
 //   - Checks GMS leaves out (strict.go, assignrange.go; InstallStrictChecks, called by
 //     server.NewEngine and the enginetest harness): an out-of-range value assigned by
-//     UPDATE / ON DUPLICATE KEY UPDATE / a trigger's SET (1264; IGNORE clamps with a
-//     warning), integer overflow (1690), division by zero in a data-changing statement
+//     UPDATE / ON DUPLICATE KEY UPDATE / a trigger's SET (1264 at the row matched, or
+//     the firing statement's row; IGNORE clamps with a warning), integer overflow
+//     (1690), division by zero in a data-changing statement
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
 //   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, mergejoin.go,
@@ -104,6 +105,14 @@
 //     integration-tests TestExactSumMariaDB). Other arguments keep GMS's DOUBLE.
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns).
+//   - Column texts (columntext.go): an INSERT, REPLACE or UPDATE leaves its session a
+//     note of where it is (the last row given to GMS and its number, the last value of
+//     each assignment and the rows matched); MySQLErrorFor, applied by the server to a
+//     statement's error, turns GMS's 1264, 1366, 1292 and 1265 into MySQL's texts with
+//     the column and row ("Out of range value for column 'a' at row 2"). GMS's error
+//     values and texts stay as they were inside the engine; 1048 and 1406 are reworded
+//     by MySQLError alone. A trigger's assignment takes the row (and the IGNORE) of the
+//     statement that fired it from the note.
 //
 // # Invariants
 //

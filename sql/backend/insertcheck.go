@@ -35,7 +35,8 @@ import (
 //     widen the column (ALTER TABLE ... MODIFY)". In row 1 GMS's own error is left as it
 //     is (callers and GMS's tests match its kind and text); MySQLError (mysqlerr.go)
 //     gives the client the same MySQL text for it, "at row 1". Numbers out of range
-//     fail with GMS's error and 1264, as before.
+//     fail with GMS's error and 1264 (the client gets MySQL's text, with the column and
+//     the row, from the note insertChecked keeps: columntext.go).
 //
 // Everything else (a conversion error, JSON, ENUM and SET values) is left to GMS.
 
@@ -54,6 +55,7 @@ type insertChecked struct {
 	child  sql.Node
 	dst    sql.Schema
 	ignore bool
+	note   *rowNote // where the statement is (columntext.go)
 }
 
 var _ sql.Node = (*insertChecked)(nil)
@@ -86,7 +88,8 @@ func checkInsertSource(ctx *sql.Context, ii *plan.InsertInto) (*plan.InsertInto,
 		}
 		break
 	}
-	src := &insertChecked{child: ii.Source, dst: ii.Destination.Schema(ctx), ignore: ii.Ignore}
+	dst := ii.Destination.Schema(ctx)
+	src := &insertChecked{child: ii.Source, dst: dst, ignore: ii.Ignore, note: &rowNote{dst: dst, ignore: ii.Ignore}}
 	return ii.WithSource(src), true
 }
 
@@ -125,7 +128,10 @@ func (it *insertCheckIter) Next(ctx *sql.Context) (sql.Row, error) {
 		}
 	}
 	if out != nil {
-		return out, nil
+		row = out
+	}
+	if it.n.note != nil {
+		it.n.note.row, it.n.note.n = row, it.row
 	}
 	return row, nil
 }
@@ -152,7 +158,7 @@ func fitColumn(ctx *sql.Context, typ sql.Type, name string, v any, n int64, igno
 			ctx.Warn(erWarnDataOutOfRange, "Out of range value for column '%s' at row %d", name, n)
 			return clamped, nil
 		}
-		return nil, mysql.NewSQLError(erWarnDataOutOfRange, "22003", "Out of range value for column '%s' at row %d; %v does not fit %s: store a value in the column type's range, or widen the column (ALTER TABLE ... MODIFY)", name, n, v, typ.String())
+		return nil, outOfRange(name, n, v, typ)
 	}
 	cut, tooLong, spaces := stringTooLong(ctx, typ, v)
 	switch {

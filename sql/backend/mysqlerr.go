@@ -209,14 +209,28 @@ var gmsTooLong = regexp.MustCompile(`(?s)^(?:.*: )?string '.*' is too large for 
 // error for the row it fails in without numbering it; dsql's checks (insertcheck.go,
 // assignrange.go) fail a later row of an INSERT, REPLACE or UPDATE themselves, with its
 // number, so GMS's is row 1's (but see docs/compatibility.md for LOAD DATA and triggers).
+//
+// ER_BAD_NULL_ERROR is "Column 'n' cannot be null" (GMS: "column name 'n' is
+// non-nullable but attempted to set a value of null"). The other errors about a value
+// that does not fit its column need its row, which the message lacks: MySQLErrorFor
+// (columntext.go) gives them MySQL's text.
 func mysqlText(code int, msg string) string {
-	if code == mysql.ERDataTooLong {
+	switch code {
+	case mysql.ERDataTooLong:
 		if m := gmsTooLong.FindStringSubmatch(msg); m != nil {
 			return "Data too long for column '" + m[1] + "' at row 1; store a shorter value, or widen the column (ALTER TABLE ... MODIFY)"
+		}
+	case mysql.ERBadNullError:
+		if m := gmsNotNull.FindStringSubmatch(msg); m != nil {
+			return "Column '" + m[1] + "' cannot be null; give it a value, or allow NULL (ALTER TABLE ... MODIFY)"
 		}
 	}
 	return msg
 }
+
+// gmsNotNull matches GMS's message for a NULL assigned to a NOT NULL column
+// (sql.ErrInsertIntoNonNullableProvidedNull).
+var gmsNotNull = regexp.MustCompile(`(?s)^(?:.*: )?column name '(.+)' is non-nullable but attempted to set a value of null$`)
 
 // mysqlStates is the SQLSTATE MySQL sends with each error code GMS's sql.CastSQLError
 // gives (it sends them all as HY000) and MySQL's does not share.

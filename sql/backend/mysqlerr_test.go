@@ -71,7 +71,6 @@ func TestMySQLError(t *testing.T) {
 		{sql.ErrPrimaryKeyViolation.New(), 1062, "23000"},
 		{sql.ErrTableNotFound.New("t"), 1146, "42S02"},
 		{sql.ErrForeignKeyChildViolation.New("fk", "c", "p", "[1]"), 1452, "23000"},
-		{sql.ErrInsertIntoNonNullableProvidedNull.New("a"), 1048, "23000"},
 		{sql.ErrExpectedSingleRow.New(), 1242, "21000"},
 		{sql.ErrLockDeadlock.New("x"), 1213, "40001"},
 		{sql.ErrInvalidValue.New("abc", "int"), 1366, "HY000"},
@@ -81,6 +80,10 @@ func TestMySQLError(t *testing.T) {
 		if got := MySQLError(cast); !errors.As(got, &se) || se.Num != c.code || se.State != c.state || se.Message != cast.Message {
 			t.Errorf("MySQLError(%v) = %v, want %d (%s) with the same message", cast, got, c.code, c.state)
 		}
+	}
+	// 1048 in MySQL's words.
+	if got := MySQLError(sql.CastSQLError(sql.ErrInsertIntoNonNullableProvidedNull.New("a"))); got.Error() != "Column 'a' cannot be null; give it a value, or allow NULL (ALTER TABLE ... MODIFY) (errno 1048) (sqlstate 23000)" {
+		t.Errorf("1048: %v", got)
 	}
 	if MySQLError(nil) != nil {
 		t.Error("MySQLError(nil) != nil")

@@ -101,14 +101,27 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 				wrapped, same = ins.WithSource(src), transform.NewTree
 			}
 		}
-		wrapped, sameAssign, err := wrapAssignments(ctx, wrapped, ignore) // assignrange.go
+		wrapped, assigned, sameAssign, err := wrapAssignments(ctx, wrapped, ignore, false) // assignrange.go
 		if err != nil {
 			return nil, err
+		}
+		var note columnNote // columntext.go
+		if len(assigned.assigns) > 0 {
+			note = assigned
 		}
 		if ins, ok := wrapped.(*plan.InsertInto); ok { // insertcheck.go
 			if ins, changed := checkInsertSource(ctx, ins); changed {
 				wrapped, same = ins, transform.NewTree
+				rows := ins.Source.(*insertChecked).note
+				if note != nil {
+					note = notes2{rows, note}
+				} else {
+					note = rows
+				}
 			}
+		}
+		if note != nil { // this statement's first pass (the second finds it done)
+			leaveNote(ctx, note)
 		}
 		if same == transform.NewTree || sameAssign == transform.NewTree {
 			return b.base.Build(ctx, wrapped, row)
@@ -122,7 +135,7 @@ func (b strictBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 		}
 		if _, ok := n.(*plan.Set); ok { // a trigger's SET NEW.c = v (assignrange.go)
 			var sameAssign transform.TreeIdentity
-			if wrapped, sameAssign, err = wrapAssignments(ctx, wrapped, false); err != nil {
+			if wrapped, _, sameAssign, err = wrapAssignments(ctx, wrapped, false, true); err != nil {
 				return nil, err
 			}
 			if sameAssign == transform.NewTree {
