@@ -43,6 +43,12 @@
 //     that does not fit its column is reported in MySQL's words with the column and the
 //     statement's row (mapStmtError, backend.MySQLErrorFor: "Out of range value for
 //     column 'a' at row 2", 1264/1366/1292/1265/1406/1048).
+//   - Parenthesized queries: the engine's parser (parens.go, installed as GMS's parser
+//     override) accepts a query expression in parentheses as a statement, as MySQL 8
+//     does ((SELECT 1), (SELECT a FROM t) ORDER BY a, ...), in COM_QUERY, multi-statement
+//     queries, PREPARE ... FROM and dsql sql; it rewrites only a statement GMS's parser
+//     refused, on the vitess tokenizer's tokens. COM_STMT_PREPARE of such a statement
+//     fails in vitess's connection (its own parse) with vitess's syntax error.
 //
 // # Fast paths and checks (prepared.go, textcache.go, selectexec.go, selectlimit.go, backend.InstallStrictChecks, backend.InstallPlannerFixes)
 //

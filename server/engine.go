@@ -131,7 +131,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	}
 	e.Provider = prov
 
-	an := analyzer.NewDefault(prov)
+	an := analyzer.NewBuilder(prov).AddOverrides(parenOverrides()).Build() // (SELECT 1) and other parenthesized queries (parens.go)
 	fixGroupByValidation(an)
 	fixShowCreateEnumDefaults(an)
 	fixViewReadCommits(an)
