@@ -25,6 +25,9 @@ dsql starts, so the two never compete for the CPUs.
 
 Options (environment variable in brackets):
   --time N           seconds of measured run per test and server [SYSBENCH_TIME, default 10]
+  --warmup N         seconds of unmeasured oltp_write_only on each server, after it starts
+                     and before its first test, so both are measured in their steady
+                     state (see bench/README.md); 0 for none [SYSBENCH_WARMUP, default 30]
   --tests LIST       comma-separated sysbench tests [SYSBENCH_TESTS, default all:
                      ${ALL_TESTS// /,}]
   --seed N           sysbench --rand-seed, must be > 0 [SYSBENCH_SEED, default 1]
@@ -64,6 +67,7 @@ log() { printf '%s\n' "$*" >&2; }
 # ---- options ---------------------------------------------------------------------------
 
 time_s="${SYSBENCH_TIME:-10}"
+warmup_s="${SYSBENCH_WARMUP:-30}"
 tests_csv="${SYSBENCH_TESTS:-${ALL_TESTS// /,}}"
 seed="${SYSBENCH_SEED:-1}"
 ps_mode="${SYSBENCH_PS_MODE:-auto}"
@@ -92,7 +96,7 @@ while (($# > 0)); do
 	--skip-mariadb) skip_mariadb=1 ;;
 	--skip-dsql) skip_dsql=1 ;;
 	--skip-floor) skip_floor=1 ;;
-	--time | --tests | --seed | --ps-mode | --mariadb-port | --dsql-port | --results | --dsql-bin)
+	--time | --warmup | --tests | --seed | --ps-mode | --mariadb-port | --dsql-port | --results | --dsql-bin)
 		if [[ "$1" != *=* ]]; then
 			(($# >= 2)) || usage_error "$opt needs a value"
 			val="$2"
@@ -100,6 +104,7 @@ while (($# > 0)); do
 		fi
 		case "$opt" in
 		--time) time_s="$val" ;;
+		--warmup) warmup_s="$val" ;;
 		--tests) tests_csv="$val" ;;
 		--seed) seed="$val" ;;
 		--ps-mode) ps_mode="$val" ;;
@@ -115,6 +120,7 @@ while (($# > 0)); do
 done
 
 [[ "$time_s" =~ ^[1-9][0-9]*$ ]] || usage_error "--time must be a positive number of seconds, got '$time_s'"
+[[ "$warmup_s" =~ ^[0-9]+$ ]] || usage_error "--warmup must be a number of seconds (0 for none), got '$warmup_s'"
 [[ "$seed" =~ ^[1-9][0-9]*$ ]] || usage_error "--seed must be a positive integer (0 means 'use the clock' to sysbench), got '$seed'"
 [[ "$ps_mode" == disable || "$ps_mode" == auto ]] || usage_error "--ps-mode must be disable or auto, got '$ps_mode'"
 for p in "$mariadb_port" "$dsql_port"; do
@@ -274,6 +280,20 @@ run_tests() {
 	local sb_common=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=root
 		--mysql-password= --mysql-db=sbtest --tables="$TABLES" --table-size="$TABLE_SIZE"
 		--threads="$THREADS" --rand-seed="$seed" --percentile=50 --db-ps-mode="$ps_mode")
+	if ((warmup_s > 0)); then
+		# Not measured: brings the server to the state a running server is in (dsql: Pebble
+		# recycling its memtable memory; MariaDB: its buffer pool and redo log in use).
+		base="$results/$side-warmup"
+		printf '%-8s %-22s ' "$side" "warm-up" >&2
+		bg_run "$base-precleanup.txt" timeout --foreground 300 sysbench oltp_write_only "${sb_common[@]}" cleanup || true
+		if bg_run "$base-prepare.txt" timeout --foreground 1800 sysbench oltp_write_only "${sb_common[@]}" prepare &&
+			bg_run "$base-run.txt" timeout --foreground $((warmup_s * 3 + 120)) sysbench oltp_write_only "${sb_common[@]}" --time="$warmup_s" run; then
+			log "oltp_write_only ${warmup_s}s done (not measured)"
+		else
+			log "failed (ignored; see $base-*.txt)"
+		fi
+		bg_run "$base-cleanup.txt" timeout --foreground 300 sysbench oltp_write_only "${sb_common[@]}" cleanup || true
+	fi
 	for t in "${tests[@]}"; do
 		base="$results/$side-$t"
 		printf '%-8s %-22s ' "$side" "$t" >&2
@@ -466,7 +486,7 @@ cell() { # cell SIDE TEST SKIPPED-TEXT
 	echo "machine:   $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(uname -sr), temp dirs on ${fs_type:-?} ($(dirname "$tmp"))"
 	echo "load avg:  $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (other work on the machine skews the figures)"
 	echo "sysbench:  $(sysbench --version | head -n1)"
-	echo "settings:  $THREADS thread, $TABLES table x $TABLE_SIZE rows, ${time_s}s per test after prepare, --rand-seed=$seed, --db-ps-mode=$ps_mode, fresh table per test"
+	echo "settings:  $THREADS thread, $TABLES table x $TABLE_SIZE rows, ${time_s}s per test after prepare, --rand-seed=$seed, --db-ps-mode=$ps_mode, fresh table per test, $( ((warmup_s > 0)) && echo "${warmup_s}s of unmeasured oltp_write_only per server first" || echo "no warm-up")"
 	echo "mariadb:   $mariadb_desc"
 	echo "dsql:      ${dsql_version:+$dsql_version; }$dsql_state"
 	echo
