@@ -113,6 +113,17 @@
 //     values and texts stay as they were inside the engine; 1048 and 1406 are reworded
 //     by MySQLError alone. A trigger's assignment takes the row (and the IGNORE) of the
 //     statement that fired it from the note.
+//   - String semantics (chartrim.go, padspace.go, padspace_lookup.go): the rows of an
+//     INSERT or UPDATE lose the trailing spaces of their CHAR values before GMS sees
+//     them (a charTrim node over the row source, put by a wrap of resolveInsertRows in
+//     GMS's OnceAfterAll), so BEFORE triggers see MySQL's NEW and an UPDATE that only
+//     adds spaces changes nothing; invariant "PAD SPACE comparisons": =, <=>, <, <=, >,
+//     >= and IN of strings under a PAD SPACE collation compare as if the shorter string
+//     were padded with spaces, in filters, projections and joins' conditions
+//     (padSpaceBuilder, a priority exec builder installed by InstallPlannerFixes) and in
+//     lookups' range filters, and a lookup of several ranges over a PAD SPACE column
+//     returns each entry once (TestPadSpaceComparisons, TestCharUpdateChanged,
+//     TestCharTriggerNew; the known difference is in padspace_lookup.go).
 //
 // # Invariants
 //

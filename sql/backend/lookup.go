@@ -162,8 +162,16 @@ func (t *Table) lookupRowsIn(ctx *sql.Context, rt repo.Table, lookup sql.IndexLo
 			if sp.filter, err = expression.NewRangeFilterExpr(ctx, idx.exprs, []sql.MySQLRange{r}); err != nil {
 				return nil, err
 			}
+			// Under a PAD SPACE collation the filter compares as storage orders and as
+			// the plan's filters do (padspace.go).
+			if sp.filter, _, err = padSpaceExpr(ctx, sp.filter); err != nil {
+				return nil, err
+			}
 		}
 		it.scans = append(it.scans, sp)
+	}
+	if len(it.scans) > 1 && ix.hasPadSpace(m) {
+		it.seen = map[string]struct{}{}
 	}
 	if it.reverse {
 		for i, j := 0, len(it.scans)-1; i < j; i, j = i+1, j-1 {
@@ -481,6 +489,9 @@ type lookupIter struct {
 	sp         *rangeScan
 	pending    sql.Row // keyless: the row being repeated
 	repeat     uint64
+	// seen holds the index entries returned, when several ranges over a PAD SPACE column
+	// may overlap in storage (padspace_lookup.go); nil otherwise.
+	seen map[string]struct{}
 }
 
 func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
@@ -521,6 +532,11 @@ func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
 		if p != 0 || !it.sp.inTail(k) {
 			continue
 		}
+		if it.seen != nil {
+			if _, dup := it.seen[string(k)]; dup {
+				continue
+			}
+		}
 		// With an exact range and a projection, no filter reads the row: fetch decodes
 		// the projected columns straight into the row returned (no whole-schema row).
 		direct := it.sp.exact && it.proj != nil && !it.meta.keyless
@@ -539,6 +555,9 @@ func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
 			if !sql.IsTrue(ok) {
 				continue
 			}
+		}
+		if it.seen != nil {
+			it.seen[string(k)] = struct{}{}
 		}
 		if !direct {
 			row = it.proj.projectRow(row)

@@ -22,6 +22,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"flattenDistinct":    windowFrameRule,
 		"pushFilters":        outerJoinRule,
 	}
+	installPadSpace(a) // PAD SPACE string comparisons (padspace.go)
 	for bi, b := range a.Batches {
 		var rules []analyzer.Rule
 		for ri, r := range b.Rules {
