@@ -1,6 +1,7 @@
 // Package enginetest runs go-mysql-server's engine test suites against dsql's backend:
 // Harness implements enginetest.Harness (and TransactionHarness, SkippingHarness,
-// IndexHarness, KeylessTableHarness, ForeignKeyHarness) over memstore-backed Providers.
+// IndexHarness, KeylessTableHarness, ForeignKeyHarness, ResultEvaluationHarness) over
+// memstore-backed Providers.
 //
 // # Invariants
 //
@@ -12,6 +13,9 @@
 //     the backend); setup SQL runs unfiltered (native secondary indexes are supported),
 //     except for the statements a suite's harness lists with WithSetupSkips, each with
 //     its reason (RESULTS.md names them).
+//   - GMS's comparison: results and errors are compared exactly as GMS's default does,
+//     except the one documented ExactSum rule (evaluate.go): an actual DECIMAL cell of a
+//     SUM/AVG statement matches an expected float64 of exactly the same value.
 //
 // # Concurrency
 //
