@@ -73,6 +73,7 @@ func TestLeftJoinThenInnerJoin(t *testing.T) {
 		{"k.r = t2.x MOD 4", func(x, r int) bool { return r == x%4 }},
 		{"k.r = t2.x", func(x, r int) bool { return r == x }},
 		{"t2.x < k.r + 2", func(x, r int) bool { return x < r+2 }},
+		{"k.r = ABS(t2.x - 10) % 4", func(x, r int) bool { return r == max(x-10, 10-x)%4 }},
 		{"", nil},
 	}
 	for _, cond := range conds {

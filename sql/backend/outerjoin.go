@@ -23,8 +23,8 @@ import (
 // join, whose conditions GMS's reordering keeps. outerJoinRule wraps pushFilters (which
 // runs just before optimizeJoins): a LEFT JOIN anywhere under an inner join becomes an
 // inner join when a conjunct of the inner join's condition is a comparison (=, <>, <,
-// <=, >, >=; not <=>) with a side that is a column of the LEFT JOIN's right side or
-// arithmetic on one (NULL in, NULL out). Conditions that can hold on a NULL (<=>, IS
+// <=, >, >=; not <=>) with a side that is a column of the LEFT JOIN's right side, or
+// arithmetic or a function such as ABS on one (NULL in, NULL out). Conditions that can hold on a NULL (<=>, IS
 // NULL, COALESCE, OR) leave the LEFT JOIN as it is, and so does a WHERE clause.
 
 // outerJoinRule returns rule (GMS's pushFilters) followed by simplifyOuterJoins.
@@ -106,9 +106,15 @@ func simplifyOuterJoins(ctx *sql.Context, n sql.Node, rejecting []sql.Expression
 	return n, changed, nil
 }
 
+// nullPropagating names functions that are NULL when any argument is.
+var nullPropagating = map[string]bool{
+	"abs": true, "sign": true, "length": true, "upper": true, "lower": true, "left": true,
+	"right": true, "substring": true, "concat": true, "replace": true, "lpad": true, "rpad": true,
+}
+
 // rejectsNulls reports whether one of conds is false or NULL whenever every column of
 // sch is NULL: a comparison other than <=> with a side that is a column of sch, or
-// arithmetic on one.
+// arithmetic or a NULL-propagating function (nullPropagating) of one.
 func rejectsNulls(ctx *sql.Context, conds []sql.Expression, sch sql.Schema) bool {
 	tables := map[string]bool{}
 	for _, c := range sch {
@@ -120,10 +126,16 @@ func rejectsNulls(ctx *sql.Context, conds []sql.Expression, sch sql.Schema) bool
 		case *expression.GetField:
 			return tables[strings.ToLower(e.Table())]
 		case *expression.Arithmetic, *expression.Mod, *expression.IntDiv, *expression.UnaryMinus:
-			for _, c := range e.Children() {
-				if nullIn(c) {
-					return true
-				}
+		case sql.FunctionExpression:
+			if !nullPropagating[strings.ToLower(e.FunctionName())] {
+				return false
+			}
+		default:
+			return false
+		}
+		for _, c := range e.Children() {
+			if nullIn(c) {
+				return true
 			}
 		}
 		return false
