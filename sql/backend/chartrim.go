@@ -144,6 +144,16 @@ func (t *charTrimIter) Next(ctx *sql.Context) (sql.Row, error) {
 	}
 	part := row[t.off : t.off+len(t.sch)]
 	trimmed := typeconv.TrimCharRow(t.sch, part)
+	if t.off > 0 && t.off == len(t.sch) && &trimmed[0] != &part[0] {
+		// An UPDATE: a CHAR value equal to the old one but for trailing spaces is the
+		// old one, so that a row stored with them (before CHAR was trimmed on write)
+		// is not counted and rewritten by an UPDATE that changes nothing.
+		for i, c := range t.sch {
+			if typeconv.IsChar(c.Type) && sameTrimmed(row[i], trimmed[i]) {
+				trimmed[i] = row[i]
+			}
+		}
+	}
 	if &trimmed[0] == &part[0] {
 		return row, nil
 	}
@@ -153,3 +163,19 @@ func (t *charTrimIter) Next(ctx *sql.Context) (sql.Row, error) {
 }
 
 func (t *charTrimIter) Close(ctx *sql.Context) error { return t.it.Close(ctx) }
+
+// sameTrimmed reports whether a and b are strings (or byte strings) equal once their
+// trailing spaces are removed.
+func sameTrimmed(a, b any) bool {
+	x, _ := typeconv.TrimChar(a)
+	y, _ := typeconv.TrimChar(b)
+	switch x := x.(type) {
+	case string:
+		y, ok := y.(string)
+		return ok && x == y
+	case []byte:
+		y, ok := y.([]byte)
+		return ok && string(x) == string(y)
+	}
+	return false
+}
