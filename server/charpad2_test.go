@@ -251,7 +251,7 @@ func padModelCompare(a, b string, fold, pad bool) int {
 // TestPadSpaceComparisons: under a PAD SPACE collation (utf8mb4_general_ci, utf8mb4_bin,
 // latin1_swedish_ci) 'a' = 'a ' and 'a\t' < 'a' (the shorter string is compared as if
 // padded with spaces); under NO PAD (utf8mb4_0900_bin) neither holds. Seeded random
-// predicates (=, <=>, <, <=, >, >=, BETWEEN-free ranges, AND of two) over random values
+// predicates (=, <=>, <, <=, >, >=, an AND of two, BETWEEN) over random values
 // of a, A, b, space and tab, run against an indexed table and an unindexed twin, as
 // literals and as prepared-statement parameters: both tables return the model's rows (a
 // lookup never returns another row set than a scan of the same predicate). The values
@@ -336,6 +336,10 @@ func TestPadSpaceComparisons(t *testing.T) {
 		op1, lit1 := ops[rng.IntN(len(ops))], randStr()
 		and := rng.IntN(3) == 0
 		op2, lit2 := ops[rng.IntN(len(ops))], randStr()
+		between := !and && rng.IntN(4) == 0 // c BETWEEN lit1 AND lit2
+		if between {
+			and, op1, op2 = true, ">=", "<="
+		}
 		var want []string
 		for id := 1; id <= n; id++ {
 			v := stored[id-1][j]
@@ -350,7 +354,11 @@ func TestPadSpaceComparisons(t *testing.T) {
 		where := fmt.Sprintf("%s %s %s", c.name, op1, quote(lit1))
 		pwhere := fmt.Sprintf("%s %s ?", c.name, op1)
 		args := []any{lit1}
-		if and {
+		if between {
+			where = fmt.Sprintf("%s BETWEEN %s AND %s", c.name, quote(lit1), quote(lit2))
+			pwhere = fmt.Sprintf("%s BETWEEN ? AND ?", c.name)
+			args = append(args, lit2)
+		} else if and {
 			where += fmt.Sprintf(" AND %s %s %s", c.name, op2, quote(lit2))
 			pwhere += fmt.Sprintf(" AND %s %s ?", c.name, op2)
 			args = append(args, lit2)

@@ -91,10 +91,10 @@ func TestCharTrailingSpacesAcrossLayouts(t *testing.T) {
 			// Each query, as a template over the table name, on every layout.
 			//
 			// Under PAD SPACE, ranges leave out values with a tab: storage orders 'a\t'
-			// before 'a' as MySQL does (the tab is compared with the pad space); =, <,
-			// >= and IN compare so too (padspace.go), but BETWEEN keeps GMS's order
-			// (after 'a'), and LIKE 'a%' by index misses 'a\t', which MySQL matches (the
-			// range lookup's bounds follow the storage order there).
+			// before 'a' as MySQL does (the tab is compared with the pad space), and so
+			// do =, <, >=, IN and BETWEEN (padspace.go); but LIKE 'a%' by index misses
+			// 'a\t', which MySQL matches (the range lookup's bounds follow the storage
+			// order there).
 			noTab := ""
 			if coll != "" {
 				noTab = " AND c NOT LIKE '%%\t%%'"

@@ -26,8 +26,9 @@ import (
 // (padSpaceBuilder, as a plan is built for execution: GMS's index selection has read the
 // original comparisons) and in a lookup's range filter (lookup.go), so a scan and a
 // lookup of one predicate return the same rows. Not covered (GMS's own comparison
-// stays): BETWEEN, joins' hash keys, GROUP BY, DISTINCT and ORDER BY. `x [NOT] IN (list)`
-// of strings under PAD SPACE is replaced by padIn.
+// stays): joins' hash keys, GROUP BY, DISTINCT and ORDER BY. `x [NOT] IN (list)` of
+// strings under PAD SPACE is replaced by padIn, and `x BETWEEN a AND b` by the
+// conjunction GMS evaluates it as, with PAD SPACE comparisons.
 
 type padOp uint8
 
@@ -66,9 +67,16 @@ func padSpaceExpr(ctx *sql.Context, e sql.Expression) (sql.Expression, transform
 		if _, done := e.(*padCompare); done {
 			return e, transform.SameTree, nil
 		}
-		switch e.(type) {
+		switch x := e.(type) {
 		case *expression.InTuple, *expression.HashInTuple:
 			return padInTuple(ctx, e)
+		case *expression.Between:
+			// GMS evaluates BETWEEN as this conjunction; as one, it compares with PAD SPACE.
+			and := expression.NewAnd(expression.NewLessThanOrEqual(x.Lower, x.Val), expression.NewGreaterThanOrEqual(x.Upper, x.Val))
+			if out, same, err := padSpaceExpr(ctx, and); err != nil || same == transform.NewTree {
+				return out, same, err
+			}
+			return e, transform.SameTree, nil
 		}
 		op, ok := padSpaceOp(e)
 		if !ok {
