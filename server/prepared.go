@@ -120,6 +120,7 @@ type lookupPlan struct {
 	slots   map[int]string           // UPDATE: position in the SET list -> bind variable
 	insert  *plan.InsertInto         // INSERT: node
 	source  *plan.Project            // INSERT: the insert's source, a Project over one row of Values
+	trim    sql.Node                 // INSERT: the charTrim over source (backend.IsCharTrim), or nil
 	// INSERT: whether the AUTO_INCREMENT column's parameter was 0 when planned. GMS
 	// plans 0 as "generate a value" (FirstGeneratedAutoIncRowIdx 0: that row sets
 	// LAST_INSERT_ID) unless NO_AUTO_VALUE_ON_ZERO, other values as given (-1): an
@@ -774,6 +775,11 @@ func (h *handler) cachedInsert(ctx *sql.Context, pp *lookupPlan, vals map[string
 	if err != nil {
 		return nil, false, false
 	}
+	if pp.trim != nil {
+		if src, err = pp.trim.WithChildren(ctx, src); err != nil {
+			return nil, false, false
+		}
+	}
 	preparedStats.hits.Add(1)
 	return pp.insert.WithSource(src), true, false
 }
@@ -840,7 +846,8 @@ walk:
 				return false
 			}
 		case *plan.UpdateSource:
-			if pp.kind != kindUpdate || len(path) != 1 || n.Ignore {
+			// Under the Update, or under the charTrim over it (backend.IsCharTrim).
+			if pp.kind != kindUpdate || (len(path) != 1 && (len(path) != 2 || !backend.IsCharTrim(path[1]))) || n.Ignore {
 				return false
 			}
 			us = n
@@ -849,7 +856,9 @@ walk:
 				return false
 			}
 		default:
-			break walk
+			if !backend.IsCharTrim(n) || pp.kind != kindUpdate || len(path) != 1 {
+				break walk
+			}
 		}
 		ch := top.Children()
 		if len(ch) != 1 {
@@ -1012,7 +1021,11 @@ func (pp *lookupPlan) adoptInsert(ctx *sql.Context, b *planbuilder.Builder, node
 	if !ok || !strings.EqualFold(tbl.Name(), pp.table) {
 		return false
 	}
-	src, ok := ii.Source.(*plan.Project)
+	source, trim := ii.Source, sql.Node(nil)
+	if backend.IsCharTrim(source) {
+		trim, source = source, source.Children()[0]
+	}
+	src, ok := source.(*plan.Project)
 	if !ok {
 		return false
 	}
@@ -1053,7 +1066,7 @@ func (pp *lookupPlan) adoptInsert(ctx *sql.Context, b *planbuilder.Builder, node
 		return false
 	}
 	pp.db, pp.sqlMode = ctx.GetCurrentDatabase(), sqlMode(ctx)
-	pp.tbl, pp.ws, pp.node, pp.insert, pp.source, pp.autoAt, pp.autoZero = tbl, ws, node, ii, src, autoAt, autoZero
+	pp.tbl, pp.ws, pp.node, pp.insert, pp.source, pp.trim, pp.autoAt, pp.autoZero = tbl, ws, node, ii, src, trim, autoAt, autoZero
 	return true
 }
 
