@@ -21,6 +21,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"optimizeJoins":      mergeJoinRule,
 		"flattenDistinct":    windowFrameRule,
 		"pushFilters":        outerJoinRule,
+		"resolveUnions":      unionTypeRule, // MySQL's numeric UNION column types (uniontype.go)
 	}
 	installPadSpace(a) // PAD SPACE string comparisons (padspace.go)
 	for bi, b := range a.Batches {
