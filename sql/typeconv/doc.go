@@ -94,7 +94,11 @@
 // ASCII ('ß' as "ss", symbols among themselves and other scripts in code point order),
 // and agree with GMS on ASCII text and on the letters of Latin-1 and Latin Extended-A
 // (utf8mb4_0900_as_cs: but for the order of two accents): see TestOrderAgreement and
-// TestCollationLatinLetters.
+// TestCollationLatinLetters. dsql corrects the PAD SPACE part where a query compares:
+// sql/backend's padspace.go replaces =, <=>, <, <=, >, >=, IN and BETWEEN of strings
+// under a PAD SPACE collation in every plan and in index range filters (invariant "PAD
+// SPACE comparisons" there); GROUP BY, DISTINCT, ORDER BY and hash-join keys still use
+// GMS's comparison.
 //
 // # CHAR
 //
