@@ -21,7 +21,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"optimizeJoins":      mergeJoinRule,
 		"flattenDistinct":    windowFrameRule,
 		"pushFilters":        outerJoinRule,
-		"resolveUnions":      unionTypeRule, // MySQL's numeric UNION column types (uniontype.go)
+		"replaceCountStar":   unionTypeRule, // MySQL's numeric UNION column types, before resolveCreateSelect (uniontype.go)
 	}
 	installPadSpace(a) // PAD SPACE string comparisons (padspace.go)
 	for bi, b := range a.Batches {

@@ -33,8 +33,9 @@ import (
 //   - a NULL arm does not count (NULL UNION 1.5 is DECIMAL(2,1)).
 //
 // Other columns (strings, dates, ...) keep GMS's type. InstallPlannerFixes wraps
-// resolveUnions (the first rule of OnceBeforeDefault that sees set operations) with
-// unionTypeRule, which runs before it on the built plan: every SetOp whose two arms carry
+// replaceCountStar, an early rule of OnceBeforeDefault (before resolveCreateSelect, which
+// copies a CREATE TABLE ... AS SELECT's schema), with unionTypeRule, which runs first on
+// the built plan, whatever the wrapped rule does: every SetOp whose two arms carry
 // the planbuilder's merge projection (the Project of Alias(Convert(GetField)) it puts over
 // both arms when their types differ) gets, in each arm, unionCast to MySQL's type in place
 // of GMS's Convert for the columns above, so the SetOp's schema is that type and every
@@ -46,7 +47,7 @@ import (
 // column keeps GMS's type (its non-recursive part's type with precision 65: the scale
 // is MySQL's). The rule is idempotent: the analyzer runs it again on subqueries.
 
-// unionTypeRule wraps rule (resolveUnions) so that fixUnionTypes runs first.
+// unionTypeRule wraps rule (replaceCountStar) so that fixUnionTypes runs first.
 func unionTypeRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
 	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
 		fixed, same, err := fixUnionTypes(ctx, n)
@@ -71,11 +72,19 @@ type columnKey struct {
 // columns, in n and in the subqueries of its expressions.
 func fixUnionTypes(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdentity, error) {
 	retyped := map[columnKey]sql.Type{}
+	// byId holds the types of the expressions a Project or GroupBy over a retyped set
+	// operation computes (an aggregate over the column, an alias), for the GetFields that
+	// refer to them by column id alone.
+	byId := map[sql.ColumnId]sql.Type{}
+	changedAny := false
 	var fixNode func(n sql.Node) (sql.Node, transform.TreeIdentity, error)
 	fixExpr := func(e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
 		switch e := e.(type) {
 		case *expression.GetField:
 			t, ok := retyped[columnKey{e.TableId(), e.Id()}]
+			if !ok {
+				t, ok = byId[e.Id()]
+			}
 			if !ok || t.Equals(e.Type(ctx)) {
 				return e, transform.SameTree, nil
 			}
@@ -98,6 +107,7 @@ func fixUnionTypes(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdenti
 					return n, transform.SameTree, err
 				}
 				if changed {
+					changedAny = true
 					same = transform.NewTree
 					n = nu
 					sch := nu.Schema(ctx)
@@ -121,6 +131,24 @@ func fixUnionTypes(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdenti
 				}
 				n, same = out, same && same2
 			}
+			if changedAny {
+				var outs []sql.Expression
+				switch n := n.(type) {
+				case *plan.Project:
+					outs = n.Projections
+				case *plan.GroupBy:
+					outs = n.SelectDeps
+				case *plan.Window:
+					outs = n.SelectExprs
+				}
+				if len(outs) > 0 && holdsUnionCast(ctx, n) {
+					for _, e := range outs {
+						if ide, ok := e.(sql.IdExpression); ok && ide.Id() != 0 {
+							byId[ide.Id()] = e.Type(ctx)
+						}
+					}
+				}
+			}
 			if sa, ok := n.(*plan.SubqueryAlias); ok && holdsUnionCast(ctx, sa.Child) {
 				sch := sa.Schema(ctx)
 				i := 0
@@ -134,7 +162,34 @@ func fixUnionTypes(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdenti
 			return n, same, nil
 		})
 	}
-	return fixNode(n)
+	ct, isCreate := n.(*plan.CreateTable)
+	if !isCreate || len(ct.Children()) != 1 {
+		return fixNode(n)
+	}
+	// CREATE TABLE ... AS SELECT without column definitions: the planbuilder copied the
+	// SELECT's schema, with GMS's types, into the table's; a column it copied (same
+	// position, name and type) takes the retyped SELECT's type.
+	before := ct.Children()[0].Schema(ctx)
+	out, same, err := fixNode(n)
+	if err != nil || same {
+		return out, same, err
+	}
+	after := out.Children()[0].Schema(ctx)
+	cols := out.(*plan.CreateTable).PkSchema().Schema
+	if len(cols) != len(before) || len(after) != len(before) {
+		return out, same, nil
+	}
+	for i, c := range cols {
+		if c.Name != before[i].Name || !c.Type.Equals(before[i].Type) {
+			return out, same, nil
+		}
+	}
+	for i, c := range cols {
+		// The columns are the planbuilder's, made for this statement: set in place
+		// (plan.CreateTable has no way to replace its schema).
+		c.Type = after[i].Type
+	}
+	return out, same, nil
 }
 
 // holdsUnionCast reports whether n's tree holds a unionCast (a retyped set operation).
