@@ -32,6 +32,7 @@ type tableEdit struct {
 	autoIncDirty bool
 	ai           *autoIncCounter // the live counter; nil: none (autoinc.go)
 	flushed      bool            // base holds edits flushed mid-statement (foreignkey_editor.go)
+	replace      *replaceCount   // a REPLACE's count of this table's rows (replacecount.go); nil: none
 }
 
 // NewEditSet returns an empty EditSet.
@@ -220,6 +221,7 @@ func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
 			return err
 		}
 	}
+	te.replace.noteInsert(row)
 	if m.autoCol >= 0 {
 		te.noteAutoInc(m, row[m.autoCol])
 	}
@@ -254,6 +256,7 @@ func (e *tableEditor) Delete(ctx *sql.Context, row sql.Row) error {
 	if err != nil {
 		return err
 	}
+	te.replace.noteDelete(row)
 	m := e.t.meta
 	if !m.keyless {
 		key, _, err := m.encodePK(row)
