@@ -625,11 +625,9 @@ func (g *dfGen) dml2() dfStmt {
 		id := 1 + g.r.IntN(450)
 		u := "NULL"
 		if withU && g.pick(2) {
-			// A fresh u: GMS counts a REPLACE that deletes two rows (one by the key, one by
-			// u) as 2 affected rows, MySQL and MariaDB as 3 (t (id PRIMARY KEY, u UNIQUE)
-			// holding (1, 10), (2, 20): REPLACE INTO t VALUES (1, 20)).
-			g.nextID++
-			u = strconv.Itoa(5000 + g.nextID)
+			// u may collide with another row's: REPLACE then deletes two rows (one by the
+			// key, one by u) and counts 3 affected rows (backend's replacecount.go).
+			u = strconv.Itoa(5000 + g.r.IntN(16))
 		}
 		return fmt.Sprintf("(%d, %s, %s, %s, %s, %s)", id, g.lit(dfT1.cols[1]), g.lit(dfT1.cols[2]), g.lit(dfT1.cols[3]),
 			g.lit(dfT1.cols[4]), u)
@@ -662,13 +660,12 @@ func (g *dfGen) dml2() dfStmt {
 		return dfStmt{sql: "INSERT INTO t2 (id, t1id, x, s, y) SELECT id, id, a, c, d FROM t1 WHERE " + g.pred("", dfT1, 1) +
 			" ORDER BY id LIMIT 10 ON DUPLICATE KEY UPDATE " +
 			[]string{"y = y + 1", "x = -x, s = 'upd'", "t1id = NULL, y = COALESCE(y, 0) * 2"}[g.r.IntN(3)], dml: true, check: checkT2}
-	case 3: // REPLACE: by the key (u only ever fresh, see row1)
+	case 3: // REPLACE: by the key and by u (see row1)
 		if g.pick(3) {
-			// y differs from every earlier REPLACE's: a REPLACE that writes a row equal to
-			// the one it replaces counts 1 affected row in MariaDB, 2 in GMS (left out).
-			g.nextID++
+			// y may repeat an earlier REPLACE's: a row equal to the one it replaces counts
+			// 1 affected row (t2 has no UNIQUE key besides its primary key).
 			return dfStmt{sql: fmt.Sprintf("REPLACE INTO t2 (id, t1id, x, s, y) SELECT id, id, b, c, %d FROM t1 WHERE %s ORDER BY id LIMIT 8",
-				100+g.nextID, g.pred("", dfT1, 1)), dml: true, check: checkT2}
+				100+g.r.IntN(4), g.pred("", dfT1, 1)), dml: true, check: checkT2}
 		}
 		return dfStmt{sql: "REPLACE INTO t1 VALUES " + rows1(true), dml: true, check: checkT1}
 	case 4: // UPDATE a JOIN b: t2's rows match one t1 row at most, so every value is fixed
@@ -676,12 +673,9 @@ func (g *dfGen) dml2() dfStmt {
 		set := sets[g.r.IntN(len(sets))]
 		kind := []string{"JOIN", "LEFT JOIN"}[g.r.IntN(2)]
 		if g.pick(3) {
-			// Only over JOIN: dsql fails on UPDATE t2 LEFT JOIN t1 ON t1.id = t2.t1id SET
-			// t2.x = t1.a, t1.b = IFNULL(t1.b, 0) + 1 when a t2 row has no t1 row ("tuple:
-			// invalid value: field 0 (Int32): NULL in a non-nullable field": it writes the
-			// NULL-extended t1 row; MySQL and MariaDB skip it).
+			// Over a LEFT JOIN too: the NULL-extended t1 row of a t2 row with no t1 row is
+			// not written (as in MySQL and MariaDB).
 			set += ", t1.b = IFNULL(t1.b, 0) + 1" // changed once however many t2 rows match
-			kind = "JOIN"
 		}
 		return dfStmt{sql: "UPDATE t2 " + kind + " t1 ON t1.id = t2.t1id SET " + set +
 			" WHERE " + g.pred("t2.", dfT2, 1), dml: true, check: checkT2 + ";" + checkT1}
