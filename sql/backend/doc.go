@@ -68,7 +68,7 @@
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
 //   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, mergejoin.go,
-//     windowframe.go, outerjoin.go, plannerwrap.go; InstallPlannerFixes, called by
+//     windowframe.go, outerjoin.go, intmod.go, plannerwrap.go; InstallPlannerFixes, called by
 //     server.NewEngine and the enginetest harness), each a GMS rule wrapped because it
 //     returned wrong rows:
 //     replaceIdxSort reversed the index scan under a derived table's or view's ORDER BY
@@ -91,7 +91,12 @@
 //     followed by planning a LEFT JOIN as an inner join when an inner join above it has
 //     a condition that rejects its NULL rows (t1 LEFT JOIN t2 ... JOIN k ON k.r = t2.x:
 //     GMS reordered the joins and lost k.r = t2.x; outerjoin.go,
-//     TestLeftJoinThenInnerJoin).
+//     TestLeftJoinThenInnerJoin); validateExprSem is preceded by making MOD of two
+//     integers an intMod, a BIGINT (BIGINT UNSIGNED for an unsigned dividend) with the
+//     dividend's sign, NULL for MOD by 0 (GMS's DECIMAL gave "-0", hash joins on
+//     k.r = n MOD 4 missed -0 and failed with 1264 for k.r >= 10; intmod.go, also as
+//     the "mod" function and a priority exec builder for GMS's short analyses;
+//     TestIntegerMod).
 //     integration-tests/difffuzz_test.go and difffuzz2_test.go compare random queries
 //     with MariaDB to find more.
 //   - Exact SUM and AVG (exactsum.go; installed by InstallPlannerFixes): SUM and AVG

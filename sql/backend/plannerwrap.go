@@ -22,8 +22,10 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"flattenDistinct":    windowFrameRule,
 		"pushFilters":        outerJoinRule,
 		"replaceCountStar":   unionTypeRule, // MySQL's numeric UNION column types, before resolveCreateSelect (uniontype.go)
+		"validateExprSem":    intModRule,    // MOD of integers is a BIGINT (intmod.go)
 	}
 	installPadSpace(a) // PAD SPACE string comparisons (padspace.go)
+	installIntMod(a)   // MOD of integers as a BIGINT in GMS's short analyses (intmod.go)
 	for bi, b := range a.Batches {
 		var rules []analyzer.Rule
 		for ri, r := range b.Rules {
