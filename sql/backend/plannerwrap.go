@@ -13,6 +13,7 @@ import (
 // may be shared with other analyzers). It is installed by server.NewEngine and by the
 // enginetest harness.
 func InstallPlannerFixes(a *analyzer.Analyzer) {
+	installDecimalFixes(a)   // MySQL's UNION column types, no DECIMAL -0 (uniontype.go, negzero.go)
 	installExactAggregates() // exact SUM and AVG of exact types, for every catalog (exactsum.go)
 	wraps := map[string]func(analyzer.RuleFunc) analyzer.RuleFunc{
 		"unnestInSubqueries": notInSubqueryRule,
@@ -21,7 +22,6 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"optimizeJoins":      mergeJoinRule,
 		"flattenDistinct":    windowFrameRule,
 		"pushFilters":        outerJoinRule,
-		"replaceCountStar":   unionTypeRule, // MySQL's numeric UNION column types, before resolveCreateSelect (uniontype.go)
 		"validateExprSem":    intModRule,    // MOD of integers is a BIGINT (intmod.go)
 	}
 	installPadSpace(a) // PAD SPACE string comparisons (padspace.go)

@@ -28,11 +28,13 @@ import (
 //     digits: TINYINT 3, SMALLINT 5, MEDIUMINT 8, INT 10, BIGINT 19, BIGINT UNSIGNED 20;
 //     DECIMAL(p,s)'s p-s); so SELECT 1.5 UNION SELECT 2.25 is DECIMAL(3,2) and prints
 //     1.50 and 2.25, and SELECT d UNION SELECT a (DECIMAL(10,2), INT) is DECIMAL(12,2);
-//   - BIGINT with BIGINT UNSIGNED: DECIMAL(20,0) (other integer pairs: GMS's type);
+//   - BIGINT UNSIGNED with a signed integer: DECIMAL(20,0); other integer pairs: the
+//     larger type, a signed one that holds both when their signs differ (INT with
+//     TINYINT: INT, where GMS's convert made BIGINT);
 //   - a FLOAT or DOUBLE with any other number: DOUBLE (FLOAT with FLOAT: GMS's);
 //   - a NULL arm does not count (NULL UNION 1.5 is DECIMAL(2,1)).
 //
-// Other columns (strings, dates, ...) keep GMS's type. InstallPlannerFixes wraps
+// Other columns (strings, dates, ...) keep GMS's type. installDecimalFixes wraps
 // replaceCountStar, an early rule of OnceBeforeDefault (before resolveCreateSelect, which
 // copies a CREATE TABLE ... AS SELECT's schema), with unionTypeRule, which runs first on
 // the built plan, whatever the wrapped rule does: every SetOp whose two arms carry
@@ -46,6 +48,24 @@ import (
 // and CREATE TABLE ... AS SELECT ... UNION stores MySQL's column type. A recursive CTE's
 // column keeps GMS's type (its non-recursive part's type with precision 65: the scale
 // is MySQL's). The rule is idempotent: the analyzer runs it again on subqueries.
+
+// installDecimalFixes installs the UNION column types (above: unionTypeRule wraps
+// replaceCountStar in every batch that holds it, in a copy of the batch's rule slice)
+// and negZeroBuilder (negzero.go). Called by InstallPlannerFixes.
+func installDecimalFixes(a *analyzer.Analyzer) {
+	for bi, b := range a.Batches {
+		for ri, r := range b.Rules {
+			if r.Id.String() != "replaceCountStar" {
+				continue
+			}
+			rules := append([]analyzer.Rule(nil), b.Rules...)
+			rules[ri] = analyzer.Rule{Id: r.Id, Apply: unionTypeRule(r.Apply)}
+			a.Batches[bi].Rules = rules
+			break
+		}
+	}
+	installNegZero(a)
+}
 
 // unionTypeRule wraps rule (replaceCountStar) so that fixUnionTypes runs first.
 func unionTypeRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
@@ -393,11 +413,13 @@ func unionNumericType(a, b sql.Type, aDigits, bDigits int) (sql.Type, bool) {
 		return nil, false
 	}
 	if !types.IsDecimal(a) && !types.IsDecimal(b) {
-		// Two integer types: only BIGINT with BIGINT UNSIGNED differs from GMS.
+		// Two integer types: BIGINT UNSIGNED with a signed type is DECIMAL(20,0); others
+		// are GMS's generalized type (INT with TINYINT: INT, INT UNSIGNED with INT:
+		// BIGINT), which its merge projection's convert to SIGNED made BIGINT.
 		if (a.Type() == query.Type_UINT64) != (b.Type() == query.Type_UINT64) && (types.IsSigned(a) || types.IsSigned(b)) {
 			return types.MustCreateColumnDecimalType(20, 0), true
 		}
-		return nil, false
+		return types.GeneralizeTypes(a, b), true
 	}
 	if aDigits > 0 && !types.IsDecimal(a) {
 		ai = aDigits
