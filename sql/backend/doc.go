@@ -99,6 +99,20 @@
 //     TestIntegerMod).
 //     integration-tests/difffuzz_test.go and difffuzz2_test.go compare random queries
 //     with MariaDB to find more.
+//   - UNION column types (uniontype.go; installDecimalFixes, called by
+//     InstallPlannerFixes, wraps replaceCountStar, which runs before resolveCreateSelect):
+//     a UNION (INTERSECT, EXCEPT) column of integers and DECIMALs is MySQL's
+//     DECIMAL(max integer digits + max scale, max scale), with a FLOAT/DOUBLE DOUBLE,
+//     BIGINT UNSIGNED with a signed integer DECIMAL(20,0), NULL arms ignored (GMS made any
+//     DECIMAL mix DECIMAL(65,30), so SUM over a CTE printed 30 decimals, INT with DOUBLE
+//     LONGTEXT, and clamped BIGINT UNSIGNED values to BIGINT). The planbuilder's merge
+//     projection over each arm gets unionCast to that type; references from derived
+//     tables, CTEs and views (and aggregates over them) are retyped; CREATE TABLE ... AS
+//     SELECT ... UNION stores the type (TestUnionTypes, TestUnionTypesModel).
+//   - No DECIMAL -0 (negzero.go; installDecimalFixes): a priority exec builder wraps
+//     DECIMAL multiplications and ROUNDs of Project, Filter, Having, GroupBy and Window
+//     in positiveZero, which makes a -0 result 0 (0.0 * -1, SUM(0) * -1, ROUND(-0.4):
+//     MySQL's 0.0, 0, 0; TestDecimalNegativeZero).
 //   - Exact SUM and AVG (exactsum.go; installed by InstallPlannerFixes): SUM and AVG
 //     of an exact type (integers, DECIMAL, BIT, YEAR) are MySQL's DECIMALs, computed
 //     exactly (GMS added float64s and lost digits past 2^53): SUM(x) DECIMAL(p+22, s),

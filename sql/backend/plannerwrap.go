@@ -22,7 +22,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"optimizeJoins":      mergeJoinRule,
 		"flattenDistinct":    windowFrameRule,
 		"pushFilters":        outerJoinRule,
-		"validateExprSem":    intModRule,    // MOD of integers is a BIGINT (intmod.go)
+		"validateExprSem":    intModRule, // MOD of integers is a BIGINT (intmod.go)
 	}
 	installPadSpace(a) // PAD SPACE string comparisons (padspace.go)
 	installIntMod(a)   // MOD of integers as a BIGINT in GMS's short analyses (intmod.go)
