@@ -98,13 +98,11 @@ func (g *dfGen) iexpr(prefix string, t *dfTable, depth int) string {
 	case 3:
 		return "(" + e() + " DIV " + k() + ")"
 	case 4:
-		// CAST(MOD(ABS(...)) AS SIGNED): GMS computes MOD of integers as a DECIMAL, whose
-		// zero turns negative: SELECT -3 % 3, MOD(-6, 3), MOD(5, 5) * -1 send "-0" (MySQL
-		// and MariaDB 0), and a hash join does not find -0 as 0.
+		// MOD of integers, negative operands too (dsql's intmod.go: GMS's DECIMAL gave -0)
 		if g.pick(2) {
-			return "CAST(MOD(ABS(" + e() + "), " + k() + ") AS SIGNED)"
+			return "MOD(" + e() + ", " + k() + ")"
 		}
-		return "CAST(ABS(" + e() + ") % " + k() + " AS SIGNED)"
+		return "(" + e() + " % " + k() + ")"
 	case 5:
 		return "ABS(" + e() + ")"
 	case 6:
@@ -464,9 +462,7 @@ var dfJoins2 = []struct {
 func (g *dfGen) join2() dfStmt {
 	switch g.r.IntN(6) {
 	case 0: // three tables; k is keyless, so order by all of its columns
-		// ABS: GMS computes MOD of integers as a DECIMAL, and a negative multiple gives
-		// -0, which a hash join's lookup does not find as 0 (and the text is "-0").
-		kon := []string{"k.p = t1.b", "k.p = t2.x", "k.q = t1.c AND k.r = ABS(t2.x) MOD 4"}[g.r.IntN(3)]
+		kon := []string{"k.p = t1.b", "k.p = t2.x", "k.q = t1.c AND k.r = t2.x MOD 4"}[g.r.IntN(3)]
 		k1 := []string{" JOIN ", " LEFT JOIN "}[g.r.IntN(2)]
 		k2 := []string{" JOIN ", " LEFT JOIN "}[g.r.IntN(2)]
 		q := "SELECT t1.id, t1." + g.col(dfT1).name + ", t2.id, t2." + g.col(dfT2).name + ", k.p, k.q, k.r FROM t1" + k1 +
@@ -712,12 +708,6 @@ func (g *dfGen) dml2() dfStmt {
 			continue
 		case c.str:
 			sets = append(sets, c.name+" = LEFT("+g.sexpr("", t, c, 2)+", 12)")
-		case t == dfK && c.name == "r":
-			// k.r stays in 0..3 (or NULL): GMS's hash join on (k.p, k.r) = (n, n MOD 4)
-			// converts k.r to the MOD's DECIMAL type and fails with 1264 on r = 12 (WITH
-			// RECURSIVE cnt (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM cnt WHERE n < 7)
-			// SELECT cnt.n, k.q FROM cnt JOIN k ON k.p = cnt.n AND k.r = cnt.n MOD 4).
-			sets = append(sets, "r = MOD(ABS("+g.iexpr("", t, 2)+"), 4)")
 		default:
 			sets = append(sets, c.name+" = "+g.iexpr("", t, 2))
 		}

@@ -125,7 +125,7 @@ func rejectsNulls(ctx *sql.Context, conds []sql.Expression, sch sql.Schema) bool
 		switch e := e.(type) {
 		case *expression.GetField:
 			return tables[strings.ToLower(e.Table())]
-		case *expression.Arithmetic, *expression.Mod, *expression.IntDiv, *expression.UnaryMinus:
+		case *expression.Arithmetic, *expression.Mod, *intMod, *expression.IntDiv, *expression.UnaryMinus:
 		case sql.FunctionExpression:
 			if !nullPropagating[strings.ToLower(e.FunctionName())] {
 				return false
