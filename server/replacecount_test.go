@@ -49,7 +49,10 @@ func TestReplaceAffectedRows(t *testing.T) {
 		"CREATE TABLE c (id INT PRIMARY KEY, rid INT, FOREIGN KEY (rid) REFERENCES r (id))",
 		"CREATE TABLE d (id INT PRIMARY KEY, v INT)", "INSERT INTO d VALUES (1, 1)",
 		"CREATE TABLE log (n INT)", // (GMS's REPLACE does not fire DELETE triggers; MySQL's does)
-		"CREATE TRIGGER d_del AFTER DELETE ON d FOR EACH ROW INSERT INTO log VALUES (old.id)")
+		"CREATE TRIGGER d_del AFTER DELETE ON d FOR EACH ROW INSERT INTO log VALUES (old.id)",
+		"CREATE TABLE sr (id INT PRIMARY KEY, v1 INT, v2 INT, KEY (v1), KEY (v2))",
+		"ALTER TABLE sr ADD CONSTRAINT sr_fk FOREIGN KEY (v2) REFERENCES sr (v1) ON DELETE CASCADE",
+		"INSERT INTO sr VALUES (1, 1, 1), (2, 2, 1)")
 	for _, c := range []struct {
 		q    string
 		want int64
@@ -67,7 +70,10 @@ func TestReplaceAffectedRows(t *testing.T) {
 		{"REPLACE INTO k VALUES (2, 1)", 2},         // changed
 		{"REPLACE INTO r VALUES (1, 1)", 2},         // identical, but r is referenced by c
 		{"REPLACE INTO d VALUES (1, 1)", 2},         // identical, but d has a DELETE trigger
-		{"REPLACE INTO p SELECT id, v FROM p", 3},   // every row identical
+		// (1, 1, 1) is deleted (cascading to (2, 2, 1), not counted) and inserted, then
+		// (2, 2, 2) is inserted
+		{"REPLACE INTO sr VALUES (1, 1, 1), (2, 2, 2)", 3},
+		{"REPLACE INTO p SELECT id, v FROM p", 3}, // every row identical
 		{"REPLACE INTO p SELECT id, v + 1 FROM p", 6},
 	} {
 		n, rc := replaceAffected(t, db, c.q)

@@ -189,6 +189,7 @@ func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
 	if err != nil {
 		return err
 	}
+	te.replace.noteTry()
 	m := e.t.meta
 	row = typeconv.TrimCharRow(m.sch.Schema, row)
 	if m.keyless {

@@ -178,6 +178,10 @@ type replaceCount struct {
 	deleted  int64
 	same     int64  // rows written in place over an identical record (counted once)
 	lastDel  []byte // the encoded record deleted since the last insert, if any
+	// tried: an insert was tried and has not succeeded, so the next delete is REPLACE's
+	// own (of the row it collided with); other deletes of the table (a self-referencing
+	// foreign key's ON DELETE CASCADE) are not counted, as in MySQL.
+	tried bool
 	// inPlace: MySQL may write over the row in place (no foreign key references the
 	// table, no DELETE trigger on it).
 	inPlace bool
@@ -227,11 +231,19 @@ func (c *replaceCount) record(row sql.Row) []byte {
 	return append(append(k, 0xff), v...)
 }
 
+// noteTry notes that an insert into the target table begins.
+func (c *replaceCount) noteTry() {
+	if c != nil {
+		c.tried = true
+	}
+}
+
 // noteDelete notes that row was deleted from the target table.
 func (c *replaceCount) noteDelete(row sql.Row) {
-	if c == nil {
+	if c == nil || !c.tried {
 		return
 	}
+	c.tried = false
 	c.deleted++
 	c.lastDel = c.record(row)
 }
@@ -242,6 +254,7 @@ func (c *replaceCount) noteInsert(row sql.Row) {
 		return
 	}
 	c.inserted++
+	c.tried = false
 	if c.lastDel != nil && c.inPlace && c.lastUniqueCollision(row) {
 		if rec := c.record(row); rec != nil && string(rec) == string(c.lastDel) {
 			c.same++
