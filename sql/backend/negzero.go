@@ -24,7 +24,8 @@ import (
 //
 // negZeroBuilder, a priority builder of the exec builder (installed by
 // installDecimalFixes), builds every Project, Filter, Having, GroupBy and Window with its
-// DECIMAL multiplications and DECIMAL ROUNDs wrapped in positiveZero, which turns a -0
+// DECIMAL multiplications and DECIMAL ROUNDs (but not those that are an operand of an
+// arithmetic operator) wrapped in positiveZero, which turns a -0
 // result into 0 and leaves every other value (and NULL) as it is. Doing it when the plan
 // is built into row iterators covers GMS's short analysis of a simple SELECT (which runs
 // none of the rules an integrator can wrap), prepared statements (whose parameters have
@@ -86,17 +87,30 @@ func installNegZero(a *analyzer.Analyzer) {
 	b.PriorityBuilder = negZeroBuilder{base: b, next: b.PriorityBuilder}
 }
 
-// wrapNegativeZero wraps e's DECIMAL multiplications and ROUNDs (see above), below an
-// existing positiveZero too. Subqueries are left to their own build.
+// wrapNegativeZero wraps e's DECIMAL multiplications and ROUNDs (see above), except
+// the direct operands of an arithmetic operator (GMS's division computes its scale from
+// nested arithmetic operands: 24/3/2*1/2/3; and -0 + 0 is 0 anyway). An existing
+// positiveZero is left as it is. Subqueries are left to their own build.
 func wrapNegativeZero(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
+	return wrapNegativeZeroIn(ctx, e, false)
+}
+
+// wrapNegativeZeroIn is wrapNegativeZero; operand reports whether e is a direct operand
+// of an arithmetic operator (then e itself is not wrapped).
+func wrapNegativeZeroIn(ctx *sql.Context, e sql.Expression, operand bool) (sql.Expression, transform.TreeIdentity, error) {
 	if _, ok := e.(*positiveZero); ok {
 		return e, transform.SameTree, nil
+	}
+	var isArith bool
+	switch e.(type) {
+	case *expression.Arithmetic, *expression.Div, *expression.IntDiv, *expression.Mod:
+		isArith = true
 	}
 	same := transform.SameTree
 	if children := e.Children(); len(children) > 0 {
 		newChildren := make([]sql.Expression, len(children))
 		for i, c := range children {
-			nc, s, err := wrapNegativeZero(ctx, c)
+			nc, s, err := wrapNegativeZeroIn(ctx, c, isArith)
 			if err != nil {
 				return e, transform.SameTree, err
 			}
@@ -111,7 +125,7 @@ func wrapNegativeZero(ctx *sql.Context, e sql.Expression) (sql.Expression, trans
 			e = ne
 		}
 	}
-	if mayMakeNegativeZero(ctx, e) {
+	if !operand && mayMakeNegativeZero(ctx, e) {
 		return &positiveZero{UnaryExpressionStub: expression.UnaryExpressionStub{Child: e}}, transform.NewTree, nil
 	}
 	return e, same, nil

@@ -28,9 +28,9 @@ import (
 //     digits: TINYINT 3, SMALLINT 5, MEDIUMINT 8, INT 10, BIGINT 19, BIGINT UNSIGNED 20;
 //     DECIMAL(p,s)'s p-s); so SELECT 1.5 UNION SELECT 2.25 is DECIMAL(3,2) and prints
 //     1.50 and 2.25, and SELECT d UNION SELECT a (DECIMAL(10,2), INT) is DECIMAL(12,2);
-//   - BIGINT UNSIGNED with a signed integer: DECIMAL(20,0); other integer pairs: the
-//     larger type, a signed one that holds both when their signs differ (INT with
-//     TINYINT: INT, where GMS's convert made BIGINT);
+//   - BIGINT UNSIGNED with a signed integer: DECIMAL(20,0); other integer pairs keep
+//     GMS's type (BIGINT when the types differ: MySQL's for integer literals, which
+//     GMS types TINYINT; MySQL makes INT with TINYINT columns INT);
 //   - a FLOAT or DOUBLE with any other number: DOUBLE (FLOAT with FLOAT: GMS's);
 //   - a NULL arm does not count (NULL UNION 1.5 is DECIMAL(2,1)).
 //
@@ -414,12 +414,13 @@ func unionNumericType(a, b sql.Type, aDigits, bDigits int) (sql.Type, bool) {
 	}
 	if !types.IsDecimal(a) && !types.IsDecimal(b) {
 		// Two integer types: BIGINT UNSIGNED with a signed type is DECIMAL(20,0); others
-		// are GMS's generalized type (INT with TINYINT: INT, INT UNSIGNED with INT:
-		// BIGINT), which its merge projection's convert to SIGNED made BIGINT.
+		// keep GMS's type (its merge projection converts them to BIGINT: right for
+		// integer literals, which are BIGINT in MySQL and TINYINT in GMS; MySQL makes
+		// INT with TINYINT columns INT).
 		if (a.Type() == query.Type_UINT64) != (b.Type() == query.Type_UINT64) && (types.IsSigned(a) || types.IsSigned(b)) {
 			return types.MustCreateColumnDecimalType(20, 0), true
 		}
-		return types.GeneralizeTypes(a, b), true
+		return nil, false
 	}
 	if aDigits > 0 && !types.IsDecimal(a) {
 		ai = aDigits
