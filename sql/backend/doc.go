@@ -111,7 +111,8 @@
 //     SELECT ... UNION stores the type (TestUnionTypes, TestUnionTypesModel).
 //   - No DECIMAL -0 (negzero.go; installDecimalFixes): a priority exec builder wraps
 //     DECIMAL multiplications and ROUNDs of Project, Filter, Having, GroupBy and Window
-//     in positiveZero, which makes a -0 result 0 (0.0 * -1, SUM(0) * -1, ROUND(-0.4):
+//     (not operands of arithmetic: GMS's division scale depends on them) in
+//     positiveZero, which makes a -0 result 0 (0.0 * -1, SUM(0) * -1, ROUND(-0.4):
 //     MySQL's 0.0, 0, 0; TestDecimalNegativeZero).
 //   - Exact SUM and AVG (exactsum.go; installed by InstallPlannerFixes): SUM and AVG
 //     of an exact type (integers, DECIMAL, BIT, YEAR) are MySQL's DECIMALs, computed
