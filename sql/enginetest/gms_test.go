@@ -36,10 +36,6 @@ func TestGMSDelete(t *testing.T) { // passes fully: runs in CI
 	gmsenginetest.TestDelete(t, NewHarness(nil))
 }
 
-func TestGMSReplaceInto(t *testing.T) { // passes fully: runs in CI
-	gmsenginetest.TestReplaceInto(t, NewHarness(nil))
-}
-
 func TestGMSTruncate(t *testing.T) { // passes fully: runs in CI
 	gmsenginetest.TestTruncate(t, NewHarness(nil))
 }
