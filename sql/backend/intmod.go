@@ -76,7 +76,7 @@ type intModBuilder struct {
 func (b intModBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.RowIter, error) {
 	if ex, ok := n.(sql.Expressioner); ok && hasMod(ctx, ex.Expressions()) {
 		nn, same, err := transform.OneNodeExpressions(ctx, n, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
-			if m, ok := e.(*expression.Mod); ok {
+			if m, ok := e.(*expression.Mod); ok && integerMod(ctx, m) {
 				return &intMod{gms: m}, transform.NewTree, nil
 			}
 			return e, transform.SameTree, nil
@@ -94,12 +94,20 @@ func (b intModBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 	return b.next.Build(ctx, n, row)
 }
 
+// integerMod reports whether m's operands are both integers, the only MOD that becomes an
+// intMod. Other operands keep GMS's Mod itself, not wrapped: GMS's division sizes its
+// scale by walking nested *expression.Mod nodes, and `1/2/3%4/5/6` lost digits through
+// the wrapper (0.00555556; MySQL 0.0055555555555556).
+func integerMod(ctx *sql.Context, m *expression.Mod) bool {
+	return types.IsInteger(m.LeftChild.Type(ctx)) && types.IsInteger(m.RightChild.Type(ctx))
+}
+
 // hasMod reports whether one of es holds a GMS Mod.
 func hasMod(ctx *sql.Context, es []sql.Expression) bool {
 	for _, e := range es {
 		if transform.InspectExpr(ctx, e, func(ctx *sql.Context, e sql.Expression) bool {
-			_, ok := e.(*expression.Mod)
-			return ok
+			m, ok := e.(*expression.Mod)
+			return ok && integerMod(ctx, m)
 		}) {
 			return true
 		}
@@ -127,6 +135,9 @@ func replaceMods(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdentity
 	return transform.NodeExprsWithOpaque(ctx, n, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
 		switch e := e.(type) {
 		case *expression.Mod:
+			if !integerMod(ctx, e) {
+				return e, transform.SameTree, nil
+			}
 			return &intMod{gms: e}, transform.NewTree, nil
 		case *plan.Subquery:
 			q, same, err := replaceMods(ctx, e.Query)
@@ -150,7 +161,11 @@ var modFunction = sql.FunctionN{Name: "mod", Fn: func(ctx *sql.Context, args ...
 	if len(args) != 2 {
 		return nil, sql.ErrInvalidArgumentNumber.New("mod", "2", len(args))
 	}
-	return &intMod{gms: expression.NewMod(args[0], args[1])}, nil
+	m := expression.NewMod(args[0], args[1])
+	if !integerMod(ctx, m) {
+		return m, nil
+	}
+	return &intMod{gms: m}, nil
 }}
 
 // Function implements sql.FunctionProvider.

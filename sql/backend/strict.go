@@ -340,7 +340,7 @@ func (w strictWrapper) expr(ctx *sql.Context, e sql.Expression, underArith bool)
 // e or in one of the arithmetic operations it is made of.
 func holdsDivision(e sql.Expression) bool {
 	switch e.(type) {
-	case *expression.Div, *expression.IntDiv, *expression.Mod:
+	case *expression.Div, *expression.IntDiv, *expression.Mod, *intMod:
 		return true
 	}
 	if !isArith(e) {

@@ -58,6 +58,9 @@ func withExactSumSkips(h *Harness, extra map[string]string) gmsenginetest.Harnes
 	for q, why := range exactSumSkips {
 		skips[collapseSpace(q)] = why
 	}
+	for q, why := range intModSkips {
+		skips[collapseSpace(q)] = why
+	}
 	for q, why := range extra {
 		skips[collapseSpace(q)] = why
 	}

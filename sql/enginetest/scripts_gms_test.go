@@ -21,6 +21,7 @@ var scriptSkips = map[string]string{
 	// Run by TestScriptsMySQLTwins with MySQL 8's answer.
 	charsetASCIIScript: "expects a CHAR(10) holding one space to read back as '20'; MySQL 8 removes CHAR trailing spaces on retrieval",
 	rowCountScript:     "expects GMS's affected-row count 2 for a REPLACE of an identical row (and ROW_COUNT() 2 after it); MySQL 8 says 1",
+	intModScript:       "expects GMS's DECIMAL for MOD of an INT column and an integer; MySQL 8 returns integers",
 }
 
 // charsetASCIIScript inserts UNHEX('20') into a CHAR(10) and expects HEX(c) '20',
@@ -37,6 +38,10 @@ func TestScriptsMySQLTwins(t *testing.T) {
 			"select HEX(c), LENGTH(c) from ascii_test where c is not null order by c;": {{"", 0}, {"00", 1}, {"41", 1}, {"7F", 1}},
 		},
 		// "@N" names the script's assertion N (0-based), for a query that occurs twice.
+		intModScript: {
+			"select c1 % 2, c2 % 2, c3 % 2 from a;":    {{int64(1), 1.111, "1.111"}, {int64(0), 0.11100000000000021, "0.111"}},
+			"select 20 % c1, 20 % c2, 20 % c3 from a;": {{int64(0), 0.002000000000000224, "0.002"}, {int64(0), 1.0009999999999981, "1.001"}},
+		},
 		rowCountScript: {
 			"replace into b values (1)": {{types.NewOkResult(1)}},
 			"@2":                        {{1}}, // the ROW_COUNT() right after the REPLACE
