@@ -51,7 +51,7 @@
 //   - WAL in place: Pebble's write-ahead log files are kept filled with zeros up to
 //     1 MiB past the last record (walFS), so a Commit's fdatasync writes data blocks
 //     and, for all but about one Commit per MiB of log, no file metadata: measured
-//     0.27 against 0.43 ms per 10 KiB commit on the dev VM. Recovery reads the zeros
+//     0.26 against 0.36 ms per 10 KiB commit on the dev VM (bench/commitfloor). Recovery reads the zeros
 //     as the log's end, as it reads Pebble's own preallocated and recycled files;
 //     TestWALZeroAhead and TestCrashRecovery check the files and the recovery.
 //   - A failed sync is fatal, never retried: if a Commit's synced write fails (Pebble
