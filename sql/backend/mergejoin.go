@@ -5,7 +5,6 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/analyzer"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/plan"
-	"github.com/dolthub/go-mysql-server/sql/transform"
 )
 
 // A merge join only compares columns in the order their indexes give.
@@ -29,17 +28,10 @@ import (
 // mergeJoinRule returns rule (GMS's optimizeJoins) followed by the demotion of the merge
 // joins it planned over a comparison that is not order-preserving.
 func mergeJoinRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		out, same, err := rule(ctx, a, n, scope, sel, qf)
-		if err != nil {
-			return out, same, err
-		}
-		fixed, changed := demoteMergeJoins(ctx, out)
-		if !changed {
-			return out, same, nil
-		}
-		return fixed, transform.NewTree, nil
-	}
+	return thenFix(rule, func(ctx *sql.Context, n sql.Node) (sql.Node, bool, error) {
+		fixed, changed := demoteMergeJoins(ctx, n)
+		return fixed, changed, nil
+	})
 }
 
 // demoteMergeJoins returns n with every merge join over a comparison that is not

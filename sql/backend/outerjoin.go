@@ -7,7 +7,6 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/analyzer"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/plan"
-	"github.com/dolthub/go-mysql-server/sql/transform"
 )
 
 // A LEFT JOIN whose NULL rows a later inner join's condition rejects is an inner join.
@@ -29,17 +28,9 @@ import (
 
 // outerJoinRule returns rule (GMS's pushFilters) followed by simplifyOuterJoins.
 func outerJoinRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		out, same, err := rule(ctx, a, n, scope, sel, qf)
-		if err != nil {
-			return out, same, err
-		}
-		fixed, changed, err := simplifyOuterJoins(ctx, out, nil)
-		if err != nil || !changed {
-			return out, same, err
-		}
-		return fixed, transform.NewTree, nil
-	}
+	return thenFix(rule, func(ctx *sql.Context, n sql.Node) (sql.Node, bool, error) {
+		return simplifyOuterJoins(ctx, n, nil)
+	})
 }
 
 // simplifyOuterJoins returns n with every plain LEFT JOIN whose right side a condition

@@ -1,7 +1,10 @@
 package backend
 
 import (
+	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/analyzer"
+	"github.com/dolthub/go-mysql-server/sql/plan"
+	"github.com/dolthub/go-mysql-server/sql/transform"
 )
 
 // InstallPlannerFixes corrects the GMS analyzer rules that return wrong rows, by wrapping
@@ -41,5 +44,21 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		if rules != nil {
 			a.Batches[bi].Rules = rules
 		}
+	}
+}
+
+// thenFix returns rule followed by fix, a correction of the plan rule returns; fix
+// reports whether it changed the plan. An error of rule or fix is returned as it is.
+func thenFix(rule analyzer.RuleFunc, fix func(*sql.Context, sql.Node) (sql.Node, bool, error)) analyzer.RuleFunc {
+	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
+		out, same, err := rule(ctx, a, n, scope, sel, qf)
+		if err != nil {
+			return out, same, err
+		}
+		fixed, changed, err := fix(ctx, out)
+		if err != nil || !changed {
+			return out, same, err
+		}
+		return fixed, transform.NewTree, nil
 	}
 }

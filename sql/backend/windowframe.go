@@ -35,17 +35,7 @@ import (
 // windowFrameRule returns rule followed by giving the default-framed window aggregates
 // peerRangeFrame.
 func windowFrameRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		out, same, err := rule(ctx, a, n, scope, sel, qf)
-		if err != nil {
-			return out, same, err
-		}
-		fixed, changed, err := framePeerWindows(ctx, out)
-		if err != nil || !changed {
-			return out, same, err
-		}
-		return fixed, transform.NewTree, nil
-	}
+	return thenFix(rule, framePeerWindows)
 }
 
 // aggregationPkg is the package path of GMS's aggregate functions, whose window
