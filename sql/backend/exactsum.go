@@ -136,23 +136,34 @@ func exactArg(ctx *sql.Context, t sql.Type) (precision, scale int, ok bool) {
 	if bt, isBit := t.(types.BitType); isBit && types.IsBit(t) {
 		return int(bt.NumberOfBits()), 0, true
 	}
-	switch t.Type() {
-	case query.Type_INT8, query.Type_UINT8:
-		return 3, 0, true
-	case query.Type_INT16, query.Type_UINT16:
-		return 5, 0, true
-	case query.Type_INT24, query.Type_UINT24:
-		return 8, 0, true
-	case query.Type_INT32, query.Type_UINT32:
-		return 10, 0, true
-	case query.Type_INT64:
-		return 19, 0, true
-	case query.Type_UINT64:
-		return 20, 0, true
-	case query.Type_YEAR:
+	if t.Type() == query.Type_YEAR {
 		return 4, 0, true
 	}
+	if d, ok := integerDigits(t); ok {
+		return d, 0, true
+	}
 	return 0, 0, false
+}
+
+// integerDigits is the number of decimal digits of an integer type's widest value
+// (TINYINT 3, SMALLINT 5, MEDIUMINT 8, INT 10, BIGINT 19, BIGINT UNSIGNED 20), the
+// precision MySQL gives it in DECIMAL arithmetic; false for any other type.
+func integerDigits(t sql.Type) (int, bool) {
+	switch t.Type() {
+	case query.Type_INT8, query.Type_UINT8:
+		return 3, true
+	case query.Type_INT16, query.Type_UINT16:
+		return 5, true
+	case query.Type_INT24, query.Type_UINT24:
+		return 8, true
+	case query.Type_INT32, query.Type_UINT32:
+		return 10, true
+	case query.Type_INT64:
+		return 19, true
+	case query.Type_UINT64:
+		return 20, true
+	}
+	return 0, false
 }
 
 // divPrecisionIncrement is the session's @@div_precision_increment (4 when unset).

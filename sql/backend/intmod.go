@@ -257,41 +257,18 @@ func (m *intMod) Eval(ctx *sql.Context, row sql.Row) (interface{}, error) {
 	}
 }
 
-// intMagnitude returns v, an integer value, as its sign and absolute value.
+// intMagnitude returns v, an integer value, as its sign and absolute value (intParts,
+// lookup.go), converting any other value to BIGINT first.
 func intMagnitude(ctx *sql.Context, v interface{}) (neg bool, mag uint64, err error) {
-	var i int64
-	switch x := v.(type) {
-	case int8:
-		i = int64(x)
-	case int16:
-		i = int64(x)
-	case int32:
-		i = int64(x)
-	case int64:
-		i = x
-	case int:
-		i = int64(x)
-	case uint8:
-		return false, uint64(x), nil
-	case uint16:
-		return false, uint64(x), nil
-	case uint32:
-		return false, uint64(x), nil
-	case uint64:
-		return false, x, nil
-	case uint:
-		return false, uint64(x), nil
-	default:
-		c, _, err := types.Int64.Convert(ctx, v)
-		if err != nil {
-			return false, 0, err
-		}
-		i = c.(int64)
+	if mag, neg, ok := intParts(v); ok {
+		return neg, mag, nil
 	}
-	if i < 0 {
-		return true, uint64(-(i + 1)) + 1, nil // -MinInt64 overflows int64
+	c, _, err := types.Int64.Convert(ctx, v)
+	if err != nil {
+		return false, 0, err
 	}
-	return false, uint64(i), nil
+	mag, neg, _ = intParts(c)
+	return neg, mag, nil
 }
 
 // Resolved implements sql.Expression.

@@ -28,38 +28,22 @@ import (
 // mergeJoinRule returns rule (GMS's optimizeJoins) followed by the demotion of the merge
 // joins it planned over a comparison that is not order-preserving.
 func mergeJoinRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return thenFix(rule, func(ctx *sql.Context, n sql.Node) (sql.Node, bool, error) {
-		fixed, changed := demoteMergeJoins(ctx, n)
-		return fixed, changed, nil
-	})
+	return thenFix(rule, demoteMergeJoins)
 }
 
 // demoteMergeJoins returns n with every merge join over a comparison that is not
 // order-preserving replaced by its nested-loop counterpart. It walks every child, those
 // of a SubqueryAlias included.
-func demoteMergeJoins(ctx *sql.Context, n sql.Node) (sql.Node, bool) {
-	children := n.Children()
-	var nc []sql.Node
-	for i, c := range children {
-		d, changed := demoteMergeJoins(ctx, c)
-		if !changed {
-			continue
-		}
-		if nc == nil {
-			nc = append([]sql.Node(nil), children...)
-		}
-		nc[i] = d
-	}
-	changed := false
-	if nc != nil {
-		nn, err := n.WithChildren(ctx, nc...)
-		if err == nil {
-			n, changed = nn, true
-		}
+func demoteMergeJoins(ctx *sql.Context, n sql.Node) (sql.Node, bool, error) {
+	n, changed, err := mapChildren(ctx, n, func(_ int, c sql.Node) (sql.Node, bool, error) {
+		return demoteMergeJoins(ctx, c)
+	})
+	if err != nil {
+		return nil, false, err
 	}
 	j, ok := n.(*plan.JoinNode)
 	if !ok || !j.Op.IsMerge() || j.Filter == nil {
-		return n, changed
+		return n, changed, nil
 	}
 	var op plan.JoinType
 	switch j.Op {
@@ -68,15 +52,15 @@ func demoteMergeJoins(ctx *sql.Context, n sql.Node) (sql.Node, bool) {
 	case plan.JoinTypeLeftOuterMerge:
 		op = plan.JoinTypeLeftOuter
 	default:
-		return n, changed
+		return n, changed, nil
 	}
 	cmp := expression.SplitConjunction(ctx, j.Filter)[0]
 	if orderPreservingComparison(cmp) {
-		return n, changed
+		return n, changed, nil
 	}
 	demoted := *j
 	demoted.Op = op
-	return &demoted, true
+	return &demoted, true, nil
 }
 
 // orderPreservingComparison reports whether e, a merge join's comparison, compares two

@@ -62,32 +62,15 @@ func simplifyOuterJoins(ctx *sql.Context, n sql.Node, rejecting []sql.Expression
 			below = append(append([]sql.Expression(nil), rejecting...), expression.SplitConjunction(ctx, j.Filter)...)
 		}
 	}
-	children := n.Children()
-	var nc []sql.Node
-	for i, c := range children {
+	n, changed, err := mapChildren(ctx, n, func(i int, c sql.Node) (sql.Node, bool, error) {
 		rej := below
 		if isJoin && j.Op == plan.JoinTypeLeftOuter && !demote && i == 1 {
 			rej = nil // the right side of a kept LEFT JOIN: its NULL rows are wanted
 		}
-		d, changed, err := simplifyOuterJoins(ctx, c, rej)
-		if err != nil {
-			return nil, false, err
-		}
-		if !changed {
-			continue
-		}
-		if nc == nil {
-			nc = append([]sql.Node(nil), children...)
-		}
-		nc[i] = d
-	}
-	changed := false
-	if nc != nil {
-		nn, err := n.WithChildren(ctx, nc...)
-		if err != nil {
-			return nil, false, err
-		}
-		n, changed = nn, true
+		return simplifyOuterJoins(ctx, c, rej)
+	})
+	if err != nil {
+		return nil, false, err
 	}
 	if demote {
 		nj := *n.(*plan.JoinNode)

@@ -47,6 +47,35 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 	}
 }
 
+// mapChildren returns n with each child c at position i replaced by f(i, c) where f
+// reports a change (n itself when none does), and whether anything changed. The walk
+// shape of every plan correction here that rewrites bottom-up.
+func mapChildren(ctx *sql.Context, n sql.Node, f func(i int, c sql.Node) (sql.Node, bool, error)) (sql.Node, bool, error) {
+	children := n.Children()
+	var nc []sql.Node
+	for i, c := range children {
+		d, changed, err := f(i, c)
+		if err != nil {
+			return nil, false, err
+		}
+		if !changed {
+			continue
+		}
+		if nc == nil {
+			nc = append([]sql.Node(nil), children...)
+		}
+		nc[i] = d
+	}
+	if nc == nil {
+		return n, false, nil
+	}
+	nn, err := n.WithChildren(ctx, nc...)
+	if err != nil {
+		return nil, false, err
+	}
+	return nn, true, nil
+}
+
 // thenFix returns rule followed by fix, a correction of the plan rule returns; fix
 // reports whether it changed the plan. An error of rule or fix is returned as it is.
 func thenFix(rule analyzer.RuleFunc, fix func(*sql.Context, sql.Node) (sql.Node, bool, error)) analyzer.RuleFunc {

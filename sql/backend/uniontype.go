@@ -447,21 +447,8 @@ func unionDigits(t sql.Type) (intDigits, scale int, ok bool) {
 	if !types.IsInteger(t) {
 		return 0, 0, false
 	}
-	switch t.Type() {
-	case query.Type_INT8, query.Type_UINT8:
-		return 3, 0, true
-	case query.Type_INT16, query.Type_UINT16:
-		return 5, 0, true
-	case query.Type_INT24, query.Type_UINT24:
-		return 8, 0, true
-	case query.Type_INT32, query.Type_UINT32:
-		return 10, 0, true
-	case query.Type_INT64:
-		return 19, 0, true
-	case query.Type_UINT64:
-		return 20, 0, true
-	}
-	return 0, 0, false
+	d, ok := integerDigits(t) // exactsum.go
+	return d, 0, ok
 }
 
 // unionCast converts a set operation arm's column to the union's type. Like every

@@ -45,28 +45,11 @@ var aggregationPkg = reflect.TypeOf(aggregation.Count{}).PkgPath()
 // framePeerWindows returns n with every Window node's default-framed aggregates given
 // peerRangeFrame. It walks every child, those of a SubqueryAlias included.
 func framePeerWindows(ctx *sql.Context, n sql.Node) (sql.Node, bool, error) {
-	children := n.Children()
-	var nc []sql.Node
-	for i, c := range children {
-		d, changed, err := framePeerWindows(ctx, c)
-		if err != nil {
-			return nil, false, err
-		}
-		if !changed {
-			continue
-		}
-		if nc == nil {
-			nc = append([]sql.Node(nil), children...)
-		}
-		nc[i] = d
-	}
-	changed := false
-	if nc != nil {
-		nn, err := n.WithChildren(ctx, nc...)
-		if err != nil {
-			return nil, false, err
-		}
-		n, changed = nn, true
+	n, changed, err := mapChildren(ctx, n, func(_ int, c sql.Node) (sql.Node, bool, error) {
+		return framePeerWindows(ctx, c)
+	})
+	if err != nil {
+		return nil, false, err
 	}
 	w, ok := n.(*plan.Window)
 	if !ok {
