@@ -68,7 +68,7 @@
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
 //   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, mergejoin.go,
-//     windowframe.go, outerjoin.go, intmod.go, plannerwrap.go; InstallPlannerFixes, called by
+//     orjoin.go, windowframe.go, outerjoin.go, intmod.go, plannerwrap.go; InstallPlannerFixes, called by
 //     server.NewEngine and the enginetest harness), each a GMS rule wrapped because it
 //     returned wrong rows:
 //     replaceIdxSort reversed the index scan under a derived table's or view's ORDER BY
@@ -83,7 +83,13 @@
 //     sorting (TestUnionOrderByOffset); optimizeJoins planned a merge join over a
 //     comparison whose side does not keep its index's order (t2.x = t1.a MOD 7, DIV, *
 //     by a negative) and lost pairs (mergejoin.go: such a merge join becomes the plain
-//     inner or left join; TestMergeJoinExpression); flattenDistinct is followed by
+//     inner or left join; TestMergeJoinExpression); optimizeJoins planned a join on an
+//     OR of indexed equalities as a lookup join over a Concat of index lookups that
+//     replaced the looked-up table's static index range, losing the WHERE or ON
+//     condition the range had absorbed (t1 JOIN t2 ON (t2.id = t1.a OR t2.s = t1.c)
+//     WHERE t2.x = 5 returned rows of any x; orjoin.go: the conditions of the Filters
+//     that sat on that table before the rule are put back above the Concat;
+//     TestOrJoinKeepsFilters); flattenDistinct is followed by
 //     giving every window aggregate with an ORDER BY and no frame a RANGE frame whose
 //     peers are compared on every ORDER BY expression (GMS's default framer used the
 //     first one only, as if ascending: COUNT(*) OVER (ORDER BY b DESC) was the whole

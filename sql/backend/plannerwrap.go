@@ -9,9 +9,11 @@ import (
 
 // InstallPlannerFixes corrects the GMS analyzer rules that return wrong rows, by wrapping
 // them: unnestInSubqueries (NOT IN over a NULL, notin.go), finalizeUnions (a UNION's
-// OFFSET before its ORDER BY, unionoffset.go) and replaceIdxSort (an ORDER BY dropped or
+// OFFSET before its ORDER BY, unionoffset.go), replaceIdxSort (an ORDER BY dropped or
 // reversed where it must stay: under a LIMIT, sortlimit.go; over a joining view or a
-// merge join, sortjoin.go; both through sortFixRule, sortbarrier.go). Each rule is
+// merge join, sortjoin.go; both through sortFixRule, sortbarrier.go) and optimizeJoins
+// (a merge join over an order-breaking comparison, mergejoin.go; a filter a lookup join
+// over an OR lost, orjoin.go; both through joinPlanRule). Each rule is
 // wrapped in every batch that holds it, in a copy of the batch's rule slice (the slice
 // may be shared with other analyzers). It is installed by server.NewEngine and by the
 // enginetest harness.
@@ -22,7 +24,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"unnestInSubqueries": notInSubqueryRule,
 		"finalizeUnions":     unionOffsetRule,
 		"replaceIdxSort":     sortFixRule,
-		"optimizeJoins":      mergeJoinRule,
+		"optimizeJoins":      joinPlanRule,
 		"flattenDistinct":    windowFrameRule,
 		"pushFilters":        outerJoinRule,
 		"validateExprSem":    intModRule, // MOD of integers is a BIGINT (intmod.go)
