@@ -139,6 +139,16 @@
 //     values and texts stay as they were inside the engine; 1048 and 1406 are reworded
 //     by MySQLError alone. A trigger's assignment takes the row (and the IGNORE) of the
 //     statement that fired it from the note.
+//   - REPLACE (replacecount.go, replacetrigger.go): the affected-row count is MySQL's
+//     (rows inserted plus rows deleted, an identical row written in place counted once);
+//     invariant "REPLACE fires DELETE triggers": a REPLACE that is a statement's root
+//     fires the target table's BEFORE and AFTER DELETE triggers around each row it
+//     deletes, between the new row's BEFORE and AFTER INSERT triggers, and no UPDATE
+//     trigger; the AFTER INSERT triggers see the new row (GMS gave them the deleted one);
+//     a DELETE trigger writing the table fails with 1442 when it fires; the edit set is
+//     applied before the DELETE triggers run, so they read the statement's writes, and
+//     GMS's trigger savepoint keeps the statement atomic (TestReplaceFiresDeleteTriggers,
+//     TestReplaceDeleteTriggerOnly, TestReplaceDeleteTriggerAtomic).
 //   - String semantics (chartrim.go, padspace.go, padspace_lookup.go): the rows of an
 //     INSERT or UPDATE lose the trailing spaces of their CHAR values before GMS sees
 //     them (a charTrim node over the row source, put by a wrap of resolveInsertRows in

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/plan"
 
 	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
@@ -22,6 +23,10 @@ import (
 // An EditSet belongs to one session and is not safe for concurrent use.
 type EditSet struct {
 	tables map[string]*tableEdit // by folded table name
+	// replacing: the running REPLACE statement's notes of its target table (by folded
+	// name; replacecount.go). Not cleared by Apply or Discard: a trigger body that ends
+	// its own statement applies the edit set in the middle of the REPLACE.
+	replacing map[string]*replaceCount
 }
 
 type tableEdit struct {
@@ -32,11 +37,13 @@ type tableEdit struct {
 	autoIncDirty bool
 	ai           *autoIncCounter // the live counter; nil: none (autoinc.go)
 	flushed      bool            // base holds edits flushed mid-statement (foreignkey_editor.go)
-	replace      *replaceCount   // a REPLACE's count of this table's rows (replacecount.go); nil: none
+	replace      *replaceCount   // EditSet.replacing's entry of this table; nil: none
 }
 
 // NewEditSet returns an empty EditSet.
-func NewEditSet() *EditSet { return &EditSet{tables: map[string]*tableEdit{}} }
+func NewEditSet() *EditSet {
+	return &EditSet{tables: map[string]*tableEdit{}, replacing: map[string]*replaceCount{}}
+}
 
 // Pending reports whether there are edits to apply.
 func (es *EditSet) Pending() bool { return len(es.tables) > 0 }
@@ -126,8 +133,9 @@ func (e *tableEditor) edit(ctx *sql.Context) (*tableEdit, error) {
 	if err != nil {
 		return nil, err
 	}
-	te := &tableEdit{base: rt, ed: rt.Rows().Edit(), autoInc: initialAutoInc(e.t.meta, rt), ai: ai}
-	es.tables[strings.ToLower(e.t.meta.name)] = te
+	name := strings.ToLower(e.t.meta.name)
+	te := &tableEdit{base: rt, ed: rt.Rows().Edit(), autoInc: initialAutoInc(e.t.meta, rt), ai: ai, replace: es.replacing[name]}
+	es.tables[name] = te
 	return te, nil
 }
 
@@ -251,13 +259,44 @@ func (e *tableEditor) insertKeyless(ctx *sql.Context, te *tableEdit, row sql.Row
 	return te.ed.Put(key, val)
 }
 
-// Delete implements sql.RowDeleter; sql.ErrDeleteRowNotFound if the row is absent.
+// Delete implements sql.RowDeleter; sql.ErrDeleteRowNotFound if the row is absent. A
+// REPLACE's delete of the row it collided with fires the table's DELETE triggers around it
+// (replacetrigger.go).
 func (e *tableEditor) Delete(ctx *sql.Context, row sql.Row) error {
 	te, err := e.edit(ctx)
 	if err != nil {
 		return err
 	}
-	te.replace.noteDelete(row)
+	rc := te.replace
+	if !rc.noteDelete(row) {
+		return e.delete(ctx, te, row)
+	}
+	// The triggers' reads see the statement's writes so far: the edit set is applied to
+	// the session's root before they run (GMS's savepoint undoes it if the statement
+	// fails), as a trigger body's own writes apply it.
+	if rc.trig != nil {
+		if err := e.flush(ctx); err != nil {
+			return err
+		}
+	}
+	if err := rc.fireDelete(ctx, plan.BeforeTrigger, row); err != nil {
+		return err
+	}
+	if te, err = e.edit(ctx); err != nil { // the edit set may have been applied
+		return err
+	}
+	if err := e.delete(ctx, te, row); err != nil {
+		return err
+	}
+	if rc.trig != nil {
+		if err := e.flush(ctx); err != nil {
+			return err
+		}
+	}
+	return rc.fireDelete(ctx, plan.AfterTrigger, row)
+}
+
+func (e *tableEditor) delete(ctx *sql.Context, te *tableEdit, row sql.Row) error {
 	m := e.t.meta
 	if !m.keyless {
 		key, _, err := m.encodePK(row)
@@ -323,7 +362,7 @@ func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 		if err := e.indexCheckUpdate(ctx, te, old, new); err != nil {
 			return err
 		}
-		if err := e.Delete(ctx, old); err != nil {
+		if err := e.delete(ctx, te, old); err != nil {
 			return err
 		}
 		return e.insertKeyless(ctx, te, new)

@@ -27,11 +27,13 @@ import (
 // GMS counted 1 per row plus 1 if it deleted any.
 //
 // replaceCountRule, added to GMS's OnceAfterAll by init, puts a replaceCounted node over
-// a REPLACE that is a statement's root (a REPLACE in a trigger or procedure body, or under
-// an AFTER trigger's executor, keeps GMS's count: GMS's accumulator must find the insert
-// iterator there). Its iterator asks the table editor to note the statement's inserts and
-// deletes of the target table (replaceCount, kept on the tableEdit) and replaces the
-// RowsAffected of the OK result GMS's accumulator makes below it.
+// a REPLACE that is a statement's root, alone or under its AFTER INSERT trigger executors
+// (a REPLACE in a trigger or procedure body keeps GMS's count). Its iterator asks the
+// table editor to note the statement's inserts and deletes of the target table
+// (replaceCount, kept in the EditSet's replacing, which outlives the edit set's
+// mid-statement applies by trigger bodies) and replaces the RowsAffected of the OK result
+// GMS's accumulator makes below it. The same node fires the table's DELETE triggers
+// (replacetrigger.go).
 
 const replaceCountRuleID analyzer.RuleId = 1_000_010
 
@@ -42,13 +44,29 @@ func init() {
 	analyzer.OnceAfterAll = append(rules, analyzer.Rule{Id: replaceCountRuleID, Apply: replaceCountRule})
 }
 
-func replaceCountRule(ctx *sql.Context, _ *analyzer.Analyzer, n sql.Node, scope *plan.Scope, _ analyzer.RuleSelector, _ *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-	ii, ok := n.(*plan.InsertInto)
-	if !ok || !ii.IsReplace || !scope.IsEmpty() || len(ii.Returning) > 0 || !ii.Resolved() ||
-		replaceTarget(ii.Destination) == nil {
+func replaceCountRule(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, _ analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
+	if !scope.IsEmpty() {
 		return n, transform.SameTree, nil
 	}
-	return &replaceCounted{child: ii}, transform.NewTree, nil
+	ii := replaceOf(n)
+	if ii == nil || len(ii.Returning) > 0 || !n.Resolved() {
+		return n, transform.SameTree, nil
+	}
+	t := replaceTarget(ii.Destination)
+	if t == nil {
+		return n, transform.SameTree, nil
+	}
+	trig, err := deleteTriggersOf(ctx, a, ii, t)
+	if err != nil {
+		return nil, transform.SameTree, err
+	}
+	if trig != nil {
+		qf.Set(sql.QFlagTrigger) // GMS's savepoint undoes what trigger bodies applied
+	}
+	if n, err = newHalf(ctx, n, ii); err != nil {
+		return nil, transform.SameTree, err
+	}
+	return &replaceCounted{child: n, trig: trig}, transform.NewTree, nil
 }
 
 // replaceTarget returns the dsql table under a REPLACE's destination, or nil.
@@ -81,10 +99,12 @@ func replaceTarget(n sql.Node) *Table {
 	return nil
 }
 
-// replaceCounted is the root of a REPLACE statement: its child, the InsertInto, is built
-// as GMS builds it, under a replaceCountIter.
+// replaceCounted is the root of a REPLACE statement: its child, the InsertInto or the
+// AFTER INSERT trigger executors over it, is built as GMS builds it, under a
+// replaceCountIter.
 type replaceCounted struct {
-	child *plan.InsertInto
+	child sql.Node
+	trig  *replaceTriggers // the target's DELETE triggers; nil: none
 }
 
 var (
@@ -104,11 +124,10 @@ func (r *replaceCounted) WithChildren(_ *sql.Context, children ...sql.Node) (sql
 	if len(children) != 1 {
 		return nil, sql.ErrInvalidChildrenNumber.New(r, len(children), 1)
 	}
-	ii, ok := children[0].(*plan.InsertInto)
-	if !ok || !ii.IsReplace {
+	if replaceOf(children[0]) == nil {
 		return children[0], nil
 	}
-	return &replaceCounted{child: ii}, nil
+	return &replaceCounted{child: children[0], trig: r.trig}, nil
 }
 
 // BuildRowIter implements sql.ExecBuilderNode.
@@ -117,11 +136,11 @@ func (r *replaceCounted) BuildRowIter(ctx *sql.Context, b sql.NodeExecBuilder, r
 	if err != nil {
 		return nil, err
 	}
-	t := replaceTarget(r.child.Destination)
+	t := replaceTarget(replaceOf(r.child).Destination)
 	if t == nil {
 		return it, nil
 	}
-	return &replaceCountIter{child: it, t: t}, nil
+	return &replaceCountIter{child: it, t: t, trig: r.trig, b: b}, nil
 }
 
 // replaceCountIter passes on its child's rows (GMS puts its accumulator between them: it
@@ -130,6 +149,8 @@ func (r *replaceCounted) BuildRowIter(ctx *sql.Context, b sql.NodeExecBuilder, r
 type replaceCountIter struct {
 	child sql.RowIter
 	t     *Table
+	trig  *replaceTriggers
+	b     sql.NodeExecBuilder
 	cnt   *replaceCount
 }
 
@@ -149,11 +170,11 @@ func (r *replaceCountIter) Next(ctx *sql.Context) (sql.Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		te, err := (&tableEditor{t: r.t}).edit(ctx)
-		if err != nil {
+		cnt.trig, cnt.b = r.trig, r.b
+		if err := setReplacing(ctx, r.t, cnt); err != nil {
 			return nil, err
 		}
-		r.cnt, te.replace = cnt, cnt
+		r.cnt = cnt
 	}
 	row, err := r.child.Next(ctx)
 	if err != nil || len(row) != 1 {
@@ -168,7 +189,38 @@ func (r *replaceCountIter) Next(ctx *sql.Context) (sql.Row, error) {
 	return sql.NewRow(res), nil
 }
 
-func (r *replaceCountIter) Close(ctx *sql.Context) error { return r.child.Close(ctx) }
+// Close implements sql.RowIter: the table editor stops noting.
+func (r *replaceCountIter) Close(ctx *sql.Context) error {
+	err := r.child.Close(ctx)
+	if r.cnt != nil {
+		if rerr := setReplacing(ctx, r.t, nil); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// setReplacing makes cnt (nil: none) what the table editor notes t's writes in.
+func setReplacing(ctx *sql.Context, t *Table, cnt *replaceCount) error {
+	s, err := sessionOf(ctx)
+	if err != nil {
+		return err
+	}
+	es, err := s.Edits(ctx, t.db)
+	if err != nil {
+		return err
+	}
+	name := strings.ToLower(t.meta.name)
+	if cnt == nil {
+		delete(es.replacing, name)
+	} else {
+		es.replacing[name] = cnt
+	}
+	if te := es.get(name); te != nil {
+		te.replace = cnt
+	}
+	return nil
+}
 
 // replaceCount is what the table editor notes of a REPLACE's writes to its target table
 // (tableEdit.replace; nil when the statement is no REPLACE). Not safe for concurrent use.
@@ -185,6 +237,8 @@ type replaceCount struct {
 	// inPlace: MySQL may write over the row in place (no foreign key references the
 	// table, no DELETE trigger on it).
 	inPlace bool
+	trig    *replaceTriggers    // the table's DELETE triggers (replacetrigger.go); nil: none
+	b       sql.NodeExecBuilder // builds trig's executors
 }
 
 func newReplaceCount(ctx *sql.Context, t *Table) (*replaceCount, error) {
@@ -238,14 +292,28 @@ func (c *replaceCount) noteTry() {
 	}
 }
 
-// noteDelete notes that row was deleted from the target table.
-func (c *replaceCount) noteDelete(row sql.Row) {
+// noteDelete notes that row is about to be deleted from the target table and reports
+// whether the delete is the REPLACE's own.
+func (c *replaceCount) noteDelete(row sql.Row) bool {
 	if c == nil || !c.tried {
-		return
+		return false
 	}
 	c.tried = false
 	c.deleted++
 	c.lastDel = c.record(row)
+	return true
+}
+
+// fireDelete runs the DELETE triggers of when (plan.BeforeTrigger or AfterTrigger) for
+// row, a row the REPLACE deletes.
+func (c *replaceCount) fireDelete(ctx *sql.Context, when plan.TriggerTime, row sql.Row) error {
+	if c == nil || c.trig == nil {
+		return nil
+	}
+	if when == plan.BeforeTrigger {
+		return c.trig.fire(ctx, c.b, c.trig.before, row)
+	}
+	return c.trig.fire(ctx, c.b, c.trig.after, row)
 }
 
 // noteInsert notes that row (as stored) was inserted into the target table.
