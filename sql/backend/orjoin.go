@@ -27,9 +27,13 @@ import (
 // it notes the conjuncts of every Filter that sits on one table (through aliases,
 // filters and DISTINCT) in the plan the rule is given, and puts those of the
 // looked-up table back, as a Filter above the Concat, on the right side of every concat
-// join in the plan the rule returns. The conjuncts hold for every row of that side in
-// the query as written, so the Filter changes no result but the lost rows; where the
-// lookups kept a Filter of their own it is applied twice.
+// join in the plan the rule returns, less those a Filter over the lookups still
+// applies. The conjuncts hold for every row of that side in the query as written, so
+// the Filter removes the wrongly returned rows and nothing else. The same holds on the
+// right side of a LEFT JOIN (a RIGHT JOIN is one with its sides swapped) and of a semi
+// join (EXISTS): the Filter is where the table's ON conditions were. GMS was only seen
+// to lose conditions of inner and semi joins (it keeps an outer join's ON conditions
+// in the join and plans no concat join for them), but every lookup join is corrected.
 
 // joinPlanRule returns rule (GMS's optimizeJoins) with both of its corrections: merge
 // joins over comparisons that are not order-preserving demoted (mergejoin.go), then
@@ -96,8 +100,9 @@ func filteredTable(n sql.Node) (sql.TableId, bool) {
 	}
 }
 
-// refilterConcatJoins returns n with a Filter of the conjuncts filters holds for the
-// looked-up table above the right side of every concat join, and whether it added one.
+// refilterConcatJoins returns n with a Filter above the right side of every concat join
+// of the conjuncts filters holds for the looked-up table that the lookups do not apply
+// themselves, and whether it added one.
 func refilterConcatJoins(ctx *sql.Context, n sql.Node, filters map[sql.TableId][]sql.Expression) (sql.Node, bool, error) {
 	if _, ok := n.(*plan.SubqueryAlias); ok {
 		return n, false, nil
@@ -112,11 +117,20 @@ func refilterConcatJoins(ctx *sql.Context, n sql.Node, filters map[sql.TableId][
 	if !ok || !j.Op.IsLookup() {
 		return n, changed, nil
 	}
-	id, ok := concatTable(j.Right())
-	if !ok || len(filters[id]) == 0 {
+	id, kept, ok := concatTable(ctx, j.Right())
+	if !ok {
 		return n, changed, nil
 	}
-	right := plan.NewFilter(ctx, expression.JoinAnd(filters[id]...), j.Right())
+	var lost []sql.Expression
+	for _, f := range filters[id] {
+		if !kept[f.String()] {
+			lost = append(lost, f)
+		}
+	}
+	if len(lost) == 0 {
+		return n, changed, nil
+	}
+	right := plan.NewFilter(ctx, expression.JoinAnd(lost...), j.Right())
 	nj, err := j.WithChildren(ctx, j.Left(), right)
 	if err != nil {
 		return nil, false, err
@@ -124,25 +138,34 @@ func refilterConcatJoins(ctx *sql.Context, n sql.Node, filters map[sql.TableId][
 	return nj, true, nil
 }
 
-// concatTable returns the id of the table a concat join's right side n looks up: n is
-// a Concat of index lookups, under a TransformedNamedNode and maybe a TableAlias.
-func concatTable(n sql.Node) (sql.TableId, bool) {
+// concatTable returns the id of the table a concat join's right side n looks up, and
+// the conjuncts of the Filters over its lookups (by their text), when n is a Concat of
+// index lookups under a TransformedNamedNode and maybe a TableAlias.
+func concatTable(ctx *sql.Context, n sql.Node) (sql.TableId, map[string]bool, bool) {
 	if a, ok := n.(*plan.TableAlias); ok {
 		n = a.Child
 	}
 	t, ok := n.(*plan.TransformedNamedNode)
 	if !ok {
-		return 0, false
+		return 0, nil, false
 	}
 	if _, ok := t.Child.(*plan.Concat); !ok {
-		return 0, false
+		return 0, nil, false
 	}
 	var id sql.TableId
+	kept := map[string]bool{}
 	transform.Inspect(t.Child, func(n sql.Node) bool {
-		if ita, ok := n.(*plan.IndexedTableAccess); ok && id == 0 {
-			id = ita.Id()
+		switch n := n.(type) {
+		case *plan.IndexedTableAccess:
+			if id == 0 {
+				id = n.Id()
+			}
+		case *plan.Filter:
+			for _, f := range expression.SplitConjunction(ctx, n.Expression) {
+				kept[f.String()] = true
+			}
 		}
-		return id == 0
+		return true
 	})
-	return id, id != 0
+	return id, kept, id != 0
 }
