@@ -45,9 +45,10 @@ type parenParser struct {
 var _ sql.Parser = parenParser{}
 
 // parenOverrides is the engine overrides that make a parenParser over GMS's MySQL
-// parser the parser of the engine and of its plan builders.
+// parser, under odkuParser's rewrite (odkuselect.go), the parser of the engine and of its
+// plan builders.
 func parenOverrides() sql.EngineOverrides {
-	return sql.EngineOverrides{Builder: sql.BuilderOverrides{Parser: parenParser{Parser: sql.DefaultMySQLParser}}}
+	return sql.EngineOverrides{Builder: sql.BuilderOverrides{Parser: odkuParser{parenParser{Parser: sql.DefaultMySQLParser}}}} // (odkuselect.go)
 }
 
 func (p parenParser) ParseSimple(query string) (ast.Statement, error) {
