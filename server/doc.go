@@ -85,7 +85,9 @@
 // the index scan under that LIMIT (which picked the wrong rows); an ORDER BY over a
 // derived table or view that joins is kept, and a descending one over a merge join no
 // longer reverses the join; x NOT IN (subquery) follows SQL's NULL rules; a UNION's
-// OFFSET skips rows of its sorted result (resultfixes_test.go, sortlimit_test.go).
+// OFFSET skips rows of its sorted result; a UNION's ORDER BY 1 sorts by its first column
+// when the first SELECT's is a literal (resultfixes_test.go, sortlimit_test.go,
+// unionsort_test.go).
 //
 // # Shutdown
 //

@@ -67,8 +67,9 @@
 //     (1690), division by zero in a data-changing statement
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
 //     the statement before a row is written.
-//   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, mergejoin.go,
-//     orjoin.go, windowframe.go, outerjoin.go, intmod.go, plannerwrap.go; InstallPlannerFixes, called by
+//   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, unionsort.go,
+//     mergejoin.go, orjoin.go, windowframe.go, outerjoin.go, intmod.go, plannerwrap.go;
+//     InstallPlannerFixes, called by
 //     server.NewEngine and the enginetest harness), each a GMS rule wrapped because it
 //     returned wrong rows:
 //     replaceIdxSort reversed the index scan under a derived table's or view's ORDER BY
@@ -80,7 +81,14 @@
 //     ignores NULLs (where a NULL can occur it is left to InSubquery's evaluation;
 //     TestNotInSubqueryNulls); finalizeUnions is followed by moving a UNION's LIMIT and
 //     OFFSET above it when it has an ORDER BY, since GMS skipped the OFFSET rows before
-//     sorting (TestUnionOrderByOffset); optimizeJoins planned a merge join over a
+//     sorting (TestUnionOrderByOffset); resolveUnions is preceded by making each key
+//     of a UNION's (INTERSECT's, EXCEPT's) ORDER BY that names one of its columns a
+//     unionColumn, that output column by position: the planbuilder took the first
+//     SELECT's expression for a literal column (SELECT 1 UNION SELECT 2 ORDER BY 1 DESC
+//     sorted by the constant 1 and returned 1, 2), and GMS found a column its first
+//     SELECT gives no id by name, the last of two of one name (SELECT -8, -8 UNION ...
+//     UNION ... ORDER BY 1 sorted by the second); unionsort.go, TestUnionOrderBy);
+//     optimizeJoins planned a merge join over a
 //     comparison whose side does not keep its index's order (t2.x = t1.a MOD 7, DIV, *
 //     by a negative) and lost pairs (mergejoin.go: such a merge join becomes the plain
 //     inner or left join; TestMergeJoinExpression); optimizeJoins planned a join on an

@@ -23,6 +23,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 	wraps := map[string]func(analyzer.RuleFunc) analyzer.RuleFunc{
 		"unnestInSubqueries": notInSubqueryRule,
 		"finalizeUnions":     unionOffsetRule,
+		"resolveUnions":      unionSortRule, // a UNION's ORDER BY finds its column (unionsort.go)
 		"replaceIdxSort":     sortFixRule,
 		"optimizeJoins":      joinPlanRule,
 		"flattenDistinct":    windowFrameRule,
