@@ -1,33 +1,49 @@
 package server
 
 import (
+	"io"
 	"net"
+	"os"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// Waiting for the client's next packet in the connection's own thread.
+// Connection I/O in the connection's own thread.
 //
-// A connection's goroutine reads the client's next command through Go's network
-// poller: it parks, its thread looks for other work and sleeps on a futex, and when
-// the packet arrives the thread blocked in epoll readies the goroutine, often waking
-// another thread (and the runtime's sysmon, which sleeps whenever every P is idle) to
-// run it. On a request-response protocol with one busy client that is several thread
-// wake-ups per statement, each a context switch, which dominates a cached point
-// select's CPU on a virtual machine. pollConn instead has the reading goroutine's
-// thread wait in poll(2) for up to the listener's wait (listener.poll_wait, default
-// DefaultPollWait): the packet wakes that thread directly, as a thread-per-connection
-// server's read does; only a client that stays silent longer costs the netpoller
-// path. The thread is blocked in the kernel, not spinning, and Go's scheduler hands
-// its P to other goroutines that need it.
+// Through Go's network poller, a connection's goroutine that reads the client's next
+// command parks; its thread looks for other work and sleeps on a futex; when the
+// packet arrives, the thread blocked in epoll readies the goroutine, often waking
+// another thread to run it. Even a reader that waits in poll(2) itself (as this file
+// did first) still has its socket in the poller's epoll set, and every packet the
+// client sends then also wakes the thread blocked in epoll, to find nobody waiting.
+// On a request-response protocol with one busy client that is one or more needless
+// thread wake-ups per statement, each a pair of context switches, which on a virtual
+// machine cost about as much as a cached point select's own work.
 //
-// Deadlines and Close stay prompt: SetDeadline, SetReadDeadline and Close signal the
-// connection's eventfd, which the poll also waits on, so a vitess read interrupt (a
-// deadline in the past) or a KILL ends the wait at once and the read then runs with
-// Go's deadline semantics.
+// pollConn therefore takes the accepted socket out of Go's poller (it keeps a
+// duplicate of the descriptor and closes the net.TCPConn, which removes it from the
+// epoll set) and does its own reads and writes with nonblocking system calls. A read
+// with no data waits in ppoll(2) on the socket and an eventfd for up to the listener's
+// wait (listener.poll_wait, DefaultPollWait): the client's packet wakes that thread
+// directly, as a thread-per-connection server's read does, and nothing else. A client
+// silent for longer (an idle pooled connection) is parked: the wait moves to Go's
+// poller on a duplicate descriptor registered for the wait only, so an idle
+// connection holds no thread. A write that finds the socket's buffer full waits the
+// same way.
+//
+// Invariants:
+//   - Deadlines and Close are prompt: SetDeadline, SetReadDeadline, SetWriteDeadline
+//     and Close signal the direction's eventfd, which every ppoll also waits on, and
+//     set the same deadline on a parked wait's descriptor; a wait re-checks the
+//     deadline and the closed state after every wake. A passed deadline fails the
+//     operation with os.ErrDeadlineExceeded (a timeout net.Error), as Go's does: a
+//     vitess read interrupt (a deadline in the past) and a KILL work as before.
+//   - Reads are serialized with reads and writes with writes (as Go's poller does), so
+//     one eventfd per direction cannot lose a wake to another waiter.
+//   - Close waits until no read or write is using the descriptor before closing it, so
+//     no system call ever lands on a reused descriptor number.
 
 // pollListener wraps the TCP connections it accepts in pollConn (wait 0: not at all).
 type pollListener struct {
@@ -43,8 +59,8 @@ func (l pollListener) Accept() (net.Conn, error) {
 	return newPollConn(c, l.wait), nil
 }
 
-// newPollConn wraps c, or returns it unchanged if it is not a TCP connection or the
-// eventfd cannot be made.
+// newPollConn takes c's socket out of Go's poller into a pollConn, or returns c
+// unchanged if it is not a TCP connection or a descriptor cannot be made.
 func newPollConn(c net.Conn, wait time.Duration) net.Conn {
 	tc, ok := c.(*net.TCPConn)
 	if !ok {
@@ -54,84 +70,276 @@ func newPollConn(c net.Conn, wait time.Duration) net.Conn {
 	if err != nil {
 		return c
 	}
-	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err != nil {
+	fd := -1
+	var derr error
+	if err := raw.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
 		return c
 	}
-	ms := int(wait / time.Millisecond)
-	if ms < 1 {
-		ms = 1
+	if err := unix.SetNonblock(fd, true); err != nil {
+		_ = unix.Close(fd)
+		return c
 	}
-	return &pollConn{TCPConn: tc, raw: raw, efd: efd, waitMs: ms}
+	var efds [2]int
+	for i := range efds {
+		if efds[i], err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err != nil {
+			for _, e := range efds[:i] {
+				_ = unix.Close(e)
+			}
+			_ = unix.Close(fd)
+			return c
+		}
+	}
+	pc := &pollConn{fd: fd, wait: wait, local: c.LocalAddr(), remote: c.RemoteAddr()}
+	pc.rd.efd, pc.wr.efd = efds[0], efds[1]
+	_ = tc.Close() // leaves the poller; the duplicate keeps the connection open
+	return pc
 }
 
-// pollConn is a TCP connection whose Read first waits in poll(2); see above.
+// pollConn is a TCP connection whose socket is outside Go's network poller; see above.
 type pollConn struct {
-	*net.TCPConn
-	raw    syscall.RawConn
-	waitMs int
+	fd            int
+	wait          time.Duration
+	local, remote net.Addr
 
-	// mu guards efd, the eventfd that ends a wait early: readers and wakers hold it
-	// shared, Close exclusively to close it, so no write lands on a reused number.
-	mu        sync.RWMutex
-	efd       int
-	efdClosed bool
+	mu     sync.Mutex // guards closed, the deadlines and the parked descriptors
+	closed bool
+	rd, wr direction
+
 	closeOnce sync.Once
-	closeErr  error
+}
+
+// direction is the state of one direction (read or write) of a pollConn.
+type direction struct {
+	op       sync.Mutex // held by the one Read (or Write) in progress, and by Close
+	efd      int        // eventfd: signalled when the deadline changes or the conn closes
+	deadline time.Time  // guarded by pollConn.mu
+	parked   *os.File   // guarded by pollConn.mu: the descriptor of a parked wait
+}
+
+func (c *pollConn) LocalAddr() net.Addr  { return c.local }
+func (c *pollConn) RemoteAddr() net.Addr { return c.remote }
+
+// opError wraps err as Go's network operations do.
+func (c *pollConn) opError(op string, err error) error {
+	return &net.OpError{Op: op, Net: "tcp", Source: c.local, Addr: c.remote, Err: err}
+}
+
+// check returns the error a new attempt of d's operation must fail with (closed, or
+// past its deadline), and the deadline otherwise.
+func (c *pollConn) check(d *direction) (time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return time.Time{}, net.ErrClosed
+	}
+	if !d.deadline.IsZero() && !time.Now().Before(d.deadline) {
+		return time.Time{}, os.ErrDeadlineExceeded
+	}
+	return d.deadline, nil
 }
 
 func (c *pollConn) Read(p []byte) (int, error) {
-	c.mu.RLock()
-	if !c.efdClosed {
-		_ = c.raw.Control(func(fd uintptr) {
-			fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(c.efd), Events: unix.POLLIN}}
-			for {
-				if _, err := unix.Poll(fds, c.waitMs); err != unix.EINTR {
-					break
-				}
-			}
-			if fds[1].Revents != 0 {
-				var b [8]byte
-				_, _ = unix.Read(c.efd, b[:]) // reset the signal
-			}
-		})
+	d := &c.rd
+	d.op.Lock()
+	defer d.op.Unlock()
+	var waited time.Duration
+	for {
+		deadline, err := c.check(d)
+		if err != nil {
+			return 0, c.opError("read", err)
+		}
+		n, err := unix.Read(c.fd, p)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN:
+		case err != nil:
+			return 0, c.opError("read", os.NewSyscallError("read", err))
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		default:
+			return n, nil
+		}
+		if err := c.await(d, unix.POLLIN, deadline, &waited); err != nil {
+			return 0, c.opError("read", err)
+		}
 	}
-	c.mu.RUnlock()
-	return c.TCPConn.Read(p)
 }
 
-// wake ends a wait in progress (or the next one, at once).
-func (c *pollConn) wake() {
-	c.mu.RLock()
-	if !c.efdClosed {
-		one := [8]byte{1}
-		_, _ = unix.Write(c.efd, one[:])
+func (c *pollConn) Write(p []byte) (int, error) {
+	d := &c.wr
+	d.op.Lock()
+	defer d.op.Unlock()
+	var waited time.Duration
+	written := 0
+	for written < len(p) {
+		deadline, err := c.check(d)
+		if err != nil {
+			return written, c.opError("write", err)
+		}
+		n, err := unix.Write(c.fd, p[written:])
+		if n > 0 {
+			written += n
+		}
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN:
+		case err != nil:
+			return written, c.opError("write", os.NewSyscallError("write", err))
+		default:
+			continue
+		}
+		if err := c.await(d, unix.POLLOUT, deadline, &waited); err != nil {
+			return written, c.opError("write", err)
+		}
 	}
-	c.mu.RUnlock()
+	return written, nil
 }
 
-func (c *pollConn) SetDeadline(t time.Time) error {
-	err := c.TCPConn.SetDeadline(t)
-	c.wake()
-	return err
+// await waits until the socket may be ready for events, d's eventfd is signalled, or
+// the deadline passes (the caller then re-checks; err is only a failure to wait). It
+// waits in ppoll while the operation's total wait (*waited) is within c.wait, and
+// parked in Go's poller after that.
+func (c *pollConn) await(d *direction, events int16, deadline time.Time, waited *time.Duration) error {
+	if *waited >= c.wait {
+		return c.park(d, events == unix.POLLOUT)
+	}
+	limit := c.wait - *waited
+	if !deadline.IsZero() {
+		if until := time.Until(deadline); until < limit {
+			limit = max(until, 0)
+		}
+	}
+	fds := []unix.PollFd{{Fd: int32(c.fd), Events: events}, {Fd: int32(d.efd), Events: unix.POLLIN}}
+	ts := unix.NsecToTimespec(int64(limit))
+	start := time.Now()
+	_, err := unix.Ppoll(fds, &ts, nil)
+	*waited += time.Since(start)
+	if err != nil && err != unix.EINTR {
+		return os.NewSyscallError("ppoll", err)
+	}
+	if fds[1].Revents != 0 {
+		var b [8]byte
+		_, _ = unix.Read(d.efd, b[:]) // reset the signal; the caller re-checks the state
+	}
+	return nil
 }
 
-func (c *pollConn) SetReadDeadline(t time.Time) error {
-	err := c.TCPConn.SetReadDeadline(t)
-	c.wake()
-	return err
+// park waits for the socket to become readable (or writable) in Go's poller, through a
+// duplicate descriptor registered for this wait only, so the waiting goroutine holds no
+// thread. The wait ends with the readiness, at d's deadline, or when Close sets a past
+// deadline on it.
+func (c *pollConn) park(d *direction, write bool) error {
+	dup, err := unix.FcntlInt(uintptr(c.fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return os.NewSyscallError("fcntl", err)
+	}
+	f := os.NewFile(uintptr(dup), "dsql-conn") // nonblocking: registered in Go's poller
+	defer f.Close()
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil // the caller's check reports it
+	}
+	if write {
+		_ = f.SetWriteDeadline(d.deadline)
+	} else {
+		_ = f.SetReadDeadline(d.deadline)
+	}
+	d.parked = f
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		d.parked = nil
+		c.mu.Unlock()
+	}()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	events := int16(unix.POLLIN)
+	if write {
+		events = unix.POLLOUT
+	}
+	// ready reports whether the socket is ready now; false makes Go's poller wait.
+	ready := func(fd uintptr) bool {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: events}}
+		n, err := unix.Poll(fds, 0)
+		return err != nil && err != unix.EINTR || n > 0
+	}
+	if write {
+		err = rc.Write(ready)
+	} else {
+		err = rc.Read(ready)
+	}
+	if err != nil && !os.IsTimeout(err) {
+		return err
+	}
+	return nil // ready, or a deadline: the caller re-checks
 }
 
-// Close closes the connection. A wait in progress ends first: the socket's close
-// waits for the wait's reference to the descriptor.
+// setDeadline sets the deadline of the directions named and wakes their waits.
+func (c *pollConn) setDeadline(t time.Time, read, write bool) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return c.opError("set", net.ErrClosed)
+	}
+	for _, d := range []struct {
+		on  bool
+		dir *direction
+	}{{read, &c.rd}, {write, &c.wr}} {
+		if !d.on {
+			continue
+		}
+		d.dir.deadline = t
+		if d.dir.parked != nil {
+			if d.dir == &c.rd {
+				_ = d.dir.parked.SetReadDeadline(t)
+			} else {
+				_ = d.dir.parked.SetWriteDeadline(t)
+			}
+		}
+		signal(d.dir.efd)
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *pollConn) SetDeadline(t time.Time) error      { return c.setDeadline(t, true, true) }
+func (c *pollConn) SetReadDeadline(t time.Time) error  { return c.setDeadline(t, true, false) }
+func (c *pollConn) SetWriteDeadline(t time.Time) error { return c.setDeadline(t, false, true) }
+
+// signal wakes a ppoll waiting on the eventfd efd (or the next one, at once).
+func signal(efd int) {
+	one := [8]byte{1}
+	_, _ = unix.Write(efd, one[:])
+}
+
+// Close closes the connection: waits in progress end (with net.ErrClosed), then the
+// descriptors close.
 func (c *pollConn) Close() error {
 	c.closeOnce.Do(func() {
-		c.wake()
-		c.closeErr = c.TCPConn.Close()
 		c.mu.Lock()
-		c.efdClosed = true
-		_ = unix.Close(c.efd)
+		c.closed = true
+		past := time.Unix(1, 0)
+		if c.rd.parked != nil {
+			_ = c.rd.parked.SetReadDeadline(past)
+		}
+		if c.wr.parked != nil {
+			_ = c.wr.parked.SetWriteDeadline(past)
+		}
+		signal(c.rd.efd)
+		signal(c.wr.efd)
 		c.mu.Unlock()
+		c.rd.op.Lock()
+		c.wr.op.Lock()
+		_ = unix.Close(c.fd)
+		_ = unix.Close(c.rd.efd)
+		_ = unix.Close(c.wr.efd)
+		c.wr.op.Unlock()
+		c.rd.op.Unlock()
 	})
-	return c.closeErr
+	return nil
 }

@@ -1,12 +1,19 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // pollPair returns a pollConn (server side, waiting up to wait) and its client.
@@ -144,4 +151,150 @@ func TestPollConnCloseEndsWait(t *testing.T) {
 	if err := pc.SetReadDeadline(time.Now()); err == nil {
 		t.Fatal("SetReadDeadline on a closed conn succeeded")
 	}
+}
+
+// TestPollConnParkedRead: a read that outwaits the poll wait is parked in Go's poller
+// and still gets data sent later; a deadline and Close end a parked wait too.
+func TestPollConnParkedRead(t *testing.T) {
+	pc, client := pollPair(t, time.Millisecond)
+	done := readAsync(pc)
+	time.Sleep(50 * time.Millisecond) // well past the wait: parked
+	if _, err := client.Write([]byte("late")); err != nil {
+		t.Fatal(err)
+	}
+	if err := awaitRead(t, done); err != nil {
+		t.Fatalf("parked Read: %v", err)
+	}
+
+	done = readAsync(pc)
+	time.Sleep(50 * time.Millisecond)
+	if err := pc.SetReadDeadline(time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := awaitRead(t, done); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("parked Read after a past deadline = %v, want a deadline error", err)
+	}
+	if err := pc.SetReadDeadline(time.Now().Add(30 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if err := awaitRead(t, readAsync(pc)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Read past a future deadline = %v, want a deadline error", err)
+	}
+	_ = pc.SetReadDeadline(time.Time{})
+
+	done = readAsync(pc)
+	time.Sleep(50 * time.Millisecond)
+	if err := pc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := awaitRead(t, done); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("parked Read after Close = %v, want net.ErrClosed", err)
+	}
+}
+
+// TestPollConnWrites: a write larger than the socket buffers waits (in poll, then
+// parked) until the client reads, and every byte arrives in order; a write deadline
+// ends a blocked write with a deadline error.
+func TestPollConnWrites(t *testing.T) {
+	pc, client := pollPair(t, time.Millisecond)
+	rng := rand.New(rand.NewPCG(7, 9))
+	data := make([]byte, 16<<20)
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	wrote := make(chan error, 1)
+	go func() {
+		n, err := pc.Write(data)
+		if err == nil && n != len(data) {
+			err = fmt.Errorf("wrote %d of %d", n, len(data))
+		}
+		wrote <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the buffers are full: the write is parked
+	got := make([]byte, len(data))
+	if _, err := io.ReadFull(client, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatal("the client read other bytes than were written")
+	}
+
+	if err := pc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := pc.Write(data) // nobody reads: blocks until the deadline
+	if !errors.Is(err, os.ErrDeadlineExceeded) || n >= len(data) {
+		t.Fatalf("Write with nobody reading = %d, %v; want a deadline error", n, err)
+	}
+}
+
+// TestPollConnOutsidePoller: the connection's socket is in no epoll set while nobody
+// waits on it, so the client's packets wake no thread but the reader's. (The client's
+// socket, an ordinary Go connection, is found in Go's set: the check works.)
+func TestPollConnOutsidePoller(t *testing.T) {
+	pc, client := pollPair(t, time.Hour)
+	if _, err := client.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pc.Read(make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.ReadDir("/proc/self/fdinfo"); err != nil {
+		t.Skip("no /proc:", err)
+	}
+	inode := func(fd int) string {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatUint(st.Ino, 16)
+	}
+	craw, err := client.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clientIno string
+	_ = craw.Control(func(fd uintptr) { clientIno = inode(int(fd)) })
+	watched := epollWatched(t)
+	if !watched[clientIno] {
+		t.Fatalf("the client's socket (inode %s) is not in Go's epoll set: cannot read the sets", clientIno)
+	}
+	if watched[inode(pc.fd)] {
+		t.Fatal("the connection's socket is in an epoll set")
+	}
+}
+
+// epollWatched returns the inodes (hex, as /proc prints them) of the files watched by
+// this process's epoll sets.
+func epollWatched(t *testing.T) map[string]bool {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, e := range ents {
+		if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); l != "anon_inode:[eventpoll]" {
+			continue
+		}
+		info, err := os.ReadFile("/proc/self/fdinfo/" + e.Name())
+		if err != nil {
+			continue
+		}
+		// Each watched file is a line "tfd: N events: ... ino:HEX sdev:...".
+		for _, line := range strings.Split(string(info), "\n") {
+			if !strings.HasPrefix(line, "tfd:") {
+				continue
+			}
+			for _, f := range strings.Fields(line) {
+				if ino, ok := strings.CutPrefix(f, "ino:"); ok {
+					out[ino] = true
+				}
+			}
+		}
+	}
+	return out
 }
