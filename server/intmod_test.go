@@ -54,10 +54,17 @@ func TestIntegerMod(t *testing.T) {
 			t.Errorf("%s = %v, want %s", q, got, want)
 		}
 	}
-	// result types: BIGINT for integers, DECIMAL with a DECIMAL operand, DOUBLE with a float
-	// (GMS's short analysis of a bare SELECT ... FROM one table keeps GMS's DECIMAL(n,0)
-	// type: see intmod.go; ORDER BY takes the full analysis)
+	// result types: BIGINT for integers, DECIMAL with a DECIMAL operand, DOUBLE with a float,
+	// in GMS's short analysis of a bare SELECT ... FROM one table (with or without a WHERE)
+	// as in the full one (ORDER BY); the short one sent DECIMAL for `a % 3` (intmod.go's
+	// intModParser)
 	for q, want := range map[string]string{
+		"SELECT a % 3 FROM n":                            "BIGINT",
+		"SELECT a MOD 3 FROM n WHERE id > 5":             "BIGINT",
+		"SELECT (a % 7) % 3 FROM n":                      "BIGINT",
+		"SELECT u % 3 FROM n":                            "UNSIGNED BIGINT",
+		"SELECT a % 2.5 FROM n":                          "DECIMAL",
+		"SELECT a % f FROM n":                            "DOUBLE",
 		"SELECT a % 3 FROM n ORDER BY id":                "BIGINT",
 		"SELECT MOD(a, 3) FROM n":                        "BIGINT",
 		"SELECT u MOD 3 FROM n ORDER BY id":              "UNSIGNED BIGINT",
@@ -77,6 +84,16 @@ func TestIntegerMod(t *testing.T) {
 		if got := ct[0].DatabaseTypeName(); got != want {
 			t.Errorf("%s: column type %s, want %s", q, got, want)
 		}
+	}
+	// the column keeps the name it was written with
+	rows, err := db.Query("SELECT a % 3, a MOD 3, a%3 AS m, MOD(a,3) FROM n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := rows.Columns()
+	rows.Close()
+	if want := []string{"a % 3", "a MOD 3", "m", "MOD(a,3)"}; !slices.Equal(names, want) {
+		t.Errorf("column names %q, want %q", names, want)
 	}
 	// a prepared statement's bound integers
 	if got := queryStringsArgs(t, db, "SELECT ? % ?", -6, 3); !slices.Equal(got, []string{"0"}) {

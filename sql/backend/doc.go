@@ -109,8 +109,9 @@
 //     integers an intMod, a BIGINT (BIGINT UNSIGNED for an unsigned dividend) with the
 //     dividend's sign, NULL for MOD by 0 (GMS's DECIMAL gave "-0", hash joins on
 //     k.r = n MOD 4 missed -0 and failed with 1264 for k.r >= 10; intmod.go, also as
-//     the "mod" function and a priority exec builder for GMS's short analyses;
-//     TestIntegerMod).
+//     the "mod" function and a priority exec builder for GMS's short analyses, which
+//     also gives the result columns of a short-analysed SELECT a % 3 FROM t the BIGINT
+//     type; TestIntegerMod).
 //     integration-tests/difffuzz_test.go and difffuzz2_test.go compare random queries
 //     with MariaDB to find more.
 //   - UNION column types (uniontype.go; installDecimalFixes, called by

@@ -67,7 +67,8 @@ func installIntMod(a *analyzer.Analyzer) {
 // which has none left, and that goes on to next). It covers GMS's short analyses of a
 // simple SELECT (a Project over a Filter over one table, or none), a single-table UPDATE
 // or DELETE and an INSERT ... VALUES, which run none of the rules InstallPlannerFixes
-// wraps: there the values are intMod's, the column types GMS's (DECIMAL(n,0)).
+// wraps: there the values are intMod's, and a Project's result columns take their types
+// (retypeColumns).
 type intModBuilder struct {
 	base sql.NodeExecBuilder // the builder it is the priority builder of
 	next sql.NodeExecBuilder // the priority builder before it (nil: none)
@@ -85,6 +86,9 @@ func (b intModBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 			return nil, err
 		}
 		if same == transform.NewTree {
+			if p, ok := n.(*plan.Project); ok {
+				retypeColumns(ctx, p, nn.(*plan.Project))
+			}
 			return b.base.Build(ctx, nn, row)
 		}
 	}
@@ -92,6 +96,25 @@ func (b intModBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.Row
 		return nil, nil
 	}
 	return b.next.Build(ctx, n, row)
+}
+
+// retypeColumns gives the columns of p's schema the types of fixed's projections (p with
+// intMods in place of GMS's Mods) where they differ, in place: the statement's result
+// columns, which the server describes to the client after building the iterator, are the
+// schema of the analyzed plan, and a Project keeps the schema it computed first (in the
+// short analysis, with the Mods' DECIMAL(n,0)) for every later call. So SELECT a % 3
+// FROM t sends a BIGINT column, as MySQL. The new types are the types of the values the
+// built iterator returns; a plan a session runs again has them already.
+func retypeColumns(ctx *sql.Context, p, fixed *plan.Project) {
+	sch := p.Schema(ctx)
+	if len(sch) != len(fixed.Projections) {
+		return
+	}
+	for i, e := range fixed.Projections {
+		if t := e.Type(ctx); !t.Equals(sch[i].Type) {
+			sch[i].Type = t
+		}
+	}
 }
 
 // integerMod reports whether m's operands are both integers, the only MOD that becomes an
