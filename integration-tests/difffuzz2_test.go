@@ -128,9 +128,9 @@ func (g *dfGen) iexpr(prefix string, t *dfTable, depth int) string {
 		if s, ok := g.strCol(t); ok {
 			return "LENGTH(" + g.sexpr(prefix, t, s, depth-1) + ")"
 		}
-		// "-(...)": a minus before a negative literal ("x > --1") is a syntax error in
-		// dsql's parser (MySQL and MariaDB read - -1).
-		return "-(" + e() + ")"
+		// a minus before a negative literal too: --1 is minus minus one (dsql's server
+		// keeps vitess from reading it as a comment: server/comments.go)
+		return "-" + e()
 	case 14:
 		// A bare truth value ((a < b): 1, 0 or NULL) is left out: GMS fails on it inside
 		// GREATEST/LEAST ("unsupported type for greatest/least argument: bool" for

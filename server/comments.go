@@ -2,24 +2,37 @@ package server
 
 import "strings"
 
-// neutralizeMariaDBComments turns every MariaDB executable comment (/*M!...*/) of query
-// that lies outside string literals, quoted identifiers and other comments into a plain
-// comment, by overwriting its "M!" with two spaces. MySQL ignores /*M!...*/ as an ordinary
-// comment, but the parser (vitess) runs its contents as SQL like MySQL's own /*!...*/;
-// mariadb-dump starts every dump with /*M!999999\- enable the sandbox mode */, which would
-// then fail to parse. The result has the same length as query, so byte offsets (parse
-// error positions, the remainder of a multi-statement query) are unchanged.
+// neutralizeMariaDBComments prepares query's text for the parser (vitess) where the
+// parser reads comments otherwise than MySQL; outside string literals, quoted
+// identifiers and comments:
+//
+//   - Every MariaDB executable comment (/*M!...*/) becomes a plain comment: its "M!" is
+//     overwritten with two spaces. MySQL ignores /*M!...*/ as an ordinary comment, but the
+//     parser runs its contents as SQL like MySQL's own /*!...*/; mariadb-dump starts every
+//     dump with /*M!999999\- enable the sandbox mode */, which would then fail to parse.
+//   - Two minus signs not followed by a space, a control character (tab, newline, ...)
+//     or the end of the text get a space between them: the parser takes any -- as the
+//     start of a comment, MySQL (and MariaDB) only -- followed by one of those, so
+//     SELECT 1 > --1 was a syntax error and SELECT 1--1 returned 1; MySQL reads both as
+//     minus minus one (0 and 2). ---1 is three minus signs, as in MySQL; --- 1 is a
+//     minus sign and a comment.
+//
+// The text keeps its length when it has no such pair of minus signs (byte offsets, as
+// parse error positions, are then those of the text sent); each pair adds one byte.
+// The remainder of a multi-statement query is cut from the prepared text, which
+// preparing again leaves as it is.
 //
 // The scan follows the lexer's rules: '...' and "..." with backslash escapes and doubled
-// quotes, `...` with doubled backticks, -- and # comments to the end of the line (the
-// parser takes any -- as a comment, even without the space MySQL wants), and /*...*/ (including /*!...*/) ending at the first
-// */. Under NO_BACKSLASH_ESCAPES a string ending in a backslash would be read as
+// quotes, `...` with doubled backticks, # and -- comments to the end of the line, and
+// /*...*/ (including /*!...*/, whose SQL is left as written) ending at the first */.
+// Under NO_BACKSLASH_ESCAPES a string ending in a backslash would be read as
 // unterminated, in which case the rest of the query is left alone.
 func neutralizeMariaDBComments(query string) string {
-	if !strings.Contains(query, "/*M!") {
+	if !strings.Contains(query, "/*M!") && !strings.Contains(query, "--") {
 		return query
 	}
-	var out []byte // copy of query, made at the first rewrite
+	var out []byte // the prepared text up to query[last], made at the first rewrite
+	last := 0
 	n := len(query)
 	for i := 0; i < n; {
 		switch c := query[i]; c {
@@ -28,9 +41,15 @@ func neutralizeMariaDBComments(query string) string {
 		case '#':
 			i = skipLine(query, i)
 		case '-':
-			if i+1 < n && query[i+1] == '-' {
-				i = skipLine(query, i)
-			} else {
+			switch {
+			case i+1 >= n || query[i+1] != '-':
+				i++
+			case i+2 >= n || query[i+2] <= ' ':
+				i = skipLine(query, i) // a comment, in MySQL too
+			default: // two minus signs: "- -"; the second may start another pair
+				out = append(out, query[last:i+1]...)
+				out = append(out, ' ')
+				last = i + 1
 				i++
 			}
 		case '/':
@@ -39,10 +58,9 @@ func neutralizeMariaDBComments(query string) string {
 				continue
 			}
 			if strings.HasPrefix(query[i:], "/*M!") {
-				if out == nil {
-					out = []byte(query)
-				}
-				out[i+2], out[i+3] = ' ', ' '
+				out = append(out, query[last:i]...)
+				out = append(out, "/*  "...)
+				last = i + 4
 			}
 			end := strings.Index(query[i+2:], "*/")
 			if end < 0 {
@@ -57,7 +75,7 @@ func neutralizeMariaDBComments(query string) string {
 	if out == nil {
 		return query
 	}
-	return string(out)
+	return string(append(out, query[last:]...))
 }
 
 // skipQuoted returns the index just after the literal or quoted identifier opened by the
@@ -90,6 +108,7 @@ func skipLine(query string, i int) int {
 }
 
 // PrepareQueryText is what the server does to a query's text before GMS parses it
-// (MariaDB's /*M!...*/ comments become plain comments); dsql sql applies it too, so a
-// script behaves the same with and without a server.
+// (MariaDB's /*M!...*/ comments become plain comments, --1 is minus minus one:
+// neutralizeMariaDBComments); dsql sql applies it too, so a script behaves the same with
+// and without a server.
 func PrepareQueryText(query string) string { return neutralizeMariaDBComments(query) }

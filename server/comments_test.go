@@ -2,6 +2,7 @@ package server
 
 import (
 	"database/sql"
+	"slices"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -98,4 +99,86 @@ func connectMulti(t *testing.T, s *Server) *sql.DB {
 	db := sql.OpenDB(conn)
 	t.Cleanup(func() { _ = db.Close() })
 	return db
+}
+
+// TestDoubleMinus: two minus signs followed by something other than a space, a control
+// character or the end of the text are two minus signs, not a comment (comments.go).
+func TestDoubleMinus(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"SELECT 1 > --1", "SELECT 1 > - -1"},
+		{"SELECT 1--1", "SELECT 1- -1"},
+		{"SELECT ---1", "SELECT - - -1"},
+		{"SELECT --(1)", "SELECT - -(1)"},
+		{"SELECT --a FROM t", "SELECT - -a FROM t"},
+		// comments: -- and a space, a tab, a newline, a CR or the end of the text
+		{"SELECT 1 -- --1\n+ --1", "SELECT 1 -- --1\n+ - -1"},
+		{"SELECT 1 --\t--1", "SELECT 1 --\t--1"},
+		{"SELECT 1 --\n+ 1", "SELECT 1 --\n+ 1"},
+		{"SELECT 1 --\r\n+ 1", "SELECT 1 --\r\n+ 1"},
+		{"SELECT 1 --", "SELECT 1 --"},
+		{"SELECT 5 --- 1", "SELECT 5 - -- 1"}, // a minus sign and a comment, as in MySQL
+		// strings, quoted names and other comments keep their minus signs
+		{"SELECT '--1', \"--1\", `--1`", "SELECT '--1', \"--1\", `--1`"},
+		{"SELECT 'it''s --1' + --1", "SELECT 'it''s --1' + - -1"},
+		{"SELECT 1 /* --1 */ + --1 # --1", "SELECT 1 /* --1 */ + - -1 # --1"},
+		{"SELECT 1 /*M!1 --1 */ + --1", "SELECT 1 /*  1 --1 */ + - -1"},
+		{"SELECT 2 - 1", "SELECT 2 - 1"},
+	}
+	for _, c := range cases {
+		got := neutralizeMariaDBComments(c.in)
+		if got != c.want {
+			t.Errorf("neutralizeMariaDBComments(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if again := neutralizeMariaDBComments(got); again != got {
+			t.Errorf("preparing %q again gave %q", got, again)
+		}
+	}
+
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	db := connect(t, s, "root", "", "")
+	mustExec(t, db, "CREATE DATABASE app", "CREATE TABLE app.t (a INT PRIMARY KEY)", "INSERT INTO app.t VALUES (-2), (-1), (0), (1)")
+	for q, want := range map[string]string{
+		"SELECT 1 > --1":                           "0",
+		"SELECT 1--1":                              "2",
+		"SELECT --1, ---1, - -1":                   "1|-1|1",
+		"SELECT 3 --- 1\n- 1":                      "4", // 3 - (a comment) - 1: 3 - -1
+		"SELECT 1 -- a comment\n+ 1":               "2",
+		"SELECT 1 --\t+ 5\n+ 1":                    "2",
+		"SELECT 4 --":                              "4",
+		"SELECT '--1', 1 /* --1 */":                "--1|1",
+		"SELECT COUNT(*) FROM app.t WHERE a = --1": "1",
+		"SELECT COUNT(*) FROM app.t WHERE a<--1":   "3",
+	} {
+		if got := queryRows(t, db, q); !slices.Equal(got, []string{want}) {
+			t.Errorf("%q = %v, want %s", q, got, want)
+		}
+	}
+	// prepared: vitess parses the text first (to count the parameters) with any -- a
+	// comment, so only texts that parse that way too can be prepared
+	if got := queryStringsArgs(t, db, "SELECT ? --1", 5); !slices.Equal(got, []string{"6"}) {
+		t.Errorf("SELECT ? --1 with 5 = %v, want 6", got)
+	}
+	// a multi-statement query
+	mdb := connectMulti(t, s)
+	rows, err := mdb.Query("SELECT 1--1; SELECT 3--3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for {
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, v)
+		}
+		if !rows.NextResultSet() {
+			break
+		}
+	}
+	rows.Close()
+	if !slices.Equal(got, []int{2, 6}) {
+		t.Errorf("SELECT 1--1; SELECT 3--3 = %v, want [2 6]", got)
+	}
 }

@@ -49,6 +49,15 @@
 //     queries, PREPARE ... FROM and dsql sql; it rewrites only a statement GMS's parser
 //     refused, on the vitess tokenizer's tokens. COM_STMT_PREPARE of such a statement
 //     fails in vitess's connection (its own parse) with vitess's syntax error.
+//   - Comments as MySQL reads them (comments.go, on the text of COM_QUERY,
+//     multi-statement queries, COM_STMT_PREPARE and dsql sql): MariaDB's /*M!...*/ is a
+//     plain comment (the parser would run it), and two minus signs not followed by a
+//     space, a control character or the end of the text are minus minus (1 > --1 is
+//     1 > - -1; the parser took any -- as a comment). Such a pair gets a space between
+//     its signs, so a result column named after the expression shows it (- -1), and a
+//     COM_STMT_PREPARE whose text vitess's connection cannot parse with -- a comment
+//     (SELECT ? > --1) fails there with vitess's syntax error (1105); so does the
+//     statement in the string of PREPARE ... FROM (1064), which is not rewritten.
 //
 // # Fast paths and checks (prepared.go, textcache.go, selectexec.go, selectlimit.go, backend.InstallStrictChecks, backend.InstallPlannerFixes)
 //
