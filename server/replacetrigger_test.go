@@ -2,6 +2,9 @@ package server
 
 import (
 	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -153,5 +156,87 @@ func TestReplaceDeleteTriggerAtomic(t *testing.T) {
 	mustExec(t, db, "REPLACE INTO t VALUES (4, 4)")
 	if got, want := replaceRows(t, db, "SELECT * FROM t ORDER BY id"), "1 1|2 2|3 3|4 4"; got != want {
 		t.Errorf("t is %s, want %s", got, want)
+	}
+}
+
+// TestReplaceTriggerModel: random REPLACEs of one to three rows into a table with a
+// primary key and a nullable UNIQUE key, with all four INSERT and DELETE triggers logging,
+// against a model of MySQL's write_record: for each row BI, then the row colliding by id
+// deleted (BD, AD), then the row colliding by u (NULLs never collide), then AI; the count
+// is the rows inserted plus the rows deleted. Seeded; the seed is logged.
+func TestReplaceTriggerModel(t *testing.T) {
+	seed := uint64(20261126)
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, seed))
+	db := openReplaceTriggers(t,
+		"CREATE TABLE t (id INT PRIMARY KEY, u INT UNIQUE, v INT)",
+		"CREATE TABLE log (n INT AUTO_INCREMENT PRIMARY KEY, msg VARCHAR(100))")
+	for _, tr := range []struct{ name, when, event, row string }{
+		{"bi", "BEFORE", "INSERT", "new"}, {"ai", "AFTER", "INSERT", "new"},
+		{"bd", "BEFORE", "DELETE", "old"}, {"ad", "AFTER", "DELETE", "old"},
+	} {
+		mustExec(t, db, fmt.Sprintf("CREATE TRIGGER %s %s %s ON t FOR EACH ROW INSERT INTO log (msg) VALUES (CONCAT('%s ', %s.id, ' ', IFNULL(%s.u, 'N'), ' ', %s.v))",
+			tr.name, tr.when, tr.event, strings.ToUpper(tr.name), tr.row, tr.row, tr.row))
+	}
+	type row struct {
+		id, v int
+		u     *int
+	}
+	str := func(tag string, r row) string {
+		u := "N"
+		if r.u != nil {
+			u = fmt.Sprint(*r.u)
+		}
+		return fmt.Sprintf("%s %d %s %d", tag, r.id, u, r.v)
+	}
+	var model []row // t's rows
+	for step := range 60 {
+		var vals []string
+		var news []row
+		for range 1 + rng.IntN(3) {
+			r := row{id: 1 + rng.IntN(6), v: step*10 + len(news)}
+			u := "NULL"
+			if rng.IntN(4) > 0 {
+				x := 1 + rng.IntN(6)
+				r.u, u = &x, fmt.Sprint(x)
+			}
+			news = append(news, r)
+			vals = append(vals, fmt.Sprintf("(%d, %s, %d)", r.id, u, r.v))
+		}
+		q := "REPLACE INTO t VALUES " + strings.Join(vals, ", ")
+		var wantLog []string
+		var wantN int64
+		for _, r := range news {
+			wantLog = append(wantLog, str("BI", r))
+			for _, collides := range []func(o row) bool{
+				func(o row) bool { return o.id == r.id },
+				func(o row) bool { return r.u != nil && o.u != nil && *o.u == *r.u },
+			} {
+				if i := slices.IndexFunc(model, collides); i >= 0 {
+					wantLog = append(wantLog, str("BD", model[i]), str("AD", model[i]))
+					model = slices.Delete(model, i, i+1)
+					wantN++
+				}
+			}
+			model = append(model, r)
+			wantLog = append(wantLog, str("AI", r))
+			wantN++
+		}
+		n, _ := replaceAffected(t, db, q)
+		if n != wantN {
+			t.Fatalf("step %d: %s: affected %d, want %d", step, q, n, wantN)
+		}
+		if got, want := takeLog(t, db), strings.Join(wantLog, ", "); got != want {
+			t.Fatalf("step %d: %s: triggers fired\n got %s\nwant %s", step, q, got, want)
+		}
+		slices.SortFunc(model, func(a, b row) int { return a.id - b.id })
+		var want []string
+		for _, r := range model {
+			want = append(want, strings.TrimPrefix(str("", r), " "))
+		}
+		got := replaceRows(t, db, "SELECT id, IFNULL(u, 'N'), v FROM t ORDER BY id")
+		if got != strings.Join(want, "|") {
+			t.Fatalf("step %d: %s: t is %s, want %s", step, q, got, strings.Join(want, "|"))
+		}
 	}
 }
