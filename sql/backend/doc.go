@@ -158,6 +158,15 @@
 //     applied before the DELETE triggers run, so they read the statement's writes, and
 //     GMS's trigger savepoint keeps the statement atomic (TestReplaceFiresDeleteTriggers,
 //     TestReplaceDeleteTriggerOnly, TestReplaceDeleteTriggerAtomic).
+//   - Multi-table DELETE (multidelete.go): invariant "each matched row is deleted once":
+//     a DELETE with explicit targets (DELETE t1, t2 FROM ..., DELETE FROM t2 USING ...)
+//     deletes each target row once however many join rows hold it, skips rows the
+//     statement no longer sees (removed by a foreign key's cascade from another target)
+//     and NULL-extended outer-join rows, deletes every copy of a matched keyless row, and
+//     counts each deleted row once (GMS deleted per join row and failed with 1105 "row
+//     was not found" on the second; its count was the join rows). The deletes go through
+//     the targets' deleters in GMS's TableEditorIter, so a failing statement changes
+//     nothing (TestMultiTableDeleteRandom, TestMultiTableDeleteForeignKeys).
 //   - String semantics (chartrim.go, padspace.go, padspace_lookup.go): the rows of an
 //     INSERT or UPDATE lose the trailing spaces of their CHAR values before GMS sees
 //     them (a charTrim node over the row source, put by a wrap of resolveInsertRows in
