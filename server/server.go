@@ -352,6 +352,7 @@ func (h *handler) ComPrepare(ctx context.Context, c *mysql.Conn, query string, p
 	// prepares, and executes later from p.PrepareStmt, ignores /*M!...*/ like MySQL.
 	query = neutralizeMariaDBComments(query)
 	p.PrepareStmt = neutralizeMariaDBComments(p.PrepareStmt)
+	preparedParams(query, p) // a UNION's LIMIT ? (preparecount.go)
 	fields, err := h.Handler.ComPrepare(ctx, c, query, p)
 	return fields, mapError(err)
 }
