@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -112,6 +113,17 @@ func BenchmarkSysbench(b *testing.B) {
 		}
 		if err != nil {
 			b.Fatalf("%s: %v", q, err)
+		}
+	}
+	// DSQL_BENCH_DATABASES=N adds N empty databases: a statement's cost must not grow
+	// with the databases the server holds (sql/session/snapcache.go).
+	if v := os.Getenv("DSQL_BENCH_DATABASES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range n {
+			exec(fmt.Sprintf("CREATE DATABASE extra%d", i))
 		}
 	}
 	exec("CREATE DATABASE sbtest")

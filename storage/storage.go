@@ -187,6 +187,18 @@ type Stats struct {
 	DiskBytes  int64 // bytes the store occupies on disk (0 for memory stores)
 }
 
+// RefGenerations is implemented by stores that number their ref changes, so that a
+// reader can tell cheaply that no ref changed since it last read them (a session's
+// transaction snapshots reuse their working sets so: sql/session). RefGeneration
+// returns a number that changes after every Commit's ref updates are visible to Ref
+// (and after a failed Commit), never before: a reader that reads generation g and then
+// refs holds values at least as new as every Commit that had changed the generation
+// when g was read, and a later RefGeneration that still returns g means no Commit has
+// finished since.
+type RefGenerations interface {
+	RefGeneration() uint64
+}
+
 // StatsReporter is implemented by stores that can describe themselves.
 type StatsReporter interface {
 	Stats(ctx context.Context) (Stats, error)

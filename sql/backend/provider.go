@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dolthub/go-mysql-server/sql"
@@ -55,7 +56,13 @@ type Provider struct {
 		sync.Mutex
 		dbs map[string]*Database // by folded name
 	}
+	// version advances whenever the set of databases changes (DatabasesVersion).
+	version atomic.Uint64
 }
+
+// DatabasesVersion returns a number that changes whenever a database is added or
+// removed, after the change (sessions cache their list of databases by it).
+func (p *Provider) DatabasesVersion() uint64 { return p.version.Load() }
 
 var (
 	_ sql.DatabaseProvider        = (*Provider)(nil)
@@ -124,6 +131,7 @@ func (p *Provider) addLocked(ctx context.Context, name, path string, st storage.
 	}
 	p.mu.dbs[key] = newDatabase(name, path, r, st, owned)
 	p.mu.dbs[key].sys = p.opts.Extensions.SystemTable
+	p.version.Add(1)
 	registerVariables(name)
 	return nil
 }
@@ -247,6 +255,7 @@ func (p *Provider) CreateDatabase(ctx *sql.Context, name string) error {
 	}
 	p.mu.dbs[strings.ToLower(name)] = newDatabase(name, path, r, st, true)
 	p.mu.dbs[strings.ToLower(name)].sys = p.opts.Extensions.SystemTable
+	p.version.Add(1)
 	registerVariables(name)
 	return nil
 }
@@ -262,6 +271,7 @@ func (p *Provider) DropDatabase(ctx *sql.Context, name string) error {
 		return sql.ErrDatabaseNotFound.New(name)
 	}
 	delete(p.mu.dbs, key)
+	p.version.Add(1)
 	var err error
 	if db.owned {
 		err = db.store.Close()
@@ -287,6 +297,7 @@ func (p *Provider) Close() error {
 			errs = append(errs, db.store.Close())
 		}
 		delete(p.mu.dbs, k)
+		p.version.Add(1)
 	}
 	return errors.Join(errs...)
 }

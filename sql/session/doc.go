@@ -40,7 +40,11 @@
 // Reads see the snapshot plus the transaction's own writes (TestRandomTransactionsMatchSerialModel
 // checks every SELECT against a model). Databases created after the start are
 // snapshotted at first use. The snapshots of several databases are read one after the
-// other, not atomically (a commit spanning databases is not atomic either).
+// other, not atomically (a commit spanning databases is not atomic either). A session
+// reuses the working sets of its previous start for every database whose store has
+// committed nothing since (snapcache.go: storage.RefGenerations), so starting a
+// transaction costs a generation check per database, and a database's transaction
+// state is made at its first use (TestSnapshotReuse checks reads against a model).
 // Without a provider, a database's snapshot is taken when the transaction first reads it.
 //
 // A transaction whose COMMIT failed is over (rolled back); GMS's server also leaves an

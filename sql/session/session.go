@@ -24,8 +24,10 @@ type Session struct {
 	provider *backend.Provider // nil: snapshots are taken lazily (see package doc)
 	heads    struct {
 		sync.Mutex
-		m map[string]string // folded repository name -> checked-out branch
+		m       map[string]string // folded repository name -> checked-out branch
+		version uint64            // SetCheckedOut calls (snapcache.go)
 	}
+	snaps snapCache  // the last transaction-start snapshot set (snapcache.go)
 	temps tempTables // temporary tables (temporary.go)
 	// keep is the transaction the next CommandBegin keeps (KeepTransaction).
 	keep sql.Transaction
@@ -80,11 +82,15 @@ var txIDs atomic.Uint64
 type Transaction struct {
 	id       uint64
 	readOnly bool
-	// all lists the databases to snapshot at the start (nil: lazy snapshots only).
-	all func(*sql.Context) []*backend.Database
+	// all gives the snapshot set of every database at the start (nil: lazy snapshots
+	// only).
+	all func(*sql.Context) (*snapSet, error)
 	mu  struct {
 		sync.Mutex
-		dbs        map[string]*dbTx // by folded database name
+		dbs map[string]*dbTx // by txKey: the databases used so far
+		// snap holds the working sets of the databases taken at the start (shared and
+		// immutable, snapcache.go); a database's dbTx is made from it at first use.
+		snap       *snapSet
 		savepoints []savepoint
 		// ended: CommitTransaction or Rollback ran. GMS keeps a transaction whose COMMIT
 		// failed on the context and runs the next statements in it; its first use then
@@ -111,7 +117,7 @@ type savepoint struct {
 
 var _ sql.Transaction = (*Transaction)(nil)
 
-func newTransaction(readOnly bool, all func(*sql.Context) []*backend.Database) *Transaction {
+func newTransaction(readOnly bool, all func(*sql.Context) (*snapSet, error)) *Transaction {
 	t := &Transaction{id: txIDs.Add(1), readOnly: readOnly, all: all}
 	t.mu.dbs = map[string]*dbTx{}
 	return t
@@ -123,17 +129,18 @@ func (t *Transaction) snapshotAllLocked(ctx *sql.Context) error {
 	if t.all == nil {
 		return nil
 	}
-	for _, db := range t.all(ctx) {
-		if _, err := t.stateLocked(ctx, db); err != nil {
-			return err
-		}
+	set, err := t.all(ctx)
+	if err != nil {
+		return err
 	}
+	t.mu.snap = set
 	return nil
 }
 
 // endLocked drops the transaction's state after a commit or rollback.
 func (t *Transaction) endLocked() {
 	clear(t.mu.dbs)
+	t.mu.snap = nil
 	t.mu.savepoints = nil
 	t.mu.ended = true
 }
@@ -166,9 +173,11 @@ func (t *Transaction) stateLocked(ctx *sql.Context, db *backend.Database) (*dbTx
 	if st, ok := t.mu.dbs[key]; ok && st.db.Repo() == db.Repo() {
 		return st, nil
 	}
-	ws, err := workingSets.load(ctx, db.Repo(), branch)
-	if err != nil {
-		return nil, fmt.Errorf("session: database %q: %w", db.Name(), err)
+	var ws repo.WorkingSet
+	if e, ok := t.mu.snap.entry(key); ok && e.db.Repo() == db.Repo() {
+		ws = e.ws
+	} else if ws, err = workingSets.load(ctx, db.Repo(), branch); err != nil {
+		return nil, wrapDBError(db, err)
 	}
 	st := &dbTx{db: db, branch: branch, snapshot: ws, root: ws.Working(), staged: ws.Staged(), edits: backend.NewEditSet()}
 	t.mu.dbs[key] = st
@@ -251,11 +260,16 @@ func (s *Session) Edits(ctx *sql.Context, db *backend.Database) (*backend.EditSe
 	return st.edits, nil
 }
 
-func (s *Session) databasesFunc() func(*sql.Context) []*backend.Database {
+func (s *Session) databasesFunc() func(*sql.Context) (*snapSet, error) {
 	if s.provider == nil {
 		return nil
 	}
-	return s.databases
+	return s.snapshotSet
+}
+
+// wrapDBError names db in an error loading its working set.
+func wrapDBError(db *backend.Database, err error) error {
+	return fmt.Errorf("session: database %q: %w", db.Name(), err)
 }
 
 // StartTransaction implements sql.TransactionSession: the snapshot of every database of

@@ -34,6 +34,7 @@ func (s *Session) SetCheckedOut(base, branch string) {
 		s.heads.m = map[string]string{}
 	}
 	s.heads.m[strings.ToLower(base)] = branch
+	s.heads.version++
 }
 
 // Branch returns the branch db reads and writes in this session.

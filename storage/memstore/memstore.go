@@ -40,12 +40,14 @@ type Store struct {
 		chunks     map[hash.Hash][]byte
 		chunkBytes int64
 		refs       map[string]hash.Hash
+		refGen     uint64 // RefGeneration: Commits that got past their checks
 	}
 }
 
 var (
-	_ storage.Store         = (*Store)(nil)
-	_ storage.StatsReporter = (*Store)(nil)
+	_ storage.Store          = (*Store)(nil)
+	_ storage.StatsReporter  = (*Store)(nil)
+	_ storage.RefGenerations = (*Store)(nil)
 )
 
 // New returns an empty Store.
@@ -295,7 +297,16 @@ func (s *Store) Commit(ctx context.Context, chunks []storage.Chunk, updates []st
 			s.mu.refs[u.Name] = u.New
 		}
 	}
+	s.mu.refGen++
 	return nil
+}
+
+// RefGeneration implements storage.RefGenerations: it advances with every Commit that
+// applies its updates, under the same lock, so never before they are visible.
+func (s *Store) RefGeneration() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mu.refGen
 }
 
 // describe renders a ref value for error messages; the zero hash means "absent".

@@ -67,6 +67,13 @@ func (c *refCache) update(updates []storage.RefUpdate) {
 	}
 }
 
+// generation is the number of updates and resets so far (Store.RefGeneration).
+func (c *refCache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
 // reset forgets every entry (after a failed write, whose effect is unknown).
 func (c *refCache) reset() {
 	c.mu.Lock()
@@ -74,6 +81,11 @@ func (c *refCache) reset() {
 	c.gen++
 	c.entries = nil
 }
+
+// RefGeneration implements storage.RefGenerations: the ref cache's generation, which
+// Commit advances after its updates are visible (refCache.update), or after a failed
+// batch (refCache.reset).
+func (s *Store) RefGeneration() uint64 { return s.refs.generation() }
 
 // readRef returns the hash ref name holds, or the zero hash if it is absent: from the
 // ref cache, else from Pebble (and then caches it).

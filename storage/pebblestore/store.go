@@ -111,8 +111,9 @@ type Store struct {
 }
 
 var (
-	_ storage.Store         = (*Store)(nil)
-	_ storage.StatsReporter = (*Store)(nil)
+	_ storage.Store          = (*Store)(nil)
+	_ storage.StatsReporter  = (*Store)(nil)
+	_ storage.RefGenerations = (*Store)(nil)
 )
 
 // Open opens the store in dir, creating the directory and an empty store if there is

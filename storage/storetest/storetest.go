@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"HasHasMany", testHasHasMany},
 		{"BadHashRejected", testBadHashRejected},
 		{"CommitCAS", testCommitCAS},
+		{"RefGeneration", testRefGeneration},
 		{"CommitAllOrNothing", testCommitAllOrNothing},
 		{"CommitMissingChunk", testCommitMissingChunk},
 		{"CommitInvalid", testCommitInvalid},
@@ -344,6 +345,33 @@ func testCommitCAS(t *testing.T, s storage.Store) {
 	// Old == New is a successful no-op swap.
 	commit(t, s, nil, storage.RefUpdate{Name: name, Old: c3.Hash, New: c3.Hash})
 	mustRef(t, s, name, c3.Hash)
+}
+
+// testRefGeneration: a store with ref generations (storage.RefGenerations) moves its
+// generation with every Commit that updates refs, by the time Commit returns, and a
+// ref read after a generation holds the value of every Commit that moved it.
+func testRefGeneration(t *testing.T, s storage.Store) {
+	g, ok := s.(storage.RefGenerations)
+	if !ok {
+		t.Skip("the store does not number its ref changes")
+	}
+	ctx := context.Background()
+	const name = "refs/heads/gen"
+	var old hash.Hash
+	for i := range 20 {
+		c := TextChunk(fmt.Sprintf("gen %d", i))
+		before := g.RefGeneration()
+		commit(t, s, []storage.Chunk{c}, storage.RefUpdate{Name: name, Old: old, New: c.Hash})
+		after := g.RefGeneration()
+		if after == before {
+			t.Fatalf("commit %d: the generation stayed %d", i, before)
+		}
+		mustRef(t, s, name, c.Hash)
+		if err := s.Put(ctx, TextChunk(fmt.Sprintf("loose %d", i))); err != nil {
+			t.Fatal(err)
+		}
+		old = c.Hash
+	}
 }
 
 func testCommitAllOrNothing(t *testing.T, s storage.Store) {
