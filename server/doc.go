@@ -66,7 +66,8 @@
 // # Fast paths and checks (prepared.go, textcache.go, selectexec.go, selectlimit.go, backend.InstallStrictChecks, backend.InstallPlannerFixes)
 //
 // The server runs statements through GMS's handler except in three places (and its
-// connections wait for the next statement in poll(2) first, pollconn_linux.go):
+// connections do their own socket I/O outside Go's network poller, waiting for the next
+// statement in ppoll(2) first: pollconn_linux.go):
 //
 //   - Prepared lookup statements: a prepared SELECT, UPDATE or DELETE whose integer
 //     parameters only bound an index lookup (`WHERE id = ?`, `WHERE id BETWEEN ? AND
