@@ -232,3 +232,106 @@ func TestDecimalNegativeZero(t *testing.T) {
 		}
 	}
 }
+
+// TestUnionTypesColumnOrder: the UNION column types hold when the first SELECT lists a
+// table's columns out of their order (their column ids then do not ascend with the
+// position: backend setOpColumnIds), in plain unions, ORDER BY, derived tables (also
+// with their own ORDER BY ... LIMIT and a third SELECT), CTEs, views, SUM over them,
+// CREATE TABLE ... AS SELECT and prepared. Values and types are MariaDB 10.11's.
+func TestUnionTypesColumnOrder(t *testing.T) {
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	mustExec(t, connect(t, s, "root", "", ""), "CREATE DATABASE app")
+	db := connect(t, s, "root", "", "app")
+	mustExec(t, db, "CREATE TABLE t (id INT PRIMARY KEY, a INT, b DECIMAL(5,2), c DECIMAL(10,4), f DOUBLE)",
+		"INSERT INTO t VALUES (1, 7, 3.25, 1.5, 0.5), (2, 1, 1.60, 22.125, 2.5), (3, 1, 1.40, 0, 1e0)",
+		"CREATE VIEW v AS SELECT b, a FROM t UNION SELECT 1.5, 2.125",
+		"CREATE VIEW v2 AS SELECT c, f, b, a FROM t UNION ALL SELECT 1, 2, 3.5, 4.25")
+
+	check := func(q string, ordered bool, cols []string, want ...string) {
+		t.Helper()
+		got := exactRows(t, db, q)
+		if !ordered {
+			slices.Sort(got)
+			want = slices.Clone(want)
+			slices.Sort(want)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s\n got %q\nwant %q", q, got, want)
+		}
+		if cols == nil {
+			return
+		}
+		if got := exactColumns(t, db, q); !slices.Equal(got, cols) {
+			t.Errorf("%s columns\n got %q\nwant %q", q, got, cols)
+		}
+	}
+	cols := func(c ...string) []string { return c }
+	ba := cols("DECIMAL(5,2)", "DECIMAL(13,3)")
+	ab := cols("DECIMAL(13,3)", "DECIMAL(5,2)")
+
+	check("SELECT b, a FROM t UNION SELECT 1.5, 2.125", false, ba,
+		"3.25|7.000", "1.60|1.000", "1.40|1.000", "1.50|2.125")
+	check("SELECT c, b, a FROM t UNION ALL SELECT a, b, c FROM t", false, cols("DECIMAL(14,4)", "DECIMAL(5,2)", "DECIMAL(14,4)"),
+		"1.5000|3.25|7.0000", "22.1250|1.60|1.0000", "0.0000|1.40|1.0000",
+		"7.0000|3.25|1.5000", "1.0000|1.60|22.1250", "1.0000|1.40|0.0000")
+	check("SELECT b, id, a FROM t UNION SELECT a, b, 0.5 FROM t", false, cols("DECIMAL(12,2)", "DECIMAL(12,2)", "DECIMAL(11,1)"),
+		"3.25|1.00|7.0", "1.60|2.00|1.0", "1.40|3.00|1.0", "7.00|3.25|0.5", "1.00|1.60|0.5", "1.00|1.40|0.5")
+	check("SELECT b, a FROM t UNION SELECT 1.5, 2.125 ORDER BY a DESC, b", true, ba,
+		"3.25|7.000", "1.50|2.125", "1.40|1.000", "1.60|1.000")
+	check("SELECT b, a FROM t UNION SELECT 1.5, 2.125 ORDER BY b DESC LIMIT 2", true, ba,
+		"3.25|7.000", "1.60|1.000")
+
+	// Derived tables, CTEs, views.
+	check("SELECT x, y FROM (SELECT b AS y, a AS x FROM t UNION SELECT 1.5, 2.125) d", false, ab,
+		"7.000|3.25", "1.000|1.60", "1.000|1.40", "2.125|1.50")
+	check("SELECT a, b FROM (SELECT b, a FROM t UNION SELECT 1.5, 2.125) d", false, ab,
+		"7.000|3.25", "1.000|1.60", "1.000|1.40", "2.125|1.50")
+	check("SELECT * FROM (SELECT b, a FROM t UNION SELECT 1.5, 2.125 ORDER BY b DESC LIMIT 2) d", false, ba,
+		"3.25|7.000", "1.60|1.000")
+	check("SELECT a, b FROM (SELECT b, a FROM t UNION SELECT 1.5, 2.125 UNION SELECT 10, 0.5) d", false, ab,
+		"7.000|3.25", "1.000|1.60", "1.000|1.40", "2.125|1.50", "0.500|10.00")
+	check("WITH w AS (SELECT b, a FROM t UNION SELECT 1.5, 2.125) SELECT a, b FROM w", false, ab,
+		"7.000|3.25", "1.000|1.60", "1.000|1.40", "2.125|1.50")
+	check("WITH w AS (SELECT b, a FROM t UNION SELECT 1.5, 2.125) SELECT a, b FROM w WHERE a > 1 ORDER BY a", true, ab,
+		"2.125|1.50", "7.000|3.25")
+	check("SELECT a, b FROM v", false, ab, "7.000|3.25", "1.000|1.60", "1.000|1.40", "2.125|1.50")
+	check("SELECT a, b, c, f FROM v2", false, cols("DECIMAL(12,2)", "DECIMAL(5,2)", "DECIMAL(10,4)", "DOUBLE"),
+		"7.00|3.25|1.5000|0.5", "1.00|1.60|22.1250|2.5", "1.00|1.40|0.0000|1", "4.25|3.50|1.0000|2")
+	check("SELECT SUM(a), SUM(b) FROM v", false, cols("DECIMAL(35,3)", "DECIMAL(27,2)"), "11.125|7.75")
+
+	// CREATE TABLE ... AS SELECT stores each column's type by position.
+	mustExec(t, db, "CREATE TABLE ct AS SELECT b, a FROM t UNION SELECT 1.5, 2.125")
+	check("SELECT column_name, column_type FROM information_schema.columns WHERE table_schema = 'app' AND table_name = 'ct' ORDER BY ordinal_position",
+		true, nil, "b|decimal(5,2)", "a|decimal(13,3)")
+
+	// Prepared (binary protocol).
+	rows, err := db.Query("SELECT b, a FROM t WHERE id = ? UNION SELECT 1.5, 2.125", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ct := range cts {
+		p, sc, _ := ct.DecimalSize()
+		got = append(got, fmt.Sprintf("%s(%d,%d)", ct.DatabaseTypeName(), p, sc))
+	}
+	var vals []string
+	for rows.Next() {
+		var x, y string
+		if err := rows.Scan(&x, &y); err != nil {
+			t.Fatal(err)
+		}
+		vals = append(vals, x+"|"+y)
+	}
+	rows.Close()
+	slices.Sort(vals)
+	if want := []string{"DECIMAL(5,2)", "DECIMAL(13,3)"}; !slices.Equal(got, want) {
+		t.Errorf("prepared columns %q, want %q", got, want)
+	}
+	if want := []string{"1.50|2.125", "3.25|7.000"}; !slices.Equal(vals, want) {
+		t.Errorf("prepared rows %q, want %q", vals, want)
+	}
+}

@@ -43,7 +43,9 @@ import (
 // of GMS's Convert for the columns above, so the SetOp's schema is that type and every
 // row has it. References to the columns from outside (a derived table's, a CTE's or a
 // view's SubqueryAlias; the SetOp's own ORDER BY) were typed by the planbuilder with
-// GMS's type; their GetFields are retyped by column and table id. So SUM(n) over such a
+// GMS's type; their GetFields are retyped by column and table id, a SetOp's ids taken
+// in its schema's order (setOpColumnIds: not ascending when the first SELECT lists a
+// table's columns out of their order, SELECT b, a FROM t). So SUM(n) over such a
 // CTE column is DECIMAL with the column's scale (3.00, not 3.000000000000000000000000000000),
 // and CREATE TABLE ... AS SELECT ... UNION stores MySQL's column type. A recursive CTE's
 // column keeps GMS's type (its non-recursive part's type with precision 65: the scale
@@ -131,13 +133,12 @@ func fixUnionTypes(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdenti
 					same = transform.NewTree
 					n = nu
 					sch := nu.Schema(ctx)
-					i := 0
-					u.Columns().ForEach(func(c sql.ColumnId) {
-						if i < len(sch) {
-							retyped[columnKey{u.Id(), c}] = sch[i].Type
+					for i, c := range setOpColumnIds(ctx, u, len(sch)) {
+						k := columnKey{u.Id(), c}
+						if _, dup := retyped[k]; !dup {
+							retyped[k] = sch[i].Type
 						}
-						i++
-					})
+					}
 				}
 			}
 			if _, ok := n.(sql.Expressioner); ok {
@@ -210,6 +211,73 @@ func fixUnionTypes(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdenti
 		c.Type = after[i].Type
 	}
 	return out, same, nil
+}
+
+// setOpColumnIds returns the ids of u's n columns in the order of its schema. The
+// planbuilder gives a set operation the column ids of its first SELECT, and a ColSet
+// iterates ids in ascending order, which is not the schema's when that SELECT lists a
+// table's columns out of their order (SELECT b, a FROM t: the projections keep the
+// table's ids, 3 and 2). The ids in order are those of the first Project under u's
+// left arm (through nested set operations and the merge projection, whose columns have
+// no ids) that carries an id for every column; used when they are exactly u's ColSet,
+// else (an unusual plan) the ColSet's order, as before.
+func setOpColumnIds(ctx *sql.Context, u *plan.SetOp, n int) []sql.ColumnId {
+	cols := u.Columns()
+	var ascending []sql.ColumnId
+	cols.ForEach(func(c sql.ColumnId) { ascending = append(ascending, c) })
+	if len(ascending) > n {
+		ascending = ascending[:n]
+	}
+	ordered := firstSelectIds(ctx, u.Left())
+	if len(ordered) != n {
+		return ascending
+	}
+	var seen sql.ColSet
+	for _, c := range ordered {
+		if !cols.Contains(c) {
+			return ascending
+		}
+		seen.Add(c)
+	}
+	if seen.Len() != cols.Len() {
+		return ascending
+	}
+	return ordered
+}
+
+// firstSelectIds returns the column ids, in order, of the first Project under arm whose
+// every projection has one (see setOpColumnIds), or nil.
+func firstSelectIds(ctx *sql.Context, arm sql.Node) []sql.ColumnId {
+	for depth := 0; arm != nil && depth < 64; depth++ {
+		switch n := arm.(type) {
+		case *plan.SetOp:
+			arm = n.Left()
+			continue
+		case *plan.Project:
+			ids := make([]sql.ColumnId, 0, len(n.Projections))
+			for _, e := range n.Projections {
+				ide, ok := e.(sql.IdExpression)
+				if !ok || ide.Id() == 0 {
+					ids = nil
+					break
+				}
+				ids = append(ids, ide.Id())
+			}
+			if ids != nil {
+				return ids
+			}
+			arm = n.Child
+			continue
+		case plan.TableIdNode:
+			return nil
+		}
+		if ch := arm.Children(); len(ch) == 1 {
+			arm = ch[0]
+			continue
+		}
+		return nil
+	}
+	return nil
 }
 
 // holdsUnionCast reports whether n's tree holds a unionCast (a retyped set operation).
