@@ -164,9 +164,14 @@
 //     statement no longer sees (removed by a foreign key's cascade from another target)
 //     and NULL-extended outer-join rows, deletes every copy of a matched keyless row, and
 //     counts each deleted row once (GMS deleted per join row and failed with 1105 "row
-//     was not found" on the second; its count was the join rows). The deletes go through
-//     the targets' deleters in GMS's TableEditorIter, so a failing statement changes
-//     nothing (TestMultiTableDeleteRandom, TestMultiTableDeleteForeignKeys).
+//     was not found" on the second; its count was the join rows). The join is read
+//     before anything is deleted (trigger bodies and cascades may apply the edit set
+//     mid-statement). Invariant "a multi-table DELETE fires DELETE triggers once per
+//     row" (multidelete_trigger.go, wrapping GMS's applyTriggers, which refused the
+//     statement). The deletes go through the targets' deleters in GMS's TableEditorIter
+//     and GMS's trigger savepoint, so a failing statement changes
+//     nothing (TestMultiTableDeleteRandom, TestMultiTableDeleteForeignKeys,
+//     TestMultiTableDeleteTriggers).
 //   - String semantics (chartrim.go, padspace.go, padspace_lookup.go): the rows of an
 //     INSERT or UPDATE lose the trailing spaces of their CHAR values before GMS sees
 //     them (a charTrim node over the row source, put by a wrap of resolveInsertRows in

@@ -27,15 +27,19 @@ import (
 // ...) under a multiDelete node, which runs it with multiDeleteIter instead of GMS's
 // deleteIter:
 //
-//   - for each join row and each target, the target's part of the row is deleted only if
-//     the statement has not yet seen that row (by its row-map key: the primary key, or
-//     for a keyless table the whole row) and the statement still sees it in the table;
+//   - the whole join is read first, each target row noted once (by its row-map key: the
+//     primary key, or for a keyless table the whole row), before anything is deleted:
+//     trigger bodies and foreign key cascades may apply the edit set to the session's
+//     root mid-statement, and a join still reading would see that;
+//   - the noted rows are then deleted in the order first seen, each only if the statement
+//     still sees it in the table;
 //   - a keyless table's copies of a row are indistinguishable in the join, and every copy
 //     matches the join rows any one matches, so the first sight of the row deletes every
 //     copy the statement still sees (MySQL deletes each physical row);
 //   - a target part whose primary key is NULL is the NULL-extended side of an outer join,
 //     not a row, and is skipped;
-//   - the affected-row count (and ROW_COUNT()) is the number of rows deleted.
+//   - the affected-row count (and ROW_COUNT()) is the number of rows deleted;
+//   - each deleted row fires its table's DELETE triggers once (multidelete_trigger.go).
 //
 // The deletes go through the targets' deleters as GMS's would (foreign key handlers
 // included) inside GMS's TableEditorIter, so statement atomicity is unchanged: a failing
@@ -84,7 +88,8 @@ func isMultiDelete(d *plan.DeleteFrom) bool {
 
 // multiDelete runs the multi-table DELETE del (see above). Its result is the OK result.
 type multiDelete struct {
-	del *plan.DeleteFrom
+	del  *plan.DeleteFrom
+	trig []*replaceTriggers // per target, its DELETE triggers; nil: none (multidelete_trigger.go)
 }
 
 var (
@@ -109,7 +114,7 @@ func (m *multiDelete) WithChildren(_ *sql.Context, children ...sql.Node) (sql.No
 	if !ok || !isMultiDelete(d) {
 		return children[0], nil
 	}
-	return &multiDelete{del: d}, nil
+	return &multiDelete{del: d, trig: m.trig}, nil
 }
 
 // BuildRowIter implements sql.ExecBuilderNode: the join is built as GMS builds it, and
@@ -122,11 +127,14 @@ func (m *multiDelete) BuildRowIter(ctx *sql.Context, b sql.NodeExecBuilder, row 
 	sch := m.del.Child.Schema(ctx)
 	loop := &multiDeleteLoop{child: child, width: len(sch)}
 	var editors []sql.EditOpenerCloser
-	for _, target := range m.del.GetDeleteTargets() {
+	for i, target := range m.del.GetDeleteTargets() {
 		tg, err := newDeleteTarget(ctx, target, sch)
 		if err != nil {
 			_ = child.Close(ctx)
 			return nil, err
+		}
+		if i < len(m.trig) && tg.t != nil {
+			tg.trig, tg.b = m.trig[i], b
 		}
 		loop.targets = append(loop.targets, tg)
 		editors = append(editors, tg.d)
@@ -142,6 +150,8 @@ type deleteTarget struct {
 	start, end int    // the target's columns in the join row: [start, end)
 	t          *Table // nil: not a dsql table (every join row deletes)
 	seen       map[string]struct{}
+	trig       *replaceTriggers    // the table's DELETE triggers; nil: none
+	b          sql.NodeExecBuilder // builds the triggers' bodies
 }
 
 func newDeleteTarget(ctx *sql.Context, target sql.Node, sch sql.Schema) (*deleteTarget, error) {
@@ -193,69 +203,99 @@ func deleteTargetTable(n sql.Node) *Table {
 	return nil
 }
 
-// delete deletes row (the target's part of a join row) unless the statement has seen it
-// or no longer sees it in the table, and returns how many rows it deleted.
+// note records row (the target's part of a join row) in pending unless the statement
+// has seen it already.
+func (tg *deleteTarget) note(row sql.Row, pending []pendingDelete) ([]pendingDelete, error) {
+	row = append(sql.Row(nil), row...)
+	if tg.t == nil {
+		return append(pending, pendingDelete{tg, row}), nil
+	}
+	key, err := tg.t.meta.deleteKey(row)
+	if err != nil || key == nil {
+		return pending, err
+	}
+	if _, ok := tg.seen[string(key)]; ok {
+		return pending, nil
+	}
+	tg.seen[string(key)] = struct{}{}
+	return append(pending, pendingDelete{tg, row}), nil
+}
+
+// delete deletes every copy of row the statement still sees (none if a cascade from
+// another target removed it), firing the table's DELETE triggers around each, and
+// returns how many rows it deleted.
 func (tg *deleteTarget) delete(ctx *sql.Context, row sql.Row) (int64, error) {
 	if tg.t == nil {
 		return 1, tg.d.Delete(ctx, row)
 	}
-	key, copies, err := (&tableEditor{t: tg.t}).liveCopies(ctx, row)
-	if err != nil || key == nil {
+	copies, err := (&tableEditor{t: tg.t}).liveCopies(ctx, row)
+	if err != nil {
 		return 0, err
 	}
-	if _, ok := tg.seen[string(key)]; ok {
-		return 0, nil
-	}
-	tg.seen[string(key)] = struct{}{}
 	for range copies {
-		if err := tg.d.Delete(ctx, row); err != nil {
+		if tg.trig != nil {
+			err = tg.deleteFiring(ctx, row)
+		} else {
+			err = tg.d.Delete(ctx, row)
+		}
+		if err != nil {
 			return 0, err
 		}
 	}
 	return int64(copies), nil
 }
 
-// liveCopies returns row's row-map key and how many copies of it the statement sees in
-// the table (0 or 1 with a primary key; keyless tables keep a count). The key is nil for
-// a row whose primary key has a NULL: the NULL-extended side of an outer join.
-func (e *tableEditor) liveCopies(ctx *sql.Context, row sql.Row) ([]byte, uint64, error) {
-	m := e.t.meta
-	if !m.keyless {
-		for _, i := range m.sch.PkOrdinals {
-			if i < len(row) && row[i] == nil {
-				return nil, 0, nil
-			}
+// deleteKey returns row's row-map key: its primary key, or for a keyless table the
+// whole row. It is nil for a row whose primary key has a NULL: the NULL-extended side of
+// an outer join.
+func (m *tableMeta) deleteKey(row sql.Row) ([]byte, error) {
+	if m.keyless {
+		key, _, err := m.encodeKeyless(row, 1)
+		return key, err
+	}
+	for _, i := range m.sch.PkOrdinals {
+		if i < len(row) && row[i] == nil {
+			return nil, nil
 		}
+	}
+	key, _, err := m.encodePK(row)
+	return key, err
+}
+
+// liveCopies returns how many copies of row the statement sees in the table: 0 or 1 with
+// a primary key; keyless tables keep a count.
+func (e *tableEditor) liveCopies(ctx *sql.Context, row sql.Row) (uint64, error) {
+	m := e.t.meta
+	key, err := m.deleteKey(row)
+	if err != nil || key == nil {
+		return 0, err
 	}
 	te, err := e.edit(ctx)
 	if err != nil {
-		return nil, 0, err
-	}
-	if !m.keyless {
-		key, _, err := m.encodePK(row)
-		if err != nil {
-			return nil, 0, err
-		}
-		found, err := editorHas(ctx, te.ed, key)
-		if err != nil || !found {
-			return key, 0, err
-		}
-		return key, 1, nil
-	}
-	key, _, err := m.encodeKeyless(row, 1)
-	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	v, found, err := te.ed.Get(ctx, key)
 	if err != nil || !found {
-		return key, 0, err
+		return 0, err
+	}
+	if !m.keyless {
+		return 1, nil
 	}
 	n, _ := m.kvalDesc.GetUint(v, 0)
-	return key, n, nil
+	return n, nil
 }
 
-// multiDeleteLoop deletes the targets' parts of each join row, returning no rows. Not
-// safe for concurrent use.
+// pendingDelete is a row a target will delete once the join has been read.
+type pendingDelete struct {
+	tg  *deleteTarget
+	row sql.Row
+}
+
+// multiDeleteLoop reads the whole join, noting each target row once, then deletes them
+// in the order first seen; it returns no rows. The join is read before anything is
+// deleted because trigger bodies and foreign key cascades may apply the edit set to the
+// session's root mid-statement, which a join still reading would then see. Not safe for
+// concurrent use.
 type multiDeleteLoop struct {
 	child   sql.RowIter
 	width   int // the join's columns; rows may carry outer-scope columns before them
@@ -265,8 +305,12 @@ type multiDeleteLoop struct {
 }
 
 func (l *multiDeleteLoop) Next(ctx *sql.Context) (sql.Row, error) {
+	var pending []pendingDelete
 	for {
 		row, err := l.child.Next(ctx)
+		if err == io.EOF {
+			break
+		}
 		if err != nil && sql.ErrRowEditCanceled.Is(err) {
 			continue
 		}
@@ -278,13 +322,19 @@ func (l *multiDeleteLoop) Next(ctx *sql.Context) (sql.Row, error) {
 		}
 		off := len(row) - l.width
 		for _, tg := range l.targets {
-			n, err := tg.delete(ctx, row[off+tg.start:off+tg.end])
-			if err != nil {
+			if pending, err = tg.note(row[off+tg.start:off+tg.end], pending); err != nil {
 				return nil, err
 			}
-			l.deleted += n
 		}
 	}
+	for _, p := range pending {
+		n, err := p.tg.delete(ctx, p.row)
+		if err != nil {
+			return nil, err
+		}
+		l.deleted += n
+	}
+	return nil, io.EOF
 }
 
 // Close closes the deleters and the join, as GMS's deleteIter does.

@@ -13,7 +13,7 @@ func TestGMSViews(t *testing.T) { // passes fully: runs in CI
 }
 
 func TestGMSTriggers(t *testing.T) { // passes fully: runs in CI
-	gmsenginetest.TestTriggers(t, NewHarness(nil))
+	gmsenginetest.TestTriggers(t, triggersHarness()) // with multiDeleteTriggerSkips (multidelete_gms_test.go)
 }
 
 func TestGMSStoredProcedures(t *testing.T) { // passes fully: runs in CI
