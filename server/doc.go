@@ -49,6 +49,11 @@
 //     queries, PREPARE ... FROM and dsql sql; it rewrites only a statement GMS's parser
 //     refused, on the vitess tokenizer's tokens. COM_STMT_PREPARE of such a statement
 //     fails in vitess's connection (its own parse) with vitess's syntax error.
+//   - GMS's parser-gated checks (parenschecks.go): the one check GMS's plan builder makes
+//     only when the engine's parser is its own (a foreign key with ON DELETE/ON UPDATE
+//     SET DEFAULT is refused) is made by the engine's parser on every statement it
+//     returns: such a CREATE TABLE or ALTER TABLE fails with 1215 (HY000) and changes
+//     nothing; in a procedure's or event's body, when it runs.
 //   - Comments as MySQL reads them (comments.go, on the text of COM_QUERY,
 //     multi-statement queries, COM_STMT_PREPARE and dsql sql): MariaDB's /*M!...*/ is a
 //     plain comment (the parser would run it), and two minus signs not followed by a

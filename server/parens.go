@@ -37,7 +37,9 @@ import (
 // syntax error (1064; PREPARE ... FROM in SQL works).
 
 // parenParser is an engine's sql.Parser that also accepts parenthesized query
-// expressions (above). Safe from many goroutines, as the parser it wraps.
+// expressions (above), and makes the checks GMS's plan builder makes only under GMS's
+// own parser (parenschecks.go) on every statement it returns. Safe from many
+// goroutines, as the parser it wraps.
 type parenParser struct {
 	sql.Parser
 }
@@ -54,7 +56,7 @@ func parenOverrides() sql.EngineOverrides {
 func (p parenParser) ParseSimple(query string) (ast.Statement, error) {
 	stmt, err := p.Parser.ParseSimple(query)
 	if err == nil || !startsWithParen(query) {
-		return stmt, err
+		return checked(stmt, err)
 	}
 	for q, i := query, 0; i < maxParenSteps; i++ {
 		var ok bool
@@ -62,7 +64,7 @@ func (p parenParser) ParseSimple(query string) (ast.Statement, error) {
 			break
 		}
 		if s, err2 := p.Parser.ParseSimple(q); err2 == nil {
-			return s, nil
+			return setDefaultCheck(s), nil
 		}
 	}
 	return stmt, err
@@ -71,6 +73,7 @@ func (p parenParser) ParseSimple(query string) (ast.Statement, error) {
 func (p parenParser) Parse(ctx *sql.Context, query string, multi bool) (ast.Statement, string, string, error) {
 	stmt, q, rest, err := p.Parser.Parse(ctx, query, multi)
 	if err == nil || !startsWithParen(query) {
+		stmt, err = checked(stmt, err)
 		return stmt, q, rest, err
 	}
 	for rq, i := query, 0; i < maxParenSteps; i++ {
@@ -79,7 +82,7 @@ func (p parenParser) Parse(ctx *sql.Context, query string, multi bool) (ast.Stat
 			break
 		}
 		if s, q2, rest2, err2 := p.Parser.Parse(ctx, rq, multi); err2 == nil {
-			return s, q2, rest2, nil
+			return setDefaultCheck(s), q2, rest2, nil
 		}
 	}
 	return stmt, q, rest, err
@@ -88,6 +91,7 @@ func (p parenParser) Parse(ctx *sql.Context, query string, multi bool) (ast.Stat
 func (p parenParser) ParseWithOptions(ctx context.Context, query string, delimiter rune, multi bool, options ast.ParserOptions) (ast.Statement, string, string, error) {
 	stmt, q, rest, err := p.Parser.ParseWithOptions(ctx, query, delimiter, multi, options)
 	if err == nil || !startsWithParen(query) {
+		stmt, err = checked(stmt, err)
 		return stmt, q, rest, err
 	}
 	for rq, i := query, 0; i < maxParenSteps; i++ {
@@ -96,7 +100,7 @@ func (p parenParser) ParseWithOptions(ctx context.Context, query string, delimit
 			break
 		}
 		if s, q2, rest2, err2 := p.Parser.ParseWithOptions(ctx, rq, delimiter, multi, options); err2 == nil {
-			return s, q2, rest2, nil
+			return setDefaultCheck(s), q2, rest2, nil
 		}
 	}
 	return stmt, q, rest, err
@@ -105,6 +109,7 @@ func (p parenParser) ParseWithOptions(ctx context.Context, query string, delimit
 func (p parenParser) ParseOneWithOptions(ctx context.Context, query string, options ast.ParserOptions) (ast.Statement, int, error) {
 	stmt, next, err := p.Parser.ParseOneWithOptions(ctx, query, options)
 	if err == nil || !startsWithParen(query) {
+		stmt, err = checked(stmt, err)
 		return stmt, next, err
 	}
 	grown := 0 // bytes the rewrites added before the statement's end
@@ -119,10 +124,18 @@ func (p parenParser) ParseOneWithOptions(ctx context.Context, query string, opti
 			if next2 > 0 {
 				next2 -= grown
 			}
-			return s, next2, nil
+			return setDefaultCheck(s), next2, nil
 		}
 	}
 	return stmt, next, err
+}
+
+// checked is stmt after setDefaultCheck (parenschecks.go) when err is nil.
+func checked(stmt ast.Statement, err error) (ast.Statement, error) {
+	if err != nil {
+		return stmt, err
+	}
+	return setDefaultCheck(stmt), nil
 }
 
 // maxParenSteps bounds the rewrites tried for one statement.
