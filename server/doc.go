@@ -63,6 +63,9 @@
 //     COM_STMT_PREPARE whose text vitess's connection cannot parse with -- a comment
 //     (SELECT ? > --1) fails there with vitess's syntax error (1105); so does the
 //     statement in the string of PREPARE ... FROM (1064), which is not rewritten.
+//   - Multi-statement queries (server.go, ComMultiQuery): a failing statement ends the
+//     query as in MySQL; vitess's connection ran the statements after it
+//     (TestMultiStatementStopsAtError).
 //   - Prepared parameter count (preparecount.go): a COM_STMT_PREPARE announces as many
 //     parameters as the statement has ? tokens; vitess's connection counted none in a
 //     set operation's ORDER BY and LIMIT (SELECT 1 UNION SELECT 2 LIMIT ? was prepared

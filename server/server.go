@@ -340,7 +340,12 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 		return "", mapStmtError(c, err)
 	}
 	rest, err := h.Handler.ComMultiQuery(ctx, c, query, cb)
-	return rest, mapStmtError(c, err)
+	if err != nil {
+		// A failed statement ends the query, as in MySQL: vitess would run the rest
+		// after sending the error (INSERT 3; INSERT <duplicate>; INSERT 4 inserted 4).
+		return "", mapStmtError(c, err)
+	}
+	return rest, nil
 }
 
 func (h *handler) ComPrepare(ctx context.Context, c *mysql.Conn, query string, p *mysql.PrepareData) ([]*querypb.Field, error) {
