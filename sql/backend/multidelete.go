@@ -48,10 +48,9 @@ import (
 
 const multiDeleteRuleID analyzer.RuleId = 1_000_020
 
-// init appends multiDeleteRule to GMS's OnceAfterAll (a copy: the slice may be shared).
+// init appends multiDeleteRule to GMS's OnceAfterAll (appendOnceAfterAll).
 func init() {
-	rules := append([]analyzer.Rule(nil), analyzer.OnceAfterAll...)
-	analyzer.OnceAfterAll = append(rules, analyzer.Rule{Id: multiDeleteRuleID, Apply: multiDeleteRule})
+	appendOnceAfterAll(analyzer.Rule{Id: multiDeleteRuleID, Apply: multiDeleteRule})
 }
 
 func multiDeleteRule(ctx *sql.Context, _ *analyzer.Analyzer, n sql.Node, _ *plan.Scope, _ analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {

@@ -94,3 +94,12 @@ func thenFix(rule analyzer.RuleFunc, fix func(*sql.Context, sql.Node) (sql.Node,
 		return fixed, transform.NewTree, nil
 	}
 }
+
+// appendOnceAfterAll adds r at the end of GMS's OnceAfterAll, the rules every analyzer and
+// the short batch lists of plain statements run last, in a copy of the slice (it may be
+// shared). Called from init functions, before any analyzer is made; rules added so run
+// in the order of their files' names.
+func appendOnceAfterAll(r analyzer.Rule) {
+	rules := append([]analyzer.Rule(nil), analyzer.OnceAfterAll...)
+	analyzer.OnceAfterAll = append(rules, r)
+}

@@ -37,11 +37,10 @@ import (
 
 const replaceCountRuleID analyzer.RuleId = 1_000_010
 
-// init appends replaceCountRule to GMS's OnceAfterAll (a copy: the slice may be shared),
+// init appends replaceCountRule to GMS's OnceAfterAll (appendOnceAfterAll),
 // which every analyzer and the short batch lists of a plain INSERT/REPLACE read.
 func init() {
-	rules := append([]analyzer.Rule(nil), analyzer.OnceAfterAll...)
-	analyzer.OnceAfterAll = append(rules, analyzer.Rule{Id: replaceCountRuleID, Apply: replaceCountRule})
+	appendOnceAfterAll(analyzer.Rule{Id: replaceCountRuleID, Apply: replaceCountRule})
 }
 
 func replaceCountRule(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, _ analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
