@@ -24,7 +24,26 @@ package enginetest
 // The server-engine steps (OkResult.Info cleared, expected cells converted to the column
 // types) do not apply, as they do not for GMS's own in-memory engine.
 //
-// One rule is added, just before step 4 ("ExactSum"): MySQL's SUM and AVG of an exact type
+// Two rules are added. The first ("MySQL's DELETE count") applies before step 1 and
+// touches only the expectation; the second ("ExactSum") applies just before step 4 and
+// touches only the actual rows.
+//
+// MySQL's DELETE count: a DELETE of two tables joined says how many rows it deleted, in
+// MySQL 8 and MariaDB, and dsql too (sql/backend/multidelete.go); GMS's DeleteJoinTests
+// expect GMS's count, the number of join rows (DELETE mytable, tabletest FROM mytable
+// JOIN tabletest WHERE mytable.i = tabletest.i deletes 3 + 3 rows: MySQL 6, GMS 3). For
+// exactly the statements of mysqlDeleteCounts, keyed by their exact text, when the
+// expected rows are exactly one row of one cell, GMS's OkResult with the count the table
+// gives as GMS's (no InsertID, no Info), that expectation is replaced by an OkResult with
+// the table's MySQL count and nothing else changed. The actual result is then compared by
+// steps 1-5 like any other, so it must be that OkResult: GMS's count, any other count, an
+// InsertID or an Info fails. Any other expectation of those statements (a twin's MySQL
+// count, a changed GMS count) and every other statement is compared as GMS compares it;
+// GMS's expected rows are never modified (they are shared by every run of the test).
+// TestDeleteJoinMySQLTwins runs the same statements with the table's MySQL counts
+// written out as the expectation.
+//
+// ExactSum: MySQL's SUM and AVG of an exact type
 // are DECIMAL (sql/backend/exactsum.go), where GMS's assertions expect float64. An actual
 // cell holding a decimal (*apd.Decimal) is replaced by a float64 when all of these hold:
 //
@@ -51,6 +70,7 @@ package enginetest
 import (
 	"context"
 	"math/big"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,7 +91,8 @@ import (
 var _ gmsenginetest.ResultEvaluationHarness = (*Harness)(nil)
 
 // EvaluateQueryResults implements enginetest.ResultEvaluationHarness: GMS's default
-// comparison plus the ExactSum rule (see the comment at the top of this file).
+// comparison plus the MySQL's DELETE count and ExactSum rules (see the comment at the
+// top of this file).
 func (h *Harness) EvaluateQueryResults(t *testing.T, expectedRows []sql.Row, expectedCols []*sql.Column, expectedSch sql.Schema, actualRows []sql.Row, q string, wrapBehavior queries.WrapBehavior) {
 	evaluateResults(t, t, h.callsSumOrAvg, expectedRows, expectedCols, expectedSch, actualRows, q, wrapBehavior)
 }
@@ -104,6 +125,7 @@ type resultT interface {
 // evaluateResults compares as described at the top of this file. wt is only used by
 // GMS's WidenRows (for its Context); verdicts go to r. sch is the result schema.
 func evaluateResults(wt *testing.T, r resultT, callsSumOrAvg func(q string) bool, expected []sql.Row, expectedCols []*sql.Column, sch sql.Schema, rows []sql.Row, q string, wrapBehavior queries.WrapBehavior) {
+	expected = mysqlDeleteExpected(q, expected)
 	widenedRows := gmsenginetest.WidenRows(wt, sch, rows)
 	widenedExpected := gmsenginetest.WidenRows(wt, sch, expected)
 
@@ -175,6 +197,41 @@ func evaluateResults(wt *testing.T, r resultT, callsSumOrAvg func(q string) bool
 	if expectedCols != nil {
 		assert.Equal(r, resultColumns(expectedCols), resultColumns(sch))
 	}
+}
+
+// deleteCounts are the affected-row counts of a multi-table DELETE in GMS's assertion
+// (join rows) and in MySQL 8 (rows deleted).
+type deleteCounts struct {
+	gms, mysql uint64
+}
+
+// mysqlDeleteCounts are the statements of the MySQL's DELETE count rule: GMS's
+// DeleteJoinTests that delete from two tables (on GMS's mytable and tabletest, three rows
+// each, i = 1, 2, 3 in both), by exact text. Each join row matches one row of each
+// target, so MySQL's count is twice GMS's.
+var mysqlDeleteCounts = map[string]deleteCounts{
+	"DELETE mytable, tabletest FROM mytable join tabletest where mytable.i=tabletest.i;":                                                                                                    {gms: 3, mysql: 6},
+	"DELETE MYTABLE, TABLETEST FROM mytable join tabletest where mytable.i=tabletest.i;":                                                                                                    {gms: 3, mysql: 6},
+	"DELETE FROM mytable, tabletest USING mytable inner join tabletest on mytable.i=tabletest.i;":                                                                                           {gms: 3, mysql: 6},
+	"DELETE mytable, tabletest FROM mytable join tabletest where mytable.i=tabletest.i and mytable.i = 2;":                                                                                  {gms: 1, mysql: 2},
+	"DELETE tabletest, mytable FROM mytable join tabletest where mytable.i=tabletest.i and mytable.i = 2;":                                                                                  {gms: 1, mysql: 2},
+	"with t (n) as (select (1) from dual) delete mytable, tabletest from mytable join tabletest where mytable.i=tabletest.i and mytable.i in (select n from t)":                             {gms: 1, mysql: 2},
+	"DELETE mytable, tabletest FROM mytable join tabletest on mytable.i=tabletest.i join JSON_TABLE('[{\"x\": 1},{\"x\": 2}]', '$[*]' COLUMNS (x INT PATH '$.x')) as jt on jt.x=mytable.i;": {gms: 2, mysql: 4},
+}
+
+// mysqlDeleteExpected applies the MySQL's DELETE count rule: for a statement of
+// mysqlDeleteCounts whose expectation is exactly GMS's OkResult with GMS's count, it
+// returns a new expectation with MySQL's count; otherwise expected itself.
+func mysqlDeleteExpected(q string, expected []sql.Row) []sql.Row {
+	counts, ok := mysqlDeleteCounts[q]
+	if !ok || len(expected) != 1 || len(expected[0]) != 1 {
+		return expected
+	}
+	res, ok := expected[0][0].(types.OkResult)
+	if !ok || !reflect.DeepEqual(res, types.OkResult{RowsAffected: counts.gms}) {
+		return expected
+	}
+	return []sql.Row{{types.OkResult{RowsAffected: counts.mysql}}}
 }
 
 // resultColumn is what step 5 compares of a column.

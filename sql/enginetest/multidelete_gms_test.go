@@ -2,65 +2,101 @@ package enginetest
 
 import (
 	"os"
+	"reflect"
+	"strings"
 	"testing"
 
 	gmsenginetest "github.com/dolthub/go-mysql-server/enginetest"
 	"github.com/dolthub/go-mysql-server/enginetest/queries"
 	"github.com/dolthub/go-mysql-server/enginetest/scriptgen/setup"
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/plan"
 	"github.com/dolthub/go-mysql-server/sql/types"
 )
 
-// multiDeleteSkips are the GMS DeleteJoinTests that delete from two tables and expect
-// GMS's affected-row count, the number of join rows; MySQL 8 and MariaDB count the rows
-// deleted, one per table per join row here (sql/backend/multidelete.go): DELETE mytable,
-// tabletest FROM mytable JOIN tabletest WHERE mytable.i = tabletest.i deletes 3 + 3 rows
-// and says 6, GMS 3. They run with MySQL's count in TestDeleteJoinMySQLTwins.
-var multiDeleteSkips = map[string]string{
-	"DELETE mytable, tabletest FROM mytable join tabletest where mytable.i=tabletest.i;":                                                                                                    multiDeleteWhy,
-	"DELETE MYTABLE, TABLETEST FROM mytable join tabletest where mytable.i=tabletest.i;":                                                                                                    multiDeleteWhy,
-	"DELETE FROM mytable, tabletest USING mytable inner join tabletest on mytable.i=tabletest.i;":                                                                                           multiDeleteWhy,
-	"DELETE mytable, tabletest FROM mytable join tabletest where mytable.i=tabletest.i and mytable.i = 2;":                                                                                  multiDeleteWhy,
-	"DELETE tabletest, mytable FROM mytable join tabletest where mytable.i=tabletest.i and mytable.i = 2;":                                                                                  multiDeleteWhy,
-	"with t (n) as (select (1) from dual) delete mytable, tabletest from mytable join tabletest where mytable.i=tabletest.i and mytable.i in (select n from t)":                             multiDeleteWhy,
-	"DELETE mytable, tabletest FROM mytable join tabletest on mytable.i=tabletest.i join JSON_TABLE('[{\"x\": 1},{\"x\": 2}]', '$[*]' COLUMNS (x INT PATH '$.x')) as jt on jt.x=mytable.i;": multiDeleteWhy,
-}
-
-const multiDeleteWhy = "expects GMS's count of join rows for a two-table DELETE; MySQL 8 counts the rows deleted (twice as many)"
-
-// deleteHarness is the harness of TestGMSDelete: with multiDeleteSkips unless
-// DSQL_ENGINETEST=1.
-func deleteHarness() *Harness {
-	if os.Getenv("DSQL_ENGINETEST") == "1" {
-		return NewHarness(nil)
-	}
-	skips := map[string]string{}
-	for q, why := range multiDeleteSkips {
-		skips[normQuery(q)] = why
-	}
-	return NewHarness(skips)
-}
-
-// TestDeleteJoinMySQLTwins: the assertions of multiDeleteSkips on GMS's tables, with
-// MySQL 8's affected-row count (each join row deletes one row of each of the two
-// tables), and the rows they leave.
+// TestDeleteJoinMySQLTwins: the statements of evaluate.go's MySQL's DELETE count rule
+// (mysqlDeleteCounts) on GMS's tables, with the table's MySQL 8 count written out as the
+// expectation (each join row deletes one row of each of the two tables), and the rows
+// they leave. It also checks that GMS still expects the table's GMS count, so that the
+// rule, which applies only to that expectation, still covers every one of them.
 func TestDeleteJoinMySQLTwins(t *testing.T) {
 	h := NewHarness(nil)
 	h.Setup(setup.MydbData, setup.MytableData, setup.TabletestData)
 	n := 0
 	for _, tt := range queries.DeleteJoinTests {
-		if _, ok := multiDeleteSkips[tt.WriteQuery]; !ok {
+		counts, ok := mysqlDeleteCounts[tt.WriteQuery]
+		if !ok {
 			continue
 		}
 		n++
+		want := []sql.Row{{types.OkResult{RowsAffected: counts.gms}}}
+		if !reflect.DeepEqual(tt.ExpectedWriteResult, want) {
+			t.Errorf("GMS expects %v of %q, mysqlDeleteCounts says %v: GMS's test changed; update mysqlDeleteCounts", tt.ExpectedWriteResult, tt.WriteQuery, want)
+		}
 		twin := tt
-		res := tt.ExpectedWriteResult[0][0].(types.OkResult)
-		res.RowsAffected *= 2
-		twin.ExpectedWriteResult = []sql.Row{{res}}
+		twin.ExpectedWriteResult = []sql.Row{{types.OkResult{RowsAffected: counts.mysql}}}
 		t.Run(tt.WriteQuery, func(t *testing.T) { gmsenginetest.RunWriteQueryTest(t, h, twin) })
 	}
-	if n != len(multiDeleteSkips) {
-		t.Fatalf("found %d of the %d queries of multiDeleteSkips in GMS's DeleteJoinTests: GMS's tests changed; update multiDeleteSkips", n, len(multiDeleteSkips))
+	if n != len(mysqlDeleteCounts) {
+		t.Fatalf("found %d of the %d queries of mysqlDeleteCounts in GMS's DeleteJoinTests: GMS's tests changed; update mysqlDeleteCounts", n, len(mysqlDeleteCounts))
+	}
+}
+
+// TestMySQLDeleteCountRule: the rule turns GMS's expected count of exactly the
+// statements of mysqlDeleteCounts into MySQL's, so MySQL's count passes and GMS's fails;
+// anything else about the result, other statements and other expectations are compared
+// as GMS compares them.
+func TestMySQLDeleteCountRule(t *testing.T) {
+	const q = "DELETE mytable, tabletest FROM mytable join tabletest where mytable.i=tabletest.i;"
+	const qJSON = "DELETE mytable, tabletest FROM mytable join tabletest on mytable.i=tabletest.i join JSON_TABLE('[{\"x\": 1},{\"x\": 2}]', '$[*]' COLUMNS (x INT PATH '$.x')) as jt on jt.x=mytable.i;"
+	const qOne = "DELETE mytable FROM mytable join tabletest where mytable.i=tabletest.i;"
+	ok := func(n uint64) sql.Row { return sql.Row{types.OkResult{RowsAffected: n}} }
+	rows := func(r ...sql.Row) []sql.Row { return r }
+	cases := []struct {
+		name             string
+		q                string
+		expected, actual []sql.Row
+		pass             bool
+	}{
+		{"MySQL's count", q, rows(ok(3)), rows(ok(6)), true},
+		{"MySQL's count, USING", "DELETE FROM mytable, tabletest USING mytable inner join tabletest on mytable.i=tabletest.i;", rows(ok(3)), rows(ok(6)), true},
+		{"MySQL's count, upper case", "DELETE MYTABLE, TABLETEST FROM mytable join tabletest where mytable.i=tabletest.i;", rows(ok(3)), rows(ok(6)), true},
+		{"MySQL's count, one pair", "DELETE tabletest, mytable FROM mytable join tabletest where mytable.i=tabletest.i and mytable.i = 2;", rows(ok(1)), rows(ok(2)), true},
+		{"MySQL's count, JSON_TABLE", qJSON, rows(ok(2)), rows(ok(4)), true},
+		// The rule's statements, other answers.
+		{"GMS's count", q, rows(ok(3)), rows(ok(3)), false},
+		{"GMS's count, JSON_TABLE", qJSON, rows(ok(2)), rows(ok(2)), false},
+		{"another count", q, rows(ok(3)), rows(ok(5)), false},
+		{"MySQL's count and an InsertID", q, rows(ok(3)), rows(sql.Row{types.OkResult{RowsAffected: 6, InsertID: 1}}), false},
+		{"MySQL's count and an Info", q, rows(ok(3)), rows(sql.Row{types.OkResult{RowsAffected: 6, Info: plan.UpdateInfo{Matched: 6, Updated: 6}}}), false},
+		{"MySQL's count twice", q, rows(ok(3)), rows(ok(6), ok(6)), false},
+		{"a row, not an OkResult", q, rows(ok(3)), rows(sql.Row{int64(6)}), false},
+		{"nothing", q, rows(ok(3)), nil, false},
+		// Other expectations of the rule's statements: compared as GMS compares them.
+		{"the twin's expectation", q, rows(ok(6)), rows(ok(6)), true},
+		{"another GMS count", q, rows(ok(4)), rows(ok(8)), false},
+		{"another GMS count, matched", q, rows(ok(4)), rows(ok(4)), true},
+		{"an expected InsertID", q, rows(sql.Row{types.OkResult{RowsAffected: 3, InsertID: 1}}), rows(ok(6)), false},
+		{"an expected plain number", q, rows(sql.Row{3}), rows(ok(6)), false},
+		// Other statements.
+		{"a one-table DELETE", qOne, rows(ok(3)), rows(ok(6)), false},
+		{"a one-table DELETE, matched", qOne, rows(ok(3)), rows(ok(3)), true},
+		{"the statement with other spacing", q + " ", rows(ok(3)), rows(ok(6)), false},
+		{"the statement in lower case", strings.ToLower(q), rows(ok(3)), rows(ok(6)), false},
+	}
+	for _, c := range cases {
+		expected := c.expected
+		var before []sql.Row
+		for _, r := range expected {
+			before = append(before, r.Copy())
+		}
+		failed, msgs := verdict(t, false, expected, types.OkResultSchema, c.actual, c.q)
+		if failed == c.pass {
+			t.Errorf("%s: failed = %v, want %v (%s)", c.name, failed, !c.pass, strings.Join(msgs, "; "))
+		}
+		if !reflect.DeepEqual(expected, before) {
+			t.Errorf("%s: the rule modified the expected rows: %v, was %v", c.name, expected, before)
+		}
 	}
 }
 
