@@ -29,6 +29,9 @@ const (
 	// (pollconn_linux.go).
 	DefaultPollWait = 2 * time.Millisecond
 	maxPollWait     = time.Second
+	// DefaultIdleRelease is how long the server must have run no statement before it
+	// drops its caches of decoded tree nodes and hands freed memory back (idle.go).
+	DefaultIdleRelease = 10 * time.Second
 )
 
 // Config is the configuration of a Server, usually read from a YAML file with LoadConfig.
@@ -46,6 +49,8 @@ const (
 //	  require_secure_transport: false  # refuse clients that do not use TLS
 //	  poll_wait: 2ms             # a connection's thread waits this long for the next
 //	                             # statement before parking (0s: park at once; Linux)
+//	idle_release: 10s            # after this long without statements, drop the node
+//	                             # caches and return free memory (0s: never)
 //	read_only: false             # refuse every statement that writes
 //	log_level: info              # debug, info, warn or error
 //	data_dir: dbs                # where the repositories are (relative to the file;
@@ -68,6 +73,18 @@ type Config struct {
 	// DataDir holds the repositories: every subdirectory with a .dsql store is a
 	// database, and so is DataDir itself if it has one. "" means the current directory.
 	DataDir string `yaml:"data_dir"`
+	// IdleRelease is how long the server must have run no statement before it drops its
+	// caches of decoded tree nodes and returns freed memory to the operating system
+	// (idle.go). nil means DefaultIdleRelease; 0 never.
+	IdleRelease *time.Duration `yaml:"idle_release"`
+}
+
+// idleRelease is IdleRelease with its default.
+func (c Config) idleRelease() time.Duration {
+	if c.IdleRelease == nil {
+		return DefaultIdleRelease
+	}
+	return *c.IdleRelease
 }
 
 // ListenerConfig is the network part of a Config.
@@ -149,6 +166,9 @@ func (c Config) Validate() error {
 	}
 	if w := c.Listener.pollWait(); w < 0 || w > maxPollWait {
 		return fmt.Errorf("config: listener.poll_wait %v is out of range; give a duration from 0s to %v, such as 2ms", w, maxPollWait)
+	}
+	if r := c.idleRelease(); r < 0 {
+		return fmt.Errorf("config: idle_release %v is negative; give a duration such as 10s, or 0s to never release", r)
 	}
 	if _, err := ParseLogLevel(c.LogLevel); err != nil {
 		return err

@@ -136,3 +136,24 @@ func TestParseConfigPollWait(t *testing.T) {
 		t.Errorf("poll_wait: soon: %v, want an error naming line 2", err)
 	}
 }
+
+// TestParseConfigIdleRelease: idle_release takes a duration, defaults to
+// DefaultIdleRelease, 0s turns it off, and a negative one is refused naming the key.
+func TestParseConfigIdleRelease(t *testing.T) {
+	for src, want := range map[string]time.Duration{
+		"":                    DefaultIdleRelease,
+		"idle_release: 30s\n": 30 * time.Second,
+		"idle_release: 0s\n":  0,
+	} {
+		cfg, err := ParseConfig([]byte(src))
+		if err != nil {
+			t.Fatalf("ParseConfig(%q): %v", src, err)
+		}
+		if got := cfg.idleRelease(); got != want {
+			t.Errorf("ParseConfig(%q): idle release %v, want %v", src, got, want)
+		}
+	}
+	if _, err := ParseConfig([]byte("idle_release: -1s\n")); err == nil || !strings.Contains(err.Error(), "idle_release") {
+		t.Errorf("a negative idle_release: %v, want an error naming idle_release", err)
+	}
+}

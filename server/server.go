@@ -69,6 +69,8 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 	plans     lookupPlans // cached plans of prepared and text statements (prepared.go, textcache.go)
+	idle      idleState   // memory of an idle server (idle.go)
+	stopIdle  chan struct{}
 }
 
 // New opens every repository of cfg.DataDir (an error wrapping ErrInUse names one that
@@ -125,7 +127,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 
-	s := &Server{cfg: cfg, log: logger, engine: eng, addr: ln.Addr(), accepting: make(chan struct{})}
+	s := &Server{cfg: cfg, log: logger, engine: eng, addr: ln.Addr(), accepting: make(chan struct{}), stopIdle: make(chan struct{})}
 	s.dataDir, _ = filepath.Abs(dataDir)
 	s.local = LocalInfo{PID: os.Getpid(), Address: dialAddress(ln.Addr()), User: localUser, Password: localPassword, DataDir: s.dataDir}
 	s.drain = opts.DrainTimeout
@@ -192,6 +194,9 @@ func (s *Server) Start() error {
 		defer close(s.accepting)
 		_ = s.gms.Start()
 	}()
+	if after := s.cfg.idleRelease(); after > 0 {
+		go s.watchIdle(after, s.stopIdle)
+	}
 	if err := writeLocalFile(s.dataDir, s.local); err != nil {
 		s.log.Warn("dsql commands on this machine will not reach the server", "file", LocalFile, "err", err)
 	}
@@ -213,6 +218,7 @@ func (s *Server) close() error {
 	started := s.mu.started
 	s.mu.Unlock()
 	s.log.Info("dsql sql-server stopping: no new connections or statements")
+	close(s.stopIdle)
 	removeLocalFile(s.dataDir)
 
 	_ = s.gms.Close() // closes the listener
@@ -269,10 +275,14 @@ func (s *Server) begin() bool {
 		return false
 	}
 	s.mu.inflight.Add(1)
+	s.idle.active.Add(1)
 	return true
 }
 
-func (s *Server) end() { s.mu.inflight.Done() }
+func (s *Server) end() {
+	s.statementEnded()
+	s.mu.inflight.Done()
+}
 
 func errShutdown() error {
 	return mysql.NewSQLError(mysql.ERServerShutdown, mysql.SSUnknownSQLState, "Server shutdown in progress")

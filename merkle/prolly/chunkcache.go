@@ -57,6 +57,14 @@ func (c *chunkCache) Get(ctx context.Context, h hash.Hash) ([]byte, error) {
 	return data, nil
 }
 
+// clear drops every cached chunk.
+func (c *chunkCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.m = make(map[hash.Hash][]byte)
+	c.mu.order, c.mu.head, c.mu.size = nil, 0, 0
+}
+
 func (c *chunkCache) put(h hash.Hash, data []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

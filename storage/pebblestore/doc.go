@@ -113,7 +113,8 @@
 //   - A 64 MiB memtable, so bulk imports make few, large L0 files; Put's buffer spills
 //     at 64 MiB (Options.BufferBytes) too, so memory stays bounded.
 //   - A 256 MiB block cache by default (Options.CacheSize); Pebble's 8 MiB default is
-//     too small for a database, and the cache fills lazily.
+//     too small for a database, and the cache fills lazily. ReleaseMemory empties it (an
+//     idle server does, server/idle.go).
 //
 // Everything else keeps Pebble's defaults, including its own format (pebbleFormat).
 package pebblestore

@@ -74,6 +74,7 @@ type Options struct {
 type Store struct {
 	dir         string
 	db          *pebble.DB
+	cache       *pebble.Cache // the block cache (ReleaseMemory); Open's reference, dropped by Close
 	lock        *pebble.Lock
 	log         *slog.Logger
 	bufferBytes int
@@ -157,10 +158,11 @@ func Open(dir string, opts Options) (*Store, error) {
 	if !opts.AppendWAL {
 		fs = walFS{fs}
 	}
+	s.cache = pebble.NewCache(opts.CacheSize)
 	po := &pebble.Options{
 		FS:                 fs,
 		Lock:               lock,
-		CacheSize:          opts.CacheSize,
+		Cache:              s.cache,
 		MemTableSize:       mts,
 		FormatMajorVersion: pebbleFormat,
 		Logger:             pebbleLogger{s},
@@ -178,16 +180,29 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	db, err := pebble.Open(dir, po)
 	if err != nil {
+		s.cache.Unref()
 		_ = lock.Close()
 		return nil, fmt.Errorf("pebblestore: open %s: %w", dir, err)
 	}
 	s.db = db
 	if err := s.checkFormat(); err != nil {
 		_ = db.Close()
+		s.cache.Unref()
 		_ = lock.Close()
 		return nil, fmt.Errorf("pebblestore: open %s: %w", dir, err)
 	}
 	return s, nil
+}
+
+// ReleaseMemory empties the block cache (it refills as blocks are read again), so that
+// an idle process can hand the memory back (server/idle.go).
+func (s *Store) ReleaseMemory() {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.life.closed {
+		return
+	}
+	s.cache.Reserve(int(s.cache.MaxSize()))()
 }
 
 // levelOptions returns the options of every LSM level. See "Tuning" in the package doc.
@@ -336,6 +351,7 @@ func (s *Store) Close() error {
 	s.mu.live, s.mu.frozen = nil, nil
 	s.mu.Unlock()
 	err := s.db.Close()
+	s.cache.Unref()
 	if lerr := s.lock.Close(); err == nil {
 		err = lerr
 	}
