@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	gmsserver "github.com/dolthub/go-mysql-server/server"
 	"github.com/dolthub/go-mysql-server/sql"
@@ -78,7 +79,7 @@ func plainSelect(query string) bool {
 // queryExecute runs a text query (COM_QUERY) if it is a plain SELECT; handled false
 // means the caller runs it through GMS.
 func (h *handler) queryExecute(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (handled bool, err error) {
-	if h.s.gms == nil || h.s.engine == nil || noFastSelect || !plainSelect(query) {
+	if h.s.gms == nil || h.s.engine == nil || noFastSelect.Load() || !plainSelect(query) {
 		return false, nil
 	}
 	sqlCtx, err := h.s.gms.SessionManager().NewContextWithQuery(ctx, c, query)
@@ -95,7 +96,7 @@ const resultBatch = 128
 // selectExecute runs p if it is a prepared SELECT; handled false means the caller runs
 // it through GMS.
 func (h *handler) selectExecute(ctx context.Context, c *mysql.Conn, p *mysql.PrepareData, cb func(*sqltypes.Result) error) (handled bool, err error) {
-	if h.s.gms == nil || h.s.engine == nil || noFastSelect {
+	if h.s.gms == nil || h.s.engine == nil || noFastSelect.Load() {
 		return false, nil
 	}
 	sqlCtx, err := h.s.gms.SessionManager().NewContextWithQuery(ctx, c, p.PrepareStmt)
@@ -142,7 +143,7 @@ func bindingExpr(bv *querypb.BindVariable) (ast.Expr, error) {
 
 // noFastSelect turns selectExecute and queryExecute off (tests compare them with GMS's
 // handler).
-var noFastSelect bool
+var noFastSelect atomic.Bool
 
 // runSelect runs a SELECT (query, with bindings if prepared) that GMS binds, analyzes
 // and executes, in the connection's goroutine (streamSelect).

@@ -66,9 +66,9 @@ func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
 	}
 	same := func(q string, args ...any) {
 		t.Helper()
-		noFastSelect = true
+		noFastSelect.Store(true)
 		want := run(q, args...)
-		noFastSelect = false
+		noFastSelect.Store(false)
 		before := preparedStats.selects.Load() + preparedStats.hits.Load() + preparedStats.plans.Load()
 		got := run(q, args...)
 		if preparedStats.selects.Load()+preparedStats.hits.Load()+preparedStats.plans.Load() == before {
@@ -78,7 +78,7 @@ func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
 			t.Fatalf("%s %v:\nselectExecute: %v\nGMS:           %v", q, args, got, want)
 		}
 	}
-	t.Cleanup(func() { noFastSelect = false })
+	t.Cleanup(func() { noFastSelect.Store(false) })
 	same("SELECT * FROM t WHERE id BETWEEN ? AND ?", 1, 300) // 300 rows: three writes
 	same("SELECT * FROM t WHERE id BETWEEN ? AND ?", 1, 128) // exactly one full batch
 	same("SELECT * FROM t WHERE id = ?", 4)                  // NULLs

@@ -48,7 +48,7 @@ const maxTextLen = 4096
 // statement) through the plan cache if it can; handled false means the caller runs it
 // another way.
 func (h *handler) textExecute(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (handled bool, err error) {
-	if h.s.gms == nil || h.s.engine == nil || noFastSelect || !textCandidate(query) {
+	if h.s.gms == nil || h.s.engine == nil || noFastSelect.Load() || !textCandidate(query) {
 		return false, nil
 	}
 	sqlCtx, err := h.s.gms.SessionManager().NewContextWithQuery(ctx, c, query)
