@@ -116,6 +116,12 @@ func TestLeftJoinThenInnerJoin(t *testing.T) {
 // queryRows returns q's rows, each as its columns joined by "|" (NULL as "NULL").
 func queryRows(t *testing.T, db *sql.DB, q string) []string {
 	t.Helper()
+	return queryRowsSep(t, db, q, "|")
+}
+
+// queryRowsSep returns q's rows, each as its columns joined by sep (NULL as "NULL").
+func queryRowsSep(t *testing.T, db *sql.DB, q, sep string) []string {
+	t.Helper()
 	rows, err := db.Query(q)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
@@ -142,7 +148,7 @@ func queryRows(t *testing.T, db *sql.DB, q string) []string {
 				parts[i] = v.String
 			}
 		}
-		out = append(out, strings.Join(parts, "|"))
+		out = append(out, strings.Join(parts, sep))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

@@ -139,19 +139,7 @@ func hasMod(ctx *sql.Context, es []sql.Expression) bool {
 }
 
 // intModRule returns rule preceded by the replacement of GMS's MOD by intMod (see above).
-func intModRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		fixed, same, err := replaceMods(ctx, n)
-		if err != nil {
-			return n, transform.SameTree, err
-		}
-		out, same2, err := rule(ctx, a, fixed, scope, sel, qf)
-		if err != nil {
-			return out, same2, err
-		}
-		return out, same && same2, nil
-	}
-}
+func intModRule(rule analyzer.RuleFunc) analyzer.RuleFunc { return fixFirst(replaceMods, rule) }
 
 // replaceMods returns n with every expression.Mod, in n and in its subqueries, an intMod.
 func replaceMods(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdentity, error) {

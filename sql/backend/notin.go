@@ -28,19 +28,7 @@ import (
 // which the rule leaves to GMS's InSubquery, whose evaluation follows MySQL (the
 // subquery's rows are read once and hashed). NOT IN over non-nullable columns is still
 // unnested into an anti join, which is then correct.
-func notInSubqueryRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		guarded, same, err := guardNotIn(ctx, n)
-		if err != nil {
-			return n, transform.SameTree, err
-		}
-		out, same2, err := rule(ctx, a, guarded, scope, sel, qf)
-		if err != nil {
-			return n, transform.SameTree, err
-		}
-		return out, same && same2, nil
-	}
-}
+func notInSubqueryRule(rule analyzer.RuleFunc) analyzer.RuleFunc { return fixFirst(guardNotIn, rule) }
 
 // guardNotIn rewrites the NOT IN (subquery) conjuncts of n's Filters that may meet a NULL
 // (above), in the nodes unnestInSubqueries visits.

@@ -95,6 +95,22 @@ func thenFix(rule analyzer.RuleFunc, fix func(*sql.Context, sql.Node) (sql.Node,
 	}
 }
 
+// fixFirst returns rule preceded by fix, a rewrite of the plan rule is given (so that
+// rule sees the corrected plan). An error of fix or rule is returned as it is.
+func fixFirst(fix func(*sql.Context, sql.Node) (sql.Node, transform.TreeIdentity, error), rule analyzer.RuleFunc) analyzer.RuleFunc {
+	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
+		fixed, same, err := fix(ctx, n)
+		if err != nil {
+			return n, transform.SameTree, err
+		}
+		out, same2, err := rule(ctx, a, fixed, scope, sel, qf)
+		if err != nil {
+			return out, same2, err
+		}
+		return out, same && same2, nil
+	}
+}
+
 // appendOnceAfterAll adds r at the end of GMS's OnceAfterAll, the rules every analyzer and
 // the short batch lists of plain statements run last, in a copy of the slice (it may be
 // shared). Called from init functions, before any analyzer is made; rules added so run

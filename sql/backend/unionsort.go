@@ -29,19 +29,7 @@ import (
 // SetOp of the plan is fixed, in subqueries, derived tables, views and CTEs too, except
 // a recursive CTE's (not a node of the plan's tree: the RecursiveCte holds it; MySQL
 // rejects its ORDER BY, GMS's behaviour is kept). The rule is idempotent: no literal key is left for the analyses of subqueries to find.
-func unionSortRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		fixed, same, err := fixUnionSorts(ctx, n)
-		if err != nil {
-			return n, transform.SameTree, err
-		}
-		out, same2, err := rule(ctx, a, fixed, scope, sel, qf)
-		if err != nil {
-			return out, same2, err
-		}
-		return out, same && same2, nil
-	}
-}
+func unionSortRule(rule analyzer.RuleFunc) analyzer.RuleFunc { return fixFirst(fixUnionSorts, rule) }
 
 // fixUnionSorts returns n with the literal sort keys of its set operations, in n and in
 // the subqueries of its expressions, made unionColumns (see above).

@@ -70,19 +70,7 @@ func installDecimalFixes(a *analyzer.Analyzer) {
 }
 
 // unionTypeRule wraps rule (replaceCountStar) so that fixUnionTypes runs first.
-func unionTypeRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
-	return func(ctx *sql.Context, a *analyzer.Analyzer, n sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qf *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {
-		fixed, same, err := fixUnionTypes(ctx, n)
-		if err != nil {
-			return n, transform.SameTree, err
-		}
-		out, same2, err := rule(ctx, a, fixed, scope, sel, qf)
-		if err != nil {
-			return out, same2, err
-		}
-		return out, same && same2, nil
-	}
-}
+func unionTypeRule(rule analyzer.RuleFunc) analyzer.RuleFunc { return fixFirst(fixUnionTypes, rule) }
 
 // columnKey names a column by the table id of the node that produces it and its id.
 type columnKey struct {
