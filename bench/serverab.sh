@@ -4,21 +4,24 @@
 # /proc/<pid>/stat) and context switches (voluntary+involuntary, every thread) per event.
 # CPU and context switches per event move far less with other load than latency does.
 #
-# Usage: bench/serverab.sh [-t test] [-s seconds] [-r rounds] BIN...
+# Usage: bench/serverab.sh [-t test] [-s seconds] [-r rounds] [-o sysbench-options] BIN...
 #   e.g. bench/serverab.sh -r 3 /tmp/dsql.before /tmp/dsql.after
+#   -o passes options to the test's run, e.g. one statement kind of oltp_read_only:
+#   -t oltp_read_only -o "--skip_trx=on --point_selects=0 --sum_ranges=0 --order_ranges=0 --distinct_ranges=0"
 # Each round runs every BIN in turn on a fresh repository (prepared by that BIN), with a
 # 1 s unmeasured run first. Needs sysbench and the mysql client. Linux only (/proc).
 set -euo pipefail
 export LC_ALL=C
-test=oltp_point_select secs=5 rounds=1 port=${SERVERAB_PORT:-33417}
-while getopts "t:s:r:" o; do
+test=oltp_point_select secs=5 rounds=1 port=${SERVERAB_PORT:-33417} runopts=""
+while getopts "t:s:r:o:" o; do
 	case $o in
-	t) test=$OPTARG ;; s) secs=$OPTARG ;; r) rounds=$OPTARG ;;
-	*) sed -n 2,11p "$0"; exit 2 ;;
+	t) test=$OPTARG ;; s) secs=$OPTARG ;; r) rounds=$OPTARG ;; o) runopts=$OPTARG ;;
+	*) sed -n 2,13p "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[[ $# -ge 1 ]] || { sed -n 2,11p "$0"; exit 2; }
+[[ $# -ge 1 ]] || { sed -n 2,13p "$0"; exit 2; }
+read -r -a extra <<<"$runopts"
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 pid=
@@ -38,9 +41,9 @@ for ((r = 0; r < rounds; r++)); do
 		for _ in $(seq 50); do mysql -h127.0.0.1 -P"$port" -uroot -e 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
 		mysql -h127.0.0.1 -P"$port" -uroot -e 'CREATE DATABASE sbtest'
 		sysbench "$test" "${opts[@]}" prepare >/dev/null
-		sysbench "$test" "${opts[@]}" --time=1 run >/dev/null
+		sysbench "$test" "${opts[@]}" "${extra[@]}" --time=1 run >/dev/null
 		read -r c0 x0 < <(counters "$pid" | paste -sd' ')
-		out=$(sysbench "$test" "${opts[@]}" --time="$secs" --histogram=off --percentile=50 run)
+		out=$(sysbench "$test" "${opts[@]}" "${extra[@]}" --time="$secs" --histogram=off --percentile=50 run)
 		read -r c1 x1 < <(counters "$pid" | paste -sd' ')
 		kill "$pid"; wait "$pid" 2>/dev/null || true
 		echo "$out" | awk -v bin="$bin" -v c=$((c1 - c0)) -v x=$((x1 - x0)) -v hz="$hz" '

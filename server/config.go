@@ -29,6 +29,10 @@ const (
 	// (pollconn_linux.go).
 	DefaultPollWait = 2 * time.Millisecond
 	maxPollWait     = time.Second
+	// DefaultSpinWait is how long a connection's thread first polls its socket without
+	// sleeping, for a client that answers fast (pollconn_linux.go, "Spinning").
+	DefaultSpinWait = 50 * time.Microsecond
+	maxSpinWait     = time.Millisecond
 	// DefaultIdleRelease is how long the server must have run no statement before it
 	// drops its caches of decoded tree nodes and hands freed memory back (idle.go).
 	DefaultIdleRelease = 10 * time.Second
@@ -49,6 +53,8 @@ const (
 //	  require_secure_transport: false  # refuse clients that do not use TLS
 //	  poll_wait: 2ms             # a connection's thread waits this long for the next
 //	                             # statement before parking (0s: park at once; Linux)
+//	  spin_wait: 50us            # of which it first spends this long polling without
+//	                             # sleeping, for clients that answer fast (0s: never)
 //	idle_release: 10s            # after this long without statements, drop the node
 //	                             # caches and return free memory (0s: never)
 //	read_only: false             # refuse every statement that writes
@@ -103,6 +109,21 @@ type ListenerConfig struct {
 	// saves several thread wake-ups per statement. nil means DefaultPollWait; 0 parks at
 	// once. Linux only (elsewhere reads always park).
 	PollWait *time.Duration `yaml:"poll_wait"`
+	// SpinWait is how long, at the start of that wait, the thread polls the socket
+	// without sleeping, for a client whose next packet comes that fast (most do inside
+	// a transaction): a packet that finds the thread awake costs no wake-up. A
+	// connection whose client does not answer that fast stops spinning (backing off),
+	// and at most half the CPUs spin at once. nil means DefaultSpinWait; 0 never
+	// spins. Only with a PollWait (Linux).
+	SpinWait *time.Duration `yaml:"spin_wait"`
+}
+
+// spinWait is SpinWait with its default.
+func (l ListenerConfig) spinWait() time.Duration {
+	if l.SpinWait == nil {
+		return DefaultSpinWait
+	}
+	return *l.SpinWait
 }
 
 // pollWait is PollWait with its default.
@@ -166,6 +187,9 @@ func (c Config) Validate() error {
 	}
 	if w := c.Listener.pollWait(); w < 0 || w > maxPollWait {
 		return fmt.Errorf("config: listener.poll_wait %v is out of range; give a duration from 0s to %v, such as 2ms", w, maxPollWait)
+	}
+	if w := c.Listener.spinWait(); w < 0 || w > maxSpinWait {
+		return fmt.Errorf("config: listener.spin_wait %v is out of range; give a duration from 0s to %v, such as 50us", w, maxSpinWait)
 	}
 	if r := c.idleRelease(); r < 0 {
 		return fmt.Errorf("config: idle_release %v is negative; give a duration such as 10s, or 0s to never release", r)

@@ -157,3 +157,26 @@ func TestParseConfigIdleRelease(t *testing.T) {
 		t.Errorf("a negative idle_release: %v, want an error naming idle_release", err)
 	}
 }
+
+// TestParseConfigSpinWait: listener.spin_wait takes a duration from 0s to 1ms and
+// defaults to DefaultSpinWait; out-of-range values are refused naming the key.
+func TestParseConfigSpinWait(t *testing.T) {
+	for src, want := range map[string]time.Duration{
+		"":                               DefaultSpinWait,
+		"listener:\n  spin_wait: 50us\n": 50 * time.Microsecond,
+		"listener:\n  spin_wait: 0s\n":   0,
+	} {
+		c, err := ParseConfig([]byte(src))
+		if err != nil {
+			t.Fatalf("ParseConfig(%q): %v", src, err)
+		}
+		if got := c.Listener.spinWait(); got != want {
+			t.Errorf("ParseConfig(%q): spin wait %v, want %v", src, got, want)
+		}
+	}
+	for _, src := range []string{"listener:\n  spin_wait: -1us\n", "listener:\n  spin_wait: 2ms\n"} {
+		if _, err := ParseConfig([]byte(src)); err == nil || !strings.Contains(err.Error(), "spin_wait") {
+			t.Errorf("ParseConfig(%q) = %v, want an error naming spin_wait", src, err)
+		}
+	}
+}

@@ -75,7 +75,7 @@
 //
 // The server runs statements through GMS's handler except in three places (and its
 // connections do their own socket I/O outside Go's network poller, waiting for the next
-// statement in ppoll(2) first: pollconn_linux.go):
+// statement spinning briefly, then in ppoll(2): pollconn_linux.go):
 //
 //   - Prepared lookup statements: a prepared SELECT, UPDATE or DELETE whose integer
 //     parameters only bound an index lookup (`WHERE id = ?`, `WHERE id BETWEEN ? AND

@@ -12,4 +12,5 @@ import (
 type pollListener struct {
 	net.Listener
 	wait time.Duration
+	spin time.Duration
 }

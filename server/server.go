@@ -139,7 +139,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	gcfg := gms.Config{
 		Protocol:               "tcp",
 		Address:                ln.Addr().String(),
-		Listener:               pollListener{Listener: ln, wait: cfg.Listener.pollWait()},
+		Listener:               pollListener{Listener: ln, wait: cfg.Listener.pollWait(), spin: cfg.Listener.spinWait()},
 		Version:                ServerVersion,
 		MaxConnections:         cfg.Listener.MaxConnections,
 		TLSConfig:              tlsCfg,
