@@ -73,7 +73,7 @@
 //
 // # Fast paths and checks (prepared.go, textcache.go, selectexec.go, selectlimit.go, backend.InstallStrictChecks, backend.InstallPlannerFixes)
 //
-// The server runs statements through GMS's handler except in three places (and its
+// The server runs statements through GMS's handler except in four places (and its
 // connections do their own socket I/O outside Go's network poller, waiting for the next
 // statement spinning briefly, then in ppoll(2): pollconn_linux.go):
 //
@@ -92,12 +92,16 @@
 //     the connection's goroutine, 128 per write, instead of through GMS's three
 //     goroutines and per-row channel (selectExecute, queryExecute). Column descriptions
 //     come from fieldsOf, tested equal to GMS's for every column type.
+//   - Transaction statements: BEGIN, START TRANSACTION, COMMIT and ROLLBACK (exactly
+//     those words, as text or prepared) run GMS's own plan node for them, built from the
+//     text without parsing or analysis (txstmt.go; TestTxStatements compares a seeded
+//     run of them with GMS's handler's).
 //   - Assignments: the exec builder wraps the value of every assignment to a numeric
 //     column (UPDATE SET, ON DUPLICATE KEY UPDATE, a trigger's SET NEW.c) in a range
 //     check, so an out-of-range value fails with 1264 as an INSERT does (GMS stores the
 //     clamped value); with IGNORE the value is clamped with warning 1264, as MySQL does.
 //
-// All three keep GMS's process list entry (SHOW PROCESSLIST, KILL QUERY: 1317),
+// All four keep GMS's process list entry (SHOW PROCESSLIST, KILL QUERY: 1317),
 // transaction start and autocommit, status flags and error codes, and @@sql_select_limit,
 // which is applied as a statement's plan root is built rather than by GMS's analyzer
 // (selectlimit.go), so that cached plans serve under any limit.

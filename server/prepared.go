@@ -88,9 +88,9 @@ import (
 // prepared point select).
 
 // preparedStats counts cached-plan executes (hits), those of them run by runCached
-// (direct), plannings (plans), and prepared SELECTs run by selectExecute (selects),
-// for tests.
-var preparedStats struct{ hits, direct, plans, selects atomic.Int64 }
+// (direct), plannings (plans), prepared SELECTs run by selectExecute (selects), and
+// transaction statements run by txExecute (tx), for tests.
+var preparedStats struct{ hits, direct, plans, selects, tx atomic.Int64 }
 
 // lookupPlan is a connection's cached plan of one prepared statement.
 type lookupPlan struct {

@@ -327,6 +327,9 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 	defer h.s.end()
 	query = neutralizeMariaDBComments(query)
 	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
+	if handled, err := h.txExecute(ctx, c, query, func(r *sqltypes.Result) error { return cb(r, false) }); handled {
+		return mapStmtError(c, err)
+	}
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
 		return mapStmtError(c, err)
 	}
@@ -346,6 +349,9 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	// libmysqlclient, PyMySQL) send every query this way; one without a ';' is a single
 	// statement, which the plan cache may serve.
 	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
+	if handled, err := h.txExecute(ctx, c, query, func(r *sqltypes.Result) error { return cb(r, false) }); handled {
+		return "", mapStmtError(c, err)
+	}
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
 		return "", mapStmtError(c, err)
 	}
@@ -377,6 +383,11 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pr
 		return errShutdown()
 	}
 	defer h.s.end()
+	if len(p.BindVars) == 0 {
+		if handled, err := h.txExecute(ctx, c, p.PrepareStmt, cb); handled {
+			return mapStmtError(c, err)
+		}
+	}
 	if handled, err := h.stmtExecute(ctx, c, p, cb); handled {
 		return mapStmtError(c, err)
 	}
