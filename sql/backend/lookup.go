@@ -201,6 +201,7 @@ type bound struct {
 // starts and ends), later fields are checked per entry.
 type rangeScan struct {
 	kd     tuple.Desc
+	fields []tuple.Field // kd's fields [0, len(lo)), read once
 	lo, hi []bound
 	pinned int
 	filter sql.Expression // the range as GMS's filter on full rows
@@ -215,7 +216,10 @@ func newRangeScan(ctx *sql.Context, m *tableMeta, ix *indexMeta, r sql.MySQLRang
 	if len(r) > len(ix.ext) {
 		return nil, fmt.Errorf("backend: index %q: range over %d columns, index has %d", ix.name, len(r), len(ix.ext))
 	}
-	sp := &rangeScan{kd: ix.kd, lo: make([]bound, len(r)), hi: make([]bound, len(r))}
+	sp := &rangeScan{kd: ix.kd, lo: make([]bound, len(r)), hi: make([]bound, len(r)), fields: make([]tuple.Field, len(r))}
+	for j := range sp.fields {
+		sp.fields[j] = ix.kd.Field(j)
+	}
 	sp.exact = true
 	for j, rce := range r {
 		col := m.sch.Schema[ix.ext[j]]
@@ -269,7 +273,7 @@ func (sp *rangeScan) isPoint(j int) bool {
 	if lo.kind == unbounded && hi.kind == nullOnly {
 		return true
 	}
-	return lo.kind == value && hi.kind == value && cmpRaw(sp.kd.Field(j), lo.raw, hi.raw) == 0
+	return lo.kind == value && hi.kind == value && cmpRaw(&sp.fields[j], lo.raw, hi.raw) == 0
 }
 
 // encodeBound encodes a range cut's key as field f of a column of type typ (prefix: its
@@ -388,7 +392,7 @@ func intParts(v any) (mag uint64, neg bool, ok bool) {
 }
 
 // cmpRaw compares two encoded values of field f.
-func cmpRaw(f tuple.Field, a, b []byte) int {
+func cmpRaw(f *tuple.Field, a, b []byte) int {
 	if f.Collation != nil && !f.Collation.Bytewise() {
 		return f.Collation.Compare(a, b)
 	}
@@ -410,7 +414,7 @@ func (sp *rangeScan) pos(key []byte) int {
 		if !ok {
 			return -1
 		}
-		if c := cmpRaw(sp.kd.Field(j), f, lo.raw); c != 0 {
+		if c := cmpRaw(&sp.fields[j], f, lo.raw); c != 0 {
 			return c
 		}
 	}
@@ -422,7 +426,7 @@ func (sp *rangeScan) pos(key []byte) int {
 				return -1
 			}
 		case value:
-			if !ok || cmpRaw(sp.kd.Field(j), f, lo.raw) < 0 {
+			if !ok || cmpRaw(&sp.fields[j], f, lo.raw) < 0 {
 				return -1
 			}
 		}
@@ -432,7 +436,7 @@ func (sp *rangeScan) pos(key []byte) int {
 				return 1
 			}
 		case value:
-			if ok && cmpRaw(sp.kd.Field(j), f, hi.raw) > 0 {
+			if ok && cmpRaw(&sp.fields[j], f, hi.raw) > 0 {
 				return 1
 			}
 		}
@@ -444,7 +448,7 @@ func (sp *rangeScan) pos(key []byte) int {
 func (sp *rangeScan) inTail(key []byte) bool {
 	for j := sp.pinned + 1; j < len(sp.lo); j++ {
 		f, ok := sp.kd.Raw(key, j)
-		fd := sp.kd.Field(j)
+		fd := &sp.fields[j]
 		switch lo := sp.lo[j]; lo.kind {
 		case afterNull:
 			if !ok {
@@ -492,6 +496,8 @@ type lookupIter struct {
 	// seen holds the index entries returned, when several ranges over a PAD SPACE column
 	// may overlap in storage (padspace_lookup.go); nil otherwise.
 	seen map[string]struct{}
+	// arena holds the memory of the rows returned (typeconv.Arena): one per scan.
+	arena typeconv.Arena
 }
 
 func (it *lookupIter) Next(ctx *sql.Context) (sql.Row, error) {
@@ -609,9 +615,9 @@ func (it *lookupIter) fetch(ctx *sql.Context, k, v []byte, direct bool) (sql.Row
 			// need starts with the projected columns (setProjection).
 			cols, width = it.need[:len(it.proj.cols)], len(it.proj.cols)
 		}
-		row := make(sql.Row, width)
+		row := it.arena.Row(width)
 		for i, o := range cols {
-			val, err := typeconv.GetValue(it.ix.kd, k, it.coverField[i], m.sch.Schema[o].Type)
+			val, err := typeconv.GetValueIn(&it.arena, it.ix.kd, k, it.coverField[i], m.sch.Schema[o].Type)
 			if err != nil {
 				return nil, 0, fmt.Errorf("backend: table %q index %q column %q: %w", m.name, it.ix.name, m.sch.Schema[o].Name, err)
 			}
@@ -641,14 +647,14 @@ func (it *lookupIter) fetch(ctx *sql.Context, k, v []byte, direct bool) (sql.Row
 		return m.decodeKeyless(v)
 	}
 	if direct {
-		row, err := m.codec.DecodeColumns(k, v, it.proj.cols, false, nil)
+		row, err := m.codec.DecodeColumnsIn(&it.arena, k, v, it.proj.cols, false)
 		return row, 1, err
 	}
 	if it.proj != nil {
-		row, err := m.codec.DecodeColumns(k, v, it.need, true, nil)
+		row, err := m.codec.DecodeColumnsIn(&it.arena, k, v, it.need, true)
 		return row, 1, err
 	}
-	row, err := m.codec.Decode(k, v, nil)
+	row, err := m.codec.DecodeIn(&it.arena, k, v)
 	return row, 1, err
 }
 

@@ -116,10 +116,16 @@
 // A table row is stored as a key tuple (the primary key columns, in key order, NOT NULL)
 // and a value tuple (the other columns, in schema order, nullable as declared). EncodeRow
 // and DecodeRow convert a sql.Row; RowCodec does the same with the column types resolved
-// once and is the hot path of scans and writes.
+// once and is the hot path of scans and writes. Its DecodeIn and DecodeColumnsIn take
+// the rows and the bytes of short strings from an Arena in chunks (one Arena per scan),
+// not one allocation per row and per string. Invariant "Arena memory is owned": every
+// row and string an Arena hands out is memory it never writes again, so a caller may
+// keep, modify or pass on what it gets as if it were allocated on its own (a kept value
+// keeps its chunk, at most 2 KiB, alive); pinned by TestDecodeIn.
 //
 // # Concurrency
 //
 // The functions are safe for concurrent use. A RowCodec is immutable and safe to share; the
-// tuple.Builders passed to it are not. Decoded values never alias the tuples.
+// tuple.Builders passed to it are not, nor is an Arena. Decoded values never alias the
+// tuples.
 package typeconv

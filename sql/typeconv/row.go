@@ -216,6 +216,27 @@ func (c *RowCodec) Decode(key, val tuple.Tuple, dst sql.Row) (sql.Row, error) {
 	return dst, nil
 }
 
+// DecodeIn is Decode into a new row that a hands out, with the strings of String
+// columns also taken from a (see Arena).
+func (c *RowCodec) DecodeIn(a *Arena, key, val tuple.Tuple) (sql.Row, error) {
+	dst := a.Row(len(c.sch))
+	for k, o := range c.keyOrd {
+		v, err := getIn(a, c.keyDesc, key, k, c.keyEnc[k])
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %w", c.sch[o].Name, err)
+		}
+		dst[o] = v
+	}
+	for k, o := range c.valOrd {
+		v, err := getIn(a, c.valDesc, val, k, c.valEnc[k])
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %w", c.sch[o].Name, err)
+		}
+		dst[o] = v
+	}
+	return dst, nil
+}
+
 // DecodeColumns decodes only the columns cols (schema ordinals) of the row stored as key
 // and val: out[i] is column cols[i]. It decodes into dst if it has room for len(cols)
 // values (reusing it), else into a new row. With place set, out is instead a row of the
@@ -234,6 +255,21 @@ func (c *RowCodec) DecodeColumns(key, val tuple.Tuple, cols []int, place bool, d
 	} else {
 		dst = make(sql.Row, n)
 	}
+	return c.decodeColumns(nil, key, val, cols, place, dst)
+}
+
+// DecodeColumnsIn is DecodeColumns into a new row that a hands out, with the strings of
+// String columns also taken from a (see Arena): a scan decoding many rows allocates a
+// few chunks instead of a row, a string and its interface box per row.
+func (c *RowCodec) DecodeColumnsIn(a *Arena, key, val tuple.Tuple, cols []int, place bool) (sql.Row, error) {
+	n := len(cols)
+	if place {
+		n = len(c.sch)
+	}
+	return c.decodeColumns(a, key, val, cols, place, a.Row(n))
+}
+
+func (c *RowCodec) decodeColumns(a *Arena, key, val tuple.Tuple, cols []int, place bool, dst sql.Row) (sql.Row, error) {
 	for i, o := range cols {
 		if o < 0 || o >= len(c.sch) {
 			return nil, fmt.Errorf("%w: column %d outside schema of %d columns", ErrValue, o, len(c.sch))
@@ -241,9 +277,9 @@ func (c *RowCodec) DecodeColumns(key, val tuple.Tuple, cols []int, place bool, d
 		var v any
 		var err error
 		if f := c.field[o]; f < 0 {
-			v, err = get(c.keyDesc, key, -f-1, c.keyEnc[-f-1])
+			v, err = getIn(a, c.keyDesc, key, -f-1, c.keyEnc[-f-1])
 		} else {
-			v, err = get(c.valDesc, val, f, c.valEnc[f])
+			v, err = getIn(a, c.valDesc, val, f, c.valEnc[f])
 		}
 		if err != nil {
 			return nil, fmt.Errorf("column %q: %w", c.sch[o].Name, err)

@@ -41,6 +41,18 @@ func GetValue(d tuple.Desc, tup tuple.Tuple, i int, t sql.Type) (any, error) {
 	return get(d, tup, i, enc)
 }
 
+// GetValueIn is GetValue with a String field's string taken from a (see Arena).
+func GetValueIn(a *Arena, d tuple.Desc, tup tuple.Tuple, i int, t sql.Type) (any, error) {
+	enc, err := Encoding(t)
+	if err != nil {
+		return nil, err
+	}
+	if d.Field(i).Enc != enc {
+		return nil, fmt.Errorf("%w: field %d is %v, column type %s needs %v", ErrValue, i, d.Field(i).Enc, t, enc)
+	}
+	return getIn(a, d, tup, i, enc)
+}
+
 func wrongType(i int, enc tuple.Encoding, v any) error {
 	return fmt.Errorf("%w: field %d (%v): Go value %T", ErrValue, i, enc, v)
 }
@@ -365,58 +377,80 @@ func jsonBytes(v any) ([]byte, error) {
 
 // get decodes field i (encoding enc) of tup into GMS's Go value.
 func get(d tuple.Desc, tup tuple.Tuple, i int, enc tuple.Encoding) (any, error) {
-	if d.IsNull(tup, i) {
-		return nil, nil
-	}
+	return getIn(nil, d, tup, i, enc)
+}
+
+// getIn is get with the strings and their boxes of String fields taken from a (nil: one
+// allocation each). The typed getter runs first and the NULL bit is read only when it
+// finds nothing, so a present field costs one parse of the tuple's footer instead of two.
+// (On bytes Validate refuses, a non-nullable leading fixed-width field whose null bit or
+// count says NULL reads as its bytes; on every valid tuple the result is the same.)
+func getIn(a *Arena, d tuple.Desc, tup tuple.Tuple, i int, enc tuple.Encoding) (any, error) {
 	var ok bool
 	var out any
 	switch enc {
 	case tuple.Int8Enc, tuple.Int16Enc, tuple.Int24Enc, tuple.Int32Enc, tuple.Int64Enc:
 		var n int64
-		n, ok = d.GetInt(tup, i)
-		switch enc {
-		case tuple.Int8Enc:
-			out = int8(n)
-		case tuple.Int16Enc:
-			out = int16(n)
-		case tuple.Int24Enc, tuple.Int32Enc:
-			out = int32(n)
-		default:
-			out = n
+		if n, ok = d.GetInt(tup, i); ok {
+			switch enc {
+			case tuple.Int8Enc:
+				out = int8(n)
+			case tuple.Int16Enc:
+				out = int16(n)
+			case tuple.Int24Enc, tuple.Int32Enc:
+				out = int32(n)
+			default:
+				out = n
+			}
 		}
 	case tuple.Uint8Enc, tuple.Uint16Enc, tuple.Uint24Enc, tuple.Uint32Enc, tuple.Uint64Enc:
 		var n uint64
-		n, ok = d.GetUint(tup, i)
-		switch enc {
-		case tuple.Uint8Enc:
-			out = uint8(n)
-		case tuple.Uint16Enc:
-			out = uint16(n)
-		case tuple.Uint24Enc, tuple.Uint32Enc:
-			out = uint32(n)
-		default:
-			out = n
+		if n, ok = d.GetUint(tup, i); ok {
+			switch enc {
+			case tuple.Uint8Enc:
+				out = uint8(n)
+			case tuple.Uint16Enc:
+				out = uint16(n)
+			case tuple.Uint24Enc, tuple.Uint32Enc:
+				out = uint32(n)
+			default:
+				out = n
+			}
 		}
 	case tuple.Float32Enc:
-		out, ok = d.GetFloat32(tup, i)
+		var x float32
+		if x, ok = d.GetFloat32(tup, i); ok {
+			out = x
+		}
 	case tuple.Float64Enc:
-		out, ok = d.GetFloat64(tup, i)
+		var x float64
+		if x, ok = d.GetFloat64(tup, i); ok {
+			out = x
+		}
 	case tuple.DecimalEnc:
 		var x decimal.Decimal
-		x, ok = d.GetDecimal(tup, i)
-		out = toAPD(x)
+		if x, ok = d.GetDecimal(tup, i); ok {
+			out = toAPD(x)
+		}
 	case tuple.StringEnc:
 		var s []byte
-		s, ok = d.GetString(tup, i)
-		out = string(s)
+		if s, ok = d.GetString(tup, i); ok {
+			if a != nil {
+				out = a.box(s)
+			} else {
+				out = string(s)
+			}
+		}
 	case tuple.BytesEnc:
 		var s []byte
-		s, ok = d.GetBytes(tup, i)
-		out = append(make([]byte, 0, len(s)), s...)
+		if s, ok = d.GetBytes(tup, i); ok {
+			out = append(make([]byte, 0, len(s)), s...)
+		}
 	case tuple.VectorEnc:
 		var s []byte
-		s, ok = d.GetVector(tup, i)
-		out = append(make([]byte, 0, len(s)), s...)
+		if s, ok = d.GetVector(tup, i); ok {
+			out = append(make([]byte, 0, len(s)), s...)
+		}
 	case tuple.GeometryEnc:
 		var s []byte
 		if s, ok = d.GetGeometry(tup, i); ok {
@@ -428,30 +462,44 @@ func get(d tuple.Desc, tup tuple.Tuple, i int, enc tuple.Encoding) (any, error) 
 		}
 	case tuple.DateEnc:
 		var x tuple.Date
-		x, ok = d.GetDate(tup, i)
-		out = dateTime(x)
+		if x, ok = d.GetDate(tup, i); ok {
+			out = dateTime(x)
+		}
 	case tuple.DatetimeEnc:
 		var x tuple.Datetime
-		x, ok = d.GetDatetime(tup, i)
-		out = datetimeTime(x)
+		if x, ok = d.GetDatetime(tup, i); ok {
+			out = datetimeTime(x)
+		}
 	case tuple.TimestampEnc:
 		var us int64
-		us, ok = d.GetTimestamp(tup, i)
-		out = timestampTime(us)
+		if us, ok = d.GetTimestamp(tup, i); ok {
+			out = timestampTime(us)
+		}
 	case tuple.TimeEnc:
 		var x time.Duration
-		x, ok = d.GetTime(tup, i)
-		out = types.Timespan(x / time.Microsecond)
+		if x, ok = d.GetTime(tup, i); ok {
+			out = types.Timespan(x / time.Microsecond)
+		}
 	case tuple.YearEnc:
 		var y uint16
-		y, ok = d.GetYear(tup, i)
-		out = int16(y)
+		if y, ok = d.GetYear(tup, i); ok {
+			out = int16(y)
+		}
 	case tuple.EnumEnc:
-		out, ok = d.GetEnum(tup, i)
+		var x uint16
+		if x, ok = d.GetEnum(tup, i); ok {
+			out = x
+		}
 	case tuple.SetEnc:
-		out, ok = d.GetSet(tup, i)
+		var x uint64
+		if x, ok = d.GetSet(tup, i); ok {
+			out = x
+		}
 	case tuple.BitEnc:
-		out, ok = d.GetBit(tup, i)
+		var x uint64
+		if x, ok = d.GetBit(tup, i); ok {
+			out = x
+		}
 	case tuple.JSONEnc:
 		var doc []byte
 		doc, ok = d.GetJSON(tup, i)
@@ -472,12 +520,14 @@ func get(d tuple.Desc, tup tuple.Tuple, i int, enc tuple.Encoding) (any, error) 
 		return nil, fmt.Errorf("%w: field %d: encoding %v", ErrUnsupportedType, i, enc)
 	}
 	if !ok {
+		if d.IsNull(tup, i) {
+			return nil, nil
+		}
 		return nil, fmt.Errorf("%w: field %d (%v) cannot be read", tuple.ErrCorrupt, i, enc)
 	}
 	return out, nil
 }
 
-// toAPD converts tuple's decimal (exponent -scale) to GMS's *apd.Decimal.
 func toAPD(x decimal.Decimal) *apd.Decimal {
 	c := x.Coefficient()
 	if c.IsInt64() {
