@@ -40,9 +40,8 @@ func (c *chunker) empty() bool { return c.w.n == 0 }
 
 // emit writes the pending entries as a node.
 func (c *chunker) emit(ctx context.Context, ns *NodeStore) (*Node, error) {
-	data := c.w.finish()
 	c.size, c.count = 0, 0
-	return ns.write(ctx, data)
+	return ns.writeNode(ctx, c.w)
 }
 
 // levelState is one level of a treeBuilder.

@@ -6,7 +6,9 @@
 //
 //   - Node: an immutable decoded node (byte format below).
 //   - NodeStore: reads and writes nodes through a storage.ChunkStore with a cache of decoded
-//     nodes bounded in bytes; it counts reads and writes for tests and benchmarks.
+//     nodes bounded in bytes; it counts reads and writes for tests and benchmarks. A node
+//     the Editor or Builder writes is laid out from the lengths its writer kept, not
+//     decoded again from the bytes just encoded (nodeWriter.node).
 //   - Map: Get, Has, Count, Iter over a key Range (forward or reverse), IterOrdinal and
 //     Ordinal (seek by position), Walk.
 //   - Builder: builds a Map from a sorted stream, writing each node once (the import path).
@@ -47,10 +49,10 @@
 //
 // # Node byte format
 //
-//	+-------+-------------+---------------------------------------+--------------------------------+
-//	| level | n           | lengths: n x (klen, vlen) as uvarints | data: k0 v0 k1 v1 ... k(n-1) v(n-1) |
-//	| 1 B   | uvarint     |                                       |                                |
-//	+-------+-------------+---------------------------------------+--------------------------------+
+//	+-------+---------+-------------------+-------------------+------------------+------------------+
+//	| level | n       | key lengths       | value lengths     | keys             | values           |
+//	| 1 B   | uvarint | n uvarints        | n uvarints        | k0 k1 ... k(n-1) | v0 v1 ... v(n-1) |
+//	+-------+---------+-------------------+-------------------+------------------+------------------+
 //
 // Level 0 nodes are leaves and their values are the map's values. Internal node entry i
 // describes child i: its key is the child's greatest key, its value the child's hash

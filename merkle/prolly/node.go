@@ -261,17 +261,21 @@ func entrySize(klen, vlen int) int {
 	return klen + vlen + uvarintLen(uint64(klen)) + uvarintLen(uint64(vlen))
 }
 
-// nodeWriter accumulates entries and encodes them as one node. Not safe for concurrent use.
+// nodeWriter accumulates entries and encodes them as one node. It keeps the entries' key
+// and value lengths as integers (encoded as uvarints only by encode), so that the node it
+// writes can be laid out from them (node) instead of being decoded again. Not safe for
+// concurrent use.
 type nodeWriter struct {
 	level        int
 	n            int
-	klens, vlens []byte
+	klens, vlens []uint32 // length of each key and value
+	lenBytes     int      // encoded size of the two length sections
 	keys, vals   []byte
 }
 
 // newNodeWriter returns a writer with buffers sized for a typical node.
 func newNodeWriter(level int) nodeWriter {
-	return nodeWriter{level: level, klens: make([]byte, 0, 512), vlens: make([]byte, 0, 512),
+	return nodeWriter{level: level, klens: make([]uint32, 0, 256), vlens: make([]uint32, 0, 256),
 		keys: make([]byte, 0, 2*TargetNodeSize), vals: make([]byte, 0, 2*TargetNodeSize)}
 }
 
@@ -281,8 +285,8 @@ var writerPool = sync.Pool{New: func() any { w := newNodeWriter(0); return &w }}
 
 func getNodeWriter(level int) *nodeWriter {
 	w := writerPool.Get().(*nodeWriter)
-	w.level, w.n = level, 0
-	w.klens, w.vlens, w.keys, w.vals = w.klens[:0], w.vlens[:0], w.keys[:0], w.vals[:0]
+	w.reset()
+	w.level = level
 	return w
 }
 
@@ -292,13 +296,19 @@ func putNodeWriter(w *nodeWriter) {
 	}
 }
 
+// reset empties the writer, keeping its level and buffers.
+func (w *nodeWriter) reset() {
+	w.n, w.lenBytes = 0, 0
+	w.klens, w.vlens, w.keys, w.vals = w.klens[:0], w.vlens[:0], w.keys[:0], w.vals[:0]
+}
+
 // addRun appends entries [a, b) of n as they are (a < b) and returns the encoded size
 // they add (the sum of their entrySize): their keys and values are copied as two
 // contiguous byte ranges.
 func (w *nodeWriter) addRun(n *Node, a, b int) int {
-	l0 := len(w.klens) + len(w.vlens)
-	w.klens = appendLengths(w.klens, &n.keys, a, b)
-	w.vlens = appendLengths(w.vlens, &n.vals, a, b)
+	l0 := w.lenBytes
+	w.klens, w.lenBytes = appendLengths(w.klens, w.lenBytes, &n.keys, a, b)
+	w.vlens, w.lenBytes = appendLengths(w.vlens, w.lenBytes, &n.vals, a, b)
 	ks, _ := n.keys.bounds(a)
 	_, ke := n.keys.bounds(b - 1)
 	vs, _ := n.vals.bounds(a)
@@ -306,30 +316,25 @@ func (w *nodeWriter) addRun(n *Node, a, b int) int {
 	w.keys = append(w.keys, n.data[ks:ke]...)
 	w.vals = append(w.vals, n.data[vs:ve]...)
 	w.n += b - a
-	return len(w.klens) + len(w.vlens) - l0 + int(ke-ks) + int(ve-vs)
+	return w.lenBytes - l0 + int(ke-ks) + int(ve-vs)
 }
 
-// appendLengths appends the lengths of items [a, b) of s as uvarints.
-func appendLengths(dst []byte, s *section, a, b int) []byte {
+// appendLengths appends the lengths of items [a, b) of s and adds their encoded size
+// to lenBytes.
+func appendLengths(dst []uint32, lenBytes int, s *section, a, b int) ([]uint32, int) {
 	if s.ends == nil {
-		var buf [binary.MaxVarintLen64]byte
-		enc := binary.AppendUvarint(buf[:0], uint64(s.width))
-		if len(enc) == 1 {
-			for range b - a {
-				dst = append(dst, enc[0])
-			}
-			return dst
-		}
+		lenBytes += (b - a) * uvarintLen(uint64(s.width))
 		for range b - a {
-			dst = append(dst, enc...)
+			dst = append(dst, s.width)
 		}
-		return dst
+		return dst, lenBytes
 	}
 	for i := a; i < b; i++ {
 		st, e := s.bounds(i)
-		dst = binary.AppendUvarint(dst, uint64(e-st))
+		dst = append(dst, e-st)
+		lenBytes += uvarintLen(uint64(e - st))
 	}
-	return dst
+	return dst, lenBytes
 }
 
 // entryCount returns the number of leaf entries entry i stands for (1 in a leaf).
@@ -349,23 +354,65 @@ func (n *Node) entriesCount(a, b int) uint64 {
 }
 
 func (w *nodeWriter) add(k, v []byte) {
-	w.klens = binary.AppendUvarint(w.klens, uint64(len(k)))
-	w.vlens = binary.AppendUvarint(w.vlens, uint64(len(v)))
+	w.klens = append(w.klens, uint32(len(k)))
+	w.vlens = append(w.vlens, uint32(len(v)))
+	w.lenBytes += uvarintLen(uint64(len(k))) + uvarintLen(uint64(len(v)))
 	w.keys = append(w.keys, k...)
 	w.vals = append(w.vals, v...)
 	w.n++
 }
 
-// finish encodes the node into a fresh slice and resets the writer.
-func (w *nodeWriter) finish() []byte {
-	out := make([]byte, 0, 1+binary.MaxVarintLen64+len(w.klens)+len(w.vlens)+len(w.keys)+len(w.vals))
+// encode returns the node's bytes (the format above) in a fresh slice, leaving the
+// writer as it is.
+func (w *nodeWriter) encode() []byte {
+	out := make([]byte, 0, 1+uvarintLen(uint64(w.n))+w.lenBytes+len(w.keys)+len(w.vals))
 	out = append(out, byte(w.level))
 	out = binary.AppendUvarint(out, uint64(w.n))
-	out = append(out, w.klens...)
-	out = append(out, w.vlens...)
+	for _, l := range w.klens {
+		out = binary.AppendUvarint(out, uint64(l))
+	}
+	for _, l := range w.vlens {
+		out = binary.AppendUvarint(out, uint64(l))
+	}
 	out = append(out, w.keys...)
 	out = append(out, w.vals...)
-	w.n = 0
-	w.klens, w.vlens, w.keys, w.vals = w.klens[:0], w.vlens[:0], w.keys[:0], w.vals[:0]
 	return out
+}
+
+// finish encodes the node into a fresh slice and resets the writer.
+func (w *nodeWriter) finish() []byte {
+	out := w.encode()
+	w.reset()
+	return out
+}
+
+// node returns the Node for data, which encode returned for the writer's current
+// entries, laid out from the lengths the writer kept: what decodeNode(h, data) returns,
+// without parsing data again (TestWriterNodeMatchesDecode). It fails only if an internal
+// node's value is not a child reference, which would be a bug in the caller.
+func (w *nodeWriter) node(h hash.Hash, data []byte) (*Node, error) {
+	pos := uint32(1 + uvarintLen(uint64(w.n)) + w.lenBytes)
+	nd := &Node{data: data, hash: h, level: w.level, n: w.n}
+	nd.keys = makeSection(pos, w.klens)
+	nd.vals = makeSection(nd.keys.end(w.n), w.vlens)
+	if w.level > 0 {
+		if w.n == 0 {
+			return nil, fmt.Errorf("prolly: writing a level %d node with no children", w.level)
+		}
+		nd.cum = make([]uint64, w.n)
+		var c uint64
+		for i := range w.n {
+			v := nd.Value(i)
+			if len(v) <= hash.ByteLen {
+				return nil, fmt.Errorf("prolly: writing a level %d node: child ref %d is %d bytes", w.level, i, len(v))
+			}
+			cnt, k := binary.Uvarint(v[hash.ByteLen:])
+			if k <= 0 || k != len(v)-hash.ByteLen || cnt == 0 {
+				return nil, fmt.Errorf("prolly: writing a level %d node: child ref %d has a bad count", w.level, i)
+			}
+			c += cnt
+			nd.cum[i] = c
+		}
+	}
+	return nd, nil
 }

@@ -98,6 +98,31 @@ func (ns *NodeStore) write(ctx context.Context, data []byte) (*Node, error) {
 	if err != nil {
 		return nil, err // a bug in the writer; never store a node we cannot read back
 	}
+	return ns.store(ctx, n)
+}
+
+// writeNode stores the node w holds, resets w and returns the node. It lays the node
+// out from the lengths w kept instead of decoding the bytes it just encoded (the
+// write path of every Editor flush and Builder).
+func (ns *NodeStore) writeNode(ctx context.Context, w *nodeWriter) (*Node, error) {
+	data := w.encode()
+	h := hash.Of(data)
+	if n := ns.cache.get(h); n != nil {
+		w.reset()
+		return n, nil // already stored (cached nodes were read from or written to cs)
+	}
+	n, err := w.node(h, data)
+	w.reset()
+	if err != nil {
+		return nil, err // a bug in the writer; never store a node we cannot read back
+	}
+	return ns.store(ctx, n)
+}
+
+// store puts n's bytes into the chunk store and caches n.
+func (ns *NodeStore) store(ctx context.Context, n *Node) (*Node, error) {
+	h, data := n.hash, n.data
+	var err error
 	c := storage.Chunk{Hash: h, Data: data}
 	if op, ok := ns.cs.(ownedPutter); ok {
 		err = op.PutOwned(ctx, c) // data is the node's: immutable from now on
