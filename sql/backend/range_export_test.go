@@ -1,0 +1,4 @@
+package backend
+
+// BinCompareForTest is binCompare (range_sortkey.go).
+var BinCompareForTest = binCompare
