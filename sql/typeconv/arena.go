@@ -42,7 +42,7 @@ func (a *Arena) Row(n int) sql.Row {
 	}
 	if len(a.vals) < n {
 		a.nvals = min(max(2*a.nvals, arenaFirstSlots), arenaSlots)
-		a.vals = make([]any, a.nvals)
+		a.vals = make([]any, max(a.nvals, n))
 	}
 	r := a.vals[:n:n]
 	a.vals = a.vals[n:]
@@ -60,7 +60,7 @@ func (a *Arena) String(b []byte) string {
 	}
 	if cap(a.buf)-len(a.buf) < n {
 		a.nbuf = min(max(2*a.nbuf, arenaFirstBytes), arenaBytes)
-		a.buf = make([]byte, 0, a.nbuf)
+		a.buf = make([]byte, 0, max(a.nbuf, n))
 	}
 	start := len(a.buf)
 	a.buf = append(a.buf, b...)

@@ -72,3 +72,36 @@ func TestDecodeIn(t *testing.T) {
 	}
 	require.Equal(t, want, got)
 }
+
+// TestArenaSizes asks an Arena for rows and strings of every size up to past its
+// limits, from a fresh Arena each time and in sequence, and checks each is its own
+// memory of the size asked.
+func TestArenaSizes(t *testing.T) {
+	var seq Arena
+	var rows []sql.Row
+	var strs []string
+	for n := 0; n <= 3*arenaSlots; n++ {
+		var fresh Arena
+		for _, a := range []*Arena{&fresh, &seq} {
+			r := a.Row(n)
+			require.Len(t, r, n)
+			require.Equal(t, n, cap(r))
+			for i := range r {
+				require.Nil(t, r[i])
+				r[i] = n
+			}
+			rows = append(rows, r)
+			b := []byte(strings.Repeat(string(rune('a'+n%26)), n*3))
+			s := a.String(b)
+			require.Equal(t, string(b), s)
+			strs = append(strs, s)
+		}
+	}
+	for i, r := range rows {
+		n := i / 2
+		for _, v := range r {
+			require.Equal(t, n, v)
+		}
+		require.Equal(t, strings.Repeat(string(rune('a'+n%26)), n*3), strs[i])
+	}
+}
