@@ -247,6 +247,47 @@ func (t Table) WithAutoIncrement(ctx context.Context, n uint64) (Table, error) {
 	return t.store(ctx)
 }
 
+// IndexMap names an index and its new map (TableEdits).
+type IndexMap struct {
+	Name string
+	Map  prolly.Map
+}
+
+// TableEdits lists the parts of a table a statement changed, for WithEdits.
+type TableEdits struct {
+	Rows       *prolly.Map // the new row map; nil: unchanged
+	Indexes    []IndexMap  // the new maps of these indexes
+	AutoInc    uint64      // the new AUTO_INCREMENT counter, if SetAutoInc
+	SetAutoInc bool
+}
+
+// WithEdits returns t with every change in e, writing one table chunk: the table
+// WithRows, WithIndex and WithAutoIncrement in a row return, without the chunks of the
+// intermediate tables (a statement's write path changes rows and indexes together).
+// With no change it returns t as it is.
+func (t Table) WithEdits(ctx context.Context, e TableEdits) (Table, error) {
+	if e.Rows == nil && len(e.Indexes) == 0 && (!e.SetAutoInc || e.AutoInc == t.autoInc) {
+		return t, nil
+	}
+	if e.Rows != nil {
+		t.rows = *e.Rows
+	}
+	if len(e.Indexes) > 0 {
+		t.indexes = append([]prolly.Map(nil), t.indexes...)
+		for _, im := range e.Indexes {
+			i := t.schema.Index(im.Name)
+			if i < 0 {
+				return Table{}, fmt.Errorf("%w: table %q has no index %q", ErrInvalid, t.schema.Name, im.Name)
+			}
+			t.indexes[i] = im.Map
+		}
+	}
+	if e.SetAutoInc {
+		t.autoInc = e.AutoInc
+	}
+	return t.store(ctx)
+}
+
 // WithSchema returns t with schema sch (validated). The row tree is kept and read with
 // the new key order; an index keeps its map if an index of the same name has the same
 // key descriptor in both schemas, and otherwise starts empty. If the change alters how

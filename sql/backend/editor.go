@@ -27,6 +27,7 @@ type EditSet struct {
 	// name; replacecount.go). Not cleared by Apply or Discard: a trigger body that ends
 	// its own statement applies the edit set in the middle of the REPLACE.
 	replacing map[string]*replaceCount
+	ixBuf     []repo.IndexMap // Apply's reused list of a table's new index maps
 }
 
 type tableEdit struct {
@@ -75,17 +76,16 @@ func (es *EditSet) Apply(ctx context.Context, root repo.Root) (repo.Root, error)
 		if err != nil {
 			return repo.Root{}, err
 		}
-		t, err := te.base.WithRows(ctx, rows)
+		// One table chunk for rows, indexes and counter together.
+		edits := repo.TableEdits{Rows: &rows, AutoInc: te.autoInc, SetAutoInc: te.autoIncDirty}
+		if edits.Indexes, err = te.flushIndexes(ctx, es.ixBuf[:0]); err != nil {
+			return repo.Root{}, err
+		}
+		t, err := te.base.WithEdits(ctx, edits)
+		clear(edits.Indexes) // keep no maps alive
+		es.ixBuf = edits.Indexes[:0]
 		if err != nil {
 			return repo.Root{}, err
-		}
-		if t, err = te.applyIndexes(ctx, t); err != nil {
-			return repo.Root{}, err
-		}
-		if te.autoIncDirty && te.autoInc != t.AutoIncrement() {
-			if t, err = t.WithAutoIncrement(ctx, te.autoInc); err != nil {
-				return repo.Root{}, err
-			}
 		}
 		if root, err = root.PutTable(ctx, t); err != nil {
 			return repo.Root{}, err

@@ -289,10 +289,11 @@ func (e *tableEditor) indexCheckUpdate(ctx context.Context, te *tableEdit, old, 
 	return ie.check(ctx, te, new, newKeys, oldKeys)
 }
 
-// applyIndexes writes the pending index edits into t.
-func (te *tableEdit) applyIndexes(ctx context.Context, t repo.Table) (repo.Table, error) {
+// flushIndexes flushes the pending index edits and appends the new index maps to dst,
+// for one repo.Table.WithEdits with the row map.
+func (te *tableEdit) flushIndexes(ctx context.Context, dst []repo.IndexMap) ([]repo.IndexMap, error) {
 	if te.ix == nil {
-		return t, nil
+		return dst, nil
 	}
 	for i, ed := range te.ix.eds {
 		if ed.Pending() == 0 {
@@ -300,14 +301,12 @@ func (te *tableEdit) applyIndexes(ctx context.Context, t repo.Table) (repo.Table
 		}
 		mp, err := ed.Flush(ctx)
 		if err != nil {
-			return repo.Table{}, err
+			return nil, err
 		}
-		if t, err = t.WithIndex(ctx, te.ix.ixs[i].name, mp); err != nil {
-			return repo.Table{}, err
-		}
+		dst = append(dst, repo.IndexMap{Name: te.ix.ixs[i].name, Map: mp})
 	}
 	te.ix = nil
-	return t, nil
+	return dst, nil
 }
 
 // clearIndexes returns t with every index map empty (TRUNCATE).
