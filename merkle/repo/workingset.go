@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dsqldb/dsql/merkle/hash"
 	"github.com/dsqldb/dsql/storage"
@@ -19,7 +20,20 @@ import (
 type WorkingSet struct {
 	working, staged Root
 	merge           *MergeState
+	// memo holds the chunk once encoded, shared by the copies of this value (every
+	// With... method starts a new one), so that a commit encodes and hashes its working
+	// set once, not for UpdateWorkingSet's compare-and-swap and again for each cache
+	// that keys it by hash. nil (the zero WorkingSet): encoded on every call.
+	memo *wsMemo
 }
+
+type wsMemo struct {
+	once sync.Once
+	c    storage.Chunk
+}
+
+// fresh returns ws with a new, empty memo (its fields were just changed).
+func (ws WorkingSet) fresh() WorkingSet { ws.memo = &wsMemo{}; return ws }
 
 // MergeState records a merge in progress (conflicts to resolve before committing): the
 // commit being merged in and the working root before the merge started (for
@@ -235,7 +249,7 @@ func decodeWorkingSetData(chunk []byte) (workingSetData, error) {
 
 // NewWorkingSet returns the working set with the given roots and no merge in progress.
 func NewWorkingSet(working, staged Root) WorkingSet {
-	return WorkingSet{working: working, staged: staged}
+	return WorkingSet{working: working, staged: staged}.fresh()
 }
 
 // Working returns the working root.
@@ -253,15 +267,15 @@ func (ws WorkingSet) Merge() (MergeState, bool) {
 }
 
 // WithWorking returns ws with working root r.
-func (ws WorkingSet) WithWorking(r Root) WorkingSet { ws.working = r; return ws }
+func (ws WorkingSet) WithWorking(r Root) WorkingSet { ws.working = r; return ws.fresh() }
 
 // WithStaged returns ws with staged root r.
-func (ws WorkingSet) WithStaged(r Root) WorkingSet { ws.staged = r; return ws }
+func (ws WorkingSet) WithStaged(r Root) WorkingSet { ws.staged = r; return ws.fresh() }
 
 // WithMerge returns ws recording merge state m. m.Conflicts must be sorted by folded
 // table name without duplicates (SortConflicts), or the working set's chunk will not
 // decode.
-func (ws WorkingSet) WithMerge(m MergeState) WorkingSet { ws.merge = &m; return ws }
+func (ws WorkingSet) WithMerge(m MergeState) WorkingSet { ws.merge = &m; return ws.fresh() }
 
 // SortConflicts sorts cs by folded table name, in place, and returns it.
 func SortConflicts(cs []TableConflicts) []TableConflicts {
@@ -288,14 +302,20 @@ func (m MergeState) Unresolved() bool {
 }
 
 // ClearMerge returns ws with no merge in progress.
-func (ws WorkingSet) ClearMerge() WorkingSet { ws.merge = nil; return ws }
+func (ws WorkingSet) ClearMerge() WorkingSet { ws.merge = nil; return ws.fresh() }
 
 func (ws WorkingSet) data() workingSetData {
 	return workingSetData{working: ws.working.Hash(), staged: ws.staged.Hash(), merge: ws.merge}
 }
 
 // Chunk returns the working set's encoded chunk. Its Data must not be modified.
-func (ws WorkingSet) Chunk() storage.Chunk { return storage.NewChunk(encodeWorkingSetData(ws.data())) }
+func (ws WorkingSet) Chunk() storage.Chunk {
+	if ws.memo == nil {
+		return storage.NewChunk(encodeWorkingSetData(ws.data()))
+	}
+	ws.memo.once.Do(func() { ws.memo.c = storage.NewChunk(encodeWorkingSetData(ws.data())) })
+	return ws.memo.c
+}
 
 // Hash returns the working set's address: equal working sets have equal hashes.
 func (ws WorkingSet) Hash() hash.Hash { return ws.Chunk().Hash }
@@ -309,7 +329,7 @@ func loadWorkingSet(ctx context.Context, r *Repo, h hash.Hash) (WorkingSet, erro
 	if err != nil {
 		return WorkingSet{}, err
 	}
-	ws := WorkingSet{merge: wd.merge}
+	ws := WorkingSet{merge: wd.merge}.fresh()
 	if ws.working, err = loadRoot(ctx, r.ns, wd.working); err != nil {
 		return WorkingSet{}, err
 	}
