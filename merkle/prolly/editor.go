@@ -3,8 +3,6 @@ package prolly
 import (
 	"context"
 	"fmt"
-
-	"github.com/google/btree"
 )
 
 // edit is one change at some level of a tree: at level 0 a put or delete of a map entry; at
@@ -21,13 +19,12 @@ type edit struct {
 // concurrent use; keys and values passed to it are copied.
 type Editor struct {
 	m     Map
-	edits *btree.BTreeG[edit]
+	edits editBuf
 }
 
 // Edit returns an Editor over m.
 func (m Map) Edit() *Editor {
-	cmp := m.cmp
-	return &Editor{m: m, edits: btree.NewG(32, func(a, b edit) bool { return cmp(a.key, b.key) < 0 })}
+	return &Editor{m: m, edits: editBuf{cmp: m.cmp}}
 }
 
 // Put sets key to val, replacing any earlier edit of the same key.
@@ -35,19 +32,19 @@ func (e *Editor) Put(key, val []byte) error {
 	if entrySize(len(key), len(val)) > MaxEntrySize {
 		return fmt.Errorf("%w: %d-byte key and %d-byte value exceed %d bytes", ErrEntryTooLarge, len(key), len(val), MaxEntrySize)
 	}
-	e.edits.ReplaceOrInsert(edit{key: clone(key), val: clone(val), cnt: 1})
+	e.edits.put(edit{key: clone(key), val: clone(val), cnt: 1})
 	return nil
 }
 
 // Delete removes key (a no-op if it is absent).
 func (e *Editor) Delete(key []byte) {
-	e.edits.ReplaceOrInsert(edit{key: clone(key), del: true})
+	e.edits.put(edit{key: clone(key), del: true})
 }
 
 // Get returns the value of key as the Editor would leave it: pending edits first, then the
 // Map.
 func (e *Editor) Get(ctx context.Context, key []byte) ([]byte, bool, error) {
-	if ed, ok := e.edits.Get(edit{key: key}); ok {
+	if ed, ok := e.edits.get(key); ok {
 		if ed.del {
 			return nil, false, nil
 		}
@@ -57,19 +54,17 @@ func (e *Editor) Get(ctx context.Context, key []byte) ([]byte, bool, error) {
 }
 
 // Pending returns the number of buffered edits.
-func (e *Editor) Pending() int { return e.edits.Len() }
+func (e *Editor) Pending() int { return e.edits.len() }
 
 // Flush applies the buffered edits and returns the new Map. The Editor then edits the new
 // Map, with no pending edits.
 func (e *Editor) Flush(ctx context.Context) (Map, error) {
-	edits := make([]edit, 0, e.edits.Len())
-	e.edits.Ascend(func(ed edit) bool { edits = append(edits, ed); return true })
-	m, err := e.m.apply(ctx, edits)
+	m, err := e.m.apply(ctx, e.edits.sorted())
 	if err != nil {
 		return Map{}, err
 	}
 	e.m = m
-	e.edits.Clear(false)
+	e.edits.clear()
 	return m, nil
 }
 

@@ -28,7 +28,7 @@ func (m Map) GetEntry(ctx context.Context, key []byte) (stored, val []byte, foun
 // GetEntry returns the stored key and value of key as the Editor would leave them:
 // pending edits first, then the Map (see Map.GetEntry).
 func (e *Editor) GetEntry(ctx context.Context, key []byte) (stored, val []byte, found bool, err error) {
-	if ed, ok := e.edits.Get(edit{key: key}); ok {
+	if ed, ok := e.edits.get(key); ok {
 		if ed.del {
 			return nil, nil, false, nil
 		}

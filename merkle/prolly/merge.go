@@ -221,9 +221,9 @@ func (g *forwardGetter) get(ctx context.Context, key []byte) ([]byte, bool, erro
 // a map), so the Editor keeps them without copying or checking them.
 func applyDiff(ed *Editor, d Diff) error {
 	if d.Type == Removed {
-		ed.edits.ReplaceOrInsert(edit{key: d.Key, del: true})
+		ed.edits.put(edit{key: d.Key, del: true})
 		return nil
 	}
-	ed.edits.ReplaceOrInsert(edit{key: d.Key, val: d.To, cnt: 1})
+	ed.edits.put(edit{key: d.Key, val: d.To, cnt: 1})
 	return nil
 }
