@@ -32,7 +32,11 @@ func (e *Editor) Put(key, val []byte) error {
 	if entrySize(len(key), len(val)) > MaxEntrySize {
 		return fmt.Errorf("%w: %d-byte key and %d-byte value exceed %d bytes", ErrEntryTooLarge, len(key), len(val), MaxEntrySize)
 	}
-	e.edits.put(edit{key: clone(key), val: clone(val), cnt: 1})
+	// One allocation holds the copies of both (the edit keeps them until Flush).
+	buf := make([]byte, len(key)+len(val))
+	n := copy(buf, key)
+	copy(buf[n:], val)
+	e.edits.put(edit{key: buf[:n:n], val: buf[n:], cnt: 1})
 	return nil
 }
 
