@@ -1,4 +1,0 @@
-package backend
-
-// BinCompareForTest is binCompare (range_sortkey.go).
-var BinCompareForTest = binCompare
