@@ -108,6 +108,9 @@ func (t *Table) lookupRowsIn(ctx *sql.Context, rt repo.Table, lookup sql.IndexLo
 		return nil, sql.ErrIndexNotFound.New(lookup.Index.ID())
 	}
 	it := &lookupIter{meta: m, ix: ix, rows: rt.Rows(), reverse: lookup.IsReverse}
+	// Every tuple fetch decodes is a prolly map's (node bytes, which never change) or a
+	// key rowKeyOf built for this row alone, so strings may alias them.
+	it.arena.Immutable = true
 	if p := t.proj; p != nil {
 		if m != t.meta { // another version of the table: resolve the names again
 			if p, err = m.project(p.names); err != nil {

@@ -195,6 +195,7 @@ func (t *Table) PartitionRows(ctx *sql.Context, p sql.Partition) (sql.RowIter, e
 		return nil, err
 	}
 	r := &rowIter{meta: t.meta, proj: t.proj, it: it}
+	r.arena.Immutable = true // the map's tuples are node bytes, which never change
 	if cm, err := t.db.meta(rt); err != nil {
 		return nil, err
 	} else if cm != t.meta && !sameRowLayout(cm.rsch, t.meta.rsch) {
@@ -264,6 +265,7 @@ type rowIter struct {
 	it      *prolly.Iter
 	pending sql.Row // keyless: the row being repeated
 	repeat  uint64
+	arena   typeconv.Arena // the memory of the rows returned
 }
 
 func (r *rowIter) Next(ctx *sql.Context) (sql.Row, error) {
@@ -277,9 +279,9 @@ func (r *rowIter) Next(ctx *sql.Context) (sql.Row, error) {
 	}
 	if !r.meta.keyless {
 		if r.proj != nil {
-			return r.meta.codec.DecodeColumns(k, v, r.proj.cols, false, nil)
+			return r.meta.codec.DecodeColumnsIn(&r.arena, k, v, r.proj.cols, false)
 		}
-		row, err := r.meta.codec.Decode(k, v, nil)
+		row, err := r.meta.codec.DecodeIn(&r.arena, k, v)
 		if err != nil || r.remap == nil {
 			return row, err
 		}

@@ -28,9 +28,17 @@ const (
 // its chunk alive (at most arenaSlots values or arenaBytes bytes). Use one Arena per
 // row stream (a table or index scan). The zero Arena is ready to use; an Arena is not
 // safe for concurrent use.
+//
+// With Immutable set, the caller promises that the tuples it decodes through the Arena
+// are Go memory that is never modified while anything can reach it (prolly's node
+// bytes: its Immutability invariant), and String then returns a string over the tuple's own
+// bytes instead of a copy (a scan of a text column copies nothing; a kept string keeps
+// its node's bytes alive, as a copy in a chunk keeps its chunk).
 type Arena struct {
-	vals []any  // unused value slots
-	buf  []byte // bytes of the current chunk; buf[len(buf):cap(buf)] is free
+	// Immutable: the decoded tuples' bytes never change (see above).
+	Immutable bool
+	vals      []any  // unused value slots
+	buf       []byte // bytes of the current chunk; buf[len(buf):cap(buf)] is free
 	// nvals and nbuf are the sizes of the last chunks made (they double).
 	nvals, nbuf int
 }
@@ -49,11 +57,14 @@ func (a *Arena) Row(n int) sql.Row {
 	return r
 }
 
-// String returns a string holding a copy of b.
+// String returns a string holding a copy of b, or, with a.Immutable, holding b itself.
 func (a *Arena) String(b []byte) string {
 	n := len(b)
 	if n == 0 {
 		return ""
+	}
+	if a.Immutable {
+		return unsafe.String(&b[0], n)
 	}
 	if n > arenaMaxString {
 		return string(b)

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/stretchr/testify/require"
@@ -103,5 +104,44 @@ func TestArenaSizes(t *testing.T) {
 			require.Equal(t, n, v)
 		}
 		require.Equal(t, strings.Repeat(string(rune('a'+n%26)), n*3), strs[i])
+	}
+}
+
+// TestArenaImmutable: with Immutable set, decoded strings are the tuple's own bytes (no
+// copy) and equal what Decode returns; other values are decoded as without it.
+func TestArenaImmutable(t *testing.T) {
+	sch := sql.Schema{}
+	for i, text := range []string{"int", "varchar(400)", "text", "varbinary(10)"} {
+		typ, err := TypeFor(text)
+		require.NoError(t, err)
+		sch = append(sch, &sql.Column{Name: string(rune('a' + i)), Type: typ, Nullable: i != 0, Source: "t"})
+	}
+	c, err := NewRowCodec(sch, []int{0})
+	require.NoError(t, err)
+	kb, vb := tuple.NewBuilder(c.KeyDesc()), tuple.NewBuilder(c.ValueDesc())
+	a := Arena{Immutable: true}
+	for i, row := range []sql.Row{
+		{int32(1), "short", strings.Repeat("long", 100), []byte("b")},
+		{int32(2), "", nil, nil},
+		{int32(3), nil, "x", []byte{}},
+	} {
+		k, v, err := c.Encode(kb, vb, row)
+		require.NoError(t, err)
+		want, err := c.Decode(k, v, nil)
+		require.NoError(t, err)
+		got, err := c.DecodeIn(&a, k, v)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "row %d", i)
+		for j, x := range got {
+			s, ok := x.(string)
+			if !ok || s == "" {
+				continue
+			}
+			p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+			lo := uintptr(unsafe.Pointer(&v[0]))
+			if p < lo || p+uintptr(len(s)) > lo+uintptr(len(v)) {
+				t.Errorf("row %d column %d: string is not the tuple's bytes", i, j)
+			}
+		}
 	}
 }

@@ -121,11 +121,15 @@
 // not one allocation per row and per string. Invariant "Arena memory is owned": every
 // row and string an Arena hands out is memory it never writes again, so a caller may
 // keep, modify or pass on what it gets as if it were allocated on its own (a kept value
-// keeps its chunk, at most 2 KiB, alive); pinned by TestDecodeIn.
+// keeps its chunk, at most 2 KiB, alive); pinned by TestDecodeIn. An Arena with
+// Immutable set (sql/backend's scans, whose tuples are prolly node bytes) hands out
+// strings over the tuple's bytes instead of copies: a kept string keeps its node alive
+// (TestArenaImmutable).
 //
 // # Concurrency
 //
 // The functions are safe for concurrent use. A RowCodec is immutable and safe to share; the
 // tuple.Builders passed to it are not, nor is an Arena. Decoded values never alias the
-// tuples.
+// tuples, except the strings of an Arena with Immutable set (for tuples that never
+// change: a prolly map's).
 package typeconv
