@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	gmsserver "github.com/dolthub/go-mysql-server/server"
@@ -92,6 +93,11 @@ func (h *handler) queryExecute(ctx context.Context, c *mysql.Conn, query string,
 
 // resultBatch is the number of rows per result written to the connection (GMS's too).
 const resultBatch = 128
+
+// rowsPool recycles streamSelect's batch slices (resultBatch rows each), which it reuses
+// for every batch of a result once vitess has written the batch (no server-side
+// cursor), so a result's row list costs no allocation of its own.
+var rowsPool = sync.Pool{New: func() any { s := make([][]sqltypes.Value, 0, resultBatch); return &s }}
 
 // selectExecute runs p if it is a prepared SELECT; handled false means the caller runs
 // it through GMS.
@@ -194,6 +200,15 @@ func (h *handler) streamSelect(ctx *sql.Context, c *mysql.Conn, query string, ex
 	// them, so the converted values (which point into buf) must stay.
 	cursor := c.StatusFlags&uint16(mysql.ServerCursorExists) != 0
 	res := &sqltypes.Result{Fields: fields}
+	if !cursor {
+		rows := rowsPool.Get().(*[][]sqltypes.Value)
+		res.Rows = (*rows)[:0]
+		defer func() {
+			clear(res.Rows) // keep no values alive in the pool
+			*rows = res.Rows[:0]
+			rowsPool.Put(rows)
+		}()
+	}
 	sent := false
 	for {
 		if err = ctx.Err(); err != nil {
@@ -218,10 +233,14 @@ func (h *handler) streamSelect(ctx *sql.Context, c *mysql.Conn, query string, ex
 				break
 			}
 			sent = true
-			if !cursor {
+			if cursor {
+				res = &sqltypes.Result{Fields: fields}
+			} else {
+				// vitess has written the batch: its values and row list are free again.
 				buf.Reset()
+				clear(res.Rows)
+				res = &sqltypes.Result{Fields: fields, Rows: res.Rows[:0]}
 			}
-			res = &sqltypes.Result{Fields: fields}
 		}
 	}
 	if err == io.EOF {
