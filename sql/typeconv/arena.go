@@ -31,9 +31,9 @@ const (
 //
 // With Immutable set, the caller promises that the tuples it decodes through the Arena
 // are Go memory that is never modified while anything can reach it (prolly's node
-// bytes: its Immutability invariant), and String then returns a string over the tuple's own
-// bytes instead of a copy (a scan of a text column copies nothing; a kept string keeps
-// its node's bytes alive, as a copy in a chunk keeps its chunk).
+// bytes: its Immutability invariant), and String then returns a string over the
+// tuple's own bytes instead of a copy (a scan of a text column copies nothing; a kept
+// string keeps its node's bytes alive, as a copy in a chunk keeps its chunk).
 type Arena struct {
 	// Immutable: the decoded tuples' bytes never change (see above).
 	Immutable bool
