@@ -13,7 +13,8 @@ import (
 // reversed where it must stay: under a LIMIT, sortlimit.go; over a joining view or a
 // merge join, sortjoin.go; both through sortFixRule, sortbarrier.go) and optimizeJoins
 // (a merge join over an order-breaking comparison, mergejoin.go; a filter a lookup join
-// over an OR lost, orjoin.go; both through joinPlanRule). Each rule is
+// over an OR lost, orjoin.go; both through joinPlanRule); replaceAgg is replaced
+// (MIN/MAX of the primary key over no rows, aggempty.go). Each rule is
 // wrapped in every batch that holds it, in a copy of the batch's rule slice (the slice
 // may be shared with other analyzers). It is installed by server.NewEngine and by the
 // enginetest harness.
@@ -25,6 +26,7 @@ func InstallPlannerFixes(a *analyzer.Analyzer) {
 		"finalizeUnions":     unionOffsetRule,
 		"resolveUnions":      unionSortRule, // a UNION's ORDER BY finds its column (unionsort.go)
 		"replaceIdxSort":     sortFixRule,
+		"replaceAgg":         aggLimitRule, // MIN/MAX of no rows is a NULL row (aggempty.go)
 		"optimizeJoins":      joinPlanRule,
 		"flattenDistinct":    windowFrameRule,
 		"pushFilters":        outerJoinRule,
