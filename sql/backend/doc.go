@@ -158,6 +158,17 @@
 //     applied before the DELETE triggers run, so they read the statement's writes, and
 //     GMS's trigger savepoint keeps the statement atomic (TestReplaceFiresDeleteTriggers,
 //     TestReplaceDeleteTriggerOnly, TestReplaceDeleteTriggerAtomic).
+//   - MIN/MAX of the primary key (aggempty.go, replacing GMS's replaceAgg through
+//     InstallPlannerFixes): invariant "one aggregate row": SELECT MAX(pk) FROM t [WHERE
+//     <range>] reads one row from the right end of the primary index (a LIMIT 1 under
+//     the GroupBy) and returns one row, NULL over no rows (GMS's plan returned no row;
+//     TestMinMaxEmpty).
+//   - Multi-table UPDATE over a LEFT JOIN (updatejoin.go): invariant "no update of a
+//     missing row": an outer join under an UPDATE's source has "the right side's primary
+//     key IS NOT NULL" in its condition, so GMS's update-join iterator skips the NULL row
+//     of an unmatched left row also when the optimizer made the join a lookup join
+//     (whose condition GMS left as TRUE; the backend was asked to update a row with a
+//     NULL key; TestUpdateLeftJoinMissing).
 //   - Multi-table DELETE (multidelete.go): invariant "each matched row is deleted once":
 //     a DELETE with explicit targets (DELETE t1, t2 FROM ..., DELETE FROM t2 USING ...)
 //     deletes each target row once however many join rows hold it, skips rows the
