@@ -83,6 +83,13 @@ func TestPreparedSelectFieldsLikeGMS(t *testing.T) {
 	same("SELECT * FROM t WHERE id BETWEEN ? AND ?", 1, 128) // exactly one full batch
 	same("SELECT * FROM t WHERE id = ?", 4)                  // NULLs
 	same("SELECT * FROM t WHERE id > ?", 1000)               // no row
+	for _, n := range []int{50, -5, 50, 1000, -5} {          // a cached plan, then other ranges, empty ones too
+		same("SELECT MAX(id) FROM t WHERE id < ?", n)
+		same("SELECT MIN(id) FROM t WHERE id > ?", n)
+	}
+	if r := run("SELECT MAX(id) FROM t WHERE id < ?", -5); len(r.rows) != 1 || r.rows[0][0].Valid {
+		t.Fatalf("MAX over no rows: %+v, want one NULL row", r)
+	}
 	same("SELECT id, i + ?, CONCAT(vc, ?), dec1 * 2, COUNT(*) OVER () FROM t WHERE i < ? ORDER BY vc DESC, id LIMIT 50", 1, "x", 20000)
 	same("SELECT en, COUNT(*), SUM(dec1), AVG(d), MAX(dtt), GROUP_CONCAT(ch ORDER BY id) FROM t GROUP BY en")
 	same("SELECT a.id, b.vc FROM t a JOIN t b ON a.i = b.i WHERE a.id < ?", 20)
