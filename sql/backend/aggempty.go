@@ -23,8 +23,8 @@ import (
 // the GroupBy, and puts the Limit(1) over the sorted table under it, so the aggregate
 // reads at most one row (the index still reads from the right end: replaceIdxSort runs
 // next) and an empty input gives the GroupBy's NULL row. Invariant "one aggregate row":
-// a SELECT whose only aggregates are over the whole input returns exactly one row;
-// TestMinMaxEmpty checks these statements against their answers and their plans.
+// MIN or MAX of the primary key's first column without GROUP BY returns exactly one
+// row; TestMinMaxEmpty checks such statements against their answers and their plans.
 func aggLimitRule(analyzer.RuleFunc) analyzer.RuleFunc { return replaceAggKeepGroup }
 
 func replaceAggKeepGroup(ctx *sql.Context, a *analyzer.Analyzer, node sql.Node, scope *plan.Scope, sel analyzer.RuleSelector, qFlags *sql.QueryFlags) (sql.Node, transform.TreeIdentity, error) {

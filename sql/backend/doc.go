@@ -164,8 +164,9 @@
 //     the GroupBy) and returns one row, NULL over no rows (GMS's plan returned no row;
 //     TestMinMaxEmpty).
 //   - Multi-table UPDATE over a LEFT JOIN (updatejoin.go): invariant "no update of a
-//     missing row": an outer join under an UPDATE's source has "the right side's primary
-//     key IS NOT NULL" in its condition, so GMS's update-join iterator skips the NULL row
+//     missing row": the outer join directly under an UPDATE's source has "the right
+//     side's primary key IS NOT NULL" in its condition (once; a join nested on its left
+//     is not guarded), so GMS's update-join iterator skips the NULL row
 //     of an unmatched left row also when the optimizer made the join a lookup join
 //     (whose condition GMS left as TRUE; the backend was asked to update a row with a
 //     NULL key; TestUpdateLeftJoinMissing).

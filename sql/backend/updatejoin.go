@@ -23,7 +23,9 @@ import (
 // the join returns the same rows; the missing side's NULL row now fails the condition
 // and is skipped. Invariant "no update of a missing row"; TestUpdateLeftJoinMissing.
 // A right side without a primary key (a keyless table, a derived table) is left as it
-// was.
+// was, and so is a join nested on the left (a LEFT JOIN b LEFT JOIN c: only c's NULL
+// row is guarded; GMS's iterator checks only the outermost join's condition, and b's
+// guard cannot go there without turning b's misses into c's).
 
 const updateJoinRuleID analyzer.RuleId = 1_000_040
 
@@ -63,6 +65,12 @@ func updateJoinRule(ctx *sql.Context, _ *analyzer.Analyzer, n sql.Node, _ *plan.
 		}
 		cond := guard
 		if j.Filter != nil {
+			// Idempotent: a plan analyzed again (a prepared statement) keeps one guard.
+			for _, c := range expression.SplitConjunction(ctx, j.Filter) {
+				if c.String() == guard.String() {
+					return n, transform.SameTree, nil
+				}
+			}
 			cond = expression.NewAnd(j.Filter, guard)
 		}
 		var out sql.Node = j.WithFilter(cond)
