@@ -13,7 +13,8 @@ import (
 // expression), in either direction, as MySQL does. GMS's default framer compared the
 // first ORDER BY expression only and as if ascending, so a descending order gave every
 // row the whole partition (backend.InstallPlannerFixes, sql/backend/windowframe.go).
-// 200 seeded random COUNT/MIN/MAX windows checked against a model.
+// 200 seeded random COUNT/MIN/MAX/SUM windows checked against a model (SUM and MIN/MAX
+// are the backend's own wrappers of GMS's aggregates, exactsum.go and nullagg.go).
 func TestWindowDefaultFrame(t *testing.T) {
 	s, _ := startServer(t, testConfig(t.TempDir()))
 	db := connect(t, s, "root", "", "")
@@ -38,7 +39,7 @@ func TestWindowDefaultFrame(t *testing.T) {
 	orders := []order{{"b", false, false}, {"b DESC", true, false}, {"b, id", false, true}, {"b DESC, id DESC", true, true}}
 	for i := range 200 {
 		o := orders[rng.IntN(len(orders))]
-		fn := []string{"COUNT(*)", "COUNT(b)", "MIN(id)", "MAX(id)"}[rng.IntN(4)]
+		fn := []string{"COUNT(*)", "COUNT(b)", "MIN(id)", "MAX(id)", "SUM(id)"}[rng.IntN(5)]
 		part := rng.IntN(2) == 0
 		over := "ORDER BY " + o.sql
 		if part {
@@ -73,6 +74,12 @@ func TestWindowDefaultFrame(t *testing.T) {
 				v = fmt.Sprint(len(frame))
 			case "COUNT(b)":
 				v = fmt.Sprint(len(slices.DeleteFunc(frame, func(f row) bool { return f.b == 0 })))
+			case "SUM(id)":
+				sum := 0
+				for _, f := range frame {
+					sum += f.id
+				}
+				v = fmt.Sprint(sum)
 			case "MIN(id)":
 				v = fmt.Sprint(slices.MinFunc(frame, func(x, y row) int { return x.id - y.id }).id)
 			default:

@@ -41,7 +41,7 @@ func replaceAggKeepGroup(ctx *sql.Context, a *analyzer.Analyzer, node sql.Node, 
 			return n, transform.SameTree, err
 		}
 		var by sql.SortCondition
-		switch agg := gb.SelectDeps[0].(type) {
+		switch agg := unwrapAggregate(gb.SelectDeps[0]).(type) {
 		case *aggregation.Max:
 			by.Expr, by.Order = agg.Child, sql.Descending
 		case *aggregation.Min:

@@ -101,7 +101,9 @@
 //     giving every window aggregate with an ORDER BY and no frame a RANGE frame whose
 //     peers are compared on every ORDER BY expression (GMS's default framer used the
 //     first one only, as if ascending: COUNT(*) OVER (ORDER BY b DESC) was the whole
-//     partition's count; windowframe.go, TestWindowDefaultFrame); pushFilters is
+//     partition's count; also for the backend's own SUM, AVG, MIN and MAX wrappers,
+//     whose SUM(b) OVER (ORDER BY b DESC) was the whole partition's sum until
+//     isAggregateFunction named them; windowframe.go, TestWindowDefaultFrame); pushFilters is
 //     followed by planning a LEFT JOIN as an inner join when an inner join above it has
 //     a condition that rejects its NULL rows (t1 LEFT JOIN t2 ... JOIN k ON k.r = t2.x:
 //     GMS reordered the joins and lost k.r = t2.x; outerjoin.go,
@@ -138,6 +140,13 @@
 //     cached, and every form (GROUP BY, DISTINCT, HAVING, ORDER BY, windows) has them
 //     with their type from the start (TestExactSumAvg, TestExactSumModel,
 //     integration-tests TestExactSumMariaDB). Other arguments keep GMS's DOUBLE.
+//   - Nullable aggregates (nullagg.go; the same provider): invariant "NULL over no
+//     rows is declared": MIN, MAX, STD*, VAR* and JSON_ARRAYAGG wrap GMS's nodes in
+//     nullableAgg, which is nullable (GMS's were not, so MAX of a NOT NULL column
+//     reached clients flagged NOT_NULL and then sent NULL over no rows), and
+//     JSON_ARRAYAGG over no rows is NULL (GMS: '[]'). Rules that match GMS's aggregate
+//     types look through it (unwrapAggregate, isAggregateFunction). GROUP_CONCAT, built
+//     by GMS's planner without the provider, keeps GMS's flag (TestAggregateNullability).
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns).
 //   - Column texts (columntext.go): an INSERT, REPLACE or UPDATE leaves its session a

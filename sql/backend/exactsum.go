@@ -78,6 +78,9 @@ func (p exactFunctions) Function(ctx *sql.Context, schema, name string) (sql.Fun
 	case "avg":
 		return avgFunction, true
 	}
+	if f, ok := nullableFunctionsByName[strings.ToLower(name)]; ok {
+		return f, true
+	}
 	if p.next != nil {
 		return p.next.Function(ctx, schema, name)
 	}

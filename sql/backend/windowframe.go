@@ -27,8 +27,9 @@ import (
 // rows tied on the first column only (GMS's in-memory backend does the same). The
 // correction wraps the analyzer rule flattenDistinct (which runs on every query after
 // the plan is built): every aggregate of GMS's aggregation package (COUNT, MIN, MAX,
-// SUM, AVG, BIT_*, GROUP_CONCAT, JSON_*AGG) in a Window node whose window has an ORDER
-// BY and no frame gets peerRangeFrame, whose framer compares rows on every ORDER BY
+// SUM, AVG, BIT_*, GROUP_CONCAT, JSON_*AGG), or the backend's wrapper of one (exact SUM
+// and AVG, nullable MIN, MAX, ...: isAggregateFunction), in a Window node whose window
+// has an ORDER BY and no frame gets peerRangeFrame, whose framer compares rows on every ORDER BY
 // expression. Explicit frames and the ranking and value functions (ROW_NUMBER, RANK,
 // LAG, FIRST_VALUE, ...: their own framers) are left alone.
 
@@ -41,6 +42,16 @@ func windowFrameRule(rule analyzer.RuleFunc) analyzer.RuleFunc {
 // aggregationPkg is the package path of GMS's aggregate functions, whose window
 // functions use the default framer.
 var aggregationPkg = reflect.TypeOf(aggregation.Count{}).PkgPath()
+
+// isAggregateFunction reports whether e is one of GMS's aggregate functions, or the
+// backend's wrapper of one (exactSum: SUM and AVG; nullableAgg: MIN, MAX, ...).
+func isAggregateFunction(e sql.Expression) bool {
+	switch e.(type) {
+	case *exactSum, *nullableAgg:
+		return true
+	}
+	return reflect.Indirect(reflect.ValueOf(e)).Type().PkgPath() == aggregationPkg
+}
 
 // framePeerWindows returns n with every Window node's default-framed aggregates given
 // peerRangeFrame. It walks every child, those of a SubqueryAlias included.
@@ -60,7 +71,7 @@ func framePeerWindows(ctx *sql.Context, n sql.Node) (sql.Node, bool, error) {
 	for i, e := range w.SelectExprs {
 		ne, same, err := transform.Expr(ctx, e, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
 			wa, ok := e.(sql.WindowAdaptableExpression)
-			if !ok || reflect.Indirect(reflect.ValueOf(e)).Type().PkgPath() != aggregationPkg {
+			if !ok || !isAggregateFunction(e) {
 				return e, transform.SameTree, nil
 			}
 			def := wa.Window()
