@@ -11,8 +11,8 @@ import (
 
 // TestDiffFuzz2 runs TestDiffFuzz's harness (same tables, rows, comparison and
 // DSQL_DIFFFUZZ_* variables) with a second grammar: window functions (ranking, LAG/LEAD,
-// FIRST_VALUE, COUNT/MIN/MAX over ROWS frames, filtered outside a derived table), CTEs
-// (several, one referenced twice, a recursive counter, joined with a table), integer and
+// FIRST_VALUE, COUNT/MIN/MAX over ROWS frames, SUM/AVG over default frames, filtered
+// outside a derived table), CTEs (several, one referenced twice, a recursive counter, joined with a table), integer and
 // ASCII string expressions (CASE, COALESCE, IFNULL, NULLIF, GREATEST/LEAST, + - * DIV MOD,
 // ABS, SIGN, <=>, CONCAT, SUBSTRING, LEFT, RIGHT, UPPER, LOWER, LENGTH, REPLACE, LPAD) in
 // the select list, WHERE, ORDER BY, GROUP BY and join conditions, three-table, RIGHT,
@@ -293,6 +293,9 @@ func (g *dfGen) wfunc(prefix string, t *dfTable) string {
 		}
 		return []string{"COUNT(", "MIN(", "MAX("}[g.r.IntN(3)] + prefix + c.name + ")" + over("", "")
 	case 6: // the default frame: up to the current row's last peer, any order
+		if g.pick(3) { // SUM and AVG of an integer: exact DECIMALs (the backend's own aggregates)
+			return []string{"SUM(", "AVG("}[g.r.IntN(2)] + prefix + g.intCol(t).name + ")" + over(g.worder(prefix, t, false), "")
+		}
 		return []string{"COUNT(", "MIN(", "MAX("}[g.r.IntN(3)] + prefix + c.name + ")" + over(g.worder(prefix, t, false), "")
 	default: // a ROWS frame over a total order
 		frames := []string{
