@@ -53,6 +53,7 @@ func (t *Table) ShouldRewriteTable(*sql.Context, sql.PrimaryKeySchema, sql.Prima
 
 // RewriteInserter implements sql.RewritableTable.
 func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.PrimaryKeySchema, oldColumn, newColumn *sql.Column, idxCols []sql.IndexColumn) (sql.RowInserter, error) {
+	newSchema = withoutDroppedKeyColumns(newSchema)
 	if oldColumn == nil && newColumn == nil && slices.Equal(oldSchema.PkOrdinals, newSchema.PkOrdinals) &&
 		len(oldSchema.Schema) == len(newSchema.Schema) {
 		// A UNIQUE index was added: CreateIndex has already built and checked it.
@@ -85,7 +86,34 @@ func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.Prima
 	if oldColumn != nil && newColumn != nil {
 		renames[strings.ToLower(oldColumn.Name)] = newColumn.Name
 	}
+	if err := t.checkReferencedKeys(ctx, oldSchema, newSchema, renames); err != nil {
+		return nil, err
+	}
 	return t.newRewriter(ctx, newSchema, renames)
+}
+
+// withoutDroppedKeyColumns returns ps without the key ordinals of dropped columns. GMS
+// maps the old primary key's columns into the new schema by name
+// (sql.SchemaToPrimaryKeySchema), so DROP COLUMN of a key column leaves -1 among the
+// ordinals; as in MySQL, the key loses that column (it shrinks, or the table has no
+// primary key when it was the only one). The columns are copied, not changed.
+func withoutDroppedKeyColumns(ps sql.PrimaryKeySchema) sql.PrimaryKeySchema {
+	if !slices.ContainsFunc(ps.PkOrdinals, func(o int) bool { return o < 0 || o >= len(ps.Schema) }) {
+		return ps
+	}
+	pks := []int{}
+	for _, o := range ps.PkOrdinals {
+		if o >= 0 && o < len(ps.Schema) {
+			pks = append(pks, o)
+		}
+	}
+	cols := copyColumns(ps.Schema)
+	for i, c := range cols {
+		c.PrimaryKey = slices.Contains(pks, i)
+	}
+	out := sql.NewPrimaryKeySchema(cols, pks...)
+	out.PkOrdinals = pks
+	return out
 }
 
 // addsOnly reports whether newSch is oldSch with the column added inserted somewhere:
@@ -555,7 +583,11 @@ func (t *Table) DropColumn(ctx *sql.Context, columnName string) error {
 		return sql.ErrTableColumnNotFound.New(t.meta.name, columnName)
 	}
 	cols := slices.Delete(copyColumns(old.Schema), i, i+1)
-	return t.rewriteWith(ctx, withColumns(old, cols, nil), nil, func(row sql.Row) (sql.Row, error) {
+	next := withColumns(old, cols, nil)
+	if err := t.checkReferencedKeys(ctx, old, next, nil); err != nil {
+		return err
+	}
+	return t.rewriteWith(ctx, next, nil, func(row sql.Row) (sql.Row, error) {
 		return slices.Delete(row.Copy(), i, i+1), nil
 	})
 }
@@ -663,6 +695,9 @@ func (t *Table) DropPrimaryKey(ctx *sql.Context) error {
 	}
 	ps := sql.NewPrimaryKeySchema(cols)
 	ps.PkOrdinals = []int{}
+	if err := t.checkReferencedKeys(ctx, old, ps, nil); err != nil {
+		return err
+	}
 	return t.rewriteWith(ctx, ps, nil, func(row sql.Row) (sql.Row, error) { return row, nil })
 }
 

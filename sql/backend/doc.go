@@ -241,7 +241,12 @@
 //     GMS enforces them through the tables' indexes and GetForeignKeyEditor, whose lookups
 //     see the statement's own pending edits (foreignkey*.go). A key created with
 //     foreign_key_checks=0 is stored unresolved and validated on first use with checks on
-//     (TestForeignKeyDelayedResolution).
+//     (TestForeignKeyDelayedResolution). Invariant "referenced columns stay"
+//     (fkalter.go): an ALTER TABLE of a parent that would drop a referenced column
+//     fails with 1829, one that would leave the referenced columns without an index
+//     (DROP PRIMARY KEY) with 1553, changing nothing (GMS checked only the child side;
+//     TestAlterReferencedColumns). DROP COLUMN of a primary-key column takes it out of
+//     the key, as MySQL does (TestAlterDropKeyColumn).
 //
 // # Not in this slice
 //
