@@ -6,6 +6,8 @@ import (
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dsqldb/dsql/sql/backend"
 )
 
 func TestAlterAddColumn(t *testing.T) {
@@ -274,4 +276,32 @@ func TestPrimaryKeyPrefixRefused(t *testing.T) {
 	e.exec(ctx, "CREATE TABLE t (i INT, v VARCHAR(100), PRIMARY KEY (i, v), KEY kv (v(10)))", "CREATE TABLE u (v VARCHAR(100))")
 	_, err := e.query(ctx, "ALTER TABLE u ADD PRIMARY KEY (v(10))")
 	require.True(t, sql.ErrUnsupportedIndexPrefix.Is(err), "%v", err)
+}
+
+// TestAlterRenameWithOtherClauses: an ALTER TABLE's RENAME clause takes effect with the
+// other clauses whatever their order, as in MySQL (alterrename.go; GMS ran the clauses in
+// order and the ones after RENAME failed with 1146); a failing clause leaves the table
+// as it was, under its old name.
+func TestAlterRenameWithOtherClauses(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx,
+		"CREATE TABLE r1 (id INT PRIMARY KEY, v INT)",
+		"INSERT INTO r1 VALUES (1, 10)",
+		"ALTER TABLE r1 RENAME r2, ADD COLUMN w INT DEFAULT 5",
+		"ALTER TABLE r2 RENAME TO r3, RENAME COLUMN v TO vv, ADD INDEX iw (w)",
+	)
+	require.Equal(t, []sql.Row{{"r3"}}, e.rows(ctx, "SHOW TABLES"))
+	require.Equal(t, []sql.Row{{int32(1), int32(10), int32(5)}}, e.rows(ctx, "SELECT id, vv, w FROM r3"))
+	require.Equal(t, []sql.Row{{int32(1)}}, e.rows(ctx, "SELECT id FROM r3 WHERE w = 5"))
+	e.checkIndexes(ctx)
+
+	before := e.rows(ctx, "SHOW CREATE TABLE r3")[0][1]
+	_, err := e.query(ctx, "ALTER TABLE r3 RENAME r4, ADD COLUMN vv INT")
+	require.Equal(t, 1060, errno(backend.MySQLError(err)), "%v", err) // duplicate column
+	require.Equal(t, []sql.Row{{"r3"}}, e.rows(ctx, "SHOW TABLES"))
+	require.Equal(t, before, e.rows(ctx, "SHOW CREATE TABLE r3")[0][1])
+
+	// A plain RENAME TABLE of several tables keeps its order (t -> u, then u -> x).
+	e.exec(ctx, "CREATE TABLE t (id INT PRIMARY KEY)", "RENAME TABLE t TO u, u TO x")
+	require.Equal(t, []sql.Row{{"r3"}, {"x"}}, e.rows(ctx, "SHOW TABLES"))
 }

@@ -246,7 +246,8 @@
 //     fails with 1829, one that would leave the referenced columns without an index
 //     (DROP PRIMARY KEY) with 1553, changing nothing (GMS checked only the child side;
 //     TestAlterReferencedColumns). DROP COLUMN of a primary-key column takes it out of
-//     the key, as MySQL does (TestAlterDropKeyColumn).
+//     the key, as MySQL does (TestAlterDropKeyColumn). An ALTER TABLE's RENAME clause
+//     runs after its other clauses (alterrename.go, TestAlterRenameWithOtherClauses).
 //
 // # Not in this slice
 //
