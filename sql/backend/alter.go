@@ -89,7 +89,21 @@ func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.Prima
 	if err := t.checkReferencedKeys(ctx, oldSchema, newSchema, renames); err != nil {
 		return nil, err
 	}
-	return t.newRewriter(ctx, newSchema, renames)
+	w, err := t.newRewriter(ctx, newSchema, renames)
+	if err != nil {
+		return nil, err
+	}
+	// GMS converts the rows it scans from this Table next: hand temporal values over in
+	// their MySQL form (altertemporal.go).
+	t.alter = newAlterConversion(oldSchema.Schema.IndexOfColName(columnName(oldColumn)), oldColumn, newColumn)
+	return w, nil
+}
+
+func columnName(c *sql.Column) string {
+	if c == nil {
+		return ""
+	}
+	return c.Name
 }
 
 // withoutDroppedKeyColumns returns ps without the key ordinals of dropped columns. GMS
@@ -285,6 +299,7 @@ func (w *rewriter) StatementBegin(*sql.Context) {}
 
 // DiscardChanges implements sql.EditOpenerCloser: the table stays as it was.
 func (w *rewriter) DiscardChanges(*sql.Context, error) error {
+	w.t.alter = nil
 	w.discarded = true
 	w.pk, w.keyless = nil, nil
 	return nil
@@ -295,6 +310,7 @@ func (w *rewriter) StatementComplete(*sql.Context) error { return nil }
 
 // Close implements sql.Closer: unless discarded, the rewritten table replaces the old one.
 func (w *rewriter) Close(ctx *sql.Context) error {
+	w.t.alter = nil
 	if w.discarded {
 		return nil
 	}
@@ -634,7 +650,7 @@ func (t *Table) ModifyColumn(ctx *sql.Context, columnName string, column *sql.Co
 		v := nr[from]
 		nr = slices.Delete(nr, from, from+1)
 		if !same && v != nil {
-			cv, inRange, err := types.TypeAwareConversion(ctx, v, oldCol.Type, nc.Type)
+			cv, inRange, err := alterConvert(ctx, v, oldCol.Type, nc.Type)
 			if err != nil {
 				return nil, err
 			}

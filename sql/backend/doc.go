@@ -43,6 +43,11 @@
 //     in repo.Schema.Checks), CommentAlterableTable and CollationAlterableTable (default
 //     collation only). The new table replaces the old one in the session's working root
 //     only when the rewrite completes, so a failing ALTER leaves the table unchanged.
+//     Temporal values convert by their MySQL forms (altertemporal.go): a DATE, DATETIME,
+//     TIMESTAMP, TIME or YEAR column changed to a number type takes the value's numeric
+//     form (20230105, 20230105102030.5, -102030; rounded to seconds for integers), to a
+//     string, ENUM or SET type its canonical text ('2023-01-05'), not GMS's Unix time or
+//     DATETIME text (TestAlterTemporalConversions).
 //   - Session: the interface the backend needs from sql/session.Session.
 //   - Temporary tables (temporary.go): Database is a TemporaryTableCreator and
 //     TemporaryTableDatabase. A session's temporary tables of a database live in the

@@ -27,6 +27,9 @@ type Table struct {
 	db   *Database
 	meta *tableMeta
 	proj *projection // the columns GMS asked for (WithProjections); nil: all
+	// alter: set while this Table's scan feeds GMS's rewrite of a MODIFY COLUMN whose
+	// values convert by their MySQL forms (altertemporal.go); nil otherwise.
+	alter *alterConversion
 }
 
 // projection is the subset of a table's columns that its rows carry
@@ -200,6 +203,9 @@ func (t *Table) PartitionRows(ctx *sql.Context, p sql.Partition) (sql.RowIter, e
 		return nil, err
 	} else if cm != t.meta && !sameRowLayout(cm.rsch, t.meta.rsch) {
 		r.meta, r.proj, r.remap = cm, nil, t.staleLayout(cm)
+	}
+	if t.alter != nil && t.proj == nil {
+		return &alterConvIter{RowIter: r, c: t.alter}, nil
 	}
 	return r, nil
 }
