@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"io"
 	"math"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"github.com/dolthub/vitess/go/vt/proto/query"
 	"github.com/shopspring/decimal"
 
+	"github.com/dsqldb/dsql/merkle/prolly"
 	"github.com/dsqldb/dsql/merkle/repo"
 )
 
@@ -30,7 +32,9 @@ import (
 //     at once, under its mutex; an explicit value moves it past that value too, unless
 //     the value is out of the column's range (the INSERT fails: 999 into a TINYINT moves
 //     nothing). Nothing moves it back except ALTER TABLE ... AUTO_INCREMENT = n and
-//     TRUNCATE (which set it), and DROP/CREATE/RENAME TABLE (which forget it).
+//     TRUNCATE (which set it, as InnoDB does, to max(n, the column's largest value + 1):
+//     never to a value in use; autoIncFloor), and DROP/CREATE/RENAME TABLE (which forget
+//     it).
 //
 // Both counters stop at the column's largest value: once it is in the column the counter
 // stays there (SHOW CREATE TABLE says AUTO_INCREMENT=127 for a full TINYINT, as in
@@ -111,6 +115,53 @@ func nextAutoInc(v, limit uint64) uint64 {
 		return v
 	}
 	return v + 1
+}
+
+// autoIncFloor returns v, a counter asked for by ALTER TABLE ... AUTO_INCREMENT = v
+// (or TRUNCATE, CREATE TABLE ... AUTO_INCREMENT = v), raised to the counter after the
+// largest value of m's AUTO_INCREMENT column in the statement's rows, as InnoDB does:
+// a value at or below it would hand out an id in use (1062) or reuse a gap.
+func (te *tableEdit) autoIncFloor(ctx *sql.Context, m *tableMeta, v uint64) (uint64, error) {
+	if m.autoCol < 0 {
+		return v, nil
+	}
+	rows, err := te.ed.Flush(ctx) // the base rows and the statement's edits
+	if err != nil {
+		return 0, err
+	}
+	if rows.Count() == 0 {
+		return v, nil
+	}
+	it, err := rows.Iter(ctx, prolly.All)
+	if err != nil {
+		return 0, err
+	}
+	var top uint64
+	for {
+		k, val, err := it.Next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+		var row sql.Row
+		if m.keyless {
+			row, _, err = m.decodeKeyless(val)
+		} else {
+			row, err = m.codec.Decode(k, val, nil)
+		}
+		if err != nil {
+			return 0, err
+		}
+		if u, ok := autoIncValue(row[m.autoCol]); ok && u > top {
+			top = u
+		}
+	}
+	if top == 0 {
+		return v, nil
+	}
+	return max(v, nextAutoInc(top, m.autoIncLimit())), nil
 }
 
 // set makes v the next value (ALTER TABLE ... AUTO_INCREMENT = v, TRUNCATE).

@@ -133,3 +133,51 @@ func TestAutoIncrementOutOfRangeAndMaximum(t *testing.T) {
 	require.Equal(t, sql.Row{uint64(127)}, next(e2, ctx2, "s"))
 	require.Equal(t, sql.Row{uint64(255)}, next(e2, ctx2, "u"))
 }
+
+// ALTER TABLE ... AUTO_INCREMENT = n at or below the column's largest value sets the
+// counter to that value + 1, as InnoDB does (it was obeyed: the next insert got n and
+// failed with 1062, or reused a gap); above it, n is kept. CREATE TABLE ...
+// AUTO_INCREMENT = n of an empty table keeps n, and so does ALTER of an empty table.
+func TestAutoIncrementAlterBelowMaximum(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	next := func(tbl string) any {
+		return e.rows(ctx, "SELECT AUTO_INCREMENT FROM information_schema.tables WHERE table_name = '"+tbl+"'")[0][0]
+	}
+	e.exec(ctx, "CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, v INT)",
+		"INSERT INTO t (v) VALUES (1), (2), (3)", "INSERT INTO t VALUES (10, 10)",
+		"ALTER TABLE t AUTO_INCREMENT = 5")
+	require.Equal(t, uint64(11), next("t"))
+	e.exec(ctx, "INSERT INTO t (v) VALUES (11)")
+	require.Equal(t, []sql.Row{{int32(11)}}, e.rows(ctx, "SELECT id FROM t WHERE v = 11"))
+	e.exec(ctx, "ALTER TABLE t AUTO_INCREMENT = 1")
+	e.exec(ctx, "INSERT INTO t (v) VALUES (12)")
+	require.Equal(t, []sql.Row{{int32(12)}}, e.rows(ctx, "SELECT id FROM t WHERE v = 12"))
+	// Above the maximum: kept (a gap, as asked).
+	e.exec(ctx, "ALTER TABLE t AUTO_INCREMENT = 100", "INSERT INTO t (v) VALUES (100)")
+	require.Equal(t, []sql.Row{{int32(100)}}, e.rows(ctx, "SELECT id FROM t WHERE v = 100"))
+	// Equal to the maximum: one past it.
+	e.exec(ctx, "ALTER TABLE t AUTO_INCREMENT = 100")
+	require.Equal(t, uint64(101), next("t"))
+	require.Contains(t, e.rows(ctx, "SHOW CREATE TABLE t")[0][1], "AUTO_INCREMENT=101 ")
+
+	// The column need not lead the key; a keyless table and a TINYINT at its largest.
+	e.exec(ctx, "CREATE TABLE k (v INT, id INT AUTO_INCREMENT, PRIMARY KEY (v, id), KEY (id))",
+		"INSERT INTO k VALUES (1, 50), (2, 7)", "ALTER TABLE k AUTO_INCREMENT = 8")
+	require.Equal(t, uint64(51), next("k"))
+	e.exec(ctx, "CREATE TABLE n (id TINYINT AUTO_INCREMENT, UNIQUE KEY (id))",
+		"INSERT INTO n VALUES (127)", "ALTER TABLE n AUTO_INCREMENT = 3")
+	require.Equal(t, uint64(127), next("n"))
+
+	// Empty tables keep n; TRUNCATE still starts over at 1.
+	e.exec(ctx, "CREATE TABLE c (id INT PRIMARY KEY AUTO_INCREMENT) AUTO_INCREMENT = 42")
+	require.Equal(t, uint64(42), next("c"))
+	e.exec(ctx, "ALTER TABLE c AUTO_INCREMENT = 7")
+	require.Equal(t, uint64(7), next("c"))
+	e.exec(ctx, "TRUNCATE TABLE t", "INSERT INTO t (v) VALUES (1)")
+	require.Equal(t, []sql.Row{{int32(1)}}, e.rows(ctx, "SELECT id FROM t"))
+
+	// In a transaction, the statement sees the transaction's own rows.
+	e.exec(ctx, "START TRANSACTION", "INSERT INTO t VALUES (30, 30)", "ALTER TABLE t AUTO_INCREMENT = 2",
+		"INSERT INTO t (v) VALUES (31)", "COMMIT")
+	require.Equal(t, []sql.Row{{int32(31)}}, e.rows(ctx, "SELECT id FROM t WHERE v = 31"))
+}

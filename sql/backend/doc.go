@@ -240,8 +240,10 @@
 //     it; commits and branch merges take the max), so after a restart or a merge the next
 //     value is above every stored row. An INSERT refused as out of range moves neither
 //     counter (TestAutoIncrementOutOfRangeAndMaximum). Only ALTER TABLE ...
-//     AUTO_INCREMENT = n and TRUNCATE lower the counters; CREATE/DROP/RENAME TABLE forget
-//     the live counter (TestAutoIncrementIsGlobal, TestAutoIncrementRestartAndResets).
+//     AUTO_INCREMENT = n and TRUNCATE lower the counters, and never to a value at or
+//     below the column's largest (max(n, largest + 1), as InnoDB;
+//     TestAutoIncrementAlterBelowMaximum); CREATE/DROP/RENAME TABLE forget the live
+//     counter (TestAutoIncrementIsGlobal, TestAutoIncrementRestartAndResets).
 //   - Foreign keys: definitions live in the Root (versioned, merged three-way at commit);
 //     GMS enforces them through the tables' indexes and GetForeignKeyEditor, whose lookups
 //     see the statement's own pending edits (foreignkey*.go). A key created with

@@ -403,10 +403,15 @@ func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 }
 
 // SetAutoIncrementValue implements sql.AutoIncrementSetter (ALTER TABLE ...
-// AUTO_INCREMENT = v, TRUNCATE): both counters become v.
+// AUTO_INCREMENT = v, CREATE TABLE ... AUTO_INCREMENT = v, TRUNCATE): both counters
+// become v, but never a value at or below the largest in the column (InnoDB: the
+// counter becomes max(v, max(column)+1); autoinc.go).
 func (e *tableEditor) SetAutoIncrementValue(ctx *sql.Context, v uint64) error {
 	te, err := e.edit(ctx)
 	if err != nil {
+		return err
+	}
+	if v, err = te.autoIncFloor(ctx, e.t.meta, v); err != nil {
 		return err
 	}
 	te.autoInc, te.autoIncDirty = v, true
