@@ -96,6 +96,10 @@ func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.Prima
 	// GMS converts the rows it scans from this Table next: hand temporal values over in
 	// their MySQL form (altertemporal.go).
 	t.alter = newAlterConversion(oldSchema.Schema.IndexOfColName(columnName(oldColumn)), oldColumn, newColumn)
+	if oldColumn == nil && newColumn != nil {
+		// An added NOT NULL ENUM without default takes its first member (alterenum.go).
+		w.fill, w.fillValue = addedEnumFill(ctx, newSchema.Schema, newColumn)
+	}
 	return w, nil
 }
 
@@ -170,6 +174,8 @@ type rewriter struct {
 	pk        []rewriteRow // primary-key tables
 	keyless   map[string]*rewriteRow
 	discarded bool
+	fill      int // >= 0: the ordinal of an added column whose rows all take fillValue
+	fillValue any
 }
 
 type rewriteRow struct {
@@ -199,7 +205,7 @@ func (t *Table) newRewriter(ctx *sql.Context, ps sql.PrimaryKeySchema, renames m
 	if err != nil {
 		return nil, err
 	}
-	return &rewriter{t: t, rs: rs, m: m, kd: kd, keyless: map[string]*rewriteRow{}}, nil
+	return &rewriter{t: t, rs: rs, m: m, kd: kd, keyless: map[string]*rewriteRow{}, fill: -1}, nil
 }
 
 // alteredSchema returns the repo schema of table cur changed to columns and key ps:
@@ -268,6 +274,9 @@ func defaultText(d *sql.ColumnDefaultValue) (string, bool) {
 // Insert implements sql.RowInserter. Rows are new values: their CHAR values are stored
 // without trailing spaces (a column changed to CHAR loses them here).
 func (w *rewriter) Insert(_ *sql.Context, row sql.Row) error {
+	if w.fill >= 0 && w.fill < len(row) {
+		row[w.fill] = w.fillValue
+	}
 	row = typeconv.TrimCharRow(w.m.sch.Schema, row)
 	if w.m.keyless {
 		k, _, err := w.m.encodeKeyless(row, 1)
@@ -573,6 +582,8 @@ func (t *Table) AddColumn(ctx *sql.Context, column *sql.Column, order *sql.Colum
 			if v, err = nc.Default.Eval(ctx, nr); err != nil {
 				return nil, err
 			}
+		} else if ev, ok := implicitEnumDefault(ctx, &nc); ok {
+			v = ev // an ENUM's first member (alterenum.go)
 		} else if !nc.Nullable {
 			v = nc.Type.Zero()
 		}

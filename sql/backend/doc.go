@@ -47,7 +47,9 @@
 //     TIMESTAMP, TIME or YEAR column changed to a number type takes the value's numeric
 //     form (20230105, 20230105102030.5, -102030; rounded to seconds for integers), to a
 //     string, ENUM or SET type its canonical text ('2023-01-05'), not GMS's Unix time or
-//     DATETIME text (TestAlterTemporalConversions).
+//     DATETIME text (TestAlterTemporalConversions). An added NOT NULL ENUM column without
+//     default takes its first member in the existing rows, not the empty value (alterenum.go,
+//     TestAlterAddEnumColumnNotNull).
 //   - Session: the interface the backend needs from sql/session.Session.
 //   - Temporary tables (temporary.go): Database is a TemporaryTableCreator and
 //     TemporaryTableDatabase. A session's temporary tables of a database live in the
