@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -37,4 +39,19 @@ func TestAlterAddEnumColumnNotNull(t *testing.T) {
 	e.exec(ctx, "CREATE TABLE k (v INT)", "INSERT INTO k VALUES (1), (1)",
 		"ALTER TABLE k ADD COLUMN e ENUM('only') NOT NULL")
 	require.Equal(t, "[[1 only] [1 only]]", fmt.Sprint(e.rows(ctx, "SELECT v, CAST(e AS CHAR) FROM k")))
+}
+
+// Table.AddColumn (sql.AlterableTable, used when GMS does not rewrite itself) fills the
+// rows with the first member too.
+func TestAlterAddEnumColumnDirect(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx, "CREATE TABLE t (id INT PRIMARY KEY)", "INSERT INTO t VALUES (1)")
+	db, err := e.prov.Database(ctx, "mydb")
+	require.NoError(t, err)
+	tbl, ok, err := db.GetTableInsensitive(ctx, "t")
+	require.NoError(t, err)
+	require.True(t, ok)
+	typ := types.MustCreateEnumType([]string{"red", "green"}, sql.Collation_Default)
+	require.NoError(t, tbl.(sql.AlterableTable).AddColumn(ctx, &sql.Column{Name: "e", Type: typ, Source: "t"}, nil))
+	require.Equal(t, "[[1 red]]", fmt.Sprint(e.rows(ctx, "SELECT id, CAST(e AS CHAR) FROM t")))
 }

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
+	sqltypes "github.com/dolthub/vitess/go/sqltypes"
 	"github.com/stretchr/testify/require"
 )
 
@@ -225,4 +228,21 @@ func TestAlterTemporalFixedExamples(t *testing.T) {
 		"ALTER TABLE w CHANGE da n INT")
 	require.Equal(t, "[[2]]", fmt.Sprint(e.rows(ctx, "SELECT id FROM w WHERE n = 19991231")))
 	e.checkIndexes(ctx)
+}
+
+// Table.ModifyColumn (sql.AlterableTable, the path for changes GMS does not rewrite
+// itself) converts temporal values the same way.
+func TestAlterTemporalModifyColumnDirect(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	e.exec(ctx, "CREATE TABLE t (id INT PRIMARY KEY, da DATE, tm TIME)",
+		"INSERT INTO t VALUES (1, '2023-01-05', '-10:20:30')")
+	db, err := e.prov.Database(ctx, "mydb")
+	require.NoError(t, err)
+	tbl, ok, err := db.GetTableInsensitive(ctx, "t")
+	require.NoError(t, err)
+	require.True(t, ok)
+	alt := tbl.(sql.AlterableTable)
+	require.NoError(t, alt.ModifyColumn(ctx, "da", &sql.Column{Name: "da", Type: types.MustCreateStringWithDefaults(sqltypes.Char, 10), Nullable: true, Source: "t"}, nil))
+	require.NoError(t, alt.ModifyColumn(ctx, "tm", &sql.Column{Name: "tm", Type: types.Int64, Nullable: true, Source: "t"}, nil))
+	require.Equal(t, "[[1 2023-01-05 -102030]]", fmt.Sprint(e.rows(ctx, "SELECT * FROM t")))
 }
