@@ -339,7 +339,7 @@ func (w *rewriter) Close(ctx *sql.Context) error {
 	slices.SortFunc(rows, func(a, b rewriteRow) int { return cmp(a.k, b.k) })
 	for i := 1; i < len(rows); i++ {
 		if cmp(rows[i-1].k, rows[i].k) == 0 {
-			return sql.NewUniqueKeyErr(w.m.keyString(rows[i].row), true, rows[i-1].row)
+			return dupKeyErr(ctx, w.m, nil, rows[i].row, rows[i-1].row)
 		}
 	}
 	s, root, rt, err := w.t.current(ctx)

@@ -79,7 +79,7 @@ func MySQLErrorFor(id uint32, err error) error {
 		return err
 	}
 	switch se.Num {
-	case erWarnDataOutOfRange, erTruncatedWrongValueForField, erTruncatedWrongValue, erWarnDataTruncated:
+	case erWarnDataOutOfRange, erTruncatedWrongValueForField, erTruncatedWrongValue, erWarnDataTruncated, erDupEntry:
 		// (1406 has its row already: insertcheck.go, assignrange.go, mysqlText)
 	default:
 		return err
@@ -282,6 +282,10 @@ func noteRow(n columnNote) (int64, bool) {
 		return max(r, 1), x.ignore
 	case notes2:
 		return noteRow(x[0])
+	case dupNoted:
+		if x.base != nil {
+			return noteRow(x.base)
+		}
 	}
 	return 1, false
 }

@@ -155,7 +155,9 @@
 //     types look through it (unwrapAggregate, isAggregateFunction). GROUP_CONCAT, built
 //     by GMS's planner without the provider, keeps GMS's flag (TestAggregateNullability).
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
-//     (the server applies it to everything its handler returns).
+//     (the server applies it to everything its handler returns). A duplicate key leaves
+//     its statement a note with MySQL 8's 1062 text ("Duplicate entry '7-x' for key
+//     't.uq'", dupkey.go), sent by MySQLErrorFor (TestDuplicateKeyText).
 //   - Column texts (columntext.go): an INSERT, REPLACE or UPDATE leaves its session a
 //     note of where it is (the last row given to GMS and its number, the last value of
 //     each assignment and the rows matched); MySQLErrorFor, applied by the server to a

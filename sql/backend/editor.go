@@ -221,7 +221,7 @@ func (e *tableEditor) Insert(ctx *sql.Context, row sql.Row) error {
 			if err != nil {
 				return err
 			}
-			return sql.NewUniqueKeyErr(m.keyString(row), true, existing)
+			return dupKeyErr(ctx, m, nil, row, existing)
 		}
 		if err := e.indexInsert(ctx, te, row, key); err != nil {
 			return err
@@ -387,7 +387,7 @@ func (e *tableEditor) Update(ctx *sql.Context, old, new sql.Row) error {
 			if err != nil {
 				return err
 			}
-			return sql.NewUniqueKeyErr(m.keyString(new), true, existing)
+			return dupKeyErr(ctx, m, nil, new, existing)
 		}
 	}
 	if err := e.indexUpdate(ctx, te, old, oldKey, new, key); err != nil {

@@ -525,7 +525,7 @@ func buildIndex(ctx *sql.Context, m *tableMeta, ix *indexMeta, rows prolly.Map) 
 			if err != nil {
 				return prolly.Map{}, err
 			}
-			return prolly.Map{}, sql.NewUniqueKeyErr(formatKey(row, ix.cols), false, existing)
+			return prolly.Map{}, dupKeyErr(ctx, m, ix, row, existing)
 		}
 		if i > 0 && cmp(keys[i-1], k) == 0 {
 			continue

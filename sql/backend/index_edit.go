@@ -105,7 +105,7 @@ func (ie *indexEdits) check(ctx context.Context, te *tableEdit, row sql.Row, new
 		if err != nil {
 			return err
 		}
-		return sql.NewUniqueKeyErr(formatKey(row, ix.cols), false, existing)
+		return dupKeyErr(ctx, ie.meta, ix, row, existing)
 	}
 	return nil
 }
