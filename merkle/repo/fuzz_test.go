@@ -25,7 +25,7 @@ func FuzzChildHashes(f *testing.F) {
 	c, _ := NewCommit(root.Hash(), nil, testAuthor, testAuthor, "m")
 	ws := NewWorkingSet(root, empty).WithMerge(MergeState{Commit: c.Hash(), PreMergeWorking: empty.Hash()})
 	for _, seed := range [][]byte{
-		encodeSchema(richSchema("t")), encodeTableData(tb.data()), encodeRootData(rootData{tables: root.tables, fks: root.fks}),
+		encodeSchema(richSchema("t")), encodeSchema(onUpdateSchema()), encodeTableData(tb.data()), encodeRootData(rootData{tables: root.tables, fks: root.fks}),
 		encodeRootData(rootData{tables: unresolved.tables, fks: unresolved.fks}),
 		c.Chunk().Data, ws.Chunk().Data, tb.Rows().Root().Bytes(), {0xC1}, {},
 		encodeTagData(tagData{commit: c.Hash(), name: "v1", tagger: testAuthor.canonical(), message: "m"}),

@@ -48,6 +48,10 @@ type Column struct {
 	// ordinary column); GeneratedStored tells STORED from VIRTUAL.
 	Generated       string
 	GeneratedStored bool
+	// OnUpdate is the ON UPDATE expression text (e.g. "CURRENT_TIMESTAMP(3)"): the value
+	// an UPDATE gives the column when it changes another column of the row and does not
+	// set this one; "" means none.
+	OnUpdate string
 }
 
 // Nullable reports whether the column accepts NULL.
@@ -261,6 +265,9 @@ func (s Schema) Validate() error {
 		if c.Generated != "" && c.Default != "" {
 			return bad("generated column %q cannot have a default", c.Name)
 		}
+		if c.Generated != "" && c.OnUpdate != "" {
+			return bad("generated column %q cannot have an ON UPDATE expression", c.Name)
+		}
 		if c.Generated == "" && c.GeneratedStored {
 			return bad("column %q is marked STORED but has no generation expression", c.Name)
 		}
@@ -370,7 +377,14 @@ func (s Schema) Validate() error {
 //
 // A later option gets a new layout byte (2, ...) that writes every field of the layouts
 // before it, used only when the new option is set; decoders refuse layouts they do not
-// know.
+// know. Layout 2 adds the columns' ON UPDATE expressions, one string per column in
+// column order ("" for a column without one); it is written only when some column has
+// one (layout 1 otherwise), and its target_row_size may then be 0:
+//
+//	+----------------+-----------------+--------------------------+
+//	| options layout | target_row_size | on_update                |
+//	| 1 B (= 2)      | uvarint         | str per column, in order |
+//	+----------------+-----------------+--------------------------+
 //
 //	column: name str | sql type str | field | default str | auto_increment bool |
 //	        comment str | generated str | generated stored bool
@@ -418,15 +432,26 @@ func encodeSchema(s Schema) []byte {
 	}
 	e.str(s.Collation)
 	e.str(s.Comment)
-	if s.TargetRowSize != 0 {
+	switch {
+	case slices.ContainsFunc(s.Columns, func(c Column) bool { return c.OnUpdate != "" }):
+		e.byte(schemaOptionsLayout2)
+		e.uvarint(s.TargetRowSize)
+		for _, c := range s.Columns {
+			e.str(c.OnUpdate)
+		}
+	case s.TargetRowSize != 0:
 		e.byte(schemaOptionsLayout1)
 		e.uvarint(s.TargetRowSize)
 	}
 	return e.b
 }
 
-// schemaOptionsLayout1 is the first layout of the schema chunk's options section.
-const schemaOptionsLayout1 = 1
+// The layouts of the schema chunk's options section: 1 has the table options, 2 adds
+// the columns' ON UPDATE expressions.
+const (
+	schemaOptionsLayout1 = 1
+	schemaOptionsLayout2 = 2
+)
 
 func encodeField(e *encoder, f tuple.Field) {
 	e.byte(byte(f.Enc))
@@ -515,6 +540,11 @@ func decodeSchema(chunk []byte) (Schema, error) {
 		switch layout := d.byte(); layout {
 		case schemaOptionsLayout1:
 			s.TargetRowSize = d.uvarint()
+		case schemaOptionsLayout2:
+			s.TargetRowSize = d.uvarint()
+			for i := range s.Columns {
+				s.Columns[i].OnUpdate = d.str()
+			}
 		default:
 			d.fail("unknown options layout %d (written by a newer dsql?)", layout)
 		}
