@@ -230,6 +230,9 @@ func alteredSchema(cur repo.Schema, ps sql.PrimaryKeySchema, renames map[string]
 		if u, ok := defaultText(c.Generated); ok {
 			rs.Columns[i].Generated = u
 		}
+		if u, ok := defaultText(c.OnUpdate); ok {
+			rs.Columns[i].OnUpdate = u
+		}
 	}
 	rs.Collation = cur.Collation
 	rs.TargetRowSize = cur.TargetRowSize

@@ -25,7 +25,10 @@
 //     DeletableTable, ReplaceableTable, TruncateableTable, AutoIncrementTable,
 //     StatisticsTable): one partition, scanned by streaming a prolly Iter and decoding
 //     rows with typeconv. Keyless tables use repo's keyless layout (key = KeylessKey of
-//     the row, value = count + columns); a scan repeats a row count times.
+//     the row, value = count + columns); a scan repeats a row count times. Column
+//     defaults, generation and ON UPDATE expressions are stored in repo.Schema as their
+//     SQL text and re-parsed when the table is loaded (schema.go); GMS applies ON UPDATE
+//     in its UPDATE paths when the sql.Column carries it.
 //   - EditSet / table editors: writes go into prolly Editors held per statement by the
 //     session (so INSERT ... ON DUPLICATE KEY UPDATE's inserter and updater share them).
 //   - Indexes (index.go, index_edit.go, lookup.go, index_check.go): Table is an

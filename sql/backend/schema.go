@@ -3,6 +3,7 @@ package backend
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
 
@@ -26,9 +27,9 @@ type tableMeta struct {
 	ix        indexCache         // PRIMARY and secondary indexes, computed on first use (index.go)
 }
 
-// toRepoSchema converts a GMS schema of a new table to a repo.Schema. Column defaults and
-// generation expressions are stored as their SQL text and re-parsed on load.
-// Not stored yet: ON UPDATE expressions, secondary indexes, foreign keys, checks.
+// toRepoSchema converts a GMS schema of a new table to a repo.Schema. Column defaults,
+// generation and ON UPDATE expressions are stored as their SQL text and re-parsed on
+// load. Secondary indexes, foreign keys and checks are added by their own DDL paths.
 func toRepoSchema(name string, ps sql.PrimaryKeySchema, coll sql.CollationID, comment string) (repo.Schema, error) {
 	rs := repo.Schema{Name: name, Comment: comment, PrimaryKey: slices.Clone(ps.PkOrdinals)}
 	if rs.PrimaryKey == nil {
@@ -56,6 +57,9 @@ func toRepoSchema(name string, ps sql.PrimaryKeySchema, coll sql.CollationID, co
 		if c.Generated != nil {
 			rc.Generated = c.Generated.String()
 			rc.GeneratedStored = !c.Virtual
+		}
+		if c.OnUpdate != nil {
+			rc.OnUpdate = c.OnUpdate.String()
 		}
 		rs.Columns = append(rs.Columns, rc)
 	}
@@ -100,6 +104,10 @@ func newTableMeta(dbName string, rs repo.Schema) (*tableMeta, error) {
 			col.Generated = sql.NewUnresolvedColumnDefaultValue(c.Generated)
 			col.Virtual = !c.GeneratedStored
 		}
+		if c.OnUpdate != "" {
+			col.OnUpdate = sql.NewUnresolvedColumnDefaultValue(c.OnUpdate)
+			col.Extra = onUpdateExtra(c)
+		}
 		sch[i] = col
 	}
 	m.sch = sql.NewPrimaryKeySchema(sch, rs.PrimaryKey...)
@@ -120,4 +128,21 @@ func newTableMeta(dbName string, rs repo.Schema) (*tableMeta, error) {
 		return nil, fmt.Errorf("backend: table %q: %w", rs.Name, err)
 	}
 	return m, nil
+}
+
+// onUpdateExtra is the Extra of SHOW COLUMNS and information_schema.COLUMNS for column c,
+// which has an ON UPDATE expression: as in MySQL 8, "on update CURRENT_TIMESTAMP(3)",
+// preceded by "DEFAULT_GENERATED " when the default is an expression. (GMS computes
+// DEFAULT_GENERATED itself only for a column whose Extra is empty.) A stored default is
+// an expression when GMS wrote it in parentheses or as CURRENT_TIMESTAMP[(n)], which
+// is how it spells the expressions MySQL allows without them (NOW(), LOCALTIME, ...).
+func onUpdateExtra(c repo.Column) string {
+	extra := "on update " + c.OnUpdate
+	d := strings.ToUpper(c.Default)
+	for _, p := range []string{"(", "CURRENT_TIMESTAMP", "NOW(", "LOCALTIME"} {
+		if strings.HasPrefix(d, p) {
+			return "DEFAULT_GENERATED " + extra
+		}
+	}
+	return extra
 }

@@ -126,3 +126,7 @@ func TestGMSSpatialIndexScripts(t *testing.T) {
 	fullSuites(t)
 	gmsenginetest.TestSpatialIndexScripts(t, NewHarness(nil))
 }
+
+func TestGMSOnUpdateExprScripts(t *testing.T) { // passes fully: runs in CI
+	gmsenginetest.TestOnUpdateExprScripts(t, NewHarness(nil))
+}

@@ -383,6 +383,9 @@ func columnDefinition(c repo.Column, coll sql.CollationID) string {
 	} else if c.Default != "" {
 		s += " DEFAULT " + c.Default
 	}
+	if c.OnUpdate != "" {
+		s += " ON UPDATE " + c.OnUpdate
+	}
 	if c.Comment != "" {
 		s += " COMMENT " + quoteString(c.Comment)
 	}
