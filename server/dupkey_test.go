@@ -2,6 +2,8 @@ package server
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -13,7 +15,8 @@ import (
 // index over several columns, ALTER TABLE adding a unique index over duplicates, and
 // ALTER TABLE dropping a key column. A statement with ON DUPLICATE KEY UPDATE that meets
 // a duplicate and then a value its column refuses still gets that error's text with its
-// column and row.
+// column and row. INSERT IGNORE's warnings for the rows it skips have MySQL's level and
+// text.
 func TestDuplicateKeyText(t *testing.T) {
 	s, _ := startServer(t, testConfig(t.TempDir()))
 	db := connect(t, s, "root", "", "")
@@ -59,5 +62,25 @@ func TestDuplicateKeyText(t *testing.T) {
 	}
 	if got, _ := res.RowsAffected(); got != 1 {
 		t.Errorf("INSERT IGNORE: %d rows, want 1", got)
+	}
+	// ... with MySQL's warnings, one per skipped row.
+	mustExec(t, db, "INSERT IGNORE INTO u VALUES (7, 'a@x', NULL, NULL, 0), (2, 'g@x', NULL, NULL, 0), (8, 'h@x', NULL, NULL, 0)")
+	rows, err := db.Query("SHOW WARNINGS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var level, msg string
+		var code int
+		if err := rows.Scan(&level, &code, &msg); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s %d %s", level, code, msg))
+	}
+	rows.Close()
+	wantWarn := []string{"Warning 1062 Duplicate entry 'a@x' for key 'u.uq_email'", "Warning 1062 Duplicate entry '2' for key 'u.PRIMARY'"} // in the rows' order
+	if !slices.Equal(got, wantWarn) {
+		t.Errorf("INSERT IGNORE warnings:\n got %q\nwant %q", got, wantWarn)
 	}
 }

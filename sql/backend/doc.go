@@ -160,7 +160,9 @@
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns). A duplicate key leaves
 //     its statement a note with MySQL 8's 1062 text ("Duplicate entry '7-x' for key
-//     't.uq'", dupkey.go), sent by MySQLErrorFor (TestDuplicateKeyText).
+//     't.uq'", dupkey.go), sent by MySQLErrorFor, and INSERT IGNORE's warnings get the
+//     same text as the table's statement completes (TestDuplicateKeyText). SHOW
+//     WARNINGS lists warnings oldest first (warnorder.go, TestShowWarningsOrder).
 //   - Column texts (columntext.go): an INSERT, REPLACE or UPDATE leaves its session a
 //     note of where it is (the last row given to GMS and its number, the last value of
 //     each assignment and the rows matched); MySQLErrorFor, applied by the server to a

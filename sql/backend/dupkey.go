@@ -40,18 +40,55 @@ func dupKeyErr(ctx context.Context, m *tableMeta, ix *indexMeta, row, existing s
 		keyStr = formatKey(row, ix.cols)
 		index = ix.name
 	}
+	err := sql.NewUniqueKeyErr(keyStr, ix == nil, existing)
 	if sctx, ok := ctx.(*sql.Context); ok && sctx.Session != nil {
 		dup := dupKeyNote{table: m.name, index: index, values: keyText(sctx, m.sch.Schema, row, cols)}
 		var base columnNote
+		var warn map[string]string
 		if v, ok := notes.Load(sctx.Session.ID()); ok {
 			base = v.(notedAt).note
 			if d, ok := base.(dupNoted); ok {
-				base = d.base
+				base, warn = d.base, d.warn
 			}
 		}
-		leaveNote(sctx, dupNoted{base: base, dup: dup})
+		if warn == nil {
+			warn = map[string]string{}
+		}
+		if len(warn) < maxDupWarnings {
+			warn[err.Error()] = dup.text()
+		}
+		leaveNote(sctx, dupNoted{base: base, dup: dup, warn: warn})
 	}
-	return sql.NewUniqueKeyErr(keyStr, ix == nil, existing)
+	return err
+}
+
+// maxDupWarnings bounds the duplicate keys a statement's note remembers for its
+// warnings (MySQL keeps max_error_count, 64 by default).
+const maxDupWarnings = 64
+
+// fixDupWarnings gives the warnings GMS made of the duplicate keys the statement of ctx
+// skipped (INSERT IGNORE: level Note, GMS's text) MySQL's level and text (Warning,
+// "Duplicate entry ... for key ..."). Called as a table's statement completes.
+func fixDupWarnings(ctx *sql.Context) {
+	if ctx == nil || ctx.Session == nil {
+		return
+	}
+	v, ok := notes.Load(ctx.Session.ID())
+	if !ok {
+		return
+	}
+	d, ok := v.(notedAt).note.(dupNoted)
+	if !ok || len(d.warn) == 0 {
+		return
+	}
+	for _, w := range ctx.Session.Warnings() {
+		if w.Code != erDupEntry {
+			continue
+		}
+		if text, ok := d.warn[w.Message]; ok {
+			w.Level, w.Message = "Warning", text
+		}
+	}
 }
 
 // keyText is the values of row's columns cols as MySQL prints a duplicate entry: each
@@ -82,6 +119,7 @@ func keyText(ctx *sql.Context, sch sql.Schema, row sql.Row, cols []int) string {
 type dupNoted struct {
 	base columnNote
 	dup  dupKeyNote
+	warn map[string]string // GMS's text of each duplicate key met -> MySQL's (fixDupWarnings)
 }
 
 func (n dupNoted) resolve(ctx *sql.Context, code int) *mysql.SQLError {
@@ -103,5 +141,10 @@ func (n dupKeyNote) resolve(_ *sql.Context, code int) *mysql.SQLError {
 	if code != erDupEntry {
 		return nil
 	}
-	return mysql.NewSQLError(erDupEntry, "23000", "Duplicate entry '%s' for key '%s.%s'", n.values, n.table, n.index)
+	return mysql.NewSQLError(erDupEntry, "23000", "%s", n.text())
+}
+
+// text is MySQL 8's message for the duplicate key.
+func (n dupKeyNote) text() string {
+	return "Duplicate entry '" + n.values + "' for key '" + n.table + "." + n.index + "'"
 }

@@ -165,6 +165,7 @@ func (e *tableEditor) StatementComplete(ctx *sql.Context) error { return e.flush
 func (e *tableEditor) Close(ctx *sql.Context) error { return e.flush(ctx) }
 
 func (e *tableEditor) flush(ctx *sql.Context) error {
+	fixDupWarnings(ctx) // dupkey.go
 	s, err := sessionOf(ctx)
 	if err != nil {
 		return err
