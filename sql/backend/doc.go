@@ -50,7 +50,10 @@
 //     TIMESTAMP, TIME or YEAR column changed to a number type takes the value's numeric
 //     form (20230105, 20230105102030.5, -102030; rounded to seconds for integers), to a
 //     string, ENUM or SET type its canonical text ('2023-01-05'), not GMS's Unix time or
-//     DATETIME text (TestAlterTemporalConversions). An added NOT NULL ENUM column without
+//     DATETIME text (TestAlterTemporalConversions); so does a temporal value in a
+//     number or string context of an expression (CAST, arithmetic, LIKE, string
+//     functions: temporalexpr.go, applied by the strict checks' exec builder;
+//     server TestTemporalExpressions). An added NOT NULL ENUM column without
 //     default takes its first member in the existing rows, not the empty value (alterenum.go,
 //     TestAlterAddEnumColumnNotNull).
 //   - Session: the interface the backend needs from sql/session.Session.

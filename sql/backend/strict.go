@@ -325,6 +325,11 @@ func (w strictWrapper) expr(ctx *sql.Context, e sql.Expression, underArith bool)
 			return nil, false, err
 		}
 	}
+	if te, same, err := wrapTemporalArgs(ctx, e); err != nil { // temporalexpr.go
+		return nil, false, err
+	} else if same == transform.NewTree {
+		e, changed = te, true
+	}
 	if a, ok := e.(*expression.Arithmetic); ok {
 		if c := newCheckedArith(ctx, a); c != nil {
 			e, changed = c, true
