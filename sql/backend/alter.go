@@ -82,6 +82,11 @@ func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.Prima
 			return nil, sql.ErrUnsupportedIndexPrefix.New(c.Name)
 		}
 	}
+	if oldColumn != nil && newColumn != nil {
+		if err := checkBlankToNumber(ctx, t, oldSchema.Schema, oldColumn, newColumn); err != nil { // strictconv.go
+			return nil, err
+		}
+	}
 	renames := map[string]string{}
 	if oldColumn != nil && newColumn != nil {
 		renames[strings.ToLower(oldColumn.Name)] = newColumn.Name

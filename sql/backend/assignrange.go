@@ -4,6 +4,7 @@ import (
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/transform"
+	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/sqltypes"
 )
 
@@ -68,7 +69,7 @@ func wrapAssignments(ctx *sql.Context, n sql.Node, ignore, trigger bool) (sql.No
 // wrapped for their assignState only (GMS checks their values; columntext.go words its
 // errors).
 func checkedColumnType(t sql.Type) bool {
-	if sql.IsNumberType(t) {
+	if sql.IsNumberType(t) || types.IsDecimal(t) {
 		return true
 	}
 	switch t.Type() {

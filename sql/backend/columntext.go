@@ -105,6 +105,11 @@ func ColumnErrorText(ctx *sql.Context, typ sql.Type, name string, v any, n int64
 	if v == nil {
 		return nil
 	}
+	if blank, ok := blankString(v); ok && blankNumberColumn(typ) { // strictconv.go
+		me := blankNumberError(typ, name, blank, n)
+		me.Message += "; store a number"
+		return me
+	}
 	if sql.IsNumberType(typ) {
 		if _, out := numberOutOfRange(ctx, typ, v); out {
 			return outOfRange(name, n, v, typ)

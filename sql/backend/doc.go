@@ -78,8 +78,9 @@
 //     UPDATE / ON DUPLICATE KEY UPDATE / a trigger's SET (1264 at the row matched, or
 //     the firing statement's row; IGNORE clamps with a warning), integer overflow
 //     (1690), division by zero in a data-changing statement
-//     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068). Each fails
-//     the statement before a row is written.
+//     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068), and values
+//     GMS converts silently that strict mode refuses (strictconv.go: a blank string for
+//     a number column, 1366/1265). Each fails the statement before a row is written.
 //   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, unionsort.go,
 //     mergejoin.go, orjoin.go, windowframe.go, outerjoin.go, intmod.go, plannerwrap.go;
 //     InstallPlannerFixes, called by

@@ -143,6 +143,9 @@ func (it *insertCheckIter) Close(ctx *sql.Context) error { return it.child.Close
 // it is, GMS converts it), or the statement's error. numbers: check numbers too (else
 // GMS's insert iterator does, without IGNORE).
 func fitColumn(ctx *sql.Context, typ sql.Type, name string, v any, n int64, ignore, numbers bool) (any, error) {
+	if blank, ok := blankString(v); ok && blankNumberColumn(typ) { // strictconv.go
+		return fitBlankNumber(ctx, typ, name, blank, n, ignore)
+	}
 	if sql.IsNumberType(typ) {
 		if !ignore && !numbers {
 			return nil, nil

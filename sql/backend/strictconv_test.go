@@ -1,0 +1,184 @@
+package backend_test
+
+import (
+	"errors"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/vitess/go/mysql"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dsqldb/dsql/sql/backend"
+)
+
+// mysql8Mode is MySQL 8.0's default sql_mode (server.DefaultSQLMode).
+const mysql8Mode = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+
+// strictSetup is setup with dsql's strict checks installed (as server.NewEngine does)
+// and the session under MySQL 8.0's default sql_mode.
+func strictSetup(t *testing.T) (*env, *sql.Context) {
+	t.Helper()
+	e := newEnv(t, memStores{})
+	backend.InstallStrictChecks(e.engine.Analyzer)
+	ctx := e.session()
+	e.exec(ctx, "CREATE DATABASE IF NOT EXISTS mydb", "USE mydb", "SET SESSION sql_mode = '"+mysql8Mode+"'")
+	return e, ctx
+}
+
+// wantSQLError runs q, which must fail with MySQL error code and a message beginning
+// with text, and leave the rows of sel as they were.
+func (e *env) wantSQLError(ctx *sql.Context, q string, code int, text, sel string) {
+	e.t.Helper()
+	before := e.rows(ctx, sel)
+	_, err := e.query(ctx, q)
+	require.Error(e.t, err, q)
+	var se *mysql.SQLError
+	if !errors.As(backend.MySQLError(sql.CastSQLError(err)), &se) {
+		e.t.Fatalf("%s: %v (%T), want MySQL error %d", q, err, err, code)
+	}
+	require.Equal(e.t, code, se.Num, "%s: %s", q, se.Message)
+	require.True(e.t, strings.HasPrefix(se.Message, text), "%s:\n got %q\nwant %q...", q, se.Message, text)
+	require.Equal(e.t, before, e.rows(ctx, sel), "%s failed but changed %s", q, sel)
+}
+
+// warnings returns the session's warnings, oldest first, as "Level code message".
+func warnings(ctx *sql.Context) []string {
+	ws := ctx.Session.Warnings()
+	out := make([]string, 0, len(ws))
+	for i := len(ws) - 1; i >= 0; i-- {
+		out = append(out, ws[i].Level+" "+itoa(ws[i].Code)+" "+ws[i].Message)
+	}
+	return out
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+// TestStrictBlankNumbers: a blank string (empty, spaces, tabs) for a number column fails
+// INSERT, REPLACE and UPDATE in strict mode with MySQL's 1366 (1265 for FLOAT and
+// DOUBLE) at its row, changing nothing; INSERT IGNORE, UPDATE IGNORE and a non-strict
+// sql_mode store 0 with the same text as a warning (GMS stored 0 silently).
+func TestStrictBlankNumbers(t *testing.T) {
+	e, ctx := strictSetup(t)
+	e.exec(ctx, "CREATE TABLE t (id INT PRIMARY KEY, a INT, u INT UNSIGNED, d DECIMAL(5,2), f DOUBLE, fl FLOAT, b BIGINT)",
+		"INSERT INTO t (id, a) VALUES (1, 1)")
+	const sel = "SELECT * FROM t ORDER BY id"
+	for _, c := range []struct {
+		q    string
+		code int
+		text string
+	}{
+		{"INSERT INTO t (id, a) VALUES (2, '')", 1366, "Incorrect integer value: '' for column 'a' at row 1"},
+		{"INSERT INTO t (id, a) VALUES (2, '  ')", 1366, "Incorrect integer value: '  ' for column 'a' at row 1"},
+		{"INSERT INTO t (id, u) VALUES (2, '')", 1366, "Incorrect integer value: '' for column 'u' at row 1"},
+		{"INSERT INTO t (id, b) VALUES (2, '\t')", 1366, "Incorrect integer value: '\t' for column 'b' at row 1"},
+		{"INSERT INTO t (id, d) VALUES (2, '')", 1366, "Incorrect decimal value: '' for column 'd' at row 1"},
+		{"INSERT INTO t (id, d) VALUES (2, ' ')", 1366, "Incorrect decimal value: ' ' for column 'd' at row 1"},
+		{"INSERT INTO t (id, f) VALUES (2, '')", 1265, "Data truncated for column 'f' at row 1"},
+		{"INSERT INTO t (id, fl) VALUES (2, '   ')", 1265, "Data truncated for column 'fl' at row 1"},
+		// A multi-row INSERT fails at its row and keeps none of the rows before it.
+		{"INSERT INTO t (id, a) VALUES (2, 2), (3, 3), (4, '')", 1366, "Incorrect integer value: '' for column 'a' at row 3"},
+		{"REPLACE INTO t (id, a) VALUES (1, 5), (2, '')", 1366, "Incorrect integer value: '' for column 'a' at row 2"},
+		{"INSERT INTO t (id, a) SELECT id + 10, '' FROM t", 1366, "Incorrect integer value: '' for column 'a' at row 1"},
+		{"UPDATE t SET a = ''", 1366, "Incorrect integer value: '' for column 'a' at row 1"},
+		{"UPDATE t SET d = ' ' WHERE id = 1", 1366, "Incorrect decimal value: ' ' for column 'd' at row 1"},
+		{"UPDATE t SET f = ''", 1265, "Data truncated for column 'f' at row 1"},
+		{"INSERT INTO t (id, a) VALUES (1, 7) ON DUPLICATE KEY UPDATE a = ''", 1366, "Incorrect integer value: '' for column 'a' at row 1"},
+	} {
+		e.wantSQLError(ctx, c.q, c.code, c.text, sel)
+	}
+	// Values that are numbers still convert.
+	e.exec(ctx, "INSERT INTO t (id, a, d, f) VALUES (2, ' 5 ', ' 1.5', '2 ')")
+	require.Equal(t, []sql.Row{{int32(5), "1.50", 2.0}}, stringDecimals(e.rows(ctx, "SELECT a, d, f FROM t WHERE id = 2")))
+
+	// IGNORE: 0 with a warning each, as MySQL.
+	e.exec(ctx, "INSERT IGNORE INTO t (id, a, u, d, f) VALUES (3, '', ' ', '', '')")
+	require.Equal(t, []string{
+		"Warning 1366 Incorrect integer value: '' for column 'a' at row 1",
+		"Warning 1366 Incorrect integer value: ' ' for column 'u' at row 1",
+		"Warning 1366 Incorrect decimal value: '' for column 'd' at row 1",
+		"Warning 1265 Data truncated for column 'f' at row 1",
+	}, warnings(ctx))
+	require.Equal(t, []sql.Row{{int32(0), uint32(0), "0.00", 0.0}}, stringDecimals(e.rows(ctx, "SELECT a, u, d, f FROM t WHERE id = 3")))
+	e.exec(ctx, "UPDATE IGNORE t SET a = '' WHERE id = 2")
+	require.Equal(t, []string{"Warning 1366 Incorrect integer value: '' for column 'a' at row 1"}, warnings(ctx))
+	require.Equal(t, []sql.Row{{int32(0)}}, e.rows(ctx, "SELECT a FROM t WHERE id = 2"))
+
+	// Without strict mode: 0 with a warning.
+	e.exec(ctx, "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'")
+	e.exec(ctx, "INSERT INTO t (id, a, d) VALUES (4, '', '  ')")
+	require.Equal(t, []string{
+		"Warning 1366 Incorrect integer value: '' for column 'a' at row 1",
+		"Warning 1366 Incorrect decimal value: '  ' for column 'd' at row 1",
+	}, warnings(ctx))
+	require.Equal(t, []sql.Row{{int32(0), "0.00"}}, stringDecimals(e.rows(ctx, "SELECT a, d FROM t WHERE id = 4")))
+
+	// Seeded random blank strings, in random rows of a multi-row INSERT: the statement
+	// fails at the first blank row and changes nothing.
+	e.exec(ctx, "SET SESSION sql_mode = '"+mysql8Mode+"'")
+	seed := int64(20261127)
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewSource(seed))
+	cols := []struct{ name, word string }{{"a", "integer"}, {"u", "integer"}, {"b", "integer"}, {"d", "decimal"}}
+	for i := 0; i < 40; i++ {
+		c := cols[rng.Intn(len(cols))]
+		nrows, bad := 1+rng.Intn(5), 0
+		var blank string
+		var vals []string
+		for r := 1; r <= nrows; r++ {
+			v := itoa(rng.Intn(100))
+			if bad == 0 && (r == nrows || rng.Intn(3) == 0) {
+				bad = r
+				b := make([]byte, rng.Intn(4))
+				for j := range b {
+					b[j] = " \t"[rng.Intn(2)]
+				}
+				blank = string(b)
+				v = "'" + blank + "'"
+			}
+			vals = append(vals, "("+itoa(100+r)+", "+v+")")
+		}
+		q := "INSERT INTO t (id, " + c.name + ") VALUES " + strings.Join(vals, ", ")
+		e.wantSQLError(ctx, q, 1366, "Incorrect "+c.word+" value: '"+blank+"' for column '"+c.name+"' at row "+itoa(bad), sel)
+	}
+}
+
+// TestStrictBlankNumbersAlter: ALTER TABLE ... MODIFY of a string column holding a blank
+// value to a number type fails in strict mode and leaves the table as it was; without
+// strict mode the value becomes 0 with a warning.
+func TestStrictBlankNumbersAlter(t *testing.T) {
+	e, ctx := strictSetup(t)
+	e.exec(ctx, "CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR(10))", "INSERT INTO s VALUES (1, '7'), (2, ''), (3, '8')")
+	e.wantSQLError(ctx, "ALTER TABLE s MODIFY v INT", 1366, "Incorrect integer value: '' for column 'v' at row 2", "SELECT * FROM s ORDER BY id")
+	e.wantSQLError(ctx, "ALTER TABLE s CHANGE v w DECIMAL(4,1)", 1366, "Incorrect decimal value: '' for column 'w' at row 2", "SELECT * FROM s ORDER BY id")
+	require.Equal(t, []sql.Row{{int32(1), "7"}, {int32(2), ""}, {int32(3), "8"}}, e.rows(ctx, "SELECT * FROM s ORDER BY id"))
+	require.Equal(t, []sql.Row{{"varchar(10)"}}, e.rows(ctx, "SELECT COLUMN_TYPE FROM information_schema.columns WHERE table_name = 's' AND column_name = 'v'"))
+
+	e.exec(ctx, "SET SESSION sql_mode = ''", "ALTER TABLE s MODIFY v INT")
+	require.Equal(t, []string{"Warning 1366 Incorrect integer value: '' for column 'v' at row 2"}, warnings(ctx))
+	require.Equal(t, []sql.Row{{int32(1), int32(7)}, {int32(2), int32(0)}, {int32(3), int32(8)}}, e.rows(ctx, "SELECT * FROM s ORDER BY id"))
+}
+
+// stringDecimals returns rows with their DECIMAL values as strings.
+func stringDecimals(rows []sql.Row) []sql.Row {
+	for _, r := range rows {
+		for i, v := range r {
+			if d, ok := v.(interface{ String() string }); ok {
+				if _, isStr := v.(string); !isStr {
+					r[i] = d.String()
+				}
+			}
+		}
+	}
+	return rows
+}
