@@ -104,6 +104,7 @@ func (t *Table) RewriteInserter(ctx *sql.Context, oldSchema, newSchema sql.Prima
 	if oldColumn == nil && newColumn != nil {
 		// An added NOT NULL ENUM without default takes its first member (alterenum.go).
 		w.fill, w.fillValue = addedEnumFill(ctx, newSchema.Schema, newColumn)
+		w.failRows = addedZeroDate(ctx, newColumn) // strictconv.go
 	}
 	return w, nil
 }
@@ -181,6 +182,9 @@ type rewriter struct {
 	discarded bool
 	fill      int // >= 0: the ordinal of an added column whose rows all take fillValue
 	fillValue any
+	// failRows, if not nil, is the error of the first row: the change is refused on a
+	// table that has rows (addedZeroDate).
+	failRows error
 }
 
 type rewriteRow struct {
@@ -282,6 +286,9 @@ func defaultText(d *sql.ColumnDefaultValue) (string, bool) {
 // Insert implements sql.RowInserter. Rows are new values: their CHAR values are stored
 // without trailing spaces (a column changed to CHAR loses them here).
 func (w *rewriter) Insert(_ *sql.Context, row sql.Row) error {
+	if w.failRows != nil {
+		return w.failRows
+	}
 	if w.fill >= 0 && w.fill < len(row) {
 		row[w.fill] = w.fillValue
 	}

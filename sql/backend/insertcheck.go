@@ -163,6 +163,9 @@ func fitColumn(ctx *sql.Context, typ sql.Type, name string, v any, n int64, igno
 		}
 		return nil, outOfRange(name, n, v, typ)
 	}
+	if isDateType(typ) {
+		return fitZeroDate(ctx, typ, name, v, n, ignore) // strictconv.go
+	}
 	cut, tooLong, spaces := stringTooLong(ctx, typ, v)
 	switch {
 	case !tooLong:

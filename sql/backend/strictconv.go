@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
+	"github.com/dolthub/vitess/go/sqltypes"
 )
 
 // Values GMS converts silently where MySQL's strict mode refuses them (applied by
@@ -23,6 +26,15 @@ import (
 //     of a string column holding a blank value to a number type fails the same way in
 //     strict mode (GMS's rewrite converts the value to 0 before dsql sees the row, so
 //     checkBlankToNumber reads the table first) and leaves the table as it was.
+//   - The zero date under sql_mode NO_ZERO_DATE (MySQL 8.0's default has it). GMS stores
+//     '0000-00-00' (or 0, or a zero date read from another column) in a DATE, DATETIME
+//     or TIMESTAMP column whatever the sql_mode. MySQL refuses it in strict mode: 1292
+//     (22007) "Incorrect datetime value: '0000-00-00' for column 'dt' at row 1" (date
+//     for DATE); with IGNORE or without strict mode it stores it with Warning 1264 "Out
+//     of range value for column 'dt' at row 1". Likewise ALTER TABLE ... ADD COLUMN of
+//     a DATE or DATETIME NOT NULL column without a default, whose rows would hold the
+//     zero date, fails on a table that has rows (MySQL 8.0's copy_data_between_tables:
+//     1292 "Incorrect datetime value: '0000-00-00 00:00:00' for column 'c' at row 1").
 //
 // Strict mode is STRICT_TRANS_TABLES or STRICT_ALL_TABLES (every dsql table is
 // transactional); IGNORE turns the errors into warnings as in MySQL.
@@ -133,4 +145,100 @@ func checkBlankToNumber(ctx *sql.Context, t sql.Table, sch sql.Schema, oldCol, n
 		}
 		ctx.Warn(me.Num, "%s", me.Message)
 	}
+}
+
+// noZeroDate reports whether the sql_mode of ctx refuses the zero date (NO_ZERO_DATE, or
+// TRADITIONAL, which holds it).
+func noZeroDate(ctx *sql.Context) bool {
+	m := sql.LoadSqlMode(ctx)
+	return m.ModeEnabled("NO_ZERO_DATE") || m.ModeEnabled(sql.Traditional)
+}
+
+// isDateType reports whether typ is DATE, DATETIME or TIMESTAMP.
+func isDateType(typ sql.Type) bool {
+	switch typ.Type() {
+	case sqltypes.Date, sqltypes.Datetime, sqltypes.Timestamp:
+		return true
+	}
+	return false
+}
+
+// maybeZeroDate reports whether v, a value for a date column, may be the zero date: a
+// string starting with 0 (after spaces), the integer 0 or a zero time. It allocates
+// nothing, so that a date that cannot be zero costs no conversion.
+func maybeZeroDate(v any) bool {
+	switch x := v.(type) {
+	case string:
+		x = strings.TrimLeft(x, " ")
+		return len(x) > 0 && x[0] == '0'
+	case []byte:
+		for _, c := range x {
+			if c != ' ' {
+				return c == '0'
+			}
+		}
+		return false
+	case time.Time:
+		return x.Equal(types.ZeroTime)
+	}
+	mag, _, ok := intParts(v)
+	return ok && mag == 0
+}
+
+// fitZeroDate checks v, the value of column name (DATE, DATETIME or TIMESTAMP typ) in
+// row n: under NO_ZERO_DATE the zero date fails the statement in strict mode and is
+// stored with Warning 1264 otherwise. It returns nil (v as it is) or the error.
+func fitZeroDate(ctx *sql.Context, typ sql.Type, name string, v any, n int64, ignore bool) (any, error) {
+	if !maybeZeroDate(v) || !noZeroDate(ctx) {
+		return nil, nil
+	}
+	cv, _, err := typ.Convert(ctx, v)
+	if err != nil {
+		return nil, nil // not a date: GMS reports it
+	}
+	if t, ok := cv.(time.Time); !ok || !t.Equal(types.ZeroTime) {
+		return nil, nil
+	}
+	if isStrict(ctx, ignore) {
+		text := valueText(v)
+		if _, isTime := v.(time.Time); isTime {
+			text = zeroDateText(typ)
+		}
+		return nil, zeroDateError(typ, name, text, n)
+	}
+	ctx.Warn(erWarnDataOutOfRange, "Out of range value for column '%s' at row %d", name, n)
+	return nil, nil
+}
+
+// zeroDateText is the zero date as a value of typ reads.
+func zeroDateText(typ sql.Type) string {
+	if typ.Type() == sqltypes.Date {
+		return "0000-00-00"
+	}
+	return "0000-00-00 00:00:00"
+}
+
+// zeroDateError is MySQL's 1292 for text, a zero date for column name of type typ in
+// row n, with a hint.
+func zeroDateError(typ sql.Type, name, text string, n int64) *mysql.SQLError {
+	return mysql.NewSQLError(erTruncatedWrongValue, "22007", "Incorrect %s value: '%s' for column '%s' at row %d; store a real date or NULL (sql_mode NO_ZERO_DATE refuses the zero date)", timeWord(typ), text, name, n)
+}
+
+// addedZeroDate returns the error of ALTER TABLE ... ADD COLUMN col on a table with rows,
+// or nil: a DATE or DATETIME NOT NULL column without a default fills the rows with the
+// zero date, which strict mode with NO_ZERO_DATE refuses (MySQL 8.0 checks this when it
+// copies the first row; TIMESTAMP is not checked, as in MySQL).
+func addedZeroDate(ctx *sql.Context, col *sql.Column) error {
+	if col == nil || col.Nullable || col.Default != nil || col.Generated != nil || col.AutoIncrement {
+		return nil
+	}
+	switch col.Type.Type() {
+	case sqltypes.Date, sqltypes.Datetime:
+	default:
+		return nil
+	}
+	if !isStrict(ctx, false) || !noZeroDate(ctx) {
+		return nil
+	}
+	return zeroDateError(col.Type, col.Name, zeroDateText(col.Type), 1)
 }

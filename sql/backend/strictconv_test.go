@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/stretchr/testify/require"
 
@@ -181,4 +182,58 @@ func stringDecimals(rows []sql.Row) []sql.Row {
 		}
 	}
 	return rows
+}
+
+// TestStrictZeroDates: under NO_ZERO_DATE with strict mode the zero date fails INSERT,
+// REPLACE and UPDATE of a DATE, DATETIME or TIMESTAMP column with MySQL's 1292 at its
+// row, changing nothing; IGNORE or a non-strict sql_mode store it with Warning 1264;
+// without NO_ZERO_DATE it is stored silently. ALTER TABLE ADD COLUMN of a DATE/DATETIME
+// NOT NULL without a default fails on a table with rows (MySQL 8.0), not on an empty one.
+func TestStrictZeroDates(t *testing.T) {
+	e, ctx := strictSetup(t)
+	e.exec(ctx, "CREATE TABLE n (id INT PRIMARY KEY, dt DATETIME, d DATE, ts TIMESTAMP NULL)",
+		"INSERT INTO n (id, dt, d) VALUES (1, '2020-01-02 03:04:05', '2020-01-02')")
+	const sel = "SELECT * FROM n ORDER BY id"
+	for _, c := range []struct {
+		q    string
+		text string
+	}{
+		{"INSERT INTO n (id, dt) VALUES (2, '0000-00-00')", "Incorrect datetime value: '0000-00-00' for column 'dt' at row 1"},
+		{"INSERT INTO n (id, dt) VALUES (2, '0000-00-00 00:00:00')", "Incorrect datetime value: '0000-00-00 00:00:00' for column 'dt' at row 1"},
+		{"INSERT INTO n (id, d) VALUES (2, '0000-00-00')", "Incorrect date value: '0000-00-00' for column 'd' at row 1"},
+		{"INSERT INTO n (id, d) VALUES (2, 0)", "Incorrect date value: '0' for column 'd' at row 1"},
+		{"INSERT INTO n (id, ts) VALUES (2, '0000-00-00 00:00:00')", "Incorrect datetime value: '0000-00-00 00:00:00' for column 'ts' at row 1"},
+		{"INSERT INTO n (id, d) VALUES (2, '2021-01-01'), (3, '0000-00-00')", "Incorrect date value: '0000-00-00' for column 'd' at row 2"},
+		{"REPLACE INTO n (id, d) VALUES (1, '0000-00-00')", "Incorrect date value: '0000-00-00' for column 'd' at row 1"},
+		{"UPDATE n SET dt = '0000-00-00'", "Incorrect datetime value: '0000-00-00' for column 'dt' at row 1"},
+		{"INSERT INTO n (id, d) VALUES (1, '2021-01-01') ON DUPLICATE KEY UPDATE d = '0000-00-00'", "Incorrect date value: '0000-00-00' for column 'd' at row 1"},
+	} {
+		e.wantSQLError(ctx, c.q, 1292, c.text, sel)
+	}
+	// A date with a leading zero is no zero date.
+	e.exec(ctx, "INSERT INTO n (id, d) VALUES (2, '0001-01-01')")
+
+	// IGNORE: stored, with Warning 1264.
+	e.exec(ctx, "INSERT IGNORE INTO n (id, dt, d) VALUES (3, '0000-00-00', '0000-00-00')")
+	require.Equal(t, []string{
+		"Warning 1264 Out of range value for column 'dt' at row 1",
+		"Warning 1264 Out of range value for column 'd' at row 1",
+	}, warnings(ctx))
+	require.Equal(t, []sql.Row{{types.ZeroTime, types.ZeroTime}}, e.rows(ctx, "SELECT dt, d FROM n WHERE id = 3"))
+	// Copying a stored zero date is refused too.
+	e.wantSQLError(ctx, "INSERT INTO n (id, d) SELECT 4, d FROM n WHERE id = 3", 1292, "Incorrect date value: '0000-00-00' for column 'd' at row 1", sel)
+
+	// Not strict, NO_ZERO_DATE: stored with the warning; without NO_ZERO_DATE: silently.
+	e.exec(ctx, "SET SESSION sql_mode = 'NO_ZERO_DATE'", "INSERT INTO n (id, dt) VALUES (4, '0000-00-00')")
+	require.Equal(t, []string{"Warning 1264 Out of range value for column 'dt' at row 1"}, warnings(ctx))
+	e.exec(ctx, "SET SESSION sql_mode = 'STRICT_TRANS_TABLES'", "INSERT INTO n (id, dt) VALUES (5, '0000-00-00')")
+	require.Empty(t, warnings(ctx))
+
+	// ALTER TABLE ADD COLUMN ... NOT NULL without a default.
+	e.exec(ctx, "SET SESSION sql_mode = '"+mysql8Mode+"'")
+	e.wantSQLError(ctx, "ALTER TABLE n ADD COLUMN c DATETIME NOT NULL", 1292, "Incorrect datetime value: '0000-00-00 00:00:00' for column 'c' at row 1", sel)
+	e.wantSQLError(ctx, "ALTER TABLE n ADD COLUMN c DATE NOT NULL", 1292, "Incorrect date value: '0000-00-00' for column 'c' at row 1", sel)
+	e.exec(ctx, "ALTER TABLE n ADD COLUMN c DATE NOT NULL DEFAULT '2000-01-01'", "ALTER TABLE n ADD COLUMN c2 DATE NULL")
+	e.exec(ctx, "CREATE TABLE n2 (id INT PRIMARY KEY)", "ALTER TABLE n2 ADD COLUMN c DATETIME NOT NULL")
+	e.exec(ctx, "SET SESSION sql_mode = 'STRICT_TRANS_TABLES'", "ALTER TABLE n ADD COLUMN c3 DATE NOT NULL")
 }
