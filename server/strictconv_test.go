@@ -65,3 +65,29 @@ func TestStrictZeroDatesWire(t *testing.T) {
 		}
 	}
 }
+
+// TestStrictCharsetsWire: a character a latin1 column cannot hold fails the INSERT with
+// MySQL's 1366 over the wire, plain and prepared, instead of storing a row whose HEX
+// failed ("unable to re-encode string"); INSERT IGNORE stores '?' (sql/backend/strictconv.go).
+func TestStrictCharsetsWire(t *testing.T) {
+	f := newStrictFixture(t)
+	f.exec("CREATE TABLE cs3 (id INT PRIMARY KEY, s VARCHAR(20) CHARACTER SET latin1)")
+	for _, c := range []struct {
+		q    string
+		args []any
+		text string
+	}{
+		{"INSERT INTO cs3 VALUES (1, '日本語')", nil, `Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC...' for column 's' at row 1`},
+		{"INSERT INTO cs3 VALUES (1, ?), (2, ?)", []any{"ok", "x日"}, `Incorrect string value: '\xE6\x97\xA5' for column 's' at row 2`},
+	} {
+		_, err := f.conn.ExecContext(context.Background(), c.q, c.args...)
+		wantErr(t, c.q, err, 1366, "HY000", c.text)
+		if got := f.rows("SELECT COUNT(*) FROM cs3"); got != "0" {
+			t.Fatalf("%s failed but left %s rows", c.q, got)
+		}
+	}
+	f.exec("INSERT IGNORE INTO cs3 VALUES (1, 'a日本語')")
+	if got := f.rows("SELECT s, HEX(s) FROM cs3"); got != "a???|613F3F3F" {
+		t.Fatalf("INSERT IGNORE stored %s", got)
+	}
+}

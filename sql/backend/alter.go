@@ -185,6 +185,7 @@ type rewriter struct {
 	// failRows, if not nil, is the error of the first row: the change is refused on a
 	// table that has rows (addedZeroDate).
 	failRows error
+	n        int64 // rows inserted so far
 }
 
 type rewriteRow struct {
@@ -285,12 +286,30 @@ func defaultText(d *sql.ColumnDefaultValue) (string, bool) {
 
 // Insert implements sql.RowInserter. Rows are new values: their CHAR values are stored
 // without trailing spaces (a column changed to CHAR loses them here).
-func (w *rewriter) Insert(_ *sql.Context, row sql.Row) error {
+func (w *rewriter) Insert(ctx *sql.Context, row sql.Row) error {
 	if w.failRows != nil {
 		return w.failRows
 	}
 	if w.fill >= 0 && w.fill < len(row) {
 		row[w.fill] = w.fillValue
+	}
+	w.n++
+	for i, c := range w.m.sch.Schema {
+		if i >= len(row) {
+			break
+		}
+		s, ok := row[i].(string)
+		if !ok || !textType(c.Type) {
+			continue
+		}
+		if pos := typeconv.Unrepresentable(c.Type, s); pos >= 0 { // strictconv.go
+			fixed, err := fitCharset(ctx, c.Type, c.Name, s, pos, w.n, false)
+			if err != nil {
+				return err
+			}
+			row = row.Copy()
+			row[i] = fixed
+		}
 	}
 	row = typeconv.TrimCharRow(w.m.sch.Schema, row)
 	if w.m.keyless {

@@ -80,8 +80,9 @@
 //     (1690), division by zero in a data-changing statement
 //     under ERROR_FOR_DIVISION_BY_ZERO (1365), a second primary key (1068), and values
 //     GMS converts silently that strict mode refuses (strictconv.go: a blank string for
-//     a number column, 1366/1265; the zero date under NO_ZERO_DATE, 1292). Each fails
-//     the statement before a row is written.
+//     a number column, 1366/1265; the zero date under NO_ZERO_DATE, 1292; a character
+//     the column's character set cannot hold, 1366). Each fails the statement before a
+//     row is written.
 //   - Planner fixes (sortlimit.go, sortjoin.go, notin.go, unionoffset.go, unionsort.go,
 //     mergejoin.go, orjoin.go, windowframe.go, outerjoin.go, intmod.go, plannerwrap.go;
 //     InstallPlannerFixes, called by

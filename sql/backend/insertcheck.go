@@ -10,6 +10,8 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
+
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // Values that do not fit their column, as MySQL reports them (applied by strictBuilder,
@@ -166,10 +168,20 @@ func fitColumn(ctx *sql.Context, typ sql.Type, name string, v any, n int64, igno
 	if isDateType(typ) {
 		return fitZeroDate(ctx, typ, name, v, n, ignore) // strictconv.go
 	}
+	var fixed any // v with '?' for the characters the column cannot hold (strictconv.go)
+	if s, ok := v.(string); ok && textType(typ) {
+		if pos := typeconv.Unrepresentable(typ, s); pos >= 0 {
+			r, err := fitCharset(ctx, typ, name, s, pos, n, ignore)
+			if err != nil {
+				return nil, err
+			}
+			v, fixed = r, r
+		}
+	}
 	cut, tooLong, spaces := stringTooLong(ctx, typ, v)
 	switch {
 	case !tooLong:
-		return nil, nil
+		return fixed, nil
 	case spaces:
 		if typ.Type() != sqltypes.Char {
 			ctx.Session.Warn(&sql.Warning{Level: "Note", Code: erWarnDataTruncated, Message: fmt.Sprintf("Data truncated for column '%s' at row %d", name, n)})
@@ -182,6 +194,15 @@ func fitColumn(ctx *sql.Context, typ sql.Type, name string, v any, n int64, igno
 		return nil, dataTooLong(name, n, typ)
 	}
 	return nil, nil // GMS fails (MySQLError gives its error MySQL's text)
+}
+
+// textType reports whether typ is CHAR, VARCHAR or TEXT (of any length).
+func textType(typ sql.Type) bool {
+	switch typ.Type() {
+	case sqltypes.Char, sqltypes.VarChar, sqltypes.Text:
+		return true
+	}
+	return false
 }
 
 // dataTooLong is the error of a string too long for column name of type typ, in row n.

@@ -11,6 +11,8 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/types"
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
+
+	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
 // Values GMS converts silently where MySQL's strict mode refuses them (applied by
@@ -35,6 +37,16 @@ import (
 //     a DATE or DATETIME NOT NULL column without a default, whose rows would hold the
 //     zero date, fails on a table that has rows (MySQL 8.0's copy_data_between_tables:
 //     1292 "Incorrect datetime value: '0000-00-00 00:00:00' for column 'c' at row 1").
+//   - A character the column's character set cannot hold (日 for a latin1 or ascii
+//     column, an emoji for utf8mb3). GMS keeps strings as UTF-8 and stored it; the row
+//     then failed every function that encodes it in the column's character set (HEX:
+//     "unable to re-encode string"). MySQL refuses it in strict mode: 1366 (HY000)
+//     "Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC...' for column 's' at row 1"
+//     (up to 6 bytes from the first such character); with IGNORE or without strict
+//     mode it stores '?' for each such character with that text as a warning. ALTER
+//     TABLE ... MODIFY/CHANGE to such a character set checks every row the same way
+//     (the rewriter, alter.go), and the tuple encoding refuses what is left
+//     (typeconv.Unrepresentable), so no path stores a value its column cannot read.
 //
 // Strict mode is STRICT_TRANS_TABLES or STRICT_ALL_TABLES (every dsql table is
 // transactional); IGNORE turns the errors into warnings as in MySQL.
@@ -241,4 +253,21 @@ func addedZeroDate(ctx *sql.Context, col *sql.Column) error {
 		return nil
 	}
 	return zeroDateError(col.Type, col.Name, zeroDateText(col.Type), 1)
+}
+
+// fitCharset handles s, the value of column name (a string type typ) in row n, whose
+// character at byte pos the column's character set cannot hold: in strict mode it fails
+// the statement with MySQL's 1366; otherwise it warns and returns s with '?' for each
+// such character.
+func fitCharset(ctx *sql.Context, typ sql.Type, name, s string, pos int, n int64, ignore bool) (string, error) {
+	text := (&typeconv.IncorrectStringError{Value: s[pos:]}).Error()
+	if isStrict(ctx, ignore) {
+		cs := ""
+		if st, ok := typ.(sql.StringType); ok {
+			cs = st.CharacterSet().String()
+		}
+		return "", mysql.NewSQLError(erTruncatedWrongValueForField, "HY000", "%s for column '%s' at row %d; store characters %s holds, or change the column's character set (ALTER TABLE ... MODIFY ... CHARACTER SET utf8mb4)", text, name, n, cs)
+	}
+	ctx.Warn(erTruncatedWrongValueForField, "%s for column '%s' at row %d", text, name, n)
+	return typeconv.ReplaceUnrepresentable(typ, s, pos), nil
 }

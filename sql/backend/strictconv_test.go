@@ -237,3 +237,56 @@ func TestStrictZeroDates(t *testing.T) {
 	e.exec(ctx, "CREATE TABLE n2 (id INT PRIMARY KEY)", "ALTER TABLE n2 ADD COLUMN c DATETIME NOT NULL")
 	e.exec(ctx, "SET SESSION sql_mode = 'STRICT_TRANS_TABLES'", "ALTER TABLE n ADD COLUMN c3 DATE NOT NULL")
 }
+
+// TestStrictCharsets: a character its column's character set cannot hold (日 for latin1
+// and ascii, é for ascii, an emoji for utf8mb3) fails INSERT and UPDATE in strict mode
+// with MySQL's 1366 "Incorrect string value" at its row, changing nothing (GMS stored it
+// and every HEX of the row failed); IGNORE and a non-strict sql_mode store '?' for each
+// such character with the warning; ALTER TABLE ... MODIFY to such a character set fails
+// in strict mode and leaves the table as it was.
+func TestStrictCharsets(t *testing.T) {
+	e, ctx := strictSetup(t)
+	e.exec(ctx, "CREATE TABLE cs3 (id INT PRIMARY KEY, s VARCHAR(20) CHARACTER SET latin1, a VARCHAR(20) CHARACTER SET ascii, u VARCHAR(20) CHARACTER SET utf8mb3, m VARCHAR(20))",
+		"INSERT INTO cs3 VALUES (1, 'é', 'x', 'é', '日本語😀')")
+	const sel = "SELECT id, HEX(s), HEX(a), HEX(u), m FROM cs3 ORDER BY id"
+	for _, c := range []struct{ q, text string }{
+		{"INSERT INTO cs3 (id, s) VALUES (2, '日本語')", `Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC...' for column 's' at row 1`},
+		{"INSERT INTO cs3 (id, s) VALUES (2, 'abc'), (3, 'ab日')", `Incorrect string value: '\xE6\x97\xA5' for column 's' at row 2`},
+		{"INSERT INTO cs3 (id, a) VALUES (2, 'café')", `Incorrect string value: '\xC3\xA9' for column 'a' at row 1`},
+		{"INSERT INTO cs3 (id, u) VALUES (2, 'a😀b')", `Incorrect string value: '\xF0\x9F\x98\x80b' for column 'u' at row 1`},
+		{"INSERT INTO cs3 (id, s) SELECT 2, m FROM cs3", `Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC...' for column 's' at row 1`},
+		{"UPDATE cs3 SET s = CONCAT(s, '€日')", `Incorrect string value: '\xE6\x97\xA5' for column 's' at row 1`},
+		{"REPLACE INTO cs3 (id, a) VALUES (1, 'ü')", `Incorrect string value: '\xC3\xBC' for column 'a' at row 1`},
+	} {
+		e.wantSQLError(ctx, c.q, 1366, c.text, sel)
+	}
+	// latin1 holds é and € (MySQL's latin1 is cp1252).
+	e.exec(ctx, "INSERT INTO cs3 (id, s, a) VALUES (2, 'é€', 'plain')")
+	require.Equal(t, []sql.Row{{"E980", "706C61696E"}}, e.rows(ctx, "SELECT HEX(s), HEX(a) FROM cs3 WHERE id = 2"))
+
+	// IGNORE: '?' for each character, with the warning.
+	e.exec(ctx, "INSERT IGNORE INTO cs3 (id, s, a) VALUES (3, 'a日本b', 'café')")
+	require.Equal(t, []string{
+		`Warning 1366 Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC...' for column 's' at row 1`,
+		`Warning 1366 Incorrect string value: '\xC3\xA9' for column 'a' at row 1`,
+	}, warnings(ctx))
+	require.Equal(t, []sql.Row{{"a??b", "caf?", "613F3F62"}}, e.rows(ctx, "SELECT s, a, HEX(s) FROM cs3 WHERE id = 3"))
+	e.exec(ctx, "UPDATE IGNORE cs3 SET s = 'x語' WHERE id = 3")
+	require.Equal(t, []sql.Row{{"x?"}}, e.rows(ctx, "SELECT s FROM cs3 WHERE id = 3"))
+	// Not strict: the same.
+	e.exec(ctx, "SET SESSION sql_mode = ''", "INSERT INTO cs3 (id, u) VALUES (4, '😀!')")
+	require.Equal(t, []string{`Warning 1366 Incorrect string value: '\xF0\x9F\x98\x80!' for column 'u' at row 1`}, warnings(ctx))
+	require.Equal(t, []sql.Row{{"?!"}}, e.rows(ctx, "SELECT u FROM cs3 WHERE id = 4"))
+
+	// ALTER TABLE ... MODIFY to latin1 or ascii.
+	e.exec(ctx, "SET SESSION sql_mode = '"+mysql8Mode+"'",
+		"CREATE TABLE cs4 (id INT PRIMARY KEY, s VARCHAR(20))", "INSERT INTO cs4 VALUES (1, 'abc'), (2, 'é'), (3, '日本')")
+	const sel4 = "SELECT id, s, HEX(s) FROM cs4 ORDER BY id"
+	e.wantSQLError(ctx, "ALTER TABLE cs4 MODIFY s VARCHAR(20) CHARACTER SET latin1", 1366, `Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC' for column 's' at row 3`, sel4)
+	e.wantSQLError(ctx, "ALTER TABLE cs4 MODIFY s VARCHAR(20) CHARACTER SET ascii", 1366, `Incorrect string value: '\xC3\xA9' for column 's' at row 2`, sel4)
+	e.wantSQLError(ctx, "ALTER TABLE cs4 CHANGE s t TEXT CHARACTER SET latin1", 1366, `Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC' for column 't' at row 3`, sel4)
+	require.Equal(t, []sql.Row{{"utf8mb4"}}, e.rows(ctx, "SELECT CHARACTER_SET_NAME FROM information_schema.columns WHERE table_name = 'cs4' AND column_name = 's'"))
+	e.exec(ctx, "SET SESSION sql_mode = ''", "ALTER TABLE cs4 MODIFY s VARCHAR(20) CHARACTER SET latin1")
+	require.Equal(t, []string{`Warning 1366 Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC' for column 's' at row 3`}, warnings(ctx))
+	require.Equal(t, []sql.Row{{int32(1), "abc", "616263"}, {int32(2), "é", "E9"}, {int32(3), "??", "3F3F"}}, e.rows(ctx, sel4))
+}
