@@ -91,3 +91,19 @@ func TestStrictCharsetsWire(t *testing.T) {
 		t.Fatalf("INSERT IGNORE stored %s", got)
 	}
 }
+
+// TestIgnoreDecimalOutOfRangeWire: INSERT IGNORE of a DECIMAL out of range stores the
+// column's largest value with Warning 1264, over the wire (sql/backend/insertcheck.go).
+func TestIgnoreDecimalOutOfRangeWire(t *testing.T) {
+	f := newStrictFixture(t)
+	f.exec("CREATE TABLE dd (id INT PRIMARY KEY, d DECIMAL(5,2))", "INSERT IGNORE INTO dd VALUES (1, 12345.678)")
+	if w := f.rows("SHOW WARNINGS"); w != "Warning|1264|Out of range value for column 'd' at row 1" {
+		t.Fatalf("INSERT IGNORE warnings: %s", w)
+	}
+	if _, err := f.conn.ExecContext(context.Background(), "INSERT IGNORE INTO dd VALUES (2, ?)", "-99999"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.rows("SELECT d FROM dd ORDER BY id"); got != "999.99; -999.99" {
+		t.Fatalf("INSERT IGNORE stored %s, want 999.99; -999.99", got)
+	}
+}

@@ -3,6 +3,7 @@ package backend
 import (
 	"fmt"
 	"math"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/dolthub/go-mysql-server/sql"
@@ -27,7 +28,9 @@ import (
 // GMS sees a row:
 //
 //   - With IGNORE: a number out of its column's range becomes the nearest value in range
-//     with Warning 1264 "Out of range value for column 'c' at row N"; a string longer
+//     with Warning 1264 "Out of range value for column 'c' at row N" (a DECIMAL the
+//     largest value of its precision and scale: 999.99 for DECIMAL(5,2), where GMS
+//     stored 0); a string longer
 //     than its column is cut to the column's length in characters (bytes for binary
 //     types) with Warning 1265 "Data truncated for column 'c' at row N".
 //   - A CHAR, VARCHAR or TEXT value too long only by trailing spaces is cut without an
@@ -148,11 +151,17 @@ func fitColumn(ctx *sql.Context, typ sql.Type, name string, v any, n int64, igno
 	if blank, ok := blankString(v); ok && blankNumberColumn(typ) { // strictconv.go
 		return fitBlankNumber(ctx, typ, name, blank, n, ignore)
 	}
-	if sql.IsNumberType(typ) {
-		if !ignore && !numbers {
-			return nil, nil
+	if isDecimal := types.IsDecimal(typ); isDecimal || sql.IsNumberType(typ) {
+		if !ignore && (!numbers || isDecimal) {
+			return nil, nil // GMS fails (MySQLError gives its error MySQL's code)
 		}
-		clamped, out := numberOutOfRange(ctx, typ, v)
+		var clamped any
+		var out bool
+		if isDecimal {
+			clamped, out = decimalOutOfRange(ctx, typ, v)
+		} else {
+			clamped, out = numberOutOfRange(ctx, typ, v)
+		}
 		if !out {
 			return nil, nil
 		}
@@ -246,6 +255,39 @@ func numberOutOfRange(ctx *sql.Context, typ sql.Type, v any) (clamped any, out b
 		}
 	}
 	return clamped, true
+}
+
+// decimalOutOfRange reports whether v is out of the range of typ, a DECIMAL type, and
+// the nearest value in range: the largest value of the type's precision and scale on
+// v's side (12345.678 is 999.99 for DECIMAL(5,2)), as MySQL stores it with IGNORE (GMS
+// stored 0). A value typ cannot convert otherwise is not out of range (GMS reports it).
+func decimalOutOfRange(ctx *sql.Context, typ sql.Type, v any) (clamped any, out bool) {
+	dt, ok := typ.(sql.DecimalType)
+	if !ok {
+		return nil, false
+	}
+	convert := typ.Convert
+	if rt, ok := typ.(sql.RoundingNumberType); ok {
+		convert = rt.ConvertRound // as GMS's insert iterator
+	}
+	if _, _, err := convert(ctx, v); err == nil || !types.ErrConvertToDecimalLimit.Is(err) {
+		return nil, false
+	}
+	prec, scale := int(dt.Precision()), int(dt.Scale())
+	bound := strings.Repeat("9", prec-scale)
+	if scale > 0 {
+		bound += "." + strings.Repeat("9", scale)
+	}
+	if f, _, err := types.Float64.Convert(ctx, v); err == nil {
+		if x, isFloat := f.(float64); isFloat && x < 0 {
+			bound = "-" + bound
+		}
+	}
+	b, _, err := convert(ctx, bound)
+	if err != nil {
+		return nil, true
+	}
+	return b, true
 }
 
 // intBounds returns the range of typ if it is an integer type.

@@ -290,3 +290,35 @@ func TestStrictCharsets(t *testing.T) {
 	require.Equal(t, []string{`Warning 1366 Incorrect string value: '\xE6\x97\xA5\xE6\x9C\xAC' for column 's' at row 3`}, warnings(ctx))
 	require.Equal(t, []sql.Row{{int32(1), "abc", "616263"}, {int32(2), "é", "E9"}, {int32(3), "??", "3F3F"}}, e.rows(ctx, sel4))
 }
+
+// TestIgnoreDecimalOutOfRange: INSERT IGNORE and UPDATE IGNORE of a DECIMAL out of its
+// column's range store the largest value of the column's precision and scale on the
+// value's side, with Warning 1264, as MySQL does (GMS stored 0.00 with Note 1105);
+// without IGNORE the statement fails and changes nothing.
+func TestIgnoreDecimalOutOfRange(t *testing.T) {
+	e, ctx := strictSetup(t)
+	e.exec(ctx, "CREATE TABLE dd (id INT PRIMARY KEY, d DECIMAL(5,2), z DECIMAL(3,0))")
+	e.exec(ctx, "INSERT IGNORE INTO dd VALUES (1, 12345.678, 1), (2, -12345.678, -5000), (3, '99999', 999), (4, 999.994, 1e10)")
+	require.Equal(t, []string{
+		"Warning 1264 Out of range value for column 'd' at row 1",
+		"Warning 1264 Out of range value for column 'd' at row 2",
+		"Warning 1264 Out of range value for column 'z' at row 2",
+		"Warning 1264 Out of range value for column 'd' at row 3",
+		"Warning 1264 Out of range value for column 'z' at row 4",
+	}, warnings(ctx))
+	require.Equal(t, []sql.Row{
+		{int32(1), "999.99", "1"}, {int32(2), "-999.99", "-999"}, {int32(3), "999.99", "999"}, {int32(4), "999.99", "999"},
+	}, stringDecimals(e.rows(ctx, "SELECT * FROM dd ORDER BY id")))
+	e.exec(ctx, "UPDATE IGNORE dd SET d = d * -100, z = 5 WHERE id = 1")
+	require.Equal(t, []string{"Warning 1264 Out of range value for column 'd' at row 1"}, warnings(ctx))
+	require.Equal(t, []sql.Row{{"-999.99", "5"}}, stringDecimals(e.rows(ctx, "SELECT d, z FROM dd WHERE id = 1")))
+
+	const sel = "SELECT * FROM dd ORDER BY id"
+	for _, q := range []string{
+		"INSERT INTO dd (id, d) VALUES (5, 12345.678)",
+		"INSERT INTO dd (id, d) VALUES (5, 1), (6, 1000)",
+		"UPDATE dd SET d = 12345.678",
+	} {
+		e.wantSQLError(ctx, q, 1264, "Out of range value for column", sel)
+	}
+}
