@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"testing"
 
@@ -65,20 +64,7 @@ func TestDuplicateKeyText(t *testing.T) {
 	}
 	// ... with MySQL's warnings, one per skipped row.
 	mustExec(t, db, "INSERT IGNORE INTO u VALUES (7, 'a@x', NULL, NULL, 0), (2, 'g@x', NULL, NULL, 0), (8, 'h@x', NULL, NULL, 0)")
-	rows, err := db.Query("SHOW WARNINGS")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for rows.Next() {
-		var level, msg string
-		var code int
-		if err := rows.Scan(&level, &code, &msg); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, fmt.Sprintf("%s %d %s", level, code, msg))
-	}
-	rows.Close()
+	got := showWarnings(t, db, "SHOW WARNINGS")
 	wantWarn := []string{"Warning 1062 Duplicate entry 'a@x' for key 'u.uq_email'", "Warning 1062 Duplicate entry '2' for key 'u.PRIMARY'"} // in the rows' order
 	if !slices.Equal(got, wantWarn) {
 		t.Errorf("INSERT IGNORE warnings:\n got %q\nwant %q", got, wantWarn)

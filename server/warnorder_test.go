@@ -4,8 +4,33 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
+
+// showWarnings runs q (SHOW WARNINGS [LIMIT ...]) on db and returns its rows as "Level
+// Code Message".
+func showWarnings(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var level, msg string
+		var code int
+		if err := rows.Scan(&level, &code, &msg); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s %d %s", level, code, msg))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
 
 // TestShowWarningsOrder: SHOW WARNINGS lists a statement's warnings in the order they
 // were raised, as MySQL does (row 1's before row 2's, a row's columns left to right), and
@@ -20,19 +45,9 @@ func TestShowWarningsOrder(t *testing.T) {
 		"INSERT IGNORE INTO w VALUES (1, 'abcdef', 1000), (2, 'ok', -500), (3, 'toolong', 1)")
 	warnings := func(q string) []string {
 		t.Helper()
-		rows, err := db.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
 		var out []string
-		for rows.Next() {
-			var level, msg string
-			var code int
-			if err := rows.Scan(&level, &code, &msg); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, fmt.Sprintf("%d %s", code, msg))
+		for _, w := range showWarnings(t, db, q) {
+			out = append(out, w[strings.Index(w, " ")+1:]) // without the level
 		}
 		return out
 	}
