@@ -155,7 +155,10 @@
 //     analyzer.ExternalFunctionProvider (process-wide), so every plan, prepared or
 //     cached, and every form (GROUP BY, DISTINCT, HAVING, ORDER BY, windows) has them
 //     with their type from the start (TestExactSumAvg, TestExactSumModel,
-//     integration-tests TestExactSumMariaDB). Other arguments keep GMS's DOUBLE.
+//     integration-tests TestExactSumMariaDB). Other arguments keep GMS's DOUBLE. The
+//     same provider adds the date and time functions GMS lacks (MAKEDATE, MAKETIME,
+//     SEC_TO_TIME, ADDTIME, SUBTIME, PERIOD_ADD, PERIOD_DIFF, TO_SECONDS, UTC_DATE,
+//     UTC_TIME) and replaces TIME_TO_SEC (timefuncs.go, server TestTimeFunctions).
 //   - Nullable aggregates (nullagg.go; the same provider): invariant "NULL over no
 //     rows is declared": MIN, MAX, STD*, VAR* and JSON_ARRAYAGG wrap GMS's nodes in
 //     nullableAgg, which is nullable (GMS's were not, so MAX of a NOT NULL column

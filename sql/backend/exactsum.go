@@ -81,6 +81,9 @@ func (p exactFunctions) Function(ctx *sql.Context, schema, name string) (sql.Fun
 	if f, ok := nullableFunctionsByName[strings.ToLower(name)]; ok {
 		return f, true
 	}
+	if f, ok := timeFunction(name); ok { // timefuncs.go
+		return f, true
+	}
 	if p.next != nil {
 		return p.next.Function(ctx, schema, name)
 	}
