@@ -50,41 +50,55 @@ var stringArgFunctions = map[string]bool{
 
 // wrapTemporalArgs returns e with its temporal arguments in MySQL's forms (see above).
 func wrapTemporalArgs(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
-	kids := e.Children()
-	if len(kids) == 0 {
-		return e, transform.SameTree, nil
-	}
-	var to func(i int) sql.Type // the target of argument i, nil to leave it
+	// What e's arguments become: the common case (no such parent) returns before
+	// Children, which allocates for many expressions.
+	const (
+		castArgs  = iota // every argument: to the CAST's type
+		arithArgs        // every argument: a number
+		likeLeft         // the left argument: a string
+		strArgs          // every argument: a string
+	)
+	var kind int
+	var castTo sql.Type
 	switch x := e.(type) {
 	case *expression.Convert:
-		t := x.Type(ctx)
-		to = func(int) sql.Type { return t }
+		kind, castTo = castArgs, x.Type(ctx)
 	case *expression.Arithmetic:
-		for _, k := range kids {
-			if _, ok := k.(*expression.Interval); ok {
-				return e, transform.SameTree, nil
-			}
-		}
-		to = func(i int) sql.Type { return numericTarget(ctx, kids[i].Type(ctx)) }
+		kind = arithArgs
 	case *expression.Like:
-		to = func(i int) sql.Type {
-			if i == 0 {
-				return types.LongText
-			}
-			return nil
-		}
+		kind = likeLeft
 	case sql.FunctionExpression:
 		if !stringArgFunctions[x.FunctionName()] && !stringArgFunctions[strings.ToLower(x.FunctionName())] {
 			return e, transform.SameTree, nil
 		}
-		to = func(int) sql.Type { return types.LongText }
+		kind = strArgs
 	default:
 		return e, transform.SameTree, nil
 	}
+	kids := e.Children()
 	var out []sql.Expression
 	for i, k := range kids {
-		t := to(i)
-		if t == nil || !isTemporalValue(k.Type(ctx)) || temporalTarget(k.Type(ctx), t) == targetNone {
+		kt := k.Type(ctx)
+		if !isTemporalValue(kt) {
+			if _, ok := k.(*expression.Interval); ok && kind == arithArgs {
+				return e, transform.SameTree, nil // date arithmetic: GMS's
+			}
+			continue
+		}
+		var t sql.Type
+		switch kind {
+		case castArgs:
+			t = castTo
+		case arithArgs:
+			t = numericTarget(ctx, kt)
+		case likeLeft:
+			if i == 0 {
+				t = types.LongText
+			}
+		case strArgs:
+			t = types.LongText
+		}
+		if t == nil || temporalTarget(kt, t) == targetNone {
 			continue
 		}
 		if out == nil {
