@@ -180,7 +180,7 @@ type Store interface {
 	Close() error
 }
 
-// Stats is a point-in-time description of a store, for tests, benchmarks and `dsql fsck`.
+// Stats is a point-in-time description of a store, for tests and benchmarks.
 type Stats struct {
 	Chunks     int64 // chunks stored (committed or buffered)
 	ChunkBytes int64 // sum of their sizes before compression

@@ -38,7 +38,8 @@
 //     hash), with empty values. CREATE INDEX builds the map with prolly.Builder from the
 //     sorted entries; the table editor keeps every index in step with the rows in the same
 //     EditSet. Lookups turn GMS ranges into prolly seeks (IterFrom/IterBackFrom) and check
-//     each row against its range. CheckIndexes is the consistency checker for fsck.
+//     each row against its range. CheckIndexes is the consistency checker (tests; a
+//     future `dsql fsck` or CHECK TABLE).
 //   - ALTER TABLE (alter.go) and CHECK constraints (check.go): Table is a
 //     RewritableTable (every column or primary-key change is a rewrite: rows sorted in
 //     memory, written with prolly.Builder, every index rebuilt; indexes follow renamed and

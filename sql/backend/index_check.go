@@ -14,7 +14,8 @@ import (
 // ErrIndexInconsistent marks a secondary index that disagrees with its table's rows.
 var ErrIndexInconsistent = errors.New("backend: index inconsistent with rows")
 
-// CheckIndexes checks every table of root with CheckTableIndexes (for `dsql fsck`).
+// CheckIndexes checks every table of root with CheckTableIndexes (tests use it; there is
+// no `dsql fsck` command yet).
 func CheckIndexes(ctx context.Context, root repo.Root) error {
 	var errs []error
 	for _, name := range root.TableNames() {
