@@ -33,6 +33,12 @@
 //     life of the Server; a second process gets an error wrapping ErrInUse that names the
 //     database and the lock file. The kernel releases the lock when a process dies, so a
 //     crash never needs manual cleanup.
+//   - A statement's panic costs the statement, not the connection: every command that
+//     runs a statement recovers a panic of its execution (a bug in GMS or dsql reached
+//     by one statement; vitess would close the connection) and answers 1105 with a
+//     short message, after rolling back the session's transaction (recoverStatement;
+//     TestStatementPanic). A panic GMS recovered itself gets the same short message
+//     and rollback. The stack goes to the log.
 //   - Durable privileges: the privileges file is replaced atomically (temporary file,
 //     fsync, rename, fsync of the directory) before CREATE USER or GRANT returns OK; a
 //     crash leaves the old or the new file whole.

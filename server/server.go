@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -320,11 +322,12 @@ func (h *handler) ComInitDB(c *mysql.Conn, schemaName string) error {
 	return mapError(h.Handler.ComInitDB(c, schemaName))
 }
 
-func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) error {
+func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (err error) {
 	if !h.s.begin() {
 		return errShutdown()
 	}
 	defer h.s.end()
+	defer h.recoverStatement(ctx, c, query, &err)
 	query = neutralizeMariaDBComments(query)
 	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
 	if handled, err := h.txExecute(ctx, c, query, func(r *sqltypes.Result) error { return cb(r, false) }); handled {
@@ -339,11 +342,12 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 	return mapStmtError(c, h.Handler.ComQuery(ctx, c, query, cb))
 }
 
-func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (string, error) {
+func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string, cb mysql.ResultSpoolFn) (rest string, err error) {
 	if !h.s.begin() {
 		return "", errShutdown()
 	}
 	defer h.s.end()
+	defer h.recoverStatement(ctx, c, query, &err)
 	query = neutralizeMariaDBComments(query)
 	// Clients that allow several statements per query (the mysql client, sysbench's
 	// libmysqlclient, PyMySQL) send every query this way; one without a ';' is a single
@@ -355,7 +359,7 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
 		return "", mapStmtError(c, err)
 	}
-	rest, err := h.Handler.ComMultiQuery(ctx, c, query, cb)
+	rest, err = h.Handler.ComMultiQuery(ctx, c, query, cb)
 	if err != nil {
 		// A failed statement ends the query, as in MySQL: vitess would run the rest
 		// after sending the error (INSERT 3; INSERT <duplicate>; INSERT 4 inserted 4).
@@ -364,25 +368,27 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	return rest, nil
 }
 
-func (h *handler) ComPrepare(ctx context.Context, c *mysql.Conn, query string, p *mysql.PrepareData) ([]*querypb.Field, error) {
+func (h *handler) ComPrepare(ctx context.Context, c *mysql.Conn, query string, p *mysql.PrepareData) (fields []*querypb.Field, err error) {
 	if !h.s.begin() {
 		return nil, errShutdown()
 	}
 	defer h.s.end()
+	defer h.recoverStatement(ctx, c, query, &err)
 	// vitess has parsed query already (to count its parameters); the statement GMS
 	// prepares, and executes later from p.PrepareStmt, ignores /*M!...*/ like MySQL.
 	query = neutralizeMariaDBComments(query)
 	p.PrepareStmt = neutralizeMariaDBComments(p.PrepareStmt)
 	preparedParams(query, p) // a UNION's LIMIT ? (preparecount.go)
-	fields, err := h.Handler.ComPrepare(ctx, c, query, p)
+	fields, err = h.Handler.ComPrepare(ctx, c, query, p)
 	return fields, mapError(err)
 }
 
-func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.PrepareData, cb func(*sqltypes.Result) error) error {
+func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.PrepareData, cb func(*sqltypes.Result) error) (err error) {
 	if !h.s.begin() {
 		return errShutdown()
 	}
 	defer h.s.end()
+	defer h.recoverStatement(ctx, c, p.PrepareStmt, &err)
 	if len(p.BindVars) == 0 {
 		if handled, err := h.txExecute(ctx, c, p.PrepareStmt, cb); handled {
 			return mapStmtError(c, err)
@@ -395,6 +401,64 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pr
 		return mapStmtError(c, err)
 	}
 	return mapStmtError(c, h.Handler.ComStmtExecute(ctx, c, p, cb))
+}
+
+// recoverStatement, deferred by every command that runs a statement, turns a panic of
+// the statement's execution (a bug in GMS or dsql reached by one statement) into error
+// 1105 for the client instead of the closed connection vitess makes of it: invariant
+// "a statement's panic costs the statement, not the connection". The session's open
+// transaction, explicit or not, is rolled back (the statement may have stopped halfway
+// through its edits), and the panic is logged with its stack. A panic GMS's handler
+// recovered itself arrives as an error, which mapError shortens the same way
+// (panicText); its transaction is rolled back too.
+func (h *handler) recoverStatement(ctx context.Context, c *mysql.Conn, query string, err *error) {
+	r := recover()
+	if r == nil {
+		if *err == nil || !strings.Contains((*err).Error(), recoveredPrefix) {
+			return
+		}
+		h.s.log.Error("statement panicked (recovered by GMS)", "conn", c.ConnectionID, "query", query, "err", (*err).Error())
+	} else {
+		h.s.log.Error("statement panicked", "conn", c.ConnectionID, "query", query, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		*err = mysql.NewSQLError(mysql.ERUnknownError, "HY000", "internal error: %v", r)
+	}
+	h.rollbackAfterPanic(ctx, c)
+	if se, ok := (*err).(*mysql.SQLError); ok {
+		msg := panicText(se.Message)
+		*err = mysql.NewSQLError(se.Num, se.State, "%s; the statement failed and the session's transaction was rolled back (a bug: please report the statement)", msg)
+	}
+}
+
+// rollbackAfterPanic rolls back c's session's transaction, recovering from any panic of
+// its own.
+func (h *handler) rollbackAfterPanic(ctx context.Context, c *mysql.Conn) {
+	defer func() {
+		if r := recover(); r != nil {
+			h.s.log.Error("rollback after a panic panicked", "conn", c.ConnectionID, "panic", fmt.Sprint(r))
+		}
+	}()
+	if err := h.Handler.ComQuery(ctx, c, "ROLLBACK", func(*sqltypes.Result, bool) error { return nil }); err != nil {
+		h.s.log.Error("rollback after a panic failed", "conn", c.ConnectionID, "err", err)
+	}
+}
+
+// recoveredPrefix starts the error GMS's handler makes of a panic it recovered.
+const recoveredPrefix = "panic recovered: "
+
+// panicText is msg without GMS's "panic recovered: " prefix and the stack trace GMS
+// appends (the log has it).
+func panicText(msg string) string {
+	if i := strings.Index(msg, recoveredPrefix); i >= 0 {
+		msg = msg[i+len(recoveredPrefix):]
+		if j := strings.Index(msg, "\ngoroutine "); j >= 0 {
+			msg = msg[:j]
+		}
+		if j := strings.Index(msg, "\n"); j >= 0 {
+			msg = msg[:j]
+		}
+		msg = "internal error: " + msg
+	}
+	return msg
 }
 
 // mapError gives GMS errors that reach the client as MySQL's generic 1105 the code MySQL

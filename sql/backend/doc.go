@@ -160,6 +160,10 @@
 //     same provider adds the date and time functions GMS lacks (MAKEDATE, MAKETIME,
 //     SEC_TO_TIME, ADDTIME, SUBTIME, PERIOD_ADD, PERIOD_DIFF, TO_SECONDS, UTC_DATE,
 //     UTC_TIME) and replaces TIME_TO_SEC (timefuncs.go, server TestTimeFunctions).
+//     Invariant "functions never change their arguments' values": GMS's CEIL, CEILING
+//     and FLOOR rounded a DECIMAL row value in place (an UPDATE filtering on FLOOR(x)
+//     wrote the rounded x back); the provider builds them over decimalCopy
+//     (decimalcopy.go, server TestCeilFloorKeepArgument).
 //   - Nullable aggregates (nullagg.go; the same provider): invariant "NULL over no
 //     rows is declared": MIN, MAX, STD*, VAR* and JSON_ARRAYAGG wrap GMS's nodes in
 //     nullableAgg, which is nullable (GMS's were not, so MAX of a NOT NULL column

@@ -84,6 +84,9 @@ func (p exactFunctions) Function(ctx *sql.Context, schema, name string) (sql.Fun
 	if f, ok := timeFunction(name); ok { // timefuncs.go
 		return f, true
 	}
+	if f, ok := decimalSafeFunctions[strings.ToLower(name)]; ok { // decimalcopy.go
+		return f, true
+	}
 	if p.next != nil {
 		return p.next.Function(ctx, schema, name)
 	}
