@@ -163,7 +163,9 @@
 //     Invariant "functions never change their arguments' values": GMS's CEIL, CEILING
 //     and FLOOR rounded a DECIMAL row value in place (an UPDATE filtering on FLOOR(x)
 //     wrote the rounded x back); the provider builds them over decimalCopy
-//     (decimalcopy.go, server TestCeilFloorKeepArgument).
+//     (decimalcopy.go, server TestCeilFloorKeepArgument). COALESCE of integers and
+//     DECIMALs is the DECIMAL holding them all (coalesce.go, TestCoalesceDecimal; GMS
+//     took the last DECIMAL's type and COALESCE(SUM(v), 0.00) overflowed).
 //   - Nullable aggregates (nullagg.go; the same provider): invariant "NULL over no
 //     rows is declared": MIN, MAX, STD*, VAR* and JSON_ARRAYAGG wrap GMS's nodes in
 //     nullableAgg, which is nullable (GMS's were not, so MAX of a NOT NULL column

@@ -87,6 +87,9 @@ func (p exactFunctions) Function(ctx *sql.Context, schema, name string) (sql.Fun
 	if f, ok := decimalSafeFunctions[strings.ToLower(name)]; ok { // decimalcopy.go
 		return f, true
 	}
+	if strings.EqualFold(name, "coalesce") { // coalesce.go
+		return coalesceFunction, true
+	}
 	if p.next != nil {
 		return p.next.Function(ctx, schema, name)
 	}
