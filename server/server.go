@@ -414,7 +414,9 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pr
 func (h *handler) recoverStatement(ctx context.Context, c *mysql.Conn, query string, err *error) {
 	r := recover()
 	if r == nil {
-		if *err == nil || !strings.Contains((*err).Error(), recoveredPrefix) {
+		// GMS's message starts with the prefix; a user's text quoted in another error
+		// (an unknown column named so) does not.
+		if se, ok := (*err).(*mysql.SQLError); !ok || !strings.HasPrefix(se.Message, recoveredPrefix) {
 			return
 		}
 		h.s.log.Error("statement panicked (recovered by GMS)", "conn", c.ConnectionID, "query", query, "err", (*err).Error())

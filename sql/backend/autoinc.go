@@ -132,7 +132,14 @@ func (te *tableEdit) autoIncFloor(ctx *sql.Context, m *tableMeta, v uint64) (uin
 	if rows.Count() == 0 {
 		return v, nil
 	}
-	it, err := rows.Iter(ctx, prolly.All)
+	// The column leading the primary key: its largest value is the last row's (the key
+	// orders integers numerically). Otherwise every row is read.
+	var it *prolly.Iter
+	if !m.keyless && len(m.sch.PkOrdinals) > 0 && m.sch.PkOrdinals[0] == m.autoCol {
+		it, err = rows.IterOrdinal(ctx, rows.Count()-1, rows.Count())
+	} else {
+		it, err = rows.Iter(ctx, prolly.All)
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -54,7 +54,10 @@ func installExactAggregates() {
 	})
 }
 
-// exactFunctions provides "sum" and "avg"; other names go to next (when set).
+// exactFunctions is the backend's function provider, asked before GMS's registry. It
+// provides "sum" and "avg" (here), the nullable aggregates (nullagg.go), the date and
+// time functions (timefuncs.go), CEIL/CEILING/FLOOR over copies (decimalcopy.go) and
+// COALESCE (coalesce.go); other names go to next (when set), then to GMS's registry.
 type exactFunctions struct {
 	next sql.FunctionProvider
 }

@@ -163,7 +163,7 @@ func (f *timeFunc) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 	return f.eval(ctx, vals)
 }
 
-// asInt is v as an integer (MySQL's rounding of a fractional argument), ok=false if v
+// asIntArg is v as an integer (MySQL's rounding of a fractional argument), ok=false if v
 // is not a number.
 func asIntArg(ctx *sql.Context, v any) (int64, bool) {
 	x, _, err := types.Int64.Convert(ctx, v)
