@@ -135,9 +135,10 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	fixGroupByValidation(an)
 	fixShowCreateEnumDefaults(an)
 	fixViewReadCommits(an)
-	an.ExecBuilder.PriorityBuilder = dataio.LoadDataBuilder{Base: an.ExecBuilder} // LOAD DATA into an empty table: bulk path
-	backend.InstallStrictChecks(an)                                               // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
-	backend.InstallPlannerFixes(an)                                               // no reversed index scan under a LIMIT (sortlimit.go)
+	// LOAD DATA into an empty table: bulk path; SHOW COLUMNS as MySQL prints it (showcolumns.go).
+	an.ExecBuilder.PriorityBuilder = newShowColumnsBuilder(dataio.LoadDataBuilder{Base: an.ExecBuilder})
+	backend.InstallStrictChecks(an) // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
+	backend.InstallPlannerFixes(an) // no reversed index scan under a LIMIT (sortlimit.go)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	if err := installSelectLimit(e.SQL); err != nil { // @@sql_select_limit at execution (selectlimit.go)
 		_ = e.Close()
