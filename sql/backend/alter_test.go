@@ -252,7 +252,7 @@ func TestTargetRowSize(t *testing.T) {
 	show := func(e *env, ctx *sql.Context, table string) string {
 		return e.rows(ctx, "SHOW CREATE TABLE "+table)[0][1].(string)
 	}
-	require.Equal(t, "CREATE TABLE `t` (\n  `pk` int NOT NULL,\n  `a` int,\n  PRIMARY KEY (`pk`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin COMMENT='c' TARGET_ROW_SIZE=4096", show(e, ctx, "t"))
+	require.Equal(t, "CREATE TABLE `t` (\n  `pk` int NOT NULL,\n  `a` int,\n  PRIMARY KEY (`pk`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci COMMENT='c' TARGET_ROW_SIZE=4096", show(e, ctx, "t"))
 	e2 := newEnv(t, stores)
 	ctx2 := e2.session()
 	require.Contains(t, show(e2, ctx2, "t"), "COMMENT='c' TARGET_ROW_SIZE=4096")

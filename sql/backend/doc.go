@@ -68,12 +68,18 @@
 //     non-transactional counter per (repository, branch, table) shared by all sessions.
 //   - Schema objects (schemas.go): Database implements sql.ViewDatabase,
 //     TriggerDatabase, StoredProcedureDatabase, EventDatabase and CollatedDatabase by
-//     keeping views, triggers, procedures, events and a non-default database collation as
-//     rows of the ordinary table dsql_schemas (alias dolt_schemas) in the session's
+//     keeping views, triggers, procedures, events and a database collation other than
+//     DefaultCollation (MySQL 8's utf8mb4_0900_ai_ci; collation.go) as rows of the
+//     ordinary table dsql_schemas (alias dolt_schemas) in the session's
 //     working root: versioned, merged and persisted like other rows. The table appears
 //     on first use, disappears with its last row, and cannot be created, dropped or
 //     renamed by DDL. Note that GMS commits implicitly after DDL (as MySQL does), and
 //     also after any query that reads a view (it binds the view's CREATE VIEW).
+//   - Default collation (collation.go): DefaultCollation, MySQL 8's utf8mb4_0900_ai_ci.
+//     The first NewProvider makes it the default of GMS's process-wide
+//     @@collation_server (and @@collation_database, @@character_set_server utf8mb4), so
+//     CREATE DATABASE without COLLATE gets it, as dsql init does; GMS's own default is
+//     utf8mb4_0900_bin (the enginetest harness pins that one for GMS's suites).
 //   - Checks GMS leaves out (strict.go, assignrange.go; InstallStrictChecks, called by
 //     server.NewEngine and the enginetest harness): an out-of-range value assigned by
 //     UPDATE / ON DUPLICATE KEY UPDATE / a trigger's SET (1264 at the row matched, or

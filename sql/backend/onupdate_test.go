@@ -19,7 +19,7 @@ const onUpdateTable = "CREATE TABLE ou (id INT PRIMARY KEY, v INT," +
 const onUpdateShow = "CREATE TABLE `ou` (\n  `id` int NOT NULL,\n  `v` int,\n" +
 	"  `c6` timestamp DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n" +
 	"  `d3` datetime(3) DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),\n" +
-	"  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin"
+	"  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci"
 
 // past is a timestamp well before any test runs: a column that still holds it was not
 // touched by an UPDATE (no wall-clock sleeps or timing assertions needed).

@@ -70,7 +70,10 @@ var (
 )
 
 // NewProvider opens every repository of opts.Dir (if set) and every store of opts.Stores.
+// The first call makes DefaultCollation the server's default collation
+// (setServerCollation).
 func NewProvider(ctx context.Context, opts Options) (*Provider, error) {
+	setServerCollation()
 	p := &Provider{opts: opts}
 	p.mu.dbs = map[string]*Database{}
 	if opts.Dir != "" {

@@ -147,20 +147,55 @@ func TestEvents(t *testing.T) {
 	require.Empty(t, e.rows(ctx, "SHOW EVENTS"))
 }
 
+// The database collation: DefaultCollation (MySQL 8's utf8mb4_0900_ai_ci) is no row of
+// dsql_schemas, any other collation is a row, persisted and reverted like other rows.
 func TestDatabaseCollationPersists(t *testing.T) {
 	stores := memStores{}
 	e, ctx := setup(t, stores)
-	// The default collation is no row at all.
+	// CREATE DATABASE without COLLATE: the default, stored as no row at all.
 	_, err := e.query(ctx, "SELECT * FROM dsql_schemas")
 	require.Error(t, err)
-	e.exec(ctx, "ALTER DATABASE mydb COLLATE utf8mb4_0900_ai_ci")
-	require.Equal(t, []sql.Row{{"collation", "database", "utf8mb4_0900_ai_ci"}}, e.rows(ctx, "SELECT type, name, fragment FROM dsql_schemas"))
+	require.Equal(t, []sql.Row{{"utf8mb4_0900_ai_ci"}}, e.rows(ctx, "SELECT @@collation_database"))
+	e.exec(ctx, "ALTER DATABASE mydb COLLATE utf8mb4_0900_bin")
+	require.Equal(t, []sql.Row{{"collation", "database", "utf8mb4_0900_bin"}}, e.rows(ctx, "SELECT type, name, fragment FROM dsql_schemas"))
 	e2 := newEnv(t, stores)
 	ctx2 := e2.session()
-	require.Equal(t, []sql.Row{{"utf8mb4_0900_ai_ci"}}, e2.rows(ctx2, "SELECT DEFAULT_COLLATION_NAME FROM information_schema.schemata WHERE schema_name = 'mydb'"))
-	e.exec(ctx, "ALTER DATABASE mydb COLLATE utf8mb4_0900_bin")
+	require.Equal(t, []sql.Row{{"utf8mb4_0900_bin"}}, e2.rows(ctx2, "SELECT DEFAULT_COLLATION_NAME FROM information_schema.schemata WHERE schema_name = 'mydb'"))
+	e.exec(ctx, "ALTER DATABASE mydb COLLATE utf8mb4_0900_ai_ci")
 	_, err = e.query(ctx, "SELECT * FROM dsql_schemas")
 	require.Error(t, err)
+}
+
+// CREATE DATABASE takes @@collation_server (MySQL 8's utf8mb4_0900_ai_ci) without COLLATE
+// or CHARACTER SET, the given collation with COLLATE, and the character set's default
+// collation with CHARACTER SET alone; tables without COLLATE take the database's.
+func TestCreateDatabaseCollation(t *testing.T) {
+	e, ctx := setup(t, memStores{})
+	require.Equal(t, []sql.Row{{"utf8mb4_0900_ai_ci", "utf8mb4"}}, e.rows(ctx, "SELECT @@collation_server, @@character_set_server"))
+	e.exec(ctx,
+		"CREATE DATABASE dflt",
+		"CREATE DATABASE bin COLLATE utf8mb4_0900_bin",
+		"CREATE DATABASE lat CHARACTER SET latin1",
+		"CREATE TABLE dflt.t (s VARCHAR(10))",
+		"CREATE TABLE bin.t (s VARCHAR(10))",
+	)
+	require.Equal(t, []sql.Row{
+		{"bin", "utf8mb4", "utf8mb4_0900_bin"},
+		{"dflt", "utf8mb4", "utf8mb4_0900_ai_ci"},
+		{"lat", "latin1", "latin1_swedish_ci"},
+	}, e.rows(ctx, "SELECT schema_name, default_character_set_name, default_collation_name FROM information_schema.schemata WHERE schema_name IN ('dflt', 'bin', 'lat') ORDER BY 1"))
+	require.Equal(t, []sql.Row{
+		{"bin", "utf8mb4_0900_bin", "utf8mb4_0900_bin"},
+		{"dflt", "utf8mb4_0900_ai_ci", "utf8mb4_0900_ai_ci"},
+	}, e.rows(ctx, "SELECT t.table_schema, t.table_collation, c.collation_name FROM information_schema.tables t JOIN information_schema.columns c ON c.table_schema = t.table_schema AND c.table_name = t.table_name WHERE t.table_schema IN ('dflt', 'bin') ORDER BY 1"))
+	e.exec(ctx, "USE dflt")
+	require.Equal(t, []sql.Row{{"utf8mb4_0900_ai_ci", "utf8mb4"}}, e.rows(ctx, "SELECT @@collation_database, @@character_set_database"))
+	e.exec(ctx, "USE bin")
+	require.Equal(t, []sql.Row{{"utf8mb4_0900_bin"}}, e.rows(ctx, "SELECT @@collation_database"))
+	// The default database has no collation row; the others have one.
+	_, err := e.query(ctx, "SELECT * FROM dflt.dsql_schemas")
+	require.Error(t, err)
+	require.Equal(t, []sql.Row{{"utf8mb4_0900_bin"}}, e.rows(ctx, "SELECT fragment FROM bin.dsql_schemas"))
 }
 
 // dsql_schemas cannot be created, dropped or renamed by DDL; it is selectable.

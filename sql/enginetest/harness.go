@@ -13,6 +13,12 @@
 //     the backend); setup SQL runs unfiltered (native secondary indexes are supported),
 //     except for the statements a suite's harness lists with WithSetupSkips, each with
 //     its reason (RESULTS.md names them).
+//   - GMS's default collation: the harness sets @@collation_server to GMS's default,
+//     utf8mb4_0900_bin, before each engine is built (pinBinaryCollation), so the setup's
+//     CREATE DATABASE (and any test's) makes utf8mb4_0900_bin databases, as GMS's suites
+//     expect (case-sensitive comparisons, COLLATE=utf8mb4_0900_bin in SHOW CREATE
+//     TABLE). dsql's own default, MySQL 8's utf8mb4_0900_ai_ci (backend.DefaultCollation),
+//     is tested through the server; this is a test setup choice, not a backend one.
 //   - GMS's comparison: results and errors are compared exactly as GMS's default does,
 //     except the one documented ExactSum rule (evaluate.go): an actual DECIMAL cell of a
 //     SUM/AVG statement matches an expected float64 of exactly the same value.
@@ -112,6 +118,9 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 		_ = h.provider.Close()
 	}
 	h.provider, h.session = p, nil
+	if err := pinBinaryCollation(); err != nil {
+		return nil, err
+	}
 	e, err := gmsenginetest.NewEngine(t, h, p, h.setup, memory.NewStatsProv())
 	if err == nil {
 		// The server's check of out-of-range assignments (UPDATE ... SET tiny = 1000 fails).
@@ -122,6 +131,16 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 	// state (LAST_INSERT_ID, user variables) must not leak into the first assertion.
 	h.session = nil
 	return e, err
+}
+
+// pinBinaryCollation makes @@global.collation_server GMS's default, utf8mb4_0900_bin
+// (backend.NewProvider made it MySQL 8's utf8mb4_0900_ai_ci), so that sessions made after
+// it create utf8mb4_0900_bin databases, the collation GMS's suites are written for.
+func pinBinaryCollation() error {
+	return sql.SystemVariables.AssignValues(map[string]any{
+		"collation_server":     sql.Collation_Default.Name(),
+		"character_set_server": sql.Collation_Default.CharacterSet().Name(),
+	})
 }
 
 // NewContext implements enginetest.Harness: a context on the harness's shared session.

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// joinedRows returns the rows of q, each row's columns joined by "|" (NULL as "NULL").
+func joinedRows(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		parts := make([]string, len(cols))
+		for i, v := range vals {
+			parts[i] = "NULL"
+			if v.Valid {
+				parts[i] = v.String
+			}
+		}
+		out = append(out, strings.Join(parts, "|"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return out
+}
+
+func wantRows(t *testing.T, db *sql.DB, q string, want ...string) {
+	t.Helper()
+	if got := joinedRows(t, db, q); !slices.Equal(got, want) {
+		t.Errorf("%s:\n got %q\nwant %q", q, got, want)
+	}
+}
+
+// TestDefaultCollation: a repository made by dsql init (repo.Init) and a database made
+// by CREATE DATABASE without COLLATE have MySQL 8's default collation,
+// utf8mb4_0900_ai_ci, and so have their tables and string columns declared without
+// COLLATE: a key is unique case-insensitively (1062), = finds other spellings by index and
+// by scan, ORDER BY and index range scans order case-insensitively; a column declared
+// COLLATE utf8mb4_0900_bin stays case-sensitive. The metadata (variables,
+// information_schema, SHOW CREATE TABLE, DESCRIBE, SHOW FULL COLUMNS) says so as MySQL 8
+// does.
+func TestDefaultCollation(t *testing.T) {
+	dir := t.TempDir()
+	repoDir := filepath.Join(dir, "app")
+	initRepo(t, repoDir)
+	s, _ := startServer(t, testConfig(dir))
+	db := connect(t, s, "root", "", "app")
+	db.SetMaxOpenConns(1)
+
+	wantRows(t, db, "SELECT @@collation_server, @@character_set_server, @@collation_database, @@character_set_database",
+		"utf8mb4_0900_ai_ci|utf8mb4|utf8mb4_0900_ai_ci|utf8mb4")
+	mustExec(t, db,
+		"CREATE TABLE t (name VARCHAR(20) PRIMARY KEY)",
+		"CREATE TABLE s (id INT PRIMARY KEY, name VARCHAR(20), KEY ix_name (name))",
+		"CREATE TABLE u (id INT PRIMARY KEY, name VARCHAR(20))", // no index: scans
+		"CREATE TABLE b (name VARCHAR(20) COLLATE utf8mb4_0900_bin PRIMARY KEY)",
+		"INSERT INTO t VALUES ('alice')",
+		"INSERT INTO b VALUES ('alice'), ('Alice')",
+	)
+	if _, err := db.Exec("INSERT INTO t VALUES ('Alice')"); mysqlErrno(err) != 1062 {
+		t.Fatalf("INSERT 'Alice' next to 'alice': %v, want error 1062", err)
+	}
+	mustExec(t, db, "INSERT INTO t VALUES ('bob'), ('Carol'), ('dave'), ('Émile')")
+	for _, tbl := range []string{"s", "u"} {
+		mustExec(t, db, "INSERT INTO "+tbl+" VALUES (1, 'alice'), (2, 'bob'), (3, 'Carol'), (4, 'dave'), (5, 'Émile'), (6, 'BOB')")
+	}
+
+	// = by the primary key, by a secondary index and by a scan; accents ignored too.
+	wantRows(t, db, "SELECT name FROM t WHERE name = 'ALICE'", "alice")
+	wantRows(t, db, "SELECT name FROM t WHERE name = 'emile'", "Émile")
+	wantRows(t, db, "SELECT id FROM s WHERE name = 'ALICE'", "1")
+	wantRows(t, db, "SELECT id FROM u WHERE name = 'ALICE'", "1")
+	wantRows(t, db, "SELECT id FROM s WHERE name = 'bob' ORDER BY id", "2", "6")
+	wantRows(t, db, "SELECT id FROM u WHERE name = 'bob' ORDER BY id", "2", "6")
+	// ORDER BY and the key order are case-insensitive.
+	wantRows(t, db, "SELECT name FROM t ORDER BY name", "alice", "bob", "Carol", "dave", "Émile")
+	wantRows(t, db, "SELECT name FROM t", "alice", "bob", "Carol", "dave", "Émile")
+	// A range scan of the secondary index returns what a scan of the same rows does.
+	for _, q := range []string{
+		"SELECT id FROM %s WHERE name > 'B' ORDER BY id",
+		"SELECT id FROM %s WHERE name >= 'BOB' AND name < 'd' ORDER BY id",
+		"SELECT id FROM %s WHERE name < 'c' ORDER BY id",
+	} {
+		idx := joinedRows(t, db, strings.Replace(q, "%s", "s", 1))
+		scan := joinedRows(t, db, strings.Replace(q, "%s", "u", 1))
+		if !slices.Equal(idx, scan) {
+			t.Errorf("%s: by index %q, by scan %q", q, idx, scan)
+		}
+	}
+	wantRows(t, db, "SELECT id FROM s WHERE name > 'B' ORDER BY id", "2", "3", "4", "5", "6")
+	wantRows(t, db, "SELECT name FROM s WHERE name > 'B' ORDER BY name, id", "bob", "BOB", "Carol", "dave", "Émile")
+	// utf8mb4_0900_bin stays case-sensitive.
+	wantRows(t, db, "SELECT name FROM b WHERE name = 'ALICE'")
+	wantRows(t, db, "SELECT name FROM b WHERE name = 'Alice'", "Alice")
+	wantRows(t, db, "SELECT name FROM b ORDER BY name", "Alice", "alice")
+
+	// Metadata, as MySQL 8 shows it.
+	var name, ddl string
+	if err := db.QueryRow("SHOW CREATE TABLE t").Scan(&name, &ddl); err != nil {
+		t.Fatal(err)
+	}
+	if want := "CREATE TABLE `t` (\n  `name` varchar(20) NOT NULL,\n  PRIMARY KEY (`name`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci"; ddl != want {
+		t.Errorf("SHOW CREATE TABLE t:\n%s\nwant\n%s", ddl, want)
+	}
+	if err := db.QueryRow("SHOW CREATE TABLE b").Scan(&name, &ddl); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ddl, "`name` varchar(20) COLLATE utf8mb4_0900_bin NOT NULL") {
+		t.Errorf("SHOW CREATE TABLE b: %s", ddl)
+	}
+	wantRows(t, db, "DESCRIBE t", "name|varchar(20)|NO|PRI|NULL|")
+	wantRows(t, db, "SHOW FULL COLUMNS FROM b", "name|varchar(20)|utf8mb4_0900_bin|NO|PRI|NULL|||")
+	wantRows(t, db, "SHOW FULL COLUMNS FROM u", "id|int|NULL|NO|PRI|NULL|||", "name|varchar(20)|utf8mb4_0900_ai_ci|YES||NULL|||")
+	wantRows(t, db, "SELECT default_character_set_name, default_collation_name FROM information_schema.schemata WHERE schema_name = 'app'",
+		"utf8mb4|utf8mb4_0900_ai_ci")
+	wantRows(t, db, "SELECT table_name, table_collation FROM information_schema.tables WHERE table_schema = 'app' ORDER BY 1",
+		"b|utf8mb4_0900_ai_ci", "s|utf8mb4_0900_ai_ci", "t|utf8mb4_0900_ai_ci", "u|utf8mb4_0900_ai_ci") // b: the table default; its column is _bin
+	wantRows(t, db, "SELECT table_name, column_type, character_set_name, collation_name FROM information_schema.columns WHERE table_schema = 'app' AND column_name = 'name' ORDER BY 1",
+		"b|varchar(20)|utf8mb4|utf8mb4_0900_bin", "s|varchar(20)|utf8mb4|utf8mb4_0900_ai_ci",
+		"t|varchar(20)|utf8mb4|utf8mb4_0900_ai_ci", "u|varchar(20)|utf8mb4|utf8mb4_0900_ai_ci")
+
+	// CREATE DATABASE: the server's collation without COLLATE, the given one with it, the
+	// character set's default with CHARACTER SET alone.
+	mustExec(t, db, "CREATE DATABASE d1", "CREATE DATABASE d2 COLLATE utf8mb4_0900_bin", "CREATE DATABASE d3 CHARACTER SET latin1",
+		"CREATE TABLE d1.x (v VARCHAR(5) PRIMARY KEY)", "CREATE TABLE d2.x (v VARCHAR(5) PRIMARY KEY)",
+		"INSERT INTO d1.x VALUES ('a')", "INSERT INTO d2.x VALUES ('a'), ('A')")
+	wantRows(t, db, "SELECT schema_name, default_collation_name FROM information_schema.schemata WHERE schema_name LIKE 'd_' ORDER BY 1",
+		"d1|utf8mb4_0900_ai_ci", "d2|utf8mb4_0900_bin", "d3|latin1_swedish_ci")
+	if _, err := db.Exec("INSERT INTO d1.x VALUES ('A')"); mysqlErrno(err) != 1062 {
+		t.Errorf("d1: INSERT 'A' next to 'a': %v, want error 1062", err)
+	}
+	// A known difference (docs/compatibility.md): string literals keep GMS's
+	// @@collation_connection, utf8mb4_0900_bin (MySQL 8's mysql client: 'a' = 'A' is 1).
+	wantRows(t, db, "SELECT @@collation_connection, 'a' = 'A'", "utf8mb4_0900_bin|0")
+	mustExec(t, db, "USE d2")
+	wantRows(t, db, "SELECT @@collation_database", "utf8mb4_0900_bin")
+}
