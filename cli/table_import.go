@@ -129,10 +129,11 @@ func runTableImport(ctx context.Context, opts tableImportOptions, stdout, stderr
 		return err
 	}
 
-	// The new table's schema: from --schema, or inferred in a first pass over the file.
+	// The new table's CREATE TABLE: from --schema, or inferred in a first pass over the
+	// file; its schema is made below, in the repository's database.
 	var schema repo.Schema
+	var ddl string
 	if mode == dataio.Create {
-		var ddl string
 		if opts.schemaFile != "" {
 			b, err := os.ReadFile(opts.schemaFile)
 			if err != nil {
@@ -158,9 +159,6 @@ func runTableImport(ctx context.Context, opts tableImportOptions, stdout, stderr
 				return err
 			}
 		}
-		if schema, err = dataio.SchemaFromDDL(ctx, ddl, opts.table); err != nil {
-			return fmt.Errorf("%s: %w", orDefault(opts.schemaFile, "the inferred schema"), err)
-		}
 	}
 
 	f, r, err := open()
@@ -173,6 +171,12 @@ func runTableImport(ctx context.Context, opts tableImportOptions, stdout, stderr
 		db, err := s.database()
 		if err != nil {
 			return err
+		}
+		if mode == dataio.Create {
+			// Columns without COLLATE get the database's collation, as in CREATE TABLE.
+			if schema, err = dataio.SchemaFromDDLIn(s.ctx, ddl, opts.table, db.GetCollation(s.ctx)); err != nil {
+				return fmt.Errorf("%s: %w", orDefault(opts.schemaFile, "the inferred schema"), err)
+			}
 		}
 		var skipped []*dataio.RowError
 		progress := &dataio.Progress{}

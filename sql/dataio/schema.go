@@ -19,8 +19,17 @@ import (
 // statement runs in a scratch in-memory database through the same engine and backend as
 // any CREATE TABLE, so the schema (types, collations, defaults, indexes, checks) is exactly
 // the one SQL would have made. The table is renamed to table if table is not "". Foreign
-// keys in ddl are refused (add them with ALTER TABLE after the import).
+// keys in ddl are refused (add them with ALTER TABLE after the import). The statement
+// runs in a database of backend.DefaultCollation; SchemaFromDDLIn takes the collation of
+// the database the table goes to.
 func SchemaFromDDL(ctx context.Context, ddl, table string) (repo.Schema, error) {
+	return SchemaFromDDLIn(ctx, ddl, table, backend.DefaultCollation)
+}
+
+// SchemaFromDDLIn is SchemaFromDDL in a database of collation dbColl: a table and its
+// string columns declared without COLLATE get dbColl, as CREATE TABLE in a database of
+// that collation gives them.
+func SchemaFromDDLIn(ctx context.Context, ddl, table string, dbColl sql.CollationID) (repo.Schema, error) {
 	stmt := strings.TrimSpace(ddl)
 	stmt = strings.TrimSuffix(stmt, ";")
 	if strings.Contains(stmt, ";") {
@@ -48,24 +57,32 @@ func SchemaFromDDL(ctx context.Context, ddl, table string) (repo.Schema, error) 
 	defer func() { _ = eng.Close() }()
 	sctx := sql.NewContext(ctx, sql.WithSession(session.New(sql.NewBaseSession(), session.WithProvider(prov))))
 	sctx.SetCurrentDatabase("scratch")
+	scratch, ok := prov.Lookup("scratch")
+	if !ok {
+		return repo.Schema{}, fmt.Errorf("dataio: scratch database missing")
+	}
+	if err := scratch.SetCollation(sctx, dbColl); err != nil {
+		return repo.Schema{}, err
+	}
 
 	if _, iter, _, err := eng.Query(sctx, stmt); err != nil {
 		return repo.Schema{}, fmt.Errorf("the schema: %w", err)
 	} else if _, err := sql.RowIterToRows(sctx, iter); err != nil {
 		return repo.Schema{}, fmt.Errorf("the schema: %w", err)
 	}
-	db, ok := prov.Lookup("scratch")
-	if !ok {
-		return repo.Schema{}, fmt.Errorf("dataio: scratch database missing")
-	}
-	root, err := sctx.Session.(*session.Session).WorkingRoot(sctx, db)
+	root, err := sctx.Session.(*session.Session).WorkingRoot(sctx, scratch)
 	if err != nil {
 		return repo.Schema{}, err
 	}
 	if len(root.ForeignKeys()) > 0 {
 		return repo.Schema{}, fmt.Errorf("the schema declares foreign keys: import without them, then add them with ALTER TABLE ... ADD FOREIGN KEY")
 	}
-	names := root.TableNames()
+	var names []string
+	for _, n := range root.TableNames() {
+		if !strings.EqualFold(n, backend.SchemasTable) { // the scratch database's collation
+			names = append(names, n)
+		}
+	}
 	if len(names) != 1 {
 		return repo.Schema{}, fmt.Errorf("the schema file must create exactly one table")
 	}
