@@ -45,6 +45,7 @@ func newEnv(t *testing.T, stores memStores) *env {
 	// As server.NewEngine: PAD SPACE comparisons in filters (padspace.go) must match the
 	// lookups' range filters, which always compare with PAD SPACE.
 	backend.InstallPlannerFixes(e.Analyzer)
+	backend.InstallRowChanges(e.Analyzer) // an UPDATE stores a change of case (rowchange.go)
 	t.Cleanup(func() { _ = e.Close() })
 	return &env{t: t, engine: e, prov: p}
 }

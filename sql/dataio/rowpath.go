@@ -171,6 +171,9 @@ func importRows(ctx *sql.Context, db *backend.Database, src Reader, file string,
 		eng:   sqle.NewDefault(prov),
 		plans: map[string]*rowPlan{},
 	}
+	// ON DUPLICATE KEY UPDATE counts and bumps ON UPDATE columns for a change of case
+	// (sql/backend rowchange.go), as through the server.
+	backend.InstallRowChanges(rp.eng.Analyzer)
 	for _, c := range sch {
 		rp.convs = append(rp.convs, newColConv(c))
 	}
