@@ -256,6 +256,19 @@ func (r *rowChangeTarget) Updater(ctx *sql.Context) sql.RowUpdater {
 	return r.table.(sql.UpdatableTable).Updater(ctx)
 }
 
+// SameValue reports whether a and b are the same value of type t as MySQL stores it:
+// strings (CHAR, VARCHAR, TEXT) by their bytes, whatever their collation (a CHAR's
+// without trailing spaces), other values by t.Compare; NULL is the same as NULL only.
+// A diff of rows (sql/systables) uses it, so that a change of case is a change.
+func SameValue(ctx context.Context, t sql.Type, a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	bt, _ := bytewiseType(t)
+	n, err := bt.Compare(ctx, a, b)
+	return err == nil && n == 0
+}
+
 // needsBytewise reports whether sch has a column whose type compares strings other
 // than bytewise.
 func needsBytewise(sch sql.Schema) bool {

@@ -573,12 +573,11 @@ func changedCells(ctx context.Context, from, to sql.Row, fromSch, toSch sql.Sche
 	return out
 }
 
+// valuesEqual reports whether a and b are the same value of type t: strings by their
+// bytes, so that a change of only the case or accents of a value under a
+// case-insensitive collation is a change, as MySQL stores it (backend.SameValue).
 func valuesEqual(ctx context.Context, t sql.Type, a, b any) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	n, err := t.Compare(ctx, a, b)
-	return err == nil && n == 0
+	return backend.SameValue(ctx, t, a, b)
 }
 
 // patchRows is the result of dsql_patch: the statements of the patch, numbered from 1.

@@ -30,7 +30,7 @@ func TestDiffTableHistory(t *testing.T) {
 		q    string
 		want []string
 	}{
-		{"SELECT to_id, to_name, diff_type, to_commit FROM dsql_diff_t WHERE to_id = 2", []string{"2|bb|modified|" + c2, "2|b|added|" + c1}},
+		{"SELECT to_id, to_name, diff_type, to_commit FROM dsql_diff_t WHERE to_id = 2", []string{"2|B|modified|" + c2, "2|b|added|" + c1}},
 		{"SELECT from_id, from_name, diff_type FROM dsql_diff_t WHERE from_id = 3", []string{"3|c|removed"}},
 		{"SELECT to_id, diff_type FROM dsql_diff_t WHERE to_id IN (4, 5) ORDER BY to_id", []string{"4|added", "5|added"}},
 		{"SELECT to_id, diff_type FROM dsql_diff_t WHERE to_id > 3 ORDER BY to_id", []string{"4|added", "5|added"}},
@@ -62,7 +62,7 @@ func TestDiffTableSchemaChange(t *testing.T) {
 	// Old rows are shown in the current schema: n is gone, m is NULL before it existed.
 	require.Equal(t, []string{
 		"1|a|1|" + c3 + "|1|a|NULL|modified",
-		"2|bb|NULL|" + c2 + "|2|b|NULL|modified",
+		"2|B|NULL|" + c2 + "|2|b|NULL|modified",
 	}, fmtRows(e.rows(ctx, "SELECT to_id, to_name, to_m, to_commit, from_id, from_name, from_m, diff_type FROM dsql_diff_t WHERE to_id IN (1, 2) AND diff_type = 'modified' ORDER BY to_commit_date DESC, to_id")))
 }
 

@@ -54,6 +54,10 @@
 //     history (TestLogLimitIsLazy, BenchmarkLogLimit10). Excluded revisions (A..B, --not)
 //     are walked in step with the included ones, never materialised up front.
 //   - Read-only: the tables implement only sql.Table, so GMS refuses writes to them.
+//   - A change is a change of bytes: a value changed only in case, accents or trailing
+//     spaces ('b' to 'B' under a case-insensitive collation) is modified in a diff's
+//     changed columns, dsql_diff_<t>, dsql_diff_stat and dsql_patch's UPDATE, as the
+//     stored value changed (valuesEqual, backend.SameValue; TestDiffTableHistory).
 //
 // # Columns
 //

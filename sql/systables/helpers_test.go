@@ -75,6 +75,7 @@ func newEnv(t testing.TB) *env {
 	})
 	require.NoError(t, err)
 	e := sqle.NewDefault(prov)
+	backend.InstallRowChanges(e.Analyzer) // as server.NewEngine: an UPDATE stores a change of case
 	t.Cleanup(func() { _ = e.Close() })
 	e.Analyzer.Catalog.RegisterFunction(sql.NewEmptyContext(), procedures.Functions()...)
 	db, ok := prov.Lookup("mydb")

@@ -14,7 +14,7 @@ func TestHistoryTable(t *testing.T) {
 	e.exec(ctx, "INSERT INTO t VALUES (9,'z',90)")
 	want := []string{
 		"1|a|10|" + c2 + "|alice",
-		"2|bb|20|" + c2 + "|alice",
+		"2|B|20|" + c2 + "|alice",
 		"4|d|40|" + c2 + "|alice",
 		"1|a|10|" + c1 + "|alice",
 		"2|b|20|" + c1 + "|alice",
@@ -39,7 +39,7 @@ func TestHistoryTable(t *testing.T) {
 		q    string
 		want []string
 	}{
-		{"SELECT name, commit_hash FROM dsql_history_t WHERE id = 2", []string{"bb|" + c2, "b|" + c1}},
+		{"SELECT name, commit_hash FROM dsql_history_t WHERE id = 2", []string{"B|" + c2, "b|" + c1}},
 		{"SELECT id, commit_hash FROM dsql_history_t WHERE id IN (3, 4)", []string{"4|" + c2, "3|" + c1}},
 		{"SELECT id FROM dsql_history_t WHERE id = 2 AND commit_hash = '" + c1 + "'", []string{"2"}},
 		{"SELECT id FROM dsql_history_t WHERE commit_hash = '" + c2 + "'", []string{"1", "2", "4"}},

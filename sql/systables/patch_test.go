@@ -51,7 +51,7 @@ func TestPatchApplies(t *testing.T) {
 	e.branch("b", "main")
 	e.checkout(ctx, "b")
 	e.exec(ctx,
-		"UPDATE t SET name = 'bb' WHERE id = 2", "DELETE FROM t WHERE id = 3", "INSERT INTO t VALUES (5,'e',50)",
+		"UPDATE t SET name = 'B' WHERE id = 2", "DELETE FROM t WHERE id = 3", "INSERT INTO t VALUES (5,'e',50)",
 		"ALTER TABLE t DROP INDEX ix_n",
 		"ALTER TABLE t ADD COLUMN m INT DEFAULT 5 AFTER id",
 		"ALTER TABLE t MODIFY COLUMN name VARCHAR(30) NOT NULL DEFAULT 'x'",
@@ -93,7 +93,7 @@ func TestPatchApplies(t *testing.T) {
 		"ALTER TABLE `t` ADD UNIQUE KEY `ux_name` (`name`);",
 		"ALTER TABLE `t` ADD CONSTRAINT `chk_id` CHECK ((`id` > 0));",
 		"UPDATE `t` SET `m` = 7 WHERE `id` = 1;",
-		"UPDATE `t` SET `m` = 5, `name` = 'bb' WHERE `id` = 2;",
+		"UPDATE `t` SET `m` = 5, `name` = 'B' WHERE `id` = 2;",
 		"DELETE FROM `t` WHERE `id` = 3;",
 		"UPDATE `t` SET `m` = 5 WHERE `id` = 4;",
 		"INSERT INTO `t` (`id`,`m`,`name`) VALUES (5,5,'e');",
