@@ -110,14 +110,14 @@ func TestPreparedPointSelectCache(t *testing.T) {
 	// New rows, another session's write.
 	mustExec(t, root, "INSERT INTO app.t VALUES (4, 'four')")
 	c.want(st, "four", 4)
-	c.exec("UPDATE t SET v = 'fourth' WHERE id = 4")
-	c.want(st, "fourth", 4)
+	c.exec("UPDATE t SET v = 'FOUR' WHERE id = 4")
+	c.want(st, "FOUR", 4)
 
 	// Transactions: the snapshot of BEGIN, then the session's own writes.
 	c.exec("BEGIN")
-	c.want(st, "fourth", 4)
+	c.want(st, "FOUR", 4)
 	mustExec(t, root, "UPDATE app.t SET v = 'four again' WHERE id = 4")
-	c.want(st, "fourth", 4)
+	c.want(st, "FOUR", 4)
 	c.exec("UPDATE t SET v = 'mine' WHERE id = 1")
 	c.want(st, "mine", 1)
 	c.exec("ROLLBACK")
