@@ -193,6 +193,17 @@
 //     values and texts stay as they were inside the engine; 1048 and 1406 are reworded
 //     by MySQLError alone. A trigger's assignment takes the row (and the IGNORE) of the
 //     statement that fired it from the note.
+//   - Changed rows (rowchange.go; InstallRowChanges, called by server.NewEngine, the
+//     enginetest harness and the import's row path): invariant "changed means changed
+//     bytes": UPDATE, UPDATE with joins and ON DUPLICATE KEY UPDATE decide whether a row
+//     changed by its bytes, as MySQL does (GMS compared under the column's collation,
+//     so 'alice' -> 'Alice' under utf8mb4_0900_ai_ci was not stored and counted 0): a
+//     priority exec builder builds them with the schemas GMS compares rows by given
+//     byteString types (rowChangeTarget under the UpdateSource or over an INSERT's
+//     destination, an identity Project under an update join's source). The stored
+//     value, the changed-row count, ON UPDATE CURRENT_TIMESTAMP and triggers all follow;
+//     SameValue is the same comparison for sql/systables' diffs (server
+//     TestUpdateChangesBytes and its siblings).
 //   - REPLACE (replacecount.go, replacetrigger.go): the affected-row count is MySQL's
 //     (rows inserted plus rows deleted, an identical row written in place counted once);
 //     invariant "REPLACE fires DELETE triggers": a REPLACE that is a statement's root
