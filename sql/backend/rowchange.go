@@ -48,10 +48,10 @@ import (
 //     insert iterator's schema is the destination node's.
 //
 // A statement whose schemas have no such string column is built as GMS built it. The
-// analyzed plan is unchanged (EXPLAIN shows GMS's). InstallRowChanges installs the
-// builder beneath the builders installed before it, so they see the table's own
-// schema first (InstallStrictChecks' checks of an INSERT's values read the
-// destination's). The table editor stores a key spelled differently but equal under
+// analyzed plan is unchanged (EXPLAIN shows GMS's). server.NewEngine calls
+// InstallRowChanges before InstallStrictChecks, whose builder is then ahead of this one
+// and rewrites an INSERT first, with the destination's own schema (its checks of the
+// values read it; they accept a byteString too, as a sql.StringType). The table editor stores a key spelled differently but equal under
 // the collation as a change of spelling, not a duplicate (editor.go). Not covered: GMS's
 // foreign-key editor compares a referenced key's old and new values under the
 // collation, so a change of only the case of a parent key neither cascades nor is
@@ -60,8 +60,8 @@ import (
 // TestOnDuplicateKeyChangesBytes.
 
 // InstallRowChanges installs rowChangeBuilder as the priority builder of a's exec
-// builder; server.NewEngine and the enginetest harness call it before
-// InstallStrictChecks.
+// builder (ahead of those installed before it); server.NewEngine and the enginetest
+// harness call it before InstallStrictChecks.
 func InstallRowChanges(a *analyzer.Analyzer) {
 	b := a.ExecBuilder
 	if _, done := b.PriorityBuilder.(rowChangeBuilder); done {
