@@ -74,6 +74,15 @@ func TestUpdateChangesBytes(t *testing.T) {
 	wantRows(t, db, "SELECT ts > '2020-01-01' FROM t WHERE id = 1", "0") // not bumped
 	wantRows(t, db, "SELECT id, o, v FROM log WHERE o <> v COLLATE utf8mb4_0900_bin ORDER BY n",
 		"1|alice|Alice", "2|emile|Émile", "3|a|a ", "4|bob|BOB", "5|carol|CAROL", "4|BOB|bob", "5|CAROL|carol")
+	// A BEFORE UPDATE trigger that changes only the case of NEW's value changes the row.
+	mustExec(t, db,
+		"CREATE TABLE up (id INT PRIMARY KEY, name VARCHAR(20))",
+		"CREATE TRIGGER upper BEFORE UPDATE ON up FOR EACH ROW SET NEW.name = UPPER(NEW.name)",
+		"INSERT INTO up VALUES (1, 'x'), (2, 'Y')",
+	)
+	wantAffected(t, db, 1, "UPDATE up SET name = name")
+	wantRows(t, db, "SELECT name FROM up ORDER BY id", "X", "Y")
+
 	wantRows(t, db, "SELECT to_id, from_name, to_name, diff_type FROM dsql_diff('HEAD', 'WORKING', 't') ORDER BY to_id",
 		"1|alice|Alice|modified", "2|emile|Émile|modified", "3|a|a |modified",
 		"4|bob|bob|modified", "5|carol|carol|modified") // names changed back, ts bumped
