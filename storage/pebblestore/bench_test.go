@@ -224,23 +224,25 @@ func BenchmarkCompression(b *testing.B) {
 		dolt += int64(len(snappy.Encode(nil, c.Data))) + 32
 	}
 	for _, v := range []struct {
-		name  string
-		comp  *sstable.CompressionProfile
-		block int
+		name   string
+		comp   *sstable.CompressionProfile
+		block  int
+		inline bool // no value separation
 	}{
-		{"snappy-4K", sstable.SnappyCompression, 4 << 10},
-		{"minlz-4K", sstable.MinLZCompression, 4 << 10},
-		{"zstd3-4K", sstable.ZstdCompression, 4 << 10},
-		{"minlz-16K", sstable.MinLZCompression, 16 << 10},
-		{"zstd1-16K", sstable.BalancedCompression, 16 << 10},
-		{"zstd3-16K", sstable.ZstdCompression, 16 << 10},
-		{"zstd3-32K", sstable.ZstdCompression, 32 << 10},
-		{"zstd3-64K", sstable.ZstdCompression, 64 << 10},
-		{"default", nil, 0},
+		{"snappy-4K", sstable.SnappyCompression, 4 << 10, false},
+		{"minlz-4K", sstable.MinLZCompression, 4 << 10, false},
+		{"zstd3-4K", sstable.ZstdCompression, 4 << 10, false},
+		{"minlz-16K", sstable.MinLZCompression, 16 << 10, false},
+		{"zstd1-16K", sstable.BalancedCompression, 16 << 10, false},
+		{"zstd3-16K", sstable.ZstdCompression, 16 << 10, false},
+		{"zstd3-16K-inline", sstable.ZstdCompression, 16 << 10, true},
+		{"zstd3-32K", sstable.ZstdCompression, 32 << 10, false},
+		{"zstd3-64K", sstable.ZstdCompression, 64 << 10, false},
+		{"default", nil, 0, false},
 	} {
 		b.Run(v.name, func(b *testing.B) {
 			dir := filepath.Join(b.TempDir(), "db")
-			opts := Options{compression: v.comp, blockSize: v.block}
+			opts := Options{compression: v.comp, blockSize: v.block, inlineValues: v.inline}
 			start := time.Now()
 			if err := fillAndCompact(dir, opts, chunks); err != nil {
 				b.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
@@ -26,6 +27,7 @@ const (
 	memTableSize       = 64 << 20
 	blockSize          = 16 << 10
 	bloomBitsPerKey    = 10
+	separateMinSize    = 512 // value separation (valueSeparation)
 )
 
 // pebbleFormat is the Pebble on-disk format a new store is created with (the newest in
@@ -33,6 +35,19 @@ const (
 // to it on open. It is independent of storage.FormatVersion, which versions dsql's own
 // key layout.
 const pebbleFormat = pebble.FormatValueSeparation
+
+// valueSeparation is the store's Pebble value-separation policy: a chunk of at least
+// separateMinSize bytes is written once, at flush, into a blob file, and compactions move
+// only its key and a reference to it. See "Tuning" in the package doc.
+func valueSeparation() pebble.ValueSeparationPolicy {
+	return pebble.ValueSeparationPolicy{
+		Enabled:               true,
+		MinimumSize:           separateMinSize,
+		MaxBlobReferenceDepth: 10,
+		RewriteMinimumAge:     10 * time.Minute,
+		TargetGarbageRatio:    0.2,
+	}
+}
 
 // Options configure Open. The zero value is valid: the operating system's filesystem and
 // defaults for every size. Open copies Options; FS and Logger must stay usable until the
@@ -61,6 +76,9 @@ type Options struct {
 	compression *sstable.CompressionProfile
 	// blockSize, if set, replaces blockSize; used by the disk-size benchmark only.
 	blockSize int
+	// inlineValues, if set, keeps every chunk's bytes in the sstables beside its key
+	// (no value separation); benchmarks set it to measure what separation saves.
+	inlineValues bool
 	// memTableSize, if set, replaces memTableSize; crash tests shrink it so that
 	// flushes and WAL rotations happen on little data.
 	memTableSize uint64
@@ -73,6 +91,7 @@ type Options struct {
 // callback are fresh copies owned by the caller; the store never touches them again.
 type Store struct {
 	dir         string
+	fs          vfs.FS // Options.FS (walFS not included)
 	db          *pebble.DB
 	cache       *pebble.Cache // the block cache (ReleaseMemory); Open's reference, dropped by Close
 	lock        *pebble.Lock
@@ -134,7 +153,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Store{dir: dir, log: opts.Logger.With("store", dir), bufferBytes: opts.BufferBytes}
+	s := &Store{dir: dir, fs: opts.FS, log: opts.Logger.With("store", dir), bufferBytes: opts.BufferBytes}
 	s.mu.live = newBuffer()
 
 	if err := opts.FS.MkdirAll(dir, 0o755); err != nil {
@@ -174,6 +193,9 @@ func Open(dir string, opts Options) (*Store, error) {
 				s.fail(fmt.Errorf("%w: pebble found corruption in %s: %v", storage.ErrCorrupt, info.Path, info.Details))
 			},
 		},
+	}
+	if !opts.inlineValues {
+		po.Experimental.ValueSeparationPolicy = valueSeparation
 	}
 	for i := range po.Levels {
 		po.Levels[i] = levelOptions(opts)
@@ -362,8 +384,9 @@ func (s *Store) Close() error {
 }
 
 // Stats implements storage.StatsReporter. It scans every chunk key (cost proportional to
-// the store's size) and reads Pebble's metrics for DiskBytes (tables, WAL, MANIFEST and
-// OPTIONS files, including obsolete files not yet deleted).
+// the store's size) and sums the sizes of the files in the store's directory for
+// DiskBytes (tables, blob files, WAL, MANIFEST and OPTIONS files, including obsolete
+// files not yet deleted; Pebble's own DiskSpaceUsage leaves blob files out).
 func (s *Store) Stats(ctx context.Context) (storage.Stats, error) {
 	if err := s.enter(ctx, "Stats"); err != nil {
 		return storage.Stats{}, err
@@ -414,8 +437,34 @@ func (s *Store) Stats(ctx context.Context) (storage.Stats, error) {
 			st.ChunkBytes += int64(len(c.Data))
 		}
 	}
-	st.DiskBytes = int64(s.db.Metrics().DiskSpaceUsage())
+	n, err := s.diskBytes()
+	if err != nil {
+		return st, fmt.Errorf("pebblestore: Stats on %s: %w", s.dir, err)
+	}
+	st.DiskBytes = n
 	return st, nil
+}
+
+// diskBytes is the sum of the sizes of the files in the store's directory.
+func (s *Store) diskBytes() (int64, error) {
+	names, err := s.fs.List(s.dir)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, name := range names {
+		fi, err := s.fs.Stat(s.fs.PathJoin(s.dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted by Pebble meanwhile
+		}
+		if err != nil {
+			return 0, err
+		}
+		if fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+	}
+	return n, nil
 }
 
 // apply commits batch b with o and returns its error or, if Pebble reported a fatal
