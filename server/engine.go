@@ -137,9 +137,10 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	fixViewReadCommits(an)
 	// LOAD DATA into an empty table: bulk path; SHOW COLUMNS as MySQL prints it (showcolumns.go).
 	an.ExecBuilder.PriorityBuilder = newShowColumnsBuilder(dataio.LoadDataBuilder{Base: an.ExecBuilder})
-	backend.InstallRowChanges(an)   // an UPDATE changes a row whose bytes change, as MySQL (rowchange.go)
-	backend.InstallStrictChecks(an) // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
-	backend.InstallPlannerFixes(an) // no reversed index scan under a LIMIT (sortlimit.go)
+	backend.InstallRowChanges(an)       // an UPDATE changes a row whose bytes change, as MySQL (rowchange.go)
+	backend.InstallCollatedDistinct(an) // SELECT DISTINCT compares strings under their collation (distinct.go)
+	backend.InstallStrictChecks(an)     // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
+	backend.InstallPlannerFixes(an)     // no reversed index scan under a LIMIT (sortlimit.go)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	if err := installSelectLimit(e.SQL); err != nil { // @@sql_select_limit at execution (selectlimit.go)
 		_ = e.Close()

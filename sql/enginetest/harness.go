@@ -124,9 +124,10 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 	e, err := gmsenginetest.NewEngine(t, h, p, h.setup, memory.NewStatsProv())
 	if err == nil {
 		// The server's check of out-of-range assignments (UPDATE ... SET tiny = 1000 fails).
-		backend.InstallRowChanges(e.EngineAnalyzer())   // a row is changed when its bytes change
-		backend.InstallStrictChecks(e.EngineAnalyzer()) // out-of-range assignments, overflow, division by zero, second primary key
-		backend.InstallPlannerFixes(e.EngineAnalyzer()) // no reversed index scan under a LIMIT
+		backend.InstallRowChanges(e.EngineAnalyzer())       // a row is changed when its bytes change
+		backend.InstallCollatedDistinct(e.EngineAnalyzer()) // SELECT DISTINCT under the columns' collations
+		backend.InstallStrictChecks(e.EngineAnalyzer())     // out-of-range assignments, overflow, division by zero, second primary key
+		backend.InstallPlannerFixes(e.EngineAnalyzer())     // no reversed index scan under a LIMIT
 	}
 	// Tests start on a fresh session, as GMS's memory harness does: the setup's session
 	// state (LAST_INSERT_ID, user variables) must not leak into the first assertion.
