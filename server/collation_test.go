@@ -186,4 +186,22 @@ func TestDistinctCollation(t *testing.T) {
 		"CREATE TABLE g (id INT PRIMARY KEY, v VARCHAR(10) COLLATE utf8mb4_general_ci)",
 		"INSERT INTO g VALUES (1, 'a'), (2, 'a '), (3, 'A'), (4, 'b')")
 	wantRows(t, db, "SELECT COUNT(*) FROM (SELECT DISTINCT v FROM g) d", "2")
+
+	// COUNT(DISTINCT ...) counts under the collation too (countdistinct.go), with GROUP
+	// BY, over several arguments, NULLs skipped; a binary column counts every spelling.
+	mustExec(t, db, "INSERT INTO p VALUES (7, NULL, NULL, 3)")
+	wantRows(t, db, "SELECT COUNT(DISTINCT name) FROM p", "3")
+	wantRows(t, db, "SELECT COUNT(DISTINCT tag) FROM p", "4")
+	wantRows(t, db, "SELECT COUNT(DISTINCT name, n) FROM p", "4")
+	wantRows(t, db, "SELECT n, COUNT(DISTINCT name) FROM p GROUP BY n ORDER BY n", "1|1", "2|2", "3|1")
+	wantRows(t, db, "SELECT COUNT(DISTINCT v) FROM g", "2")
+	wantRows(t, db, "SELECT COUNT(DISTINCT n), COUNT(DISTINCT name) FROM p", "3|3")
+	// The same through a server-side prepared statement.
+	var got int64
+	if err := db.QueryRow("SELECT COUNT(DISTINCT name) FROM p WHERE n >= ?", 1).Scan(&got); err != nil || got != 3 {
+		t.Fatalf("prepared SELECT COUNT(DISTINCT name): %d, %v; want 3", got, err)
+	}
+	if err := db.QueryRow("SELECT COUNT(*) FROM (SELECT DISTINCT name FROM p WHERE n >= ?) d", 1).Scan(&got); err != nil || got != 4 {
+		t.Fatalf("prepared SELECT DISTINCT name: %d rows, %v; want 4 (NULL is one)", got, err)
+	}
 }

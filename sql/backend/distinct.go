@@ -23,9 +23,9 @@ import (
 // by its collation's weights (hash.HashOf with the child's schema, as GMS's GROUP BY
 // does), a PAD SPACE column's strings without their trailing spaces, so rows equal
 // under the collation are one row. Its sorted form
-// (plan.OrderedDistinct) already compares under the collation. Not covered: UNION,
-// INTERSECT and EXCEPT without ALL, COUNT(DISTINCT ...) and GROUP_CONCAT(DISTINCT ...)
-// still compare the bytes (docs/compatibility.md). Tests: server
+// (plan.OrderedDistinct) already compares under the collation. COUNT(DISTINCT ...) uses
+// the same hasher (countdistinct.go). Not covered: UNION, INTERSECT and EXCEPT without
+// ALL and GROUP_CONCAT(DISTINCT ...) still compare the bytes (docs/compatibility.md). Tests: server
 // TestDistinctCollation.
 
 // InstallCollatedDistinct installs distinctBuilder as the priority builder of a's exec

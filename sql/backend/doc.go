@@ -204,6 +204,14 @@
 //     value, the changed-row count, ON UPDATE CURRENT_TIMESTAMP and triggers all follow;
 //     SameValue is the same comparison for sql/systables' diffs (server
 //     TestUpdateChangesBytes and its siblings).
+//   - Collated DISTINCT (distinct.go, countdistinct.go): invariants "collated DISTINCT"
+//     and "collated COUNT(DISTINCT)": SELECT DISTINCT (a priority exec builder,
+//     InstallCollatedDistinct, called by server.NewEngine and the enginetest harness)
+//     and COUNT(DISTINCT ...) (countDistinctRule in OnceAfterAll) hash strings by their
+//     collation's weights, PAD SPACE ones without trailing spaces, so values equal under
+//     the collation are one (GMS hashed the bytes: 'alice' and 'Alice' were two under
+//     utf8mb4_0900_ai_ci). UNION / INTERSECT / EXCEPT and GROUP_CONCAT(DISTINCT) still
+//     hash the bytes (server TestDistinctCollation).
 //   - REPLACE (replacecount.go, replacetrigger.go): the affected-row count is MySQL's
 //     (rows inserted plus rows deleted, an identical row written in place counted once);
 //     invariant "REPLACE fires DELETE triggers": a REPLACE that is a statement's root
