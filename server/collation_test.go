@@ -8,46 +8,10 @@ import (
 	"testing"
 )
 
-// joinedRows returns the rows of q, each row's columns joined by "|" (NULL as "NULL").
-func joinedRows(t *testing.T, db *sql.DB, q string) []string {
-	t.Helper()
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		parts := make([]string, len(cols))
-		for i, v := range vals {
-			parts[i] = "NULL"
-			if v.Valid {
-				parts[i] = v.String
-			}
-		}
-		out = append(out, strings.Join(parts, "|"))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return out
-}
-
+// wantRows checks q's rows (queryRows: columns joined by "|", NULL as "NULL") against want.
 func wantRows(t *testing.T, db *sql.DB, q string, want ...string) {
 	t.Helper()
-	if got := joinedRows(t, db, q); !slices.Equal(got, want) {
+	if got := queryRows(t, db, q); !slices.Equal(got, want) {
 		t.Errorf("%s:\n got %q\nwant %q", q, got, want)
 	}
 }
@@ -102,8 +66,8 @@ func TestDefaultCollation(t *testing.T) {
 		"SELECT id FROM %s WHERE name >= 'BOB' AND name < 'd' ORDER BY id",
 		"SELECT id FROM %s WHERE name < 'c' ORDER BY id",
 	} {
-		idx := joinedRows(t, db, strings.Replace(q, "%s", "s", 1))
-		scan := joinedRows(t, db, strings.Replace(q, "%s", "u", 1))
+		idx := queryRows(t, db, strings.Replace(q, "%s", "s", 1))
+		scan := queryRows(t, db, strings.Replace(q, "%s", "u", 1))
 		if !slices.Equal(idx, scan) {
 			t.Errorf("%s: by index %q, by scan %q", q, idx, scan)
 		}
