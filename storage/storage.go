@@ -87,6 +87,22 @@ type Chunk struct {
 // callers must not modify data afterwards.
 func NewChunk(data []byte) Chunk { return Chunk{Hash: hash.Of(data), Data: data} }
 
+// Addressed is a chunk whose address Address computed from its bytes. Its fields are
+// unexported, so no other package can make one that names other bytes: a store can keep
+// an Addressed chunk without hashing it again (PutOwned), and the content-addressing
+// check of Verify holds by construction. The bytes are the caller's; like NewChunk's,
+// they must not be modified afterwards.
+type Addressed struct{ c Chunk }
+
+// Address returns data as an Addressed chunk, computing its address once.
+func Address(data []byte) Addressed { return Addressed{NewChunk(data)} }
+
+// Hash returns a's address.
+func (a Addressed) Hash() hash.Hash { return a.c.Hash }
+
+// Chunk returns a as a Chunk (aliasing its bytes).
+func (a Addressed) Chunk() Chunk { return a.c }
+
 // Verify returns an error wrapping ErrCorrupt if c.Hash is not hash.Of(c.Data). Stores
 // call it on every chunk they are given, so a chunk can never be stored under a wrong
 // address.

@@ -78,7 +78,7 @@ func (ns *NodeStore) Read(ctx context.Context, h hash.Hash) (*Node, error) {
 // copying them (pebblestore): the caller promises never to modify them, which holds for
 // a node's bytes (Immutability).
 type ownedPutter interface {
-	PutOwned(ctx context.Context, c storage.Chunk) error
+	PutOwned(ctx context.Context, a storage.Addressed) error
 }
 
 // sharedGetter is implemented by chunk stores that can return a chunk's stored bytes
@@ -90,15 +90,15 @@ type sharedGetter interface {
 
 // write stores encoded node bytes and returns the decoded node.
 func (ns *NodeStore) write(ctx context.Context, data []byte) (*Node, error) {
-	h := hash.Of(data)
-	if n := ns.cache.get(h); n != nil {
+	a := storage.Address(data)
+	if n := ns.cache.get(a.Hash()); n != nil {
 		return n, nil // already stored (cached nodes were read from or written to cs)
 	}
-	n, err := decodeNode(h, data)
+	n, err := decodeNode(a.Hash(), data)
 	if err != nil {
 		return nil, err // a bug in the writer; never store a node we cannot read back
 	}
-	return ns.store(ctx, n)
+	return ns.store(ctx, n, a)
 }
 
 // writeNode stores the node w holds, resets w and returns the node. It lays the node
@@ -106,31 +106,30 @@ func (ns *NodeStore) write(ctx context.Context, data []byte) (*Node, error) {
 // write path of every Editor flush and Builder).
 func (ns *NodeStore) writeNode(ctx context.Context, w *nodeWriter) (*Node, error) {
 	data := w.encode()
-	h := hash.Of(data)
-	if n := ns.cache.get(h); n != nil {
+	a := storage.Address(data)
+	if n := ns.cache.get(a.Hash()); n != nil {
 		w.reset()
 		return n, nil // already stored (cached nodes were read from or written to cs)
 	}
-	n, err := w.node(h, data)
+	n, err := w.node(a.Hash(), data)
 	w.reset()
 	if err != nil {
 		return nil, err // a bug in the writer; never store a node we cannot read back
 	}
-	return ns.store(ctx, n)
+	return ns.store(ctx, n, a)
 }
 
-// store puts n's bytes into the chunk store and caches n.
-func (ns *NodeStore) store(ctx context.Context, n *Node) (*Node, error) {
-	h, data := n.hash, n.data
+// store puts n's bytes, a (addressed once, by the caller), into the chunk store and
+// caches n.
+func (ns *NodeStore) store(ctx context.Context, n *Node, a storage.Addressed) (*Node, error) {
 	var err error
-	c := storage.Chunk{Hash: h, Data: data}
 	if op, ok := ns.cs.(ownedPutter); ok {
-		err = op.PutOwned(ctx, c) // data is the node's: immutable from now on
+		err = op.PutOwned(ctx, a) // data is the node's: immutable from now on
 	} else {
-		err = ns.cs.Put(ctx, c)
+		err = ns.cs.Put(ctx, a.Chunk())
 	}
 	if err != nil {
-		return nil, fmt.Errorf("prolly: writing node %s: %w", h, err)
+		return nil, fmt.Errorf("prolly: writing node %s: %w", a.Hash(), err)
 	}
 	ns.writes.Add(1)
 	ns.cache.put(n)

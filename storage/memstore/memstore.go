@@ -3,8 +3,9 @@
 //
 // # Invariants
 //
-//   - Content addressing: every chunk is verified (storage.Chunk.Verify) before it is
-//     stored, so Get(h) returns bytes that hash to h.
+//   - Content addressing: Get(h) returns bytes that hash to h. Every chunk given to Put,
+//     PutMany or Commit is verified (storage.Chunk.Verify) before it is stored; PutOwned
+//     takes a storage.Addressed chunk, whose address storage.Address computed.
 //   - Compare-and-swap: Commit checks every update's Old and every non-zero New under the
 //     store's lock and applies all updates or none.
 //   - Durability: trivially none across processes. Within the process, buffered and
@@ -184,16 +185,15 @@ func (s *Store) PutMany(ctx context.Context, cs []storage.Chunk) error {
 	return nil
 }
 
-// PutOwned is Put for a caller that hands c.Data over: the store keeps the slice itself
-// instead of a copy, and the caller must never modify it afterwards (prolly's NodeStore
-// passes the bytes of immutable nodes). The chunk is verified like any other.
-func (s *Store) PutOwned(ctx context.Context, c storage.Chunk) error {
+// PutOwned is Put for a caller that hands a's bytes over: the store keeps the slice
+// itself instead of a copy, and the caller must never modify it afterwards (prolly's
+// NodeStore passes the bytes of immutable nodes). An Addressed chunk's address was
+// computed from its bytes by storage.Address, so it is not hashed again.
+func (s *Store) PutOwned(ctx context.Context, a storage.Addressed) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := c.Verify(); err != nil {
-		return fmt.Errorf("memstore: Put: %w", err)
-	}
+	c := a.Chunk()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.mu.closed {

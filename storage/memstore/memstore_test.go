@@ -16,22 +16,23 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storage.Store { return memstore.New() })
 }
 
-// TestOwnedAndShared: PutOwned verifies like Put (a bad chunk is refused and stores
-// nothing) and keeps the caller's slice; GetShared returns the stored slice, Get a copy.
+// TestOwnedAndShared: Put refuses a bad chunk and stores nothing; PutOwned stores an
+// Addressed chunk under its address and keeps the caller's slice; GetShared returns the
+// stored slice, Get a copy.
 func TestOwnedAndShared(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.New()
 	defer s.Close()
 	bad := storage.Chunk{Hash: hash.Of([]byte("other")), Data: []byte("not it")}
-	if err := s.PutOwned(ctx, bad); !errors.Is(err, storage.ErrCorrupt) {
-		t.Fatalf("PutOwned of a bad chunk: %v", err)
+	if err := s.Put(ctx, bad); !errors.Is(err, storage.ErrCorrupt) {
+		t.Fatalf("Put of a bad chunk: %v", err)
 	}
 	if ok, _ := s.Has(ctx, bad.Hash); ok {
 		t.Fatal("a refused chunk is held")
 	}
 	data := []byte("owned chunk")
 	h := hash.Of(data)
-	if err := s.PutOwned(ctx, storage.Chunk{Hash: h, Data: data}); err != nil {
+	if err := s.PutOwned(ctx, storage.Address(data)); err != nil {
 		t.Fatal(err)
 	}
 	shared, err := s.GetShared(ctx, h)

@@ -242,20 +242,26 @@ func (s *Store) PutMany(ctx context.Context, cs []storage.Chunk) error {
 	return s.putMany(ctx, cs, true)
 }
 
-// PutOwned is Put for a caller that hands c.Data over: the store keeps the slice itself
-// instead of a copy, and the caller must never modify it afterwards (prolly's NodeStore
-// passes the bytes of immutable nodes). The chunk is verified like any other.
-func (s *Store) PutOwned(ctx context.Context, c storage.Chunk) error {
-	return s.putMany(ctx, []storage.Chunk{c}, false)
+// PutOwned is Put for a caller that hands a's bytes over: the store keeps the slice
+// itself instead of a copy, and the caller must never modify it afterwards (prolly's
+// NodeStore passes the bytes of immutable nodes). An Addressed chunk's address was
+// computed from its bytes by storage.Address, so it is not hashed again (invariant
+// "Content addressing").
+func (s *Store) PutOwned(ctx context.Context, a storage.Addressed) error {
+	return s.putMany(ctx, []storage.Chunk{a.Chunk()}, false)
 }
 
+// putMany buffers cs; copyData means cs are a Put's (verified and copied), otherwise
+// the one Addressed chunk of a PutOwned (kept as it is).
 func (s *Store) putMany(ctx context.Context, cs []storage.Chunk, copyData bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for _, c := range cs {
-		if err := c.Verify(); err != nil {
-			return fmt.Errorf("pebblestore: Put into %s: %w", s.dir, err)
+	if copyData {
+		for _, c := range cs {
+			if err := c.Verify(); err != nil {
+				return fmt.Errorf("pebblestore: Put into %s: %w", s.dir, err)
+			}
 		}
 	}
 	if err := s.enter(ctx, "Put"); err != nil {

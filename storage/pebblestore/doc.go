@@ -28,10 +28,11 @@
 //
 // # Invariants
 //
-//   - Content addressing: Put, PutOwned and Commit verify every chunk
-//     (storage.Chunk.Verify) before it reaches the write buffer, so a key 'c'+h only
-//     ever holds bytes hashing to h. PutOwned (prolly's NodeStore, for node bytes that
-//     never change) keeps the caller's slice instead of a copy.
+//   - Content addressing: a key 'c'+h only ever holds bytes hashing to h. Put and
+//     Commit verify every chunk (storage.Chunk.Verify) before it reaches the write
+//     buffer; PutOwned (prolly's NodeStore, for node bytes that never change) takes a
+//     storage.Addressed chunk, whose address only storage.Address can compute, and
+//     keeps the caller's slice instead of a copy without hashing it a second time.
 //   - Durability: Put only buffers a chunk in memory (readable at once by Get, GetMany,
 //     Has, HasMany and Stats). Commit writes the whole buffer, the chunks passed to it and
 //     the ref updates in ONE Pebble batch applied with pebble.Sync, so a ref is never

@@ -12,8 +12,9 @@ import (
 	"github.com/dsqldb/dsql/storage"
 )
 
-// TestPutOwned: PutOwned verifies like Put (a bad chunk is refused and buffers nothing),
-// and an owned chunk is readable at once and durable with the next Commit.
+// TestPutOwned: PutOwned stores an Addressed chunk under the address storage.Address
+// computed (it cannot be handed a wrong one), and an owned chunk is readable at once and
+// durable with the next Commit. Put still refuses a chunk whose hash is wrong.
 func TestPutOwned(t *testing.T) {
 	ctx := context.Background()
 	fs := vfs.NewMem()
@@ -21,13 +22,17 @@ func TestPutOwned(t *testing.T) {
 	data := []byte("owned chunk")
 	h := hash.Of(data)
 	bad := storage.Chunk{Hash: hash.Of([]byte("other")), Data: []byte("not it")}
-	if err := s.PutOwned(ctx, bad); !errors.Is(err, storage.ErrCorrupt) {
-		t.Fatalf("PutOwned of a bad chunk: %v", err)
+	if err := s.Put(ctx, bad); !errors.Is(err, storage.ErrCorrupt) {
+		t.Fatalf("Put of a bad chunk: %v", err)
 	}
 	if ok, _ := s.Has(ctx, bad.Hash); ok {
 		t.Fatal("a refused chunk is held")
 	}
-	if err := s.PutOwned(ctx, storage.Chunk{Hash: h, Data: data}); err != nil {
+	a := storage.Address(data)
+	if a.Hash() != h || !bytes.Equal(a.Chunk().Data, data) {
+		t.Fatalf("Address(%q) = %s", data, a.Hash())
+	}
+	if err := s.PutOwned(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Get(ctx, h)
