@@ -16,9 +16,15 @@ import "strings"
 //     SELECT 1 > --1 was a syntax error and SELECT 1--1 returned 1; MySQL reads both as
 //     minus minus one (0 and 2). ---1 is three minus signs, as in MySQL; --- 1 is a
 //     minus sign and a comment.
+//   - In a string literal ('...' or "..."), \_ and \% get a second backslash: MySQL keeps
+//     the backslash of these two escapes (so that 'a\_b' is the four characters a\_b
+//     and LIKE 'a\_b' matches only an underscore), where the parser dropped it ('a\_b'
+//     was a_b, and LIKE 'a\_b' matched axb). \\_ is an escaped backslash followed by an
+//     underscore, which the parser reads as MySQL does.
 //
-// The text keeps its length when it has no such pair of minus signs (byte offsets, as
-// parse error positions, are then those of the text sent); each pair adds one byte.
+// The text keeps its length when it has no such pair of minus signs and no such escape
+// (byte offsets, as parse error positions, are then those of the text sent); each pair
+// and each escape adds one byte.
 // The remainder of a multi-statement query is cut from the prepared text, which
 // preparing again leaves as it is.
 //
@@ -28,7 +34,8 @@ import "strings"
 // Under NO_BACKSLASH_ESCAPES a string ending in a backslash would be read as
 // unterminated, in which case the rest of the query is left alone.
 func neutralizeMariaDBComments(query string) string {
-	if !strings.Contains(query, "/*M!") && !strings.Contains(query, "--") {
+	if !strings.Contains(query, "/*M!") && !strings.Contains(query, "--") &&
+		!strings.Contains(query, `\_`) && !strings.Contains(query, `\%`) {
 		return query
 	}
 	var out []byte // the prepared text up to query[last], made at the first rewrite
@@ -36,8 +43,22 @@ func neutralizeMariaDBComments(query string) string {
 	n := len(query)
 	for i := 0; i < n; {
 		switch c := query[i]; c {
-		case '\'', '"', '`':
+		case '`':
 			i = skipQuoted(query, i, c)
+		case '\'', '"':
+			end := skipQuoted(query, i, c)
+			for j := i + 1; j < end; j++ {
+				if query[j] != '\\' {
+					continue
+				}
+				if j+1 < end && (query[j+1] == '_' || query[j+1] == '%') {
+					out = append(out, query[last:j]...)
+					out = append(out, '\\') // then the escape itself, from query[j]
+					last = j
+				}
+				j++ // the escaped character
+			}
+			i = end
 		case '#':
 			i = skipLine(query, i)
 		case '-':

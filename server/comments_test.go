@@ -3,6 +3,7 @@ package server
 import (
 	"database/sql"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -46,6 +47,61 @@ func TestNeutralizeMariaDBComments(t *testing.T) {
 		if len(got) != len(c.in) {
 			t.Errorf("neutralizeMariaDBComments(%q) changed the length", c.in)
 		}
+	}
+}
+
+// TestLikeEscapes: in a string literal, \_ and \% keep their backslash (MySQL's rule for
+// these two escapes), so an escaped LIKE pattern matches only the character itself; other
+// escapes, quoted identifiers and comments are left alone, and preparing twice changes
+// nothing more.
+func TestLikeEscapes(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{`SELECT 'a\_b'`, `SELECT 'a\\_b'`},
+		{`SELECT "a\%b", 'c\%'`, `SELECT "a\\%b", 'c\\%'`},
+		{`SELECT 'a\\_b', 'a\n_', 'it\'s \_'`, `SELECT 'a\\_b', 'a\n_', 'it\'s \\_'`},
+		{"SELECT `a\\_b`, 1 -- 'x\\_'\n# '\\%'\n/* '\\_' */", "SELECT `a\\_b`, 1 -- 'x\\_'\n# '\\%'\n/* '\\_' */"},
+		{`SELECT 'a\_`, `SELECT 'a\\_`}, // unterminated: still a literal to the end
+	}
+	for _, c := range cases {
+		got := neutralizeMariaDBComments(c.in)
+		if got != c.want {
+			t.Errorf("neutralizeMariaDBComments(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if again := neutralizeMariaDBComments(got); again != got {
+			t.Errorf("preparing %q again gave %q", got, again)
+		}
+	}
+
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	db := connect(t, s, "root", "", "")
+	mustExec(t, db,
+		"CREATE DATABASE app",
+		"CREATE TABLE app.f (id INT PRIMARY KEY, name VARCHAR(20), b VARCHAR(20) COLLATE utf8mb4_0900_bin, KEY (b))",
+		"INSERT INTO app.f VALUES (1, 'a_b', 'a_b1'), (2, 'axb', 'axb1'), (3, '50%', '50%'), (4, '500', '500'), (5, 'a\\_b', 'a\\_b')")
+	for _, c := range []struct{ q, want string }{
+		{`SELECT 'a\_b', LENGTH('a\_b'), 'a\%', LENGTH('a\%')`, `a\_b|4|a\%|3`},
+		{`SELECT id FROM app.f WHERE name LIKE 'a\_b' ORDER BY id`, "1"},
+		{`SELECT id FROM app.f WHERE name LIKE '50\%' ORDER BY id`, "3"},
+		{`SELECT id FROM app.f WHERE name LIKE 'a_b' ORDER BY id`, "1,2"},
+		{`SELECT id FROM app.f WHERE name = 'a\\_b'`, "5"},
+		{`SELECT 'axb' LIKE 'a\_b', 'a_b' LIKE 'a\_b'`, "0|1"},
+		{`SELECT id FROM app.f WHERE name NOT LIKE 'a\_b' ORDER BY id`, "2,3,4,5"},
+		// A prefix pattern over an indexed binary column (GMS's range rewrite).
+		{`SELECT id FROM app.f WHERE b LIKE 'a\_%' ORDER BY id`, "1"},
+		{`SELECT id FROM app.f WHERE b LIKE 'a_%' ORDER BY id`, "1,2,5"},
+		// An ESCAPE clause is the user's: '|' escapes, a backslash is a character.
+		{`SELECT id FROM app.f WHERE name LIKE 'a|_b' ESCAPE '|' ORDER BY id`, "1"},
+		{`SELECT id FROM app.f WHERE name LIKE 'a\_b' ESCAPE '|' ORDER BY id`, "5"},
+	} {
+		rows := queryRows(t, db, c.q)
+		if got := strings.Join(rows, ","); got != c.want {
+			t.Errorf("%s = %q, want %q", c.q, got, c.want)
+		}
+	}
+	// A prepared statement's text is read the same way.
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM app.f WHERE name LIKE 'a\_b' AND id > ?`, 0).Scan(&n); err != nil || n != 1 {
+		t.Errorf("prepared LIKE 'a\\_b': %d, %v (want 1)", n, err)
 	}
 }
 

@@ -29,7 +29,8 @@ import (
 // a UNION source, a column count that differs from the INSERT's.
 
 // odkuParser is a sql.Parser that rewrites VALUES() of INSERT ... SELECT ... ON DUPLICATE
-// KEY UPDATE (above) in what the parser it wraps returns. Safe from many goroutines, as
+// KEY UPDATE (above), and LIKE patterns with a backslash (likeescape.go), in what the
+// parser it wraps returns. Safe from many goroutines, as
 // the parser it wraps.
 type odkuParser struct {
 	sql.Parser
@@ -41,6 +42,7 @@ func (p odkuParser) ParseSimple(query string) (ast.Statement, error) {
 	stmt, err := p.Parser.ParseSimple(query)
 	if err == nil {
 		rewriteOdkuValues(nil, stmt)
+		fixLikeEscapes(query, stmt)
 	}
 	return stmt, err
 }
@@ -49,6 +51,7 @@ func (p odkuParser) Parse(ctx *sql.Context, query string, multi bool) (ast.State
 	stmt, q, rest, err := p.Parser.Parse(ctx, query, multi)
 	if err == nil {
 		rewriteOdkuValues(ctx, stmt)
+		fixLikeEscapes(query, stmt)
 	}
 	return stmt, q, rest, err
 }
@@ -57,6 +60,7 @@ func (p odkuParser) ParseWithOptions(ctx context.Context, query string, delimite
 	stmt, q, rest, err := p.Parser.ParseWithOptions(ctx, query, delimiter, multi, options)
 	if err == nil {
 		rewriteOdkuValues(ctx, stmt)
+		fixLikeEscapes(query, stmt)
 	}
 	return stmt, q, rest, err
 }
@@ -65,6 +69,7 @@ func (p odkuParser) ParseOneWithOptions(ctx context.Context, query string, optio
 	stmt, next, err := p.Parser.ParseOneWithOptions(ctx, query, options)
 	if err == nil {
 		rewriteOdkuValues(ctx, stmt)
+		fixLikeEscapes(query, stmt)
 	}
 	return stmt, next, err
 }
@@ -86,33 +91,35 @@ func rewriteOdkuValues(ctx context.Context, stmt ast.Statement) {
 	}
 }
 
-var insertType = reflect.TypeOf((*ast.Insert)(nil))
-
 // eachInsert calls f with every *ast.Insert under v.
-func eachInsert(v reflect.Value, f func(*ast.Insert)) {
+func eachInsert(v reflect.Value, f func(*ast.Insert)) { eachNode(v, f) }
+
+// eachNode calls f with every T (a pointer type of the AST) under v, through exported
+// fields, pointers, interfaces and slices; it does not look inside a T it found.
+func eachNode[T any](v reflect.Value, f func(T)) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
 			return
 		}
-		if v.Type() == insertType {
-			f(v.Interface().(*ast.Insert))
+		if t, ok := v.Interface().(T); ok {
+			f(t)
 			return
 		}
-		eachInsert(v.Elem(), f)
+		eachNode(v.Elem(), f)
 	case reflect.Interface:
 		if !v.IsNil() {
-			eachInsert(v.Elem(), f)
+			eachNode(v.Elem(), f)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() {
-				eachInsert(v.Field(i), f)
+				eachNode(v.Field(i), f)
 			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			eachInsert(v.Index(i), f)
+			eachNode(v.Index(i), f)
 		}
 	}
 }
