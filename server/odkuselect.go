@@ -29,8 +29,9 @@ import (
 // a UNION source, a column count that differs from the INSERT's.
 
 // odkuParser is a sql.Parser that rewrites VALUES() of INSERT ... SELECT ... ON DUPLICATE
-// KEY UPDATE (above), and LIKE patterns with a backslash (likeescape.go), in what the
-// parser it wraps returns. Safe from many goroutines, as
+// KEY UPDATE (above), LIKE patterns with a backslash (likeescape.go), and names in
+// HAVING and ORDER BY positions under DISTINCT (selectnames.go), in what the parser it
+// wraps returns. Safe from many goroutines, as
 // the parser it wraps.
 type odkuParser struct {
 	sql.Parser
@@ -43,6 +44,7 @@ func (p odkuParser) ParseSimple(query string) (ast.Statement, error) {
 	if err == nil {
 		rewriteOdkuValues(nil, stmt)
 		fixLikeEscapes(query, stmt)
+		fixSelectNames(query, stmt)
 	}
 	return stmt, err
 }
@@ -52,6 +54,7 @@ func (p odkuParser) Parse(ctx *sql.Context, query string, multi bool) (ast.State
 	if err == nil {
 		rewriteOdkuValues(ctx, stmt)
 		fixLikeEscapes(query, stmt)
+		fixSelectNames(query, stmt)
 	}
 	return stmt, q, rest, err
 }
@@ -61,6 +64,7 @@ func (p odkuParser) ParseWithOptions(ctx context.Context, query string, delimite
 	if err == nil {
 		rewriteOdkuValues(ctx, stmt)
 		fixLikeEscapes(query, stmt)
+		fixSelectNames(query, stmt)
 	}
 	return stmt, q, rest, err
 }
@@ -70,6 +74,7 @@ func (p odkuParser) ParseOneWithOptions(ctx context.Context, query string, optio
 	if err == nil {
 		rewriteOdkuValues(ctx, stmt)
 		fixLikeEscapes(query, stmt)
+		fixSelectNames(query, stmt)
 	}
 	return stmt, next, err
 }
