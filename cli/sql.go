@@ -163,7 +163,14 @@ func (r *sqlRunner) exec(stmt, format string) error {
 	// The query text on the context is what the server's handler sets too (GMS rules
 	// read it, e.g. to tell a view read from DDL).
 	ctx := r.eng.StatementContext(r.ctx.WithQuery(stmt), stmt) // @@sql_select_limit
-	sch, iter, _, err := r.eng.SQL.Query(ctx, stmt)
+	var sch sql.Schema
+	var iter sql.RowIter
+	var err error
+	if n := r.eng.TableMaintenance(stmt); n != nil { // CHECK TABLE and the like, as the server runs them
+		sch, iter, _, err = r.eng.SQL.PrepQueryPlanForExecution(ctx, stmt, n, nil)
+	} else {
+		sch, iter, _, err = r.eng.SQL.Query(ctx, stmt)
+	}
 	if err != nil {
 		return err
 	}

@@ -142,6 +142,8 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	backend.InstallStrictChecks(an)     // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
 	backend.InstallPlannerFixes(an)     // no reversed index scan under a LIMIT (sortlimit.go)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
+	// ANALYZE TABLE of an empty table (analyze.go).
+	e.SQL.Analyzer.Catalog.StatsProvider = emptyTableStats{e.SQL.Analyzer.Catalog.StatsProvider}
 	if err := installSelectLimit(e.SQL); err != nil { // @@sql_select_limit at execution (selectlimit.go)
 		_ = e.Close()
 		return nil, err

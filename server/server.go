@@ -333,6 +333,9 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 	if handled, err := h.txExecute(ctx, c, query, func(r *sqltypes.Result) error { return cb(r, false) }); handled {
 		return mapStmtError(c, err)
 	}
+	if handled, err := h.maintExecute(ctx, c, query, func(r *sqltypes.Result) error { return cb(r, false) }); handled {
+		return mapStmtError(c, err) // CHECK TABLE and the like (tablemaint.go)
+	}
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
 		return mapStmtError(c, err)
 	}
@@ -355,6 +358,15 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
 	if handled, err := h.txExecute(ctx, c, query, func(r *sqltypes.Result) error { return cb(r, false) }); handled {
 		return "", mapStmtError(c, err)
+	}
+	if first, rest, ok := splitMaint(query); ok { // CHECK TABLE and the like (tablemaint.go)
+		more := strings.TrimSpace(rest) != ""
+		if handled, err := h.maintExecute(ctx, c, first, func(r *sqltypes.Result) error { return cb(r, more) }); handled {
+			if err != nil {
+				return "", mapStmtError(c, err)
+			}
+			return rest, nil
+		}
 	}
 	if handled, err := h.textExecute(ctx, c, query, cb); handled {
 		return "", mapStmtError(c, err)
