@@ -179,6 +179,11 @@
 //     JSON_ARRAYAGG over no rows is NULL (GMS: '[]'). Rules that match GMS's aggregate
 //     types look through it (unwrapAggregate, isAggregateFunction). GROUP_CONCAT, built
 //     by GMS's planner without the provider, keeps GMS's flag (TestAggregateNullability).
+//   - String functions in characters (strfuncs.go; the same provider): LOCATE (and
+//     POSITION), INSTR, LPAD, RPAD and INSERT count characters (bytes for a binary
+//     string) and never cut one; LOCATE and INSTR match under the collation the
+//     arguments' coercibility gives, with MySQL's byte windows (GMS counted bytes and
+//     lowered both strings, or compared code points) (server TestStringFunctions).
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns). A duplicate key leaves
 //     its statement a note with MySQL 8's 1062 text ("Duplicate entry '7-x' for key

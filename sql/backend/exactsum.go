@@ -56,8 +56,9 @@ func installExactAggregates() {
 
 // exactFunctions is the backend's function provider, asked before GMS's registry. It
 // provides "sum" and "avg" (here), the nullable aggregates (nullagg.go), the date and
-// time functions (timefuncs.go), CEIL/CEILING/FLOOR over copies (decimalcopy.go) and
-// COALESCE (coalesce.go); other names go to next (when set), then to GMS's registry.
+// time functions (timefuncs.go), CEIL/CEILING/FLOOR over copies (decimalcopy.go),
+// COALESCE (coalesce.go) and the string functions that count characters (strfuncs.go);
+// other names go to next (when set), then to GMS's registry.
 type exactFunctions struct {
 	next sql.FunctionProvider
 }
@@ -92,6 +93,9 @@ func (p exactFunctions) Function(ctx *sql.Context, schema, name string) (sql.Fun
 	}
 	if strings.EqualFold(name, "coalesce") { // coalesce.go
 		return coalesceFunction, true
+	}
+	if f, ok := stringFunction(name); ok { // strfuncs.go
+		return f, true
 	}
 	if p.next != nil {
 		return p.next.Function(ctx, schema, name)
