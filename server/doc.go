@@ -55,6 +55,10 @@
 //     queries, PREPARE ... FROM and dsql sql; it rewrites only a statement GMS's parser
 //     refused, on the vitess tokenizer's tokens. COM_STMT_PREPARE of such a statement
 //     fails in vitess's connection (its own parse) with vitess's syntax error.
+//   - CAST(s AS CHAR(n)) (castchar.go, a layer of the same parser override): the parsed
+//     statement's CAST/CONVERT to CHAR(n) becomes backend's cast_as_char(s, n), which cuts
+//     n characters with MySQL's warning 1292 (GMS's plan builder drops the length of a
+//     conversion of a LONGTEXT, and cut bytes otherwise); not in column definitions.
 //   - GMS's parser-gated checks (parenschecks.go): the one check GMS's plan builder makes
 //     only when the engine's parser is its own (a foreign key with ON DELETE/ON UPDATE
 //     SET DEFAULT is refused) is made by the engine's parser on every statement it

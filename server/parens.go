@@ -47,10 +47,10 @@ type parenParser struct {
 var _ sql.Parser = parenParser{}
 
 // parenOverrides is the engine overrides that make a parenParser over GMS's MySQL
-// parser, under odkuParser's rewrite (odkuselect.go), the parser of the engine and of its
-// plan builders.
+// parser, under odkuParser's rewrite (odkuselect.go) and castCharParser's (castchar.go),
+// the parser of the engine and of its plan builders.
 func parenOverrides() sql.EngineOverrides {
-	return sql.EngineOverrides{Builder: sql.BuilderOverrides{Parser: odkuParser{parenParser{Parser: sql.DefaultMySQLParser}}}} // (odkuselect.go)
+	return sql.EngineOverrides{Builder: sql.BuilderOverrides{Parser: castCharParser{odkuParser{parenParser{Parser: sql.DefaultMySQLParser}}}}} // (odkuselect.go, castchar.go)
 }
 
 func (p parenParser) ParseSimple(query string) (ast.Statement, error) {

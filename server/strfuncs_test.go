@@ -6,12 +6,13 @@ import (
 	"testing"
 )
 
-// TestStringFunctions: LOCATE, POSITION, INSTR, LPAD, RPAD and INSERT count characters,
-// not bytes (bytes for a binary string), and LOCATE, POSITION and INSTR match under the
-// arguments' collation, a column's winning over a literal's (sql/backend/strfuncs.go).
-// The answers are MySQL 8's; those that do not depend on a collation are also MariaDB
-// 10.11's, which counts the same way. GMS counted bytes (cutting characters), lowered
-// both strings in LOCATE and compared code points in INSTR.
+// TestStringFunctions: LOCATE, POSITION, INSTR, LPAD, RPAD, INSERT and CAST(... AS
+// CHAR(n)) count characters, not bytes (bytes for a binary string), and LOCATE, POSITION
+// and INSTR match under the arguments' collation, a column's winning over a literal's
+// (sql/backend/strfuncs.go, server/castchar.go). The answers are MySQL 8's; those that do
+// not depend on a collation are also MariaDB 10.11's, which counts the same way. GMS
+// counted bytes (cutting characters), lowered both strings in LOCATE, compared code points
+// in INSTR, and did not cut CAST('abcdef' AS CHAR(3)).
 func TestStringFunctions(t *testing.T) {
 	dir := t.TempDir()
 	initRepo(t, filepath.Join(dir, "app"))
@@ -66,6 +67,10 @@ func TestStringFunctions(t *testing.T) {
 		{"INSERT(name, 2, 2, '__')", []string{"É__le", "b__", "日__", "a__😀", "NULL"}},
 		{"INSERT(name, 4, 1, 'X')", []string{"ÉmiXe", "bob", "日本語", "a😀bX", "NULL"}},
 		{"INSERT(name, 3, -1, '?')", []string{"Ém?", "bo?", "日本?", "a😀?", "NULL"}},
+		{"CAST(name AS CHAR(2))", []string{"Ém", "bo", "日本", "a😀", "NULL"}},
+		{"CONVERT(name, CHAR(1))", []string{"É", "b", "日", "a", "NULL"}},
+		{"CAST(CONCAT(name, '!') AS CHAR(4))", []string{"Émil", "bob!", "日本語!", "a😀b😀", "NULL"}},
+		{"CHAR_LENGTH(CAST(name AS CHAR(3)))", []string{"3", "3", "3", "3", "NULL"}},
 	} {
 		q := "SELECT " + c.expr + " FROM p ORDER BY id"
 		if got := queryRows(t, db, q); !slices.Equal(got, c.want) {
@@ -127,9 +132,27 @@ func TestStringFunctions(t *testing.T) {
 		{"INSERT('abc', NULL, 1, 'x')", "NULL"},
 		{"INSERT('abc', 1, NULL, 'x')", "NULL"},
 		{"INSERT('abc', 1, 1, NULL)", "NULL"},
+		{"CAST('abcdef' AS CHAR(3))", "abc"},
+		{"CONVERT('abcdef', CHAR(3))", "abc"},
+		{"CAST('日本語' AS CHAR(2))", "日本"},
+		{"CAST('😀😀😀' AS NCHAR(1))", "😀"},
+		{"CAST('日本語' AS CHAR(0))", ""},
+		{"CAST('ab' AS CHAR(5))", "ab"},
+		{"CAST(12345 AS CHAR(2))", "12"},
+		{"CAST(NULL AS CHAR(2))", "NULL"},
+		{"LENGTH(CAST('日本語' AS CHAR(2)))", "6"},
+		{"(SELECT CAST('abcdef' AS CHAR(2)))", "ab"},
 	} {
 		wantRows(t, db, "SELECT "+c.expr, c.want)
 	}
+
+	// CAST's warning, as MySQL's; none when nothing is cut.
+	wantRows(t, db, "SELECT CAST('abcdef' AS CHAR(3))", "abc")
+	wantRows(t, db, "SHOW WARNINGS", "Warning|1292|Truncated incorrect CHAR(3) value: 'abcdef'")
+	wantRows(t, db, "SELECT CAST('日本語' AS CHAR(2))", "日本")
+	wantRows(t, db, "SHOW WARNINGS", "Warning|1292|Truncated incorrect CHAR(2) value: '日本語'")
+	wantRows(t, db, "SELECT CAST('ab' AS CHAR(2))", "ab")
+	wantRows(t, db, "SHOW WARNINGS")
 
 	// A binary connection collation: two literals compare exactly; a column's collation
 	// still wins over a literal's.
@@ -141,23 +164,31 @@ func TestStringFunctions(t *testing.T) {
 	// In a WHERE clause, a view, an UPDATE and a prepared statement.
 	wantRows(t, db, "SELECT id FROM p WHERE LOCATE('O', name) > 0", "2")
 	for range 2 { // a lookup by key: the second is served from the plan cache
-		wantRows(t, db, "SELECT LOCATE('B', name), LPAD(name, 4, '·') FROM p WHERE id = 1", "0|Émil")
+		wantRows(t, db, "SELECT CAST(name AS CHAR(2)), LOCATE('B', name), LPAD(name, 4, '·') FROM p WHERE id = 1", "Ém|0|Émil")
 	}
-	wantRows(t, db, "SELECT id FROM p WHERE INSERT(name, 3, 1, '') = '日本'", "3")
-	mustExec(t, db, "CREATE VIEW pv AS SELECT id, LOCATE('B', name) AS l, LPAD(name, 4, '·') AS lp FROM p")
-	wantRows(t, db, "SELECT * FROM pv WHERE id IN (1, 3) ORDER BY id", "1|0|Émil", "3|0|·日本語")
-	mustExec(t, db, "UPDATE p SET bname = RPAD(name, 2, ''), raw = INSERT(name, 2, 1, '-') WHERE id = 3")
+	wantRows(t, db, "SELECT id FROM p WHERE CAST(name AS CHAR(2)) = '日本'", "3")
+	mustExec(t, db, "CREATE VIEW pv AS SELECT id, CAST(name AS CHAR(2)) AS c2, LOCATE('B', name) AS l, LPAD(name, 4, '·') AS lp FROM p")
+	wantRows(t, db, "SELECT * FROM pv WHERE id IN (1, 3) ORDER BY id", "1|Ém|0|Émil", "3|日本|0|·日本語")
+	mustExec(t, db, "UPDATE p SET bname = CAST(name AS CHAR(2)), raw = INSERT(name, 2, 1, '-') WHERE id = 3")
 	wantRows(t, db, "SELECT bname, raw FROM p WHERE id = 3", "日本|日-語")
-	stmt, err := db.Prepare("SELECT LOCATE(?, ?), LPAD(?, 4, '·'), INSERT(?, 2, 1, ?)")
+	// The CAST of a trigger and of a procedure, parsed again when they run.
+	mustExec(t, db,
+		"CREATE TABLE tr (id INT PRIMARY KEY, name VARCHAR(20), short VARCHAR(20))",
+		"CREATE TRIGGER tr_short BEFORE INSERT ON tr FOR EACH ROW SET NEW.short = CAST(NEW.name AS CHAR(2))",
+		"INSERT INTO tr (id, name) VALUES (1, '日本語')",
+		"CREATE PROCEDURE cut(IN s VARCHAR(20)) SELECT CAST(s AS CHAR(1)), CAST('xyz' AS CHAR(2))")
+	wantRows(t, db, "SELECT short FROM tr", "日本")
+	wantRows(t, db, "CALL cut('日本語')", "日|xy")
+	stmt, err := db.Prepare("SELECT CAST(? AS CHAR(2)), LOCATE(?, ?), LPAD(?, 4, '·'), INSERT(?, 2, 1, ?)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stmt.Close()
-	var b, c, d string
-	if err := stmt.QueryRow("語", "日本語", "日本", "日本語", "x").Scan(&b, &c, &d); err != nil {
+	var a, b, c, d string
+	if err := stmt.QueryRow("日本語", "語", "日本語", "日本", "日本語", "x").Scan(&a, &b, &c, &d); err != nil {
 		t.Fatal(err)
 	}
-	if b != "3" || c != "··日本" || d != "日x語" {
-		t.Errorf("prepared: %q, %q, %q; want 3, ··日本, 日x語", b, c, d)
+	if a != "日本" || b != "3" || c != "··日本" || d != "日x語" {
+		t.Errorf("prepared: %q, %q, %q, %q; want 日本, 3, ··日本, 日x語", a, b, c, d)
 	}
 }

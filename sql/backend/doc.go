@@ -183,7 +183,10 @@
 //     POSITION), INSTR, LPAD, RPAD and INSERT count characters (bytes for a binary
 //     string) and never cut one; LOCATE and INSTR match under the collation the
 //     arguments' coercibility gives, with MySQL's byte windows (GMS counted bytes and
-//     lowered both strings, or compared code points) (server TestStringFunctions).
+//     lowered both strings, or compared code points). cast_as_char(s, n) is
+//     CAST(s AS CHAR(n)) cut to n characters with warning 1292, which the server's parser
+//     writes for every such CAST (server/castchar.go): GMS's plan builder drops the
+//     length of a conversion of a LONGTEXT (server TestStringFunctions).
 //   - Error codes (mysqlerr.go): MySQLError gives GMS errors MySQL's code and SQLSTATE
 //     (the server applies it to everything its handler returns). A duplicate key leaves
 //     its statement a note with MySQL 8's 1062 text ("Duplicate entry '7-x' for key

@@ -37,20 +37,32 @@ import (
 //   - INSERT(s, pos, len, new): s with its len characters from character pos replaced
 //     by new; s unchanged when pos is below 1 or past its last character; the rest of s
 //     replaced when len is negative or past the end.
+//   - CAST(s AS CHAR(n)) and CONVERT(s, CHAR(n)): s cut to its first n characters, with
+//     warning 1292 "Truncated incorrect CHAR(n) value: 's'". GMS cut n bytes, and dropped
+//     the length altogether when s was already LONGTEXT (a literal, CONCAT(...)): its plan
+//     builder removes a conversion to its own type before any analyzer rule can see it.
+//     So the server's parser (server/castchar.go) writes CAST(s AS CHAR(n)) as
+//     CAST(cast_as_char(s, n) AS CHAR), which the plan builder reduces to cast_as_char
+//     (CastCharFunction below), printed back as convert(s, char(n)).
 //
 // They are installed by the function provider of exact SUM and AVG (exactsum.go), which
 // GMS's catalog asks before its built-in registry, so every plan has them. TestStringFunctions
 // (server) checks them against MySQL 8's answers (most also MariaDB 10.11's).
 
+// CastCharFunction is the name of CAST(s AS CHAR(n)) as server/castchar.go rewrites it:
+// cast_as_char(s, n), s cut to n characters (see above).
+const CastCharFunction = "cast_as_char"
+
 // strKind says which function a strFunc is.
 type strKind int
 
 const (
-	kindLocate strKind = iota // LOCATE(sub, s[, pos]); POSITION(sub IN s)
-	kindInstr                 // INSTR(s, sub)
-	kindLpad                  // LPAD(s, n, pad)
-	kindRpad                  // RPAD(s, n, pad)
-	kindInsert                // INSERT(s, pos, len, new)
+	kindLocate   strKind = iota // LOCATE(sub, s[, pos]); POSITION(sub IN s)
+	kindInstr                   // INSTR(s, sub)
+	kindLpad                    // LPAD(s, n, pad)
+	kindRpad                    // RPAD(s, n, pad)
+	kindInsert                  // INSERT(s, pos, len, new)
+	kindCastChar                // cast_as_char(s, n): CAST(s AS CHAR(n))
 )
 
 // stringFunctions are the functions above by name.
@@ -66,6 +78,7 @@ var stringFunctions = func() map[string]sql.Function {
 		{"lpad", kindLpad, 3, 3},
 		{"rpad", kindRpad, 3, 3},
 		{"insert", kindInsert, 4, 4},
+		{CastCharFunction, kindCastChar, 2, 2},
 	} {
 		m[d.name] = sql.FunctionN{Name: d.name, Fn: func(_ *sql.Context, args ...sql.Expression) (sql.Expression, error) {
 			if len(args) < d.min || len(args) > d.max {
@@ -148,6 +161,8 @@ func (f *strFunc) CollationCoercibility(ctx *sql.Context) (sql.CollationID, byte
 		return resolveArgs(ctx, f.args[0], f.args[2])
 	case kindInsert:
 		return resolveArgs(ctx, f.args[0], f.args[3])
+	case kindCastChar:
+		return ctx.GetCollation(), 2 // as GMS's CAST(... AS CHAR)
 	}
 	return sql.Collation_binary, 5
 }
@@ -172,6 +187,8 @@ func (f *strFunc) format(str func(sql.Expression) string) string {
 		return "locate(" + strings.Join(args, ",") + ")"
 	case kindInstr:
 		return "INSTR(" + strings.Join(args, ", ") + ")"
+	case kindCastChar:
+		return fmt.Sprintf("convert(%s, char(%s))", args[0], args[1])
 	}
 	return f.name + "(" + strings.Join(args, ", ") + ")"
 }
@@ -205,8 +222,10 @@ func (f *strFunc) Eval(ctx *sql.Context, row sql.Row) (any, error) {
 		return f.locate(ctx, vals, sub, s)
 	case kindLpad, kindRpad:
 		return f.pad(ctx, vals)
+	case kindInsert:
+		return f.insert(ctx, vals)
 	}
-	return f.insert(ctx, vals)
+	return f.castChar(ctx, vals)
 }
 
 // strText is the text of a string argument: v of an expression of type t as a Go string
@@ -573,4 +592,26 @@ func (c charCounter) offset(s string, n int64) int {
 	}
 	i, _ := charOffset(s, n)
 	return i
+}
+
+// castChar is CAST(s AS CHAR(n)): s cut to n characters, with MySQL's warning.
+func (f *strFunc) castChar(ctx *sql.Context, vals []any) (any, error) {
+	c, _, err := types.TypeAwareConversion(ctx, vals[0], f.args[0].Type(ctx), types.LongText)
+	if err != nil || c == nil {
+		return nil, nil // as GMS's CAST(... AS CHAR): an inconvertible value is NULL
+	}
+	s, err := strText(ctx, c, types.LongText)
+	if err != nil {
+		return nil, err
+	}
+	n, ok := intArg(ctx, vals[1])
+	if !ok || n < 0 {
+		return s, nil
+	}
+	end, in := charOffset(s, n)
+	if !in || end == len(s) {
+		return s, nil
+	}
+	ctx.Warn(erTruncatedWrongValue, "Truncated incorrect CHAR(%d) value: '%s'", n, s)
+	return s[:end], nil
 }
