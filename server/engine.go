@@ -131,7 +131,10 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	}
 	e.Provider = prov
 
-	an := analyzer.NewBuilder(prov).AddOverrides(parenOverrides()).Build() // (SELECT 1) and other parenthesized queries (parens.go)
+	overrides := parenOverrides() // (SELECT 1) and other parenthesized queries (parens.go)
+	// SHOW CREATE TABLE lays columns out as MySQL 8 (showcreate.go).
+	overrides.SchemaFormatter = schemaFormatter{&sql.MySqlSchemaFormatter{}}
+	an := analyzer.NewBuilder(prov).AddOverrides(overrides).Build()
 	fixGroupByValidation(an)
 	fixShowCreateEnumDefaults(an)
 	fixViewReadCommits(an)

@@ -64,8 +64,8 @@ func TestServerOnUpdateCurrentTimestamp(t *testing.T) {
 		t.Errorf("after the updates:\n%q\nwant\n%q", got, want)
 	}
 
-	const wantCreate = "ou\tCREATE TABLE `ou` (\n  `id` int NOT NULL,\n  `v` int,\n" +
-		"  `c6` timestamp DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n" +
+	const wantCreate = "ou\tCREATE TABLE `ou` (\n  `id` int NOT NULL,\n  `v` int DEFAULT NULL,\n" +
+		"  `c6` timestamp NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n" +
 		"  `d3` datetime(3) DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),\n" +
 		"  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci"
 	wantExtra := []string{"c6\tDEFAULT_GENERATED on update CURRENT_TIMESTAMP", "d3\tDEFAULT_GENERATED on update CURRENT_TIMESTAMP(3)", "id\t", "v\t"}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/analyzer"
@@ -9,7 +10,116 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/plan"
 	"github.com/dolthub/go-mysql-server/sql/transform"
 	"github.com/dolthub/go-mysql-server/sql/types"
+
+	"github.com/dsqldb/dsql/sql/backend"
 )
+
+// SHOW CREATE TABLE prints what MySQL 8 prints (see also docs/compatibility.md):
+//
+//   - a column is laid out in MySQL 8's order and with its clauses (schemaFormatter);
+//   - an ENUM or SET default is its value, not GMS's index or bitmask
+//     (fixShowCreateEnumDefaults).
+
+// schemaFormatter is the engine's sql.SchemaFormatter: GMS's MySQL formatter, except
+// for the definition of a column in SHOW CREATE TABLE, which is MySQL 8's
+// (columnDefinition).
+type schemaFormatter struct {
+	*sql.MySqlSchemaFormatter
+}
+
+var _ sql.SchemaFormatter = schemaFormatter{}
+
+// GenerateCreateTableColumnDefinition implements sql.SchemaFormatter.
+func (f schemaFormatter) GenerateCreateTableColumnDefinition(col *sql.Column, colDefault, onUpdate string, tableCollation sql.CollationID) string {
+	return f.columnDefinition(col, colDefault, onUpdate, tableCollation)
+}
+
+// columnDefinition is the line of col in SHOW CREATE TABLE, as MySQL 8 writes it
+// (sql_show.cc, store_create_info): name, type (with CHARACTER SET and COLLATE when
+// they differ from the table's), GENERATED ALWAYS AS (expr) VIRTUAL or STORED, NOT NULL
+// (NULL for a nullable TIMESTAMP), SRID, DEFAULT, ON UPDATE, AUTO_INCREMENT, COMMENT.
+// colDefault and onUpdate are the texts GMS made of col's default and ON UPDATE
+// expression ("" for none).
+//
+// GMS's own formatter printed nothing for a nullable column without a default, where
+// MySQL prints DEFAULT NULL (JSON and spatial columns included), but for BLOB and TEXT
+// columns (MySQL prints none for them, even when declared DEFAULT NULL) and for
+// AUTO_INCREMENT and generated columns. It omitted VIRTUAL, the default kind of
+// generated column, and the NULL of a nullable TIMESTAMP, which MySQL prints. And it
+// wrote NOT NULL before GENERATED ALWAYS AS and AUTO_INCREMENT before DEFAULT. Since
+// dsql stores DEFAULT NULL as no default (backend storedDefault), both declarations of
+// a nullable column print the same.
+func (f schemaFormatter) columnDefinition(col *sql.Column, colDefault, onUpdate string, tableCollation sql.CollationID) string {
+	var b strings.Builder
+	b.WriteString("  ")
+	b.WriteString(f.QuoteIdentifier(col.Name))
+	b.WriteByte(' ')
+	if ct, ok := col.Type.(sql.TypeWithCollation); ok {
+		b.WriteString(ct.StringWithTableCollation(tableCollation))
+	} else {
+		b.WriteString(col.Type.String())
+	}
+	if col.Generated != nil {
+		b.WriteString(" GENERATED ALWAYS AS ")
+		b.WriteString(col.Generated.String())
+		if col.Virtual {
+			b.WriteString(" VIRTUAL")
+		} else {
+			b.WriteString(" STORED")
+		}
+	}
+	switch {
+	case !col.Nullable:
+		b.WriteString(" NOT NULL")
+	case types.IsTimestampType(col.Type):
+		// MySQL spells it out: with explicit_defaults_for_timestamp off, a TIMESTAMP
+		// is NOT NULL unless declared NULL.
+		b.WriteString(" NULL")
+	}
+	if c, ok := col.Type.(sql.SpatialColumnType); ok {
+		if srid, defined := c.GetSpatialTypeSRID(); defined {
+			fmt.Fprintf(&b, " /*!80003 SRID %v */", srid)
+		}
+	}
+	if def := columnDefaultText(col, colDefault); def != "" {
+		b.WriteString(" DEFAULT ")
+		b.WriteString(def)
+	}
+	if col.OnUpdate != nil {
+		b.WriteString(" ON UPDATE ")
+		b.WriteString(onUpdate)
+	}
+	if col.AutoIncrement {
+		b.WriteString(" AUTO_INCREMENT")
+	}
+	if col.Comment != "" {
+		b.WriteString(" COMMENT '")
+		b.WriteString(sql.EscapeSpecialCharactersInComment(col.Comment))
+		b.WriteByte('\'')
+	}
+	return b.String()
+}
+
+// columnDefaultText is what SHOW CREATE TABLE prints after DEFAULT for col ("": no
+// DEFAULT clause). colDefault is GMS's text of col's default.
+func columnDefaultText(col *sql.Column, colDefault string) string {
+	if col.Generated != nil || col.AutoIncrement {
+		return ""
+	}
+	if backend.IsBlobOrText(col.Type) {
+		if col.Default == nil || strings.EqualFold(colDefault, "NULL") {
+			return ""
+		}
+		return colDefault
+	}
+	if col.Default == nil {
+		if col.Nullable {
+			return "NULL"
+		}
+		return ""
+	}
+	return colDefault
+}
 
 // enumDefaultsRuleID names the analyzer rule added by fixShowCreateEnumDefaults (any id
 // GMS does not use).

@@ -235,7 +235,7 @@ func alteredSchema(cur repo.Schema, ps sql.PrimaryKeySchema, renames map[string]
 	// verbatim (String would parenthesize it, turning a literal into an expression).
 	for i, c := range ps.Schema {
 		if u, ok := defaultText(c.Default); ok {
-			rs.Columns[i].Default = u
+			rs.Columns[i].Default = storedDefault(u, c.Nullable)
 		}
 		if u, ok := defaultText(c.Generated); ok {
 			rs.Columns[i].Generated = u

@@ -28,7 +28,8 @@
 //     the row, value = count + columns); a scan repeats a row count times. Column
 //     defaults, generation and ON UPDATE expressions are stored in repo.Schema as their
 //     SQL text and re-parsed when the table is loaded (schema.go); GMS applies ON UPDATE
-//     in its UPDATE paths when the sql.Column carries it.
+//     in its UPDATE paths when the sql.Column carries it. DEFAULT NULL on a nullable
+//     column is stored as no default (storedDefault), as MySQL does not tell them apart.
 //   - EditSet / table editors: writes go into prolly Editors held per statement by the
 //     session (so INSERT ... ON DUPLICATE KEY UPDATE's inserter and updater share them).
 //   - Indexes (index.go, index_edit.go, lookup.go, index_check.go): Table is an

@@ -127,7 +127,9 @@ func TestOnUpdateAlter(t *testing.T) {
 	e.exec(ctx, "ALTER TABLE ou CHANGE c6 c7 TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP",
 		"ALTER TABLE ou ADD COLUMN d3 DATETIME(3) NOT NULL DEFAULT '2001-01-01 00:00:00' ON UPDATE CURRENT_TIMESTAMP(3)")
 	show := showCreate(e, ctx, "ou")
-	require.Contains(t, show, "`c7` timestamp DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP,")
+	// DEFAULT NULL is stored as no default (storedDefault); GMS's formatter, which this
+	// engine has, prints none (the server prints timestamp NULL DEFAULT NULL, as MySQL).
+	require.Contains(t, show, "`c7` timestamp ON UPDATE CURRENT_TIMESTAMP,")
 	require.Contains(t, show, "`d3` datetime(3) NOT NULL DEFAULT '2001-01-01 00:00:00' ON UPDATE CURRENT_TIMESTAMP(3),")
 	e.exec(ctx, "UPDATE ou SET v = 4")
 	require.Equal(t, []sql.Row{{true, true}}, e.rows(ctx, "SELECT c7 > '2020-01-01', d3 > '2020-01-01' FROM ou"))

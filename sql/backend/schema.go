@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/vitess/go/sqltypes"
 
 	"github.com/dsqldb/dsql/merkle/repo"
 	"github.com/dsqldb/dsql/merkle/tuple"
@@ -52,7 +53,7 @@ func toRepoSchema(name string, ps sql.PrimaryKeySchema, coll sql.CollationID, co
 			Comment:       c.Comment,
 		}
 		if c.Default != nil {
-			rc.Default = c.Default.String()
+			rc.Default = storedDefault(c.Default.String(), c.Nullable)
 		}
 		if c.Generated != nil {
 			rc.Generated = c.Generated.String()
@@ -67,6 +68,31 @@ func toRepoSchema(name string, ps sql.PrimaryKeySchema, coll sql.CollationID, co
 		rs.PrimaryKey = nil
 	}
 	return rs, rs.Validate()
+}
+
+// storedDefault is the default text to store for a column whose default is text: ""
+// (no default) for DEFAULT NULL on a nullable column, which MySQL does not tell apart
+// from no default (both read DEFAULT NULL in SHOW CREATE TABLE, server/showcreate.go).
+// A table then has the same schema, and hash, whether its nullable columns were
+// declared DEFAULT NULL or not: a dump (which writes DEFAULT NULL for them) loads back
+// into the same tables. (NULL) is an expression, kept.
+func storedDefault(text string, nullable bool) string {
+	if nullable && strings.EqualFold(text, "NULL") {
+		return ""
+	}
+	return text
+}
+
+// IsBlobOrText reports whether t is a BLOB or TEXT type. MySQL 8's SHOW CREATE TABLE
+// gives a nullable BLOB or TEXT column without a default no DEFAULT NULL (`t` text),
+// where it gives one to every other nullable column (JSON and spatial ones included),
+// but AUTO_INCREMENT and generated ones.
+func IsBlobOrText(t sql.Type) bool {
+	switch t.Type() {
+	case sqltypes.Blob, sqltypes.Text:
+		return true
+	}
+	return false
 }
 
 // newTableMeta builds the SQL view of rs for database dbName.

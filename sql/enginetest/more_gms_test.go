@@ -1,6 +1,7 @@
 package enginetest
 
 import (
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -55,7 +56,20 @@ func TestGMSDropColumn(t *testing.T) { // passes fully: runs in CI
 }
 
 func TestGMSCreateTable(t *testing.T) { // passes fully: runs in CI
-	gmsenginetest.TestCreateTable(t, withExactSumSkips(NewHarness(nil), exactSumCreateTableSkips))
+	skips := maps.Clone(exactSumCreateTableSkips)
+	maps.Copy(skips, defaultNullCreateTableSkips)
+	gmsenginetest.TestCreateTable(t, withExactSumSkips(NewHarness(nil), skips))
+}
+
+// defaultNullCreateTableSkips are the TestGMSCreateTable assertions that expect a
+// column declared DEFAULT NULL to print DEFAULT NULL and one declared without a
+// default to print none. dsql stores DEFAULT NULL on a nullable column as no default
+// (MySQL 8 does not tell them apart), so that a dump, which writes DEFAULT NULL for
+// every such column, loads back into the same table; the server prints DEFAULT NULL for
+// both, as MySQL 8 (server TestShowCreateMySQL8), while this harness keeps GMS's
+// formatter, which prints none for both.
+var defaultNullCreateTableSkips = map[string]string{
+	"CREATE TABLE td ( pk int PRIMARY KEY, col2 int NOT NULL DEFAULT 2, col3 double NOT NULL DEFAULT (round(-(1.58),0)), col4 varchar(10) DEFAULT 'new row', col5 float DEFAULT 33.33, col6 int DEFAULT NULL, col7 timestamp DEFAULT NOW(), col8 bigint DEFAULT (NOW()) )": "col6 int DEFAULT NULL is stored as no default, as MySQL 8 treats it; the server prints `col6` int DEFAULT NULL as MySQL 8, GMS's formatter of this harness `col6` int",
 }
 
 func TestGMSAddColumn(t *testing.T) { // passes fully: runs in CI

@@ -27,7 +27,7 @@ func TestOnUpdateSchemaChange(t *testing.T) {
 	b := e.commit(ctx, "B").Hash().String()
 	want := e.tableHashes(ctx)
 	require.Equal(t, []string{
-		"ALTER TABLE `ou` MODIFY COLUMN `c6` timestamp DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP;",
+		"ALTER TABLE `ou` MODIFY COLUMN `c6` timestamp NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP;",
 		"ALTER TABLE `ou` MODIFY COLUMN `d3` datetime(3) DEFAULT CURRENT_TIMESTAMP(3);",
 	}, e.strs(ctx, "SELECT statement FROM dsql_patch('"+a+"', '"+b+"') ORDER BY statement_order"))
 

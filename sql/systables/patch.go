@@ -15,6 +15,7 @@ import (
 	"github.com/dolthub/go-mysql-server/sql/types"
 
 	"github.com/dsqldb/dsql/merkle/repo"
+	"github.com/dsqldb/dsql/sql/backend"
 	"github.com/dsqldb/dsql/sql/typeconv"
 )
 
@@ -351,10 +352,15 @@ func tableCollation(rs repo.Schema) sql.CollationID {
 }
 
 // columnDefinition is the definition of column c of a table of collation coll, as
-// CREATE TABLE and ALTER TABLE ... ADD/MODIFY COLUMN take it.
+// CREATE TABLE and ALTER TABLE ... ADD/MODIFY COLUMN take it, laid out as SHOW CREATE
+// TABLE lays it out (server/showcreate.go): DEFAULT NULL for a nullable column without
+// a default (but BLOB, TEXT, AUTO_INCREMENT and generated ones), NULL after a nullable
+// TIMESTAMP, VIRTUAL or STORED, NOT NULL after the generation expression.
 func columnDefinition(c repo.Column, coll sql.CollationID) string {
 	typ := c.SQLType
-	if t, err := typeconv.TypeFor(c.SQLType); err == nil {
+	t, err := typeconv.TypeFor(c.SQLType)
+	known := err == nil
+	if known {
 		switch tt := t.(type) {
 		case types.EnumType, types.SetType:
 			// keep TypeString's spelling of the members
@@ -365,12 +371,6 @@ func columnDefinition(c repo.Column, coll sql.CollationID) string {
 		}
 	}
 	s := quoteIdent(c.Name) + " " + typ
-	if !c.Type.Nullable {
-		s += " NOT NULL"
-	}
-	if c.AutoIncrement {
-		s += " AUTO_INCREMENT"
-	}
 	if c.Generated != "" {
 		g := c.Generated
 		if !strings.HasPrefix(g, "(") {
@@ -379,12 +379,27 @@ func columnDefinition(c repo.Column, coll sql.CollationID) string {
 		s += " GENERATED ALWAYS AS " + g
 		if c.GeneratedStored {
 			s += " STORED"
+		} else {
+			s += " VIRTUAL"
 		}
-	} else if c.Default != "" {
+	}
+	if !c.Type.Nullable {
+		s += " NOT NULL"
+	} else if known && types.IsTimestampType(t) {
+		s += " NULL"
+	}
+	switch {
+	case c.Generated != "" || c.AutoIncrement:
+	case c.Default != "":
 		s += " DEFAULT " + c.Default
+	case c.Type.Nullable && known && !backend.IsBlobOrText(t):
+		s += " DEFAULT NULL"
 	}
 	if c.OnUpdate != "" {
 		s += " ON UPDATE " + c.OnUpdate
+	}
+	if c.AutoIncrement {
+		s += " AUTO_INCREMENT"
 	}
 	if c.Comment != "" {
 		s += " COMMENT " + quoteString(c.Comment)
