@@ -169,3 +169,34 @@ func TestDistinctCollation(t *testing.T) {
 		t.Fatalf("prepared SELECT DISTINCT name: %d rows, %v; want 4 (NULL is one)", got, err)
 	}
 }
+
+// TestCollationDatabaseVariable: @@collation_database and @@character_set_database are
+// the current database's; with no current database, the session's @@collation_server
+// and its character set, as in MySQL (GMS: utf8mb4_0900_bin), in a plain SELECT, a
+// subquery, SET and a prepared statement.
+func TestCollationDatabaseVariable(t *testing.T) {
+	s, _ := startServer(t, testConfig(t.TempDir()))
+	db := connect(t, s, "root", "", "")
+	db.SetMaxOpenConns(1) // one session: USE and SET SESSION below
+	wantRows(t, db, "SELECT DATABASE(), @@collation_database, @@character_set_database",
+		"NULL|utf8mb4_0900_ai_ci|utf8mb4")
+	mustExec(t, db, "CREATE DATABASE app")
+	mustExec(t, db, "CREATE DATABASE bin COLLATE utf8mb4_0900_bin", "USE bin")
+	wantRows(t, db, "SELECT @@collation_database, @@character_set_database", "utf8mb4_0900_bin|utf8mb4")
+	mustExec(t, db, "USE app")
+	wantRows(t, db, "SELECT @@collation_database", "utf8mb4_0900_ai_ci")
+	mustExec(t, db, "USE bin", "DROP DATABASE bin") // no current database now
+	wantRows(t, db, "SELECT DATABASE(), @@collation_database, @@character_set_database, @@session.collation_database",
+		"NULL|utf8mb4_0900_ai_ci|utf8mb4|utf8mb4_0900_ai_ci")
+	wantRows(t, db, "SELECT (SELECT @@collation_database)", "utf8mb4_0900_ai_ci")
+	mustExec(t, db, "SET @c = @@collation_database")
+	wantRows(t, db, "SELECT @c", "utf8mb4_0900_ai_ci")
+	var got string
+	if err := db.QueryRow("SELECT CONCAT(@@collation_database, ?)", "!").Scan(&got); err != nil || got != "utf8mb4_0900_ai_ci!" {
+		t.Errorf("prepared SELECT @@collation_database: %q, %v", got, err)
+	}
+	mustExec(t, db, "SET SESSION collation_server = 'latin1_swedish_ci'")
+	wantRows(t, db, "SELECT @@collation_database, @@character_set_database", "latin1_swedish_ci|latin1")
+	mustExec(t, db, "SET SESSION collation_server = 'utf8mb4_0900_bin'")
+	wantRows(t, db, "SELECT @@collation_database, @@character_set_database", "utf8mb4_0900_bin|utf8mb4")
+}

@@ -144,6 +144,8 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	backend.InstallCollatedDistinct(an) // SELECT DISTINCT compares strings under their collation (distinct.go)
 	backend.InstallStrictChecks(an)     // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
 	backend.InstallPlannerFixes(an)     // no reversed index scan under a LIMIT (sortlimit.go)
+	// @@collation_database without a current database is @@collation_server (collation.go).
+	backend.InstallDatabaseCollationVars(an)
 	e.SQL = sqle.New(an, &sqle.Config{IsReadOnly: opts.ReadOnly})
 	// ANALYZE TABLE of an empty table (analyze.go).
 	e.SQL.Analyzer.Catalog.StatsProvider = emptyTableStats{e.SQL.Analyzer.Catalog.StatsProvider}

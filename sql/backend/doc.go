@@ -80,7 +80,10 @@
 //     The first NewProvider makes it the default of GMS's process-wide
 //     @@collation_server (and @@collation_database, @@character_set_server utf8mb4), so
 //     CREATE DATABASE without COLLATE gets it, as dsql init does; GMS's own default is
-//     utf8mb4_0900_bin (the enginetest harness pins that one for GMS's suites).
+//     utf8mb4_0900_bin (the enginetest harness pins that one for GMS's suites). With no
+//     current database, @@collation_database and @@character_set_database report
+//     @@collation_server (InstallDatabaseCollationVars, called by server.NewEngine and
+//     the enginetest harness).
 //   - Checks GMS leaves out (strict.go, assignrange.go; InstallStrictChecks, called by
 //     server.NewEngine and the enginetest harness): an out-of-range value assigned by
 //     UPDATE / ON DUPLICATE KEY UPDATE / a trigger's SET (1264 at the row matched, or

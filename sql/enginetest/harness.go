@@ -128,6 +128,8 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 		backend.InstallCollatedDistinct(e.EngineAnalyzer()) // SELECT DISTINCT under the columns' collations
 		backend.InstallStrictChecks(e.EngineAnalyzer())     // out-of-range assignments, overflow, division by zero, second primary key
 		backend.InstallPlannerFixes(e.EngineAnalyzer())     // no reversed index scan under a LIMIT
+		// @@collation_database without a current database is @@collation_server.
+		backend.InstallDatabaseCollationVars(e.EngineAnalyzer())
 	}
 	// Tests start on a fresh session, as GMS's memory harness does: the setup's session
 	// state (LAST_INSERT_ID, user variables) must not leak into the first assertion.
