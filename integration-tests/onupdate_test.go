@@ -35,7 +35,7 @@ func TestMySQLDumpOnUpdate(t *testing.T) {
 		t.Fatalf("mysqldump: %v\n%s", err, stderr.String())
 	}
 	for _, want := range []string{
-		"`c6` timestamp DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,",
+		"`c6` timestamp NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,",
 		"`d3` datetime(3) DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),",
 	} {
 		if !bytes.Contains(dump, []byte(want)) {
