@@ -141,7 +141,7 @@ func NewEngine(ctx context.Context, opts EngineOptions) (*Engine, error) {
 	// LOAD DATA into an empty table: bulk path; SHOW COLUMNS as MySQL prints it (showcolumns.go).
 	an.ExecBuilder.PriorityBuilder = newShowColumnsBuilder(dataio.LoadDataBuilder{Base: an.ExecBuilder})
 	backend.InstallRowChanges(an)       // an UPDATE changes a row whose bytes change, as MySQL (rowchange.go)
-	backend.InstallCollatedDistinct(an) // SELECT DISTINCT compares strings under their collation (distinct.go)
+	backend.InstallCollatedDistinct(an) // SELECT DISTINCT, UNION, INTERSECT, EXCEPT, PAD SPACE GROUP BY compare strings under their collation (distinct.go)
 	backend.InstallStrictChecks(an)     // out-of-range assignments, integer overflow, division by zero, second primary key fail (strict.go)
 	backend.InstallPlannerFixes(an)     // no reversed index scan under a LIMIT (sortlimit.go)
 	// @@collation_database without a current database is @@collation_server (collation.go).

@@ -19,7 +19,8 @@ import (
 // collation that is not bytewise with a collatedCountDistinct, whose buffer hashes the
 // arguments as SELECT DISTINCT does (collatedHasher: each string by its collation's
 // weights, a PAD SPACE column's without trailing spaces). Rows with a NULL argument are
-// skipped, as before. COUNT(DISTINCT ...) OVER (window) keeps GMS's. Tests: server
+// skipped, as before. COUNT(DISTINCT ...) OVER (window) keeps GMS's. The rule also
+// replaces GROUP_CONCAT(DISTINCT ...) (groupconcat.go). Tests: server
 // TestDistinctCollation.
 
 const countDistinctRuleID analyzer.RuleId = 1_000_070
@@ -34,6 +35,9 @@ func countDistinctRule(ctx *sql.Context, a *analyzer.Analyzer, node sql.Node, sc
 		return node, transform.SameTree, nil
 	}
 	return transform.NodeExprsWithOpaque(ctx, node, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
+		if gc, ok := collatedGroupConcatOf(ctx, e); ok {
+			return gc, transform.NewTree, nil // groupconcat.go
+		}
 		cd, ok := e.(*aggregation.CountDistinct)
 		if !ok || cd.Window() != nil {
 			return e, transform.SameTree, nil

@@ -24,9 +24,11 @@ import (
 // does), a PAD SPACE column's strings without their trailing spaces, so rows equal
 // under the collation are one row. Its sorted form
 // (plan.OrderedDistinct) already compares under the collation. COUNT(DISTINCT ...) uses
-// the same hasher (countdistinct.go). Not covered: UNION, INTERSECT and EXCEPT without
-// ALL and GROUP_CONCAT(DISTINCT ...) still compare the bytes (docs/compatibility.md). Tests: server
-// TestDistinctCollation.
+// the same hasher (countdistinct.go), and so do UNION, INTERSECT and EXCEPT (setop.go,
+// built by distinctBuilder) and GROUP_CONCAT(DISTINCT ...) (groupconcat.go);
+// distinctBuilder also builds GROUP BY with PAD SPACE keys (grouppad.go). Not covered: a
+// recursive CTE's UNION (GMS's iterator hashes the bytes). Tests: server
+// TestDistinctCollation, TestSetOpCollation.
 
 // InstallCollatedDistinct installs distinctBuilder as the priority builder of a's exec
 // builder (ahead of those installed before it); server.NewEngine calls it.
@@ -48,13 +50,22 @@ var _ sql.NodeExecBuilder = distinctBuilder{}
 
 // Build implements sql.NodeExecBuilder.
 func (b distinctBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.RowIter, error) {
-	if d, ok := n.(*plan.Distinct); ok && len(d.DistinctOn()) == 0 {
-		if sch := d.Child.Schema(ctx); hasCollatedString(sch) {
-			it, err := b.base.Build(ctx, d.Child, row)
+	switch n := n.(type) {
+	case *plan.Distinct:
+		if sch := n.Child.Schema(ctx); len(n.DistinctOn()) == 0 && hasCollatedString(sch) {
+			it, err := b.base.Build(ctx, n.Child, row)
 			if err != nil {
 				return nil, err
 			}
 			return iters.NewDistinctIter(ctx, it, newCollatedHasher(sch)), nil
+		}
+	case *plan.SetOp:
+		if sch, ok := collatedSetOp(ctx, n); ok {
+			return buildCollatedSetOp(ctx, b.base, n, sch, row) // setop.go
+		}
+	case *plan.GroupBy:
+		if g, ok := padGroupBy(ctx, n); ok {
+			return b.base.Build(ctx, g, row) // grouppad.go; comes back with none to wrap
 		}
 	}
 	if b.next == nil {
@@ -84,8 +95,9 @@ func hasCollatedString(sch sql.Schema) bool {
 // iterator hashes one row at a time).
 type collatedHasher struct {
 	sch     sql.Schema
-	padded  []bool  // padded[i]: column i is text under a PAD SPACE collation
-	trimmed sql.Row // reused copy of the row with padded columns' spaces trimmed
+	padded  []bool          // padded[i]: column i is text under a PAD SPACE collation
+	trimmed sql.Row         // reused copy of the row with padded columns' spaces trimmed
+	wide    *collatedHasher // for rows longer than sch (see HashOf)
 }
 
 func newCollatedHasher(sch sql.Schema) *collatedHasher {
@@ -101,8 +113,21 @@ func newCollatedHasher(sch sql.Schema) *collatedHasher {
 	return h
 }
 
-// HashOf implements iters.DistinctHasher.
+// HashOf implements iters.DistinctHasher. A row longer than the schema is a row of a
+// correlated subquery, which carries the outer scope's row before its own columns: those
+// values are hashed as they are (they are the same for every row of one iterator).
 func (h *collatedHasher) HashOf(ctx *sql.Context, row sql.Row) (uint64, error) {
+	if extra := len(row) - len(h.sch); extra > 0 {
+		if h.wide == nil || len(h.wide.sch) != len(row) {
+			sch := make(sql.Schema, len(row))
+			for i := range extra {
+				sch[i] = &sql.Column{} // no type: hashed as it is
+			}
+			copy(sch[extra:], h.sch)
+			h.wide = newCollatedHasher(sch)
+		}
+		return h.wide.HashOf(ctx, row)
+	}
 	if h.padded == nil {
 		return hash.HashOf(ctx, h.sch, row)
 	}

@@ -26,7 +26,8 @@ import (
 // (padSpaceBuilder, as a plan is built for execution: GMS's index selection has read the
 // original comparisons) and in a lookup's range filter (lookup.go), so a scan and a
 // lookup of one predicate return the same rows. Not covered (GMS's own comparison
-// stays): joins' hash keys, GROUP BY, DISTINCT and ORDER BY. `x [NOT] IN (list)` of
+// stays): joins' hash keys and ORDER BY (GROUP BY: grouppad.go; DISTINCT and set
+// operations: distinct.go, setop.go). `x [NOT] IN (list)` of
 // strings under PAD SPACE is replaced by padIn, and `x BETWEEN a AND b` by the
 // conjunction GMS evaluates it as, with PAD SPACE comparisons.
 

@@ -125,7 +125,7 @@ func (h *Harness) NewEngine(t *testing.T) (gmsenginetest.QueryEngine, error) {
 	if err == nil {
 		// The server's check of out-of-range assignments (UPDATE ... SET tiny = 1000 fails).
 		backend.InstallRowChanges(e.EngineAnalyzer())       // a row is changed when its bytes change
-		backend.InstallCollatedDistinct(e.EngineAnalyzer()) // SELECT DISTINCT under the columns' collations
+		backend.InstallCollatedDistinct(e.EngineAnalyzer()) // SELECT DISTINCT, set operations, PAD SPACE GROUP BY under the columns' collations
 		backend.InstallStrictChecks(e.EngineAnalyzer())     // out-of-range assignments, overflow, division by zero, second primary key
 		backend.InstallPlannerFixes(e.EngineAnalyzer())     // no reversed index scan under a LIMIT
 		// @@collation_database without a current database is @@collation_server.

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// TestSetOpCollation: UNION (DISTINCT), INTERSECT and EXCEPT, with and without ALL,
+// compare strings under the result column's collation, as MySQL 8 does (invariant
+// "collated set operations", sql/backend/setop.go): under the default utf8mb4_0900_ai_ci
+// 'alice' and 'ALICE' are one row, the first one read; a binary column keeps both
+// spellings; NULLs are equal; a PAD SPACE collation makes 'a' and 'a ' equal.
+// GROUP_CONCAT(DISTINCT ...) keeps one value per collation-equal group
+// (groupconcat.go), and GROUP BY puts 'a' and 'a ' in one group under a PAD SPACE
+// collation, two under NO PAD (grouppad.go).
+func TestSetOpCollation(t *testing.T) {
+	dir := t.TempDir()
+	initRepo(t, filepath.Join(dir, "app"))
+	s, _ := startServer(t, testConfig(dir))
+	db := connect(t, s, "root", "", "app")
+	db.SetMaxOpenConns(1)
+	mustExec(t, db,
+		"CREATE TABLE p (id INT PRIMARY KEY, name VARCHAR(20), b VARBINARY(20), g VARCHAR(20) COLLATE utf8mb4_general_ci, n INT)",
+		"CREATE TABLE q (id INT PRIMARY KEY, name VARCHAR(20), b VARBINARY(20), g VARCHAR(20) COLLATE utf8mb4_general_ci, n INT)",
+		"INSERT INTO p VALUES (1, 'alice', 'alice', 'a', 1), (2, 'bob', 'bob', 'a ', 2), (3, NULL, NULL, NULL, 3)",
+		"INSERT INTO q VALUES (1, 'ALICE', 'ALICE', 'A', 1), (2, 'Carol', 'Carol', 'b', 2), (3, NULL, NULL, NULL, 3), (4, 'Alice', 'Alice', 'a', 5)",
+	)
+
+	// UNION: one row per collation-equal group, the first read (p's rows come first).
+	wantRows(t, db, "SELECT name FROM p UNION SELECT name FROM q", "alice", "bob", "NULL", "Carol")
+	wantRows(t, db, "SELECT name FROM p UNION DISTINCT SELECT name FROM q", "alice", "bob", "NULL", "Carol")
+	wantRows(t, db, "SELECT name FROM q UNION SELECT name FROM p", "ALICE", "Carol", "NULL", "bob")
+	wantRows(t, db, "SELECT name FROM p UNION ALL SELECT name FROM q", "alice", "bob", "NULL", "ALICE", "Carol", "NULL", "Alice")
+	// A binary column keeps every spelling (NULLs are still one row).
+	wantRows(t, db, "SELECT b FROM p UNION SELECT b FROM q", "alice", "bob", "NULL", "ALICE", "Carol", "Alice")
+	// Rows are equal when every column is.
+	wantRows(t, db, "SELECT name, n FROM p UNION SELECT name, n FROM q", "alice|1", "bob|2", "NULL|3", "Carol|2", "Alice|5")
+	// PAD SPACE (utf8mb4_general_ci): 'a', 'a ' and 'A' are one row.
+	wantRows(t, db, "SELECT g FROM p UNION SELECT g FROM q", "a", "NULL", "b")
+	// The set operation's own ORDER BY, LIMIT and OFFSET apply to the result.
+	wantRows(t, db, "SELECT name FROM p UNION SELECT name FROM q ORDER BY name LIMIT 2 OFFSET 1", "alice", "bob")
+	wantRows(t, db, "SELECT name FROM p UNION SELECT name FROM q LIMIT 2 OFFSET 1", "bob", "NULL")
+	wantRows(t, db, "SELECT COUNT(*) FROM (SELECT name FROM p UNION SELECT name FROM q) d", "4")
+
+	// INTERSECT and EXCEPT (DISTINCT): the left arm's rows, once each.
+	wantRows(t, db, "SELECT name FROM p INTERSECT SELECT name FROM q", "alice", "NULL")
+	wantRows(t, db, "SELECT name FROM q INTERSECT SELECT name FROM p", "ALICE", "NULL")
+	wantRows(t, db, "SELECT name FROM p EXCEPT SELECT name FROM q", "bob")
+	wantRows(t, db, "SELECT name FROM q EXCEPT SELECT name FROM p", "Carol")
+	wantRows(t, db, "SELECT b FROM p INTERSECT SELECT b FROM q", "NULL")
+	wantRows(t, db, "SELECT b FROM p EXCEPT SELECT b FROM q", "alice", "bob")
+	wantRows(t, db, "SELECT g FROM p INTERSECT SELECT g FROM q", "a", "NULL")
+	wantRows(t, db, "SELECT g FROM q EXCEPT SELECT g FROM p", "b")
+
+	// INTERSECT ALL and EXCEPT ALL: multisets under the collation (min(m, n) and
+	// max(m-n, 0) copies).
+	mustExec(t, db,
+		"CREATE TABLE m (id INT PRIMARY KEY, v VARCHAR(10))",
+		"CREATE TABLE n (id INT PRIMARY KEY, v VARCHAR(10))",
+		"INSERT INTO m VALUES (1, 'x'), (2, 'X'), (3, 'x'), (4, 'y'), (5, 'Y'), (6, NULL), (7, NULL)",
+		"INSERT INTO n VALUES (1, 'X'), (2, 'y'), (3, 'y'), (4, 'y'), (5, NULL)",
+	)
+	wantRows(t, db, "SELECT v FROM m INTERSECT ALL SELECT v FROM n", "x", "y", "Y", "NULL")
+	wantRows(t, db, "SELECT v FROM m EXCEPT ALL SELECT v FROM n", "X", "x", "NULL")
+	wantRows(t, db, "SELECT v FROM n EXCEPT ALL SELECT v FROM m", "y")
+	wantRows(t, db, "SELECT v FROM m INTERSECT SELECT v FROM n", "x", "y", "NULL")
+	wantRows(t, db, "SELECT COUNT(*) FROM (SELECT v FROM m EXCEPT SELECT v FROM n) d", "0")
+
+	// In a correlated subquery (its rows carry the outer row), and SELECT DISTINCT there.
+	wantRows(t, db, "SELECT o.id, (SELECT COUNT(*) FROM (SELECT name FROM p WHERE p.id = o.id UNION SELECT name FROM q WHERE q.id = o.id) x) FROM q o ORDER BY o.id",
+		"1|1", "2|2", "3|1", "4|1")
+	wantRows(t, db, "SELECT o.id, (SELECT COUNT(*) FROM (SELECT DISTINCT name FROM q WHERE q.id <= o.id) x) FROM q o ORDER BY o.id",
+		"1|1", "2|2", "3|3", "4|3")
+
+	// A server-side prepared statement.
+	q := "SELECT name FROM p WHERE id >= ? AND name IS NOT NULL UNION SELECT name FROM q WHERE id >= ? AND name IS NOT NULL"
+	if got, want := queryStringsArgs(t, db, q, 1, 1), []string{"alice", "bob", "Carol"}; !slices.Equal(got, want) {
+		t.Errorf("prepared %s: got %q, want %q", q, got, want)
+	}
+	q = "SELECT GROUP_CONCAT(DISTINCT name ORDER BY id) FROM q WHERE id >= ?"
+	if got, want := queryStringsArgs(t, db, q, 1), []string{"ALICE,Carol"}; !slices.Equal(got, want) {
+		t.Errorf("prepared %s: got %q, want %q", q, got, want)
+	}
+
+	// GROUP_CONCAT(DISTINCT ...): one value per group, the first read; NULLs skipped; a
+	// binary column keeps every spelling; ORDER BY and SEPARATOR apply.
+	wantRows(t, db, "SELECT GROUP_CONCAT(DISTINCT name ORDER BY id) FROM (SELECT id, name FROM p UNION ALL SELECT id + 10, name FROM q) d", "alice,bob,Carol")
+	wantRows(t, db, "SELECT GROUP_CONCAT(DISTINCT name) FROM q", "ALICE,Carol")
+	wantRows(t, db, "SELECT GROUP_CONCAT(DISTINCT name ORDER BY name DESC SEPARATOR '/') FROM q", "Carol/ALICE")
+	wantRows(t, db, "SELECT GROUP_CONCAT(DISTINCT b ORDER BY id) FROM q", "ALICE,Carol,Alice")
+	wantRows(t, db, "SELECT GROUP_CONCAT(name ORDER BY id) FROM q", "ALICE,Carol,Alice")
+	wantRows(t, db, "SELECT GROUP_CONCAT(DISTINCT g ORDER BY id) FROM (SELECT id, g FROM p UNION ALL SELECT id + 10, g FROM q) d", "a,b")
+	wantRows(t, db, "SELECT id <= 3 AS f, GROUP_CONCAT(DISTINCT v ORDER BY id) FROM m GROUP BY f ORDER BY f", "0|y", "1|x")
+	wantRows(t, db, "SELECT GROUP_CONCAT(DISTINCT v) FROM m WHERE v IS NULL", "NULL")
+
+	// GROUP BY: 'a' and 'a ' are one group under PAD SPACE collations (utf8mb4_general_ci,
+	// utf8mb4_bin, latin1_swedish_ci), two under NO PAD (utf8mb4_0900_ai_ci, the default).
+	mustExec(t, db,
+		"CREATE TABLE k (id INT PRIMARY KEY, ai VARCHAR(10), gc VARCHAR(10) COLLATE utf8mb4_general_ci, ub VARCHAR(10) COLLATE utf8mb4_bin, l1 VARCHAR(10) CHARACTER SET latin1)",
+		"INSERT INTO k VALUES (1, 'a', 'a', 'a', 'a'), (2, 'a ', 'a ', 'a ', 'a '), (3, 'A', 'A', 'A', 'A'), (4, NULL, NULL, NULL, NULL), (5, 'b', 'b', 'b', 'b')",
+	)
+	wantRows(t, db, "SELECT CONCAT('[', gc, ']'), COUNT(*) FROM k GROUP BY gc ORDER BY MIN(id)", "[a]|3", "NULL|1", "[b]|1")
+	wantRows(t, db, "SELECT CONCAT('[', ub, ']'), COUNT(*) FROM k GROUP BY ub ORDER BY MIN(id)", "[a]|2", "[A]|1", "NULL|1", "[b]|1")
+	wantRows(t, db, "SELECT CONCAT('[', l1, ']'), COUNT(*) FROM k GROUP BY l1 ORDER BY MIN(id)", "[a]|3", "NULL|1", "[b]|1")
+	wantRows(t, db, "SELECT CONCAT('[', ai, ']'), COUNT(*) FROM k GROUP BY ai ORDER BY MIN(id)", "[a]|2", "[a ]|1", "NULL|1", "[b]|1")
+	wantRows(t, db, "SELECT COUNT(*) FROM (SELECT gc, ai FROM k GROUP BY gc, ai) d", "4")
+	// The first row read shows the group's spelling.
+	mustExec(t, db, "UPDATE k SET gc = 'a  ' WHERE id = 1")
+	wantRows(t, db, "SELECT CONCAT('[', gc, ']'), COUNT(*) FROM k GROUP BY gc ORDER BY MIN(id)", "[a  ]|3", "NULL|1", "[b]|1")
+}
