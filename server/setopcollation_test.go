@@ -10,8 +10,10 @@ import (
 // compare strings under the result column's collation, as MySQL 8 does (invariant
 // "collated set operations", sql/backend/setop.go): under the default utf8mb4_0900_ai_ci
 // 'alice' and 'ALICE' are one row, the first one read; a binary column keeps both
-// spellings; NULLs are equal; a PAD SPACE collation makes 'a' and 'a ' equal.
-// GROUP_CONCAT(DISTINCT ...) keeps one value per collation-equal group
+// spellings; NULLs are equal; a PAD SPACE collation makes 'a' and 'a ' equal. A UNION
+// column whose arms are strings of different types (lengths, a literal, collations) has
+// MySQL's type and collation (sql/backend/unionstring.go), in a derived table's filter
+// too. GROUP_CONCAT(DISTINCT ...) keeps one value per collation-equal group
 // (groupconcat.go), and GROUP BY puts 'a' and 'a ' in one group under a PAD SPACE
 // collation, two under NO PAD (grouppad.go).
 func TestSetOpCollation(t *testing.T) {
@@ -38,6 +40,8 @@ func TestSetOpCollation(t *testing.T) {
 	wantRows(t, db, "SELECT name, n FROM p UNION SELECT name, n FROM q", "alice|1", "bob|2", "NULL|3", "Carol|2", "Alice|5")
 	// PAD SPACE (utf8mb4_general_ci): 'a', 'a ' and 'A' are one row.
 	wantRows(t, db, "SELECT g FROM p UNION SELECT g FROM q", "a", "NULL", "b")
+	// A UNION ALL under a UNION: the outer UNION compares all the rows.
+	wantRows(t, db, "SELECT name FROM p UNION ALL SELECT name FROM q UNION SELECT 'BOB'", "alice", "bob", "NULL", "Carol")
 	// The set operation's own ORDER BY, LIMIT and OFFSET apply to the result.
 	wantRows(t, db, "SELECT name FROM p UNION SELECT name FROM q ORDER BY name LIMIT 2 OFFSET 1", "alice", "bob")
 	wantRows(t, db, "SELECT name FROM p UNION SELECT name FROM q LIMIT 2 OFFSET 1", "bob", "NULL")
@@ -66,6 +70,7 @@ func TestSetOpCollation(t *testing.T) {
 	wantRows(t, db, "SELECT v FROM n EXCEPT ALL SELECT v FROM m", "y")
 	wantRows(t, db, "SELECT v FROM m INTERSECT SELECT v FROM n", "x", "y", "NULL")
 	wantRows(t, db, "SELECT COUNT(*) FROM (SELECT v FROM m EXCEPT SELECT v FROM n) d", "0")
+	wantRows(t, db, "SELECT v FROM m WHERE v IN (SELECT v FROM m INTERSECT SELECT 'x') ORDER BY id", "x", "X", "x")
 
 	// In a correlated subquery (its rows carry the outer row), and SELECT DISTINCT there.
 	wantRows(t, db, "SELECT o.id, (SELECT COUNT(*) FROM (SELECT name FROM p WHERE p.id = o.id UNION SELECT name FROM q WHERE q.id = o.id) x) FROM q o ORDER BY o.id",
@@ -82,6 +87,38 @@ func TestSetOpCollation(t *testing.T) {
 	if got, want := queryStringsArgs(t, db, q, 1), []string{"ALICE,Carol"}; !slices.Equal(got, want) {
 		t.Errorf("prepared %s: got %q, want %q", q, got, want)
 	}
+
+	// The type of a UNION column whose arms' string types differ: MySQL's, not
+	// LONGTEXT under utf8mb4_0900_bin.
+	mustExec(t, db,
+		"CREATE TABLE w (id INT PRIMARY KEY, c5 CHAR(5), c10 CHAR(10), v30 VARCHAR(30), t TEXT, l1 VARCHAR(10) CHARACTER SET latin1, ub VARCHAR(10) COLLATE utf8mb4_bin)",
+		"INSERT INTO w VALUES (1, 'ALICE', 'Bob', 'CAROL', 'Dave', 'EVE', 'eve')",
+		"CREATE TABLE u1 AS SELECT name FROM p UNION SELECT v30 FROM w",
+		"CREATE TABLE u2 AS SELECT c5 FROM w UNION SELECT c10 FROM w",
+		"CREATE TABLE u3 AS SELECT c5 FROM w UNION SELECT name FROM p",
+		"CREATE TABLE u4 AS SELECT name FROM p UNION SELECT 'a literal longer than 20'",
+		"CREATE TABLE u5 AS SELECT l1 FROM w UNION SELECT name FROM p",
+		"CREATE TABLE u6 AS SELECT g FROM p UNION SELECT ub FROM w",
+		"CREATE TABLE u7 AS SELECT name FROM p UNION SELECT t FROM w",
+	)
+	wantRows(t, db, "SELECT TABLE_NAME, COLUMN_TYPE, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME LIKE 'u_' ORDER BY TABLE_NAME",
+		"u1|varchar(30)|utf8mb4_0900_ai_ci",
+		"u2|char(10)|utf8mb4_0900_ai_ci",
+		"u3|varchar(20)|utf8mb4_0900_ai_ci",
+		"u4|varchar(24)|utf8mb4_0900_ai_ci",
+		"u5|varchar(20)|utf8mb4_0900_ai_ci",
+		"u6|varchar(20)|utf8mb4_bin",
+		"u7|longtext|utf8mb4_0900_ai_ci")
+	wantRows(t, db, "SELECT name FROM p UNION SELECT v30 FROM w UNION SELECT 'ALICE'", "alice", "bob", "NULL", "CAROL")
+	wantRows(t, db, "SELECT name FROM p UNION SELECT 'Alice' UNION SELECT 'Dave'", "alice", "bob", "NULL", "Dave")
+	wantRows(t, db, "SELECT name FROM p UNION SELECT t FROM w UNION SELECT 'DAVE'", "alice", "bob", "NULL", "Dave")
+	wantRows(t, db, "SELECT name FROM p INTERSECT SELECT c5 FROM w", "alice")
+	wantRows(t, db, "SELECT l1 FROM w UNION SELECT 'eve'", "EVE")
+	// utf8mb4_bin (PAD SPACE, case-sensitive) wins over utf8mb4_general_ci.
+	wantRows(t, db, "SELECT ub FROM w UNION SELECT g FROM q", "eve", "A", "b", "NULL", "a")
+	// A derived table's filter compares under the column's collation.
+	wantRows(t, db, "SELECT * FROM (SELECT name FROM p UNION SELECT 'Dave') d WHERE name = 'DAVE'", "Dave")
+	wantRows(t, db, "SELECT * FROM (SELECT name FROM p UNION ALL SELECT v30 FROM w) d WHERE name = 'carol'", "CAROL")
 
 	// GROUP_CONCAT(DISTINCT ...): one value per group, the first read; NULLs skipped; a
 	// binary column keeps every spelling; ORDER BY and SEPARATOR apply.

@@ -152,7 +152,12 @@
 //     LONGTEXT, and clamped BIGINT UNSIGNED values to BIGINT). The planbuilder's merge
 //     projection over each arm gets unionCast to that type; references from derived
 //     tables, CTEs and views (and aggregates over them) are retyped; CREATE TABLE ... AS
-//     SELECT ... UNION stores the type (TestUnionTypes, TestUnionTypesModel).
+//     SELECT ... UNION stores the type (TestUnionTypes, TestUnionTypesModel). A column
+//     whose arms are non-binary strings of different types gets MySQL's VARCHAR/CHAR
+//     type and collation (unionstring.go: GMS made it LONGTEXT under utf8mb4_0900_bin);
+//     a set operation over a retyped one gets the merge projection GMS left out
+//     (addMergeProjections); a derived table's scope mapping (by which filters are
+//     pushed into it) is retyped too (server TestSetOpCollation).
 //   - No DECIMAL -0 (negzero.go; installDecimalFixes): a priority exec builder wraps
 //     DECIMAL multiplications and ROUNDs of Project, Filter, Having, GroupBy and Window
 //     (not operands of arithmetic: GMS's division scale depends on them) in

@@ -34,7 +34,7 @@ import (
 //   - a FLOAT or DOUBLE with any other number: DOUBLE (FLOAT with FLOAT: GMS's);
 //   - a NULL arm does not count (NULL UNION 1.5 is DECIMAL(2,1)).
 //
-// Other columns (strings, dates, ...) keep GMS's type. installDecimalFixes wraps
+// String columns: unionstring.go. Other columns (dates, ...) keep GMS's type. installDecimalFixes wraps
 // replaceCountStar, an early rule of OnceBeforeDefault (before resolveCreateSelect, which
 // copies a CREATE TABLE ... AS SELECT's schema), with unionTypeRule, which runs first on
 // the built plan, whatever the wrapped rule does: every SetOp whose two arms carry
@@ -159,6 +159,26 @@ func fixUnionTypes(ctx *sql.Context, n sql.Node) (sql.Node, transform.TreeIdenti
 				}
 			}
 			if sa, ok := n.(*plan.SubqueryAlias); ok && holdsUnionCast(ctx, sa.Child) {
+				// The scope mapping (a column's expression in the child, by which filters
+				// are pushed into the derived table) refers to the set operation's
+				// columns with GMS's types.
+				if len(sa.ScopeMapping) > 0 {
+					m := make(map[sql.ColumnId]sql.Expression, len(sa.ScopeMapping))
+					mapped := transform.SameTree
+					for c, e := range sa.ScopeMapping {
+						fe, s, err := transform.Expr(ctx, e, func(ctx *sql.Context, e sql.Expression) (sql.Expression, transform.TreeIdentity, error) {
+							return fixExpr(e)
+						})
+						if err != nil {
+							return n, transform.SameTree, err
+						}
+						m[c], mapped = fe, mapped && s
+					}
+					if mapped == transform.NewTree {
+						sa = sa.WithScopeMapping(m)
+						n, same = sa, transform.NewTree
+					}
+				}
 				sch := sa.Schema(ctx)
 				i := 0
 				sa.Columns().ForEach(func(c sql.ColumnId) {
@@ -371,7 +391,10 @@ func plainConvert(c *expression.Convert) bool {
 func retypeSetOp(ctx *sql.Context, u *plan.SetOp) (sql.Node, bool, error) {
 	lcols, lok := mergeProjection(ctx, u.Left())
 	rcols, rok := mergeProjection(ctx, u.Right())
-	if !lok || !rok || len(lcols) != len(rcols) {
+	if !lok || !rok {
+		return addMergeProjections(ctx, u) // unionstring.go
+	}
+	if len(lcols) != len(rcols) {
 		return u, false, nil
 	}
 	lp, rp := u.Left().(*plan.Project), u.Right().(*plan.Project)
@@ -385,6 +408,9 @@ func retypeSetOp(ctx *sql.Context, u *plan.SetOp) (sql.Node, bool, error) {
 			continue
 		}
 		t, ok := unionNumericType(lsch[i].Type, rsch[i].Type, literalDigits(lp.Child, i), literalDigits(rp.Child, i))
+		if !ok {
+			t, ok = unionStringType(lsch[i].Type, rsch[i].Type, stringLiteral(lp.Child, i), stringLiteral(rp.Child, i)) // unionstring.go
+		}
 		if !ok || (t.Equals(cur[i].Type) && !fieldStale(ctx, lcols[i].field, lsch[i].Type) && !fieldStale(ctx, rcols[i].field, rsch[i].Type)) {
 			continue
 		}
