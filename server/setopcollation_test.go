@@ -14,7 +14,8 @@ import (
 // column whose arms are strings of different types (lengths, a literal, collations) has
 // MySQL's type and collation (sql/backend/unionstring.go), in a derived table's filter
 // too. GROUP_CONCAT(DISTINCT ...) keeps one value per collation-equal group
-// (groupconcat.go), and GROUP BY puts 'a' and 'a ' in one group under a PAD SPACE
+// (groupconcat.go), a recursive CTE's UNION drops rows equal under the collation
+// (recursivecte.go), and GROUP BY puts 'a' and 'a ' in one group under a PAD SPACE
 // collation, two under NO PAD (grouppad.go).
 func TestSetOpCollation(t *testing.T) {
 	dir := t.TempDir()
@@ -77,6 +78,15 @@ func TestSetOpCollation(t *testing.T) {
 		"1|1", "2|2", "3|1", "4|1")
 	wantRows(t, db, "SELECT o.id, (SELECT COUNT(*) FROM (SELECT DISTINCT name FROM q WHERE q.id <= o.id) x) FROM q o ORDER BY o.id",
 		"1|1", "2|2", "3|3", "4|3")
+
+	// A recursive CTE's UNION (DISTINCT): a step producing 'ALICE' from 'alice' adds no
+	// row and ends the recursion; UNION ALL and rows that differ otherwise go on.
+	wantRows(t, db, "WITH RECURSIVE r(s, k) AS (SELECT name, 1 FROM p WHERE id = 1 UNION SELECT UPPER(s), k FROM r WHERE k < 3) SELECT * FROM r", "alice|1")
+	wantRows(t, db, "WITH RECURSIVE r(s) AS (SELECT name FROM p WHERE id = 1 UNION SELECT UPPER(s) FROM r) SELECT * FROM r", "alice")
+	wantRows(t, db, "WITH RECURSIVE r(s, k) AS (SELECT name, 1 FROM p WHERE id = 1 UNION SELECT UPPER(s), k + 1 FROM r WHERE k < 3) SELECT * FROM r", "alice|1", "ALICE|2", "ALICE|3")
+	wantRows(t, db, "WITH RECURSIVE r(s, k) AS (SELECT name, 1 FROM p WHERE id = 1 UNION ALL SELECT UPPER(s), k FROM r WHERE k < 1) SELECT * FROM r", "alice|1")
+	wantRows(t, db, "WITH RECURSIVE r(s) AS (SELECT name FROM p WHERE id = 1 UNION SELECT CONCAT(s, 'x') FROM r WHERE LENGTH(s) < 8) SELECT * FROM r ORDER BY s DESC LIMIT 2", "alicexxx", "alicexx")
+	wantRows(t, db, "WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r", "1", "2", "3")
 
 	// A server-side prepared statement.
 	q := "SELECT name FROM p WHERE id >= ? AND name IS NOT NULL UNION SELECT name FROM q WHERE id >= ? AND name IS NOT NULL"

@@ -26,9 +26,9 @@ import (
 // (plan.OrderedDistinct) already compares under the collation. COUNT(DISTINCT ...) uses
 // the same hasher (countdistinct.go), and so do UNION, INTERSECT and EXCEPT (setop.go,
 // built by distinctBuilder) and GROUP_CONCAT(DISTINCT ...) (groupconcat.go);
-// distinctBuilder also builds GROUP BY with PAD SPACE keys (grouppad.go). Not covered: a
-// recursive CTE's UNION (GMS's iterator hashes the bytes). Tests: server
-// TestDistinctCollation, TestSetOpCollation.
+// distinctBuilder also builds GROUP BY with PAD SPACE keys (grouppad.go) and a recursive
+// CTE's UNION DISTINCT (recursivecte.go). Tests: server TestDistinctCollation,
+// TestSetOpCollation.
 
 // InstallCollatedDistinct installs distinctBuilder as the priority builder of a's exec
 // builder (ahead of those installed before it); server.NewEngine calls it.
@@ -62,6 +62,10 @@ func (b distinctBuilder) Build(ctx *sql.Context, n sql.Node, row sql.Row) (sql.R
 	case *plan.SetOp:
 		if sch, ok := collatedSetOp(ctx, n); ok {
 			return buildCollatedSetOp(ctx, b.base, n, sch, row) // setop.go
+		}
+	case *plan.RecursiveCte:
+		if sch := n.Schema(ctx); n.Union().Distinct && hasCollatedString(sch) {
+			return buildCollatedRecursiveCte(ctx, b.base, n, sch, row) // recursivecte.go
 		}
 	case *plan.GroupBy:
 		if g, ok := padGroupBy(ctx, n); ok {

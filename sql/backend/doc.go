@@ -222,17 +222,18 @@
 //     SameValue is the same comparison for sql/systables' diffs (server
 //     TestUpdateChangesBytes and its siblings).
 //   - Collated DISTINCT (distinct.go, countdistinct.go, setop.go, groupconcat.go,
-//     grouppad.go): invariants "collated DISTINCT", "collated COUNT(DISTINCT)",
-//     "collated set operations", "collated GROUP_CONCAT(DISTINCT)" and "PAD SPACE
-//     groups": SELECT DISTINCT, UNION (DISTINCT), INTERSECT and EXCEPT with or without
-//     ALL (a priority exec builder, InstallCollatedDistinct, called by server.NewEngine
-//     and the enginetest harness), COUNT(DISTINCT ...) and GROUP_CONCAT(DISTINCT ...)
+//     grouppad.go, recursivecte.go): invariants "collated DISTINCT", "collated
+//     COUNT(DISTINCT)", "collated set operations", "collated GROUP_CONCAT(DISTINCT)",
+//     "PAD SPACE groups" and "collated recursive UNION": SELECT DISTINCT, UNION
+//     (DISTINCT), INTERSECT and EXCEPT with or without ALL (a priority exec builder,
+//     InstallCollatedDistinct, called by server.NewEngine and the enginetest harness),
+//     COUNT(DISTINCT ...) and GROUP_CONCAT(DISTINCT ...)
 //     (countDistinctRule in OnceAfterAll) hash strings by their collation's weights,
 //     PAD SPACE ones without trailing spaces, so values equal under the collation are
 //     one (GMS hashed the bytes: 'alice' and 'Alice' were two under
 //     utf8mb4_0900_ai_ci); GROUP BY drops a PAD SPACE key's trailing spaces (the same
-//     builder). A recursive CTE's UNION still hashes the bytes (server
-//     TestDistinctCollation, TestSetOpCollation).
+//     builder), and a recursive CTE's UNION DISTINCT runs with the same hasher
+//     (recursivecte.go; server TestDistinctCollation, TestSetOpCollation).
 //   - REPLACE (replacecount.go, replacetrigger.go): the affected-row count is MySQL's
 //     (rows inserted plus rows deleted, an identical row written in place counted once);
 //     invariant "REPLACE fires DELETE triggers": a REPLACE that is a statement's root

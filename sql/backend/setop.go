@@ -27,9 +27,8 @@ import (
 // holds (once each; INTERSECT ALL as many times as both arms hold them, min(m, n));
 // EXCEPT the rows of the left arm the right arm does not hold (once each; EXCEPT ALL
 // max(m-n, 0) times). NULLs are equal to each other, as in MySQL. The set operation's
-// own ORDER BY, LIMIT and OFFSET apply to the result, as in GMS. Not covered: a recursive
-// CTE's UNION (GMS's recursive iterator hashes the bytes). Tests: server
-// TestSetOpCollation.
+// own ORDER BY, LIMIT and OFFSET apply to the result, as in GMS. A recursive CTE's UNION:
+// recursivecte.go. Tests: server TestSetOpCollation.
 
 // collatedSetOp reports whether s compares its rows (see above) and has a string column
 // under a collation that is not bytewise; it returns s's schema.
