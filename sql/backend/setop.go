@@ -2,6 +2,7 @@ package backend
 
 import (
 	"io"
+	"slices"
 
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/iters"
@@ -26,7 +27,8 @@ import (
 // group of equal rows; INTERSECT returns the rows of the left arm that the right arm
 // holds (once each; INTERSECT ALL as many times as both arms hold them, min(m, n));
 // EXCEPT the rows of the left arm the right arm does not hold (once each; EXCEPT ALL
-// max(m-n, 0) times). NULLs are equal to each other, as in MySQL. The set operation's
+// max(m-n, 0) times); with ALL, each copy is the left arm's first row of its group, as
+// MySQL's counted temporary table returns it (MariaDB 10.11 agrees). NULLs are equal to each other, as in MySQL. The set operation's
 // own ORDER BY, LIMIT and OFFSET apply to the result, as in GMS. A recursive CTE's UNION:
 // recursivecte.go. Tests: server TestSetOpCollation.
 
@@ -112,6 +114,9 @@ type bagIter struct {
 	// counts[h]: the right arm's rows of hash h not yet matched (> 0); for EXCEPT
 	// without ALL, -1 marks a left row already returned.
 	counts map[uint64]int
+	// first[h] (with ALL): a copy of the left arm's first row of hash h, which every
+	// copy of the group returned repeats, as MySQL's counted temporary table does.
+	first map[uint64]sql.Row
 }
 
 // Next implements sql.RowIter.
@@ -141,6 +146,17 @@ func (b *bagIter) Next(ctx *sql.Context) (sql.Row, error) {
 		h, err := b.hasher.HashOf(ctx, r)
 		if err != nil {
 			return nil, err
+		}
+		if !b.distinct {
+			if b.first == nil {
+				b.first = map[uint64]sql.Row{}
+			}
+			f, ok := b.first[h]
+			if !ok {
+				f = slices.Clone(r)
+				b.first[h] = f
+			}
+			r = slices.Clone(f)
 		}
 		n := b.counts[h]
 		switch {
