@@ -44,3 +44,25 @@ func TestMySQLCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepareFromMySQLClient: SQL PREPARE / EXECUTE through the mysql client
+// (mariadb-client's library), whose OK packet carries a short info text that the
+// library once refused as a malformed packet (server/okinfo.go); UPDATE's longer info
+// text still reads.
+func TestPrepareFromMySQLClient(t *testing.T) {
+	bin := itNeed(t, "mysql", "mariadb-client")
+	dir := itNewRepo(t, "prep")
+	s := itStart(t, dir)
+	out, err := exec.Command(bin, "-h127.0.0.1", fmt.Sprintf("-P%d", s.port), "-uroot", "--batch", "-vvv", "prep", "-e",
+		"CREATE TABLE u (id INT PRIMARY KEY, v INT); INSERT INTO u VALUES (1, 1), (2, 2); "+
+			"SET @a = 5; PREPARE s FROM 'SELECT ? + 1 AS r'; EXECUTE s USING @a; DEALLOCATE PREPARE s; "+
+			"UPDATE u SET v = v + 1").CombinedOutput()
+	if err != nil {
+		t.Fatalf("mysql: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Statement prepared", "| 6 |", "Rows matched: 2  Changed: 2  Warnings: 0"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -329,7 +329,7 @@ func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, cb 
 	defer h.s.end()
 	defer h.recoverStatement(ctx, c, query, &err)
 	query = neutralizeMariaDBComments(query)
-	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
+	cb = mysqlFloats(okInfo(cb)) // floats as MySQL writes them (floattext.go); OK info texts any client reads (okinfo.go)
 	if handled, err := h.txExecute(ctx, c, query, func(r *sqltypes.Result) error { return cb(r, false) }); handled {
 		return mapStmtError(c, err)
 	}
@@ -355,7 +355,7 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	// Clients that allow several statements per query (the mysql client, sysbench's
 	// libmysqlclient, PyMySQL) send every query this way; one without a ';' is a single
 	// statement, which the plan cache may serve.
-	cb = mysqlFloats(cb) // floats as MySQL writes them (floattext.go)
+	cb = mysqlFloats(okInfo(cb)) // floats as MySQL writes them (floattext.go); OK info texts any client reads (okinfo.go)
 	if handled, err := h.txExecute(ctx, c, query, func(r *sqltypes.Result) error { return cb(r, false) }); handled {
 		return "", mapStmtError(c, err)
 	}
@@ -396,6 +396,9 @@ func (h *handler) ComPrepare(ctx context.Context, c *mysql.Conn, query string, p
 }
 
 func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.PrepareData, cb func(*sqltypes.Result) error) (err error) {
+	cb = func(next func(*sqltypes.Result) error) func(*sqltypes.Result) error {
+		return func(r *sqltypes.Result) error { padOKInfo(r); return next(r) } // (okinfo.go)
+	}(cb)
 	if !h.s.begin() {
 		return errShutdown()
 	}
