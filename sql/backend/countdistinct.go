@@ -79,14 +79,9 @@ func (c *collatedCountDistinct) WithId(id sql.ColumnId) sql.IdExpression {
 
 // NewBuffer implements sql.Aggregation.
 func (c *collatedCountDistinct) NewBuffer(ctx *sql.Context) (sql.AggregationBuffer, error) {
-	args := c.Children()
-	exprs := make([]sql.Expression, len(args))
-	for i, e := range args {
-		cl, err := transform.Clone(ctx, e)
-		if err != nil {
-			return nil, err
-		}
-		exprs[i] = cl
+	exprs, err := cloneExprs(ctx, c.Children())
+	if err != nil {
+		return nil, err
 	}
 	return &collatedCountBuffer{
 		exprs:  exprs,
@@ -134,4 +129,18 @@ func (b *collatedCountBuffer) Dispose(ctx *sql.Context) {
 	for _, e := range b.exprs {
 		expression.Dispose(ctx, e)
 	}
+}
+
+// cloneExprs returns copies of args for one aggregation buffer (an expression may keep
+// state while it is evaluated).
+func cloneExprs(ctx *sql.Context, args []sql.Expression) ([]sql.Expression, error) {
+	exprs := make([]sql.Expression, len(args))
+	for i, e := range args {
+		cl, err := transform.Clone(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		exprs[i] = cl
+	}
+	return exprs, nil
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/dolthub/go-mysql-server/sql"
 	"github.com/dolthub/go-mysql-server/sql/expression"
 	"github.com/dolthub/go-mysql-server/sql/expression/function/aggregation"
-	"github.com/dolthub/go-mysql-server/sql/transform"
 )
 
 // GROUP_CONCAT(DISTINCT ...) compares strings under their collation.
@@ -71,14 +70,9 @@ func (c *collatedGroupConcat) NewBuffer(ctx *sql.Context) (sql.AggregationBuffer
 	if err != nil {
 		return nil, err
 	}
-	args := c.OutputExpressions()
-	exprs := make([]sql.Expression, len(args))
-	for i, e := range args {
-		cl, err := transform.Clone(ctx, e)
-		if err != nil {
-			return nil, err
-		}
-		exprs[i] = cl
+	exprs, err := cloneExprs(ctx, c.OutputExpressions())
+	if err != nil {
+		return nil, err
 	}
 	return &collatedConcatBuffer{
 		inner:  inner,
