@@ -41,7 +41,7 @@ var _ sql.Parser = castCharParser{}
 func (p castCharParser) ParseSimple(query string) (ast.Statement, error) {
 	stmt, err := p.Parser.ParseSimple(query)
 	if err == nil {
-		rewriteCastChar(stmt)
+		rewriteCastCharIn(query, stmt)
 	}
 	return stmt, err
 }
@@ -49,7 +49,7 @@ func (p castCharParser) ParseSimple(query string) (ast.Statement, error) {
 func (p castCharParser) Parse(ctx *sql.Context, query string, multi bool) (ast.Statement, string, string, error) {
 	stmt, q, rest, err := p.Parser.Parse(ctx, query, multi)
 	if err == nil {
-		rewriteCastChar(stmt)
+		rewriteCastCharIn(query, stmt)
 	}
 	return stmt, q, rest, err
 }
@@ -57,7 +57,7 @@ func (p castCharParser) Parse(ctx *sql.Context, query string, multi bool) (ast.S
 func (p castCharParser) ParseWithOptions(ctx context.Context, query string, delimiter rune, multi bool, options ast.ParserOptions) (ast.Statement, string, string, error) {
 	stmt, q, rest, err := p.Parser.ParseWithOptions(ctx, query, delimiter, multi, options)
 	if err == nil {
-		rewriteCastChar(stmt)
+		rewriteCastCharIn(query, stmt)
 	}
 	return stmt, q, rest, err
 }
@@ -65,9 +65,17 @@ func (p castCharParser) ParseWithOptions(ctx context.Context, query string, deli
 func (p castCharParser) ParseOneWithOptions(ctx context.Context, query string, options ast.ParserOptions) (ast.Statement, int, error) {
 	stmt, next, err := p.Parser.ParseOneWithOptions(ctx, query, options)
 	if err == nil {
-		rewriteCastChar(stmt)
+		rewriteCastCharIn(query, stmt)
 	}
 	return stmt, next, err
+}
+
+// rewriteCastCharIn is rewriteCastChar for a statement parsed from query; a query
+// without CAST or CONVERT (most) costs a scan of its text instead of a walk of its tree.
+func rewriteCastCharIn(query string, stmt ast.Statement) {
+	if containsFold(query, "cast") || containsFold(query, "convert") {
+		rewriteCastChar(stmt)
+	}
 }
 
 // rewriteCastChar rewrites, in place, every CAST(s AS CHAR(n)) of node that is not part
