@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 // wantRows checks q's rows (queryRows: columns joined by "|", NULL as "NULL") against want.
@@ -114,9 +116,9 @@ func TestDefaultCollation(t *testing.T) {
 	if _, err := db.Exec("INSERT INTO d1.x VALUES ('A')"); mysqlErrno(err) != 1062 {
 		t.Errorf("d1: INSERT 'A' next to 'a': %v, want error 1062", err)
 	}
-	// A known difference (docs/compatibility.md): string literals keep GMS's
-	// @@collation_connection, utf8mb4_0900_bin (MySQL 8's mysql client: 'a' = 'A' is 1).
-	wantRows(t, db, "SELECT @@collation_connection, 'a' = 'A'", "utf8mb4_0900_bin|0")
+	// String literals have the collation the client's handshake named (go-sql-driver's
+	// default, utf8mb4_general_ci; clientcollation.go), as in MySQL.
+	wantRows(t, db, "SELECT @@collation_connection, 'a' = 'A'", "utf8mb4_general_ci|1")
 	mustExec(t, db, "USE d2")
 	wantRows(t, db, "SELECT @@collation_database", "utf8mb4_0900_bin")
 }
@@ -199,4 +201,59 @@ func TestCollationDatabaseVariable(t *testing.T) {
 	wantRows(t, db, "SELECT @@collation_database, @@character_set_database", "latin1_swedish_ci|latin1")
 	mustExec(t, db, "SET SESSION collation_server = 'utf8mb4_0900_bin'")
 	wantRows(t, db, "SELECT @@collation_database, @@character_set_database", "utf8mb4_0900_bin|utf8mb4")
+}
+
+// TestClientCollation: the session's @@collation_connection, and so how string literals
+// compare, is the utf8mb4 collation the client named in its handshake; a utf8mb3 one
+// gives the utf8mb4 collation of the same rules; anything else keeps utf8mb4_0900_bin.
+// SET NAMES and SET collation_connection still change it (clientcollation.go).
+func TestClientCollation(t *testing.T) {
+	dir := t.TempDir()
+	initRepo(t, filepath.Join(dir, "app"))
+	s, _ := startServer(t, testConfig(dir))
+	for _, c := range []struct{ collation, want string }{
+		{"", "utf8mb4_general_ci|1|1|1"}, // go-sql-driver's default
+		{"utf8mb4_0900_ai_ci", "utf8mb4_0900_ai_ci|1|1|0"},
+		{"utf8mb4_unicode_ci", "utf8mb4_unicode_ci|1|1|1"},
+		{"utf8mb4_bin", "utf8mb4_bin|0|0|1"},
+		// With the charset named too, go-sql-driver sends SET NAMES utf8mb4 COLLATE ...
+		{"utf8mb4_unicode_ci&charset=utf8mb4", "utf8mb4_unicode_ci|1|1|1"},
+		{"utf8mb3_general_ci", "utf8mb4_general_ci|1|1|1"},
+		{"latin1_swedish_ci", "utf8mb4_0900_bin|0|0|0"},
+	} {
+		dsn := "root@tcp(" + s.Addr().String() + ")/app"
+		if c.collation != "" {
+			dsn += "?collation=" + c.collation
+		}
+		cfg, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := mysql.NewConnector(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := sql.OpenDB(conn)
+		db.SetMaxOpenConns(1)
+		// 'a' = 'A', 'abc' LIKE 'A%', and 'a' = 'a ' (1 under a PAD SPACE collation).
+		got := strings.Join(queryRows(t, db, "SELECT @@collation_connection, 'a' = 'A', 'abc' LIKE 'A%', 'a' = 'a '"), ",")
+		if got != c.want {
+			t.Errorf("handshake collation %q: %q, want %q", c.collation, got, c.want)
+		}
+		if c.collation == "" {
+			mustExec(t, db, "SET collation_connection = utf8mb4_0900_bin")
+			wantRows(t, db, "SELECT 'a' = 'A'", "0")
+			// SET NAMES ... COLLATE (the parser drops the clause; rewriteSetNamesCollate).
+			mustExec(t, db, "set names 'utf8mb4' collate 'utf8mb4_unicode_ci'")
+			wantRows(t, db, "SELECT @@collation_connection, @@character_set_connection, 'a' = 'A'", "utf8mb4_unicode_ci|utf8mb4|1")
+			mustExec(t, db, "SET NAMES utf8mb4 COLLATE `utf8mb4_0900_bin`")
+			wantRows(t, db, "SELECT @@collation_connection, 'a' = 'A'", "utf8mb4_0900_bin|0")
+			mustExec(t, db, "SET NAMES utf8mb4")
+			wantRows(t, db, "SELECT @@collation_connection", "utf8mb4_0900_ai_ci")
+			if _, err := db.Exec("SET NAMES utf8mb4 COLLATE no_such_collation"); mysqlErrno(err) != 1273 {
+				t.Errorf("SET NAMES with an unknown collation: %v, want 1273", err)
+			}
+		}
+		db.Close()
+	}
 }

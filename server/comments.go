@@ -34,6 +34,7 @@ import "strings"
 // Under NO_BACKSLASH_ESCAPES a string ending in a backslash would be read as
 // unterminated, in which case the rest of the query is left alone.
 func neutralizeMariaDBComments(query string) string {
+	query = rewriteSetNamesCollate(query) // SET NAMES ... COLLATE (clientcollation.go)
 	if !strings.Contains(query, "/*M!") && !strings.Contains(query, "--") &&
 		!strings.Contains(query, `\_`) && !strings.Contains(query, `\%`) {
 		return query

@@ -156,6 +156,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 			base.SetCurrentDatabase(eng.DefaultDatabase)
 		}
 		setTLSStatus(base, conn.Conn)
+		applyClientCollation(ctx, base, conn.CharacterSet) // the handshake's collation (clientcollation.go)
 		return session.New(base, session.WithProvider(eng.Provider)), nil
 	}
 	wrap := func(h mysql.Handler) (mysql.Handler, error) { return &handler{Handler: h, s: s}, nil }
