@@ -98,6 +98,40 @@ func TestLikeEscapes(t *testing.T) {
 			t.Errorf("%s = %q, want %q", c.q, got, c.want)
 		}
 	}
+	// A pattern bound as a prepared statement's parameter, before and after one with a
+	// backslash, on a column and on an indexed binary column (GMS's range rewrite).
+	for _, c := range []struct{ q, arg, want string }{
+		{"SELECT id FROM app.f WHERE name LIKE ? ORDER BY id", "a_b", "1,2"},
+		{"SELECT id FROM app.f WHERE name LIKE ? ORDER BY id", `a\_b`, "1"},
+		{"SELECT id FROM app.f WHERE name LIKE ? ORDER BY id", `50\%`, "3"},
+		{"SELECT id FROM app.f WHERE name NOT LIKE ? ORDER BY id", `a\_b`, "2,3,4,5"},
+		{"SELECT id FROM app.f WHERE b LIKE ? ORDER BY id", `a\_%`, "1"},
+		{"SELECT id FROM app.f WHERE b LIKE ? ORDER BY id", "a_%", "1,2,5"},
+	} {
+		st, err := db.Prepare(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, arg := range []string{"zzz", c.arg} { // the second execution of the statement
+			rows, err := st.Query(arg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, id)
+			}
+			rows.Close()
+			if got := strings.Join(ids, ","); arg == c.arg && got != c.want {
+				t.Errorf("%s with %q = %q, want %q", c.q, arg, got, c.want)
+			}
+		}
+		st.Close()
+	}
 	// A prepared statement's text is read the same way.
 	var n int
 	if err := db.QueryRow(`SELECT COUNT(*) FROM app.f WHERE name LIKE 'a\_b' AND id > ?`, 0).Scan(&n); err != nil || n != 1 {

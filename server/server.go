@@ -400,6 +400,7 @@ func (h *handler) ComStmtExecute(ctx context.Context, c *mysql.Conn, p *mysql.Pr
 	cb = func(next func(*sqltypes.Result) error) func(*sqltypes.Result) error {
 		return func(r *sqltypes.Result) error { padOKInfo(r); return next(r) } // (okinfo.go)
 	}(cb)
+	h.likeParams(ctx, c, p) // a LIKE pattern parameter with a backslash (likeescape.go)
 	if !h.s.begin() {
 		return errShutdown()
 	}
