@@ -165,6 +165,24 @@ func TestSQLFloatFormat(t *testing.T) {
 	}
 }
 
+// TestSQLLiteralCollation: string literals in dsql sql have MySQL 8's own client's
+// collation, utf8mb4_0900_ai_ci, as the server gives a client its handshake's; CHECK
+// TABLE runs as through the server.
+func TestSQLLiteralCollation(t *testing.T) {
+	dir := newRepo(t, "lits")
+	out, stderr, err := sqlIn(t, dir, sqlOptions{format: formatCSV, query: `
+		CREATE TABLE t (id INT PRIMARY KEY, a INT, KEY (a));
+		INSERT INTO t VALUES (1, 2);
+		SELECT @@collation_connection AS c, 'a' = 'A' AS eq, 'a' = 'a ' AS pad;
+		CHECK TABLE t`}, "")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if want := "c,eq,pad\nutf8mb4_0900_ai_ci,1,0\nTable,Op,Msg_type,Msg_text\nlits.t,check,status,OK\n"; out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+}
+
 func TestSQLStatementsFromStdin(t *testing.T) {
 	dir := newRepo(t, "piped")
 	script := fruitSetup + ";\n-- a comment; with a semicolon\nSELECT name FROM fruit WHERE id > 1 ORDER BY id;\n"

@@ -214,10 +214,13 @@ var sessionIDs atomic.Uint32
 
 // NewContext returns a query context over a new session of user root@localhost (a
 // superuser of every engine NewEngine builds with the default users), whose current
-// database is DefaultDatabase. It is the context of the embedded front end (dsql sql);
-// the server builds its sessions from connections instead.
+// database is DefaultDatabase and whose @@collation_connection is utf8mb4_0900_ai_ci,
+// MySQL 8's own client's. It is the context of the embedded front end (dsql sql); the
+// server builds its sessions from connections instead.
 func (e *Engine) NewContext(ctx context.Context) *sql.Context {
 	base := sql.NewBaseSessionWithClientServer("dsql", sql.Client{User: "root", Address: "localhost"}, sessionIDs.Add(1))
+	// String literals as with MySQL 8's own client (clientcollation.go).
+	applyClientCollation(ctx, base, uint8(sql.Collation_utf8mb4_0900_ai_ci))
 	sctx := sql.NewContext(ctx, sql.WithSession(session.New(base, session.WithProvider(e.Provider))), sql.WithServices(sql.Services{LoadInfile: localInfile}))
 	if e.DefaultDatabase != "" {
 		sctx.SetCurrentDatabase(e.DefaultDatabase)
