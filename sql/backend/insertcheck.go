@@ -175,6 +175,12 @@ func fitColumn(ctx *sql.Context, typ sql.Type, name string, v any, n int64, igno
 		return nil, outOfRange(name, n, v, typ)
 	}
 	if isDateType(typ) {
+		if text, ok := numberDate(v); ok { // 20230105 is 2023-01-05 (numberdate.go)
+			if nv, err := fitZeroDate(ctx, typ, name, text, n, ignore); err != nil || nv != nil {
+				return nv, err
+			}
+			return text, nil
+		}
 		return fitZeroDate(ctx, typ, name, v, n, ignore) // strictconv.go
 	}
 	var fixed any // v with '?' for the characters the column cannot hold (strictconv.go)
