@@ -30,8 +30,8 @@ import (
 
 // odkuParser is a sql.Parser that rewrites VALUES() of INSERT ... SELECT ... ON DUPLICATE
 // KEY UPDATE (above), LIKE patterns with a backslash (likeescape.go), and names in
-// HAVING and ORDER BY positions under DISTINCT (selectnames.go), in what the parser it
-// wraps returns. Safe from many goroutines, as
+// HAVING and ORDER BY positions under DISTINCT (selectnames.go), and GROUP_CONCAT of
+// several arguments (groupconcatargs.go), in what the parser it wraps returns. Safe from many goroutines, as
 // the parser it wraps.
 type odkuParser struct {
 	sql.Parser
@@ -45,6 +45,7 @@ func (p odkuParser) ParseSimple(query string) (ast.Statement, error) {
 		rewriteOdkuValues(nil, stmt)
 		fixLikeEscapes(query, stmt)
 		fixSelectNames(query, stmt)
+		fixGroupConcatArgs(query, stmt)
 	}
 	return stmt, err
 }
@@ -55,6 +56,7 @@ func (p odkuParser) Parse(ctx *sql.Context, query string, multi bool) (ast.State
 		rewriteOdkuValues(ctx, stmt)
 		fixLikeEscapes(query, stmt)
 		fixSelectNames(query, stmt)
+		fixGroupConcatArgs(query, stmt)
 	}
 	return stmt, q, rest, err
 }
@@ -65,6 +67,7 @@ func (p odkuParser) ParseWithOptions(ctx context.Context, query string, delimite
 		rewriteOdkuValues(ctx, stmt)
 		fixLikeEscapes(query, stmt)
 		fixSelectNames(query, stmt)
+		fixGroupConcatArgs(query, stmt)
 	}
 	return stmt, q, rest, err
 }
@@ -75,6 +78,7 @@ func (p odkuParser) ParseOneWithOptions(ctx context.Context, query string, optio
 		rewriteOdkuValues(ctx, stmt)
 		fixLikeEscapes(query, stmt)
 		fixSelectNames(query, stmt)
+		fixGroupConcatArgs(query, stmt)
 	}
 	return stmt, next, err
 }
