@@ -59,6 +59,26 @@
 //     statement's CAST/CONVERT to CHAR(n) becomes backend's cast_as_char(s, n), which cuts
 //     n characters with MySQL's warning 1292 (GMS's plan builder drops the length of a
 //     conversion of a LONGTEXT, and cut bytes otherwise); not in column definitions.
+//   - Statement rewrites of the same parser override (odkuselect.go's odkuParser calls
+//     them on every statement it parses, each after a scan of the text for its keyword):
+//     a LIKE pattern literal with a backslash gets ESCAPE '\' so GMS's filter
+//     simplification keeps its escapes (likeescape.go; a prepared statement's pattern
+//     parameter gets it from ComStmtExecute); a HAVING name is the SELECT alias before a
+//     column, and ORDER BY n under DISTINCT names the n-th expression (selectnames.go);
+//     GROUP_CONCAT(a, b) is GROUP_CONCAT(CONCAT(a, b)) (groupconcatargs.go).
+//   - Table maintenance (tablemaint.go): CHECK, CHECKSUM, ANALYZE, OPTIMIZE and REPAIR
+//     TABLE are recognised by their text (GMS refuses four of them) and run as a plan
+//     node through PrepQueryPlanForExecution, in COM_QUERY, multi-statement queries and
+//     dsql sql; CHECK TABLE verifies node hashes and index entries
+//     (backend.VerifyTable). ANALYZE TABLE of an empty table no longer panics in GMS's
+//     statistics (analyze.go).
+//   - The client's collation (clientcollation.go): a session starts with the utf8mb4
+//     collation of the client's handshake as @@collation_connection (string literals
+//     compare as in MySQL), and SET NAMES cs COLLATE coll keeps its COLLATE (a text
+//     rewrite: the parser drops the clause).
+//   - OK info texts (okinfo.go): a text shorter than 35 bytes is padded to 35, the length
+//     MariaDB's client library reads from the '#' vitess writes before it (SQL PREPARE
+//     from the mysql client failed with 2027).
 //   - GMS's parser-gated checks (parenschecks.go): the one check GMS's plan builder makes
 //     only when the engine's parser is its own (a foreign key with ON DELETE/ON UPDATE
 //     SET DEFAULT is refused) is made by the engine's parser on every statement it
@@ -68,7 +88,8 @@
 //     multi-statement queries, COM_STMT_PREPARE and dsql sql): MariaDB's /*M!...*/ is a
 //     plain comment (the parser would run it), and two minus signs not followed by a
 //     space, a control character or the end of the text are minus minus (1 > --1 is
-//     1 > - -1; the parser took any -- as a comment). Such a pair gets a space between
+//     1 > - -1; the parser took any -- as a comment); in a string literal \_ and \% keep
+//     their backslash, as in MySQL (the parser dropped it). Such a pair gets a space between
 //     its signs, so a result column named after the expression shows it (- -1), and a
 //     COM_STMT_PREPARE whose text vitess's connection cannot parse with -- a comment
 //     (SELECT ? > --1) fails there with vitess's syntax error (1105); so does the

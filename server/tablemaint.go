@@ -197,6 +197,9 @@ func (n *tableMaint) run(ctx *sql.Context, db, full string, t sql.Table) ([]sql.
 // OPTIMIZE TABLE or REPAIR TABLE statement (see above), else nil. Run it with
 // e.SQL.PrepQueryPlanForExecution.
 func (e *Engine) TableMaintenance(query string) sql.Node {
+	if !maintVerb(query) {
+		return nil // every other statement: no scan past its first word
+	}
 	toks, ok := maintTokens(query)
 	if !ok || len(toks) < 3 {
 		return nil
@@ -352,14 +355,7 @@ func (h *handler) maintExecute(ctx context.Context, c *mysql.Conn, query string,
 // like a table maintenance statement: first is the text up to its ';' (outside
 // backquotes and comments), rest what follows; ok is false for any other query.
 func splitMaint(query string) (first, rest string, ok bool) {
-	q := strings.TrimLeft(query, " \t\r\n")
-	w := q
-	if i := strings.IndexAny(w, " \t\r\n"); i >= 0 {
-		w = w[:i]
-	}
-	switch strings.ToUpper(w) {
-	case "CHECK", "CHECKSUM", "ANALYZE", "OPTIMIZE", "REPAIR":
-	default:
+	if !maintVerb(query) {
 		return "", "", false
 	}
 	for i := 0; i < len(query); i++ {
@@ -381,4 +377,19 @@ func splitMaint(query string) (first, rest string, ok bool) {
 		}
 	}
 	return query, "", true
+}
+
+// maintVerb reports whether query's first word is CHECK, CHECKSUM, ANALYZE, OPTIMIZE or
+// REPAIR (any letter case, after blanks).
+func maintVerb(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n")
+	if i := strings.IndexAny(q, " \t\r\n"); i >= 0 {
+		q = q[:i]
+	}
+	for _, w := range [...]string{"CHECK", "CHECKSUM", "ANALYZE", "OPTIMIZE", "REPAIR"} {
+		if strings.EqualFold(q, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -26,32 +26,11 @@ const yyPartYear = 70
 // numberDate returns the text of the date and time v, an integer, stands for by MySQL's
 // rules (above), and whether it stands for one.
 func numberDate(v any) (string, bool) {
-	var nr int64
-	switch x := v.(type) {
-	case int:
-		nr = int64(x)
-	case int8:
-		nr = int64(x)
-	case int16:
-		nr = int64(x)
-	case int32:
-		nr = int64(x)
-	case int64:
-		nr = x
-	case uint8:
-		nr = int64(x)
-	case uint16:
-		nr = int64(x)
-	case uint32:
-		nr = int64(x)
-	case uint64:
-		if x > 99999999999999 {
-			return "", false
-		}
-		nr = int64(x)
-	default:
+	mag, neg, ok := intParts(v) // lookup.go
+	if !ok || neg || mag > 99999999999999 {
 		return "", false
 	}
+	nr := int64(mag)
 	switch {
 	case nr < 101:
 		return "", false // 0 (the zero date) and numbers no date reads

@@ -205,13 +205,9 @@ func (f *strFunc) WithChildren(_ *sql.Context, children ...sql.Expression) (sql.
 
 // Eval implements sql.Expression: NULL if an argument is NULL.
 func (f *strFunc) Eval(ctx *sql.Context, row sql.Row) (any, error) {
-	vals := make([]any, len(f.args))
-	for i, a := range f.args {
-		v, err := a.Eval(ctx, row)
-		if err != nil || v == nil {
-			return nil, err
-		}
-		vals[i] = v
+	vals, err := evalArgs(ctx, row, f.args) // timefuncs.go
+	if vals == nil {
+		return nil, err
 	}
 	switch f.kind {
 	case kindLocate, kindInstr:

@@ -152,13 +152,9 @@ func (f *timeFunc) WithChildren(_ *sql.Context, children ...sql.Expression) (sql
 
 // Eval implements sql.Expression.
 func (f *timeFunc) Eval(ctx *sql.Context, row sql.Row) (any, error) {
-	vals := make([]any, len(f.args))
-	for i, a := range f.args {
-		v, err := a.Eval(ctx, row)
-		if err != nil || v == nil {
-			return nil, err
-		}
-		vals[i] = v
+	vals, err := evalArgs(ctx, row, f.args)
+	if vals == nil {
+		return nil, err
 	}
 	return f.eval(ctx, vals)
 }
@@ -372,4 +368,18 @@ func toSeconds(ctx *sql.Context, v []any) (any, error) {
 		return nil, nil
 	}
 	return x.(time.Time).UTC().Unix() + 719528*86400, nil
+}
+
+// evalArgs evaluates args against row for a function that is NULL when an argument is:
+// nil (with any error) if one is NULL or fails.
+func evalArgs(ctx *sql.Context, row sql.Row, args []sql.Expression) ([]any, error) {
+	vals := make([]any, len(args))
+	for i, a := range args {
+		v, err := a.Eval(ctx, row)
+		if err != nil || v == nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
 }
