@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -59,7 +60,8 @@ var setNamesCollate = regexp.MustCompile("(?i)^(\\s*SET\\s+NAMES\\s+)(['\"`]?\\w
 // of SET NAMES, so the session kept the character set's default collation; PHP's
 // Laravel sends `set names 'utf8mb4' collate 'utf8mb4_unicode_ci'` on every
 // connection, go-sql-driver SET NAMES ... COLLATE for a collation whose id does not fit
-// the handshake (utf8mb4_0900_bin). An unknown collation fails as MySQL's does (1273).
+// the handshake (utf8mb4_0900_bin). An unknown collation fails as MySQL's does (1273),
+// and so does one of another character set (1253, raised with SIGNAL).
 func rewriteSetNamesCollate(query string) string {
 	if len(query) > 256 || !containsFold(query, "collate") {
 		return query
@@ -68,5 +70,14 @@ func rewriteSetNamesCollate(query string) string {
 	if m == nil {
 		return query
 	}
-	return query[:m[5]] + ", collation_connection = '" + query[m[6]:m[7]] + "'" + query[m[1]:]
+	cs, coll := strings.Trim(query[m[4]:m[5]], "'\"`"), query[m[6]:m[7]]
+	if csID, err := sql.ParseCharacterSet(cs); err == nil {
+		if c, err := sql.ParseCollation("", coll, false); err == nil && c.CharacterSet() != csID {
+			// MySQL's 1253, raised as MySQL would (the statement changes nothing).
+			// (SIGNAL's MESSAGE_TEXT holds at most 128 characters.)
+			return fmt.Sprintf("SIGNAL SQLSTATE '42000' SET MYSQL_ERRNO = 1253, MESSAGE_TEXT = 'COLLATION ''%s'' is not valid for CHARACTER SET ''%s'' (SHOW COLLATION lists its own)'",
+				c.Name(), csID.Name()) + query[m[1]:]
+		}
+	}
+	return query[:m[5]] + ", collation_connection = '" + coll + "'" + query[m[1]:]
 }

@@ -253,6 +253,10 @@ func TestClientCollation(t *testing.T) {
 			if _, err := db.Exec("SET NAMES utf8mb4 COLLATE no_such_collation"); mysqlErrno(err) != 1273 {
 				t.Errorf("SET NAMES with an unknown collation: %v, want 1273", err)
 			}
+			if _, err := db.Exec("SET NAMES utf8mb4 COLLATE latin1_swedish_ci"); mysqlErrno(err) != 1253 {
+				t.Errorf("SET NAMES with another character set's collation: %v, want 1253", err)
+			}
+			wantRows(t, db, "SELECT @@collation_connection", "utf8mb4_0900_ai_ci") // unchanged
 		}
 		db.Close()
 	}

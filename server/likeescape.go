@@ -27,7 +27,8 @@ import (
 // range scan for 'ab\_c%'); patterns without a backslash keep it. A pattern bound as a
 // parameter of a prepared statement (`name LIKE ?` with 'a\_b') gets the same from
 // fixLikeParams, which ComStmtExecute calls when a string parameter holds a backslash.
-// TestLikeEscapes.
+// Not covered: SQL's PREPARE s FROM '... LIKE ?' with EXECUTE s USING @v, whose
+// variable GMS binds into the stored plan, not into a parsed statement. TestLikeEscapes.
 func fixLikeEscapes(query string, stmt ast.Statement) {
 	if stmt == nil || !strings.Contains(query, `\`) {
 		return

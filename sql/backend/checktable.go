@@ -26,7 +26,9 @@ var ErrNotChecked = errors.New("backend: not a dsql table")
 //     bytes on disk are the bytes that were written.
 //
 // quick (CHECK TABLE ... QUICK or FAST) only compares each index's entry count with the
-// row count, which costs no reads. err is for failures to check (a cancelled context).
+// row count, which costs no reads. The full check reads every node once per map and
+// holds one index's keys of every row in memory at a time (CheckTableIndexes sorts
+// them), so it needs memory in proportion to the table. err is for failures to check (a cancelled context).
 func VerifyTable(ctx *sql.Context, t sql.Table, quick bool) (problems []string, err error) {
 	bt, ok := unwrapTable(t)
 	if !ok {
