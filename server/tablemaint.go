@@ -40,7 +40,9 @@ import (
 //   - REPAIR TABLE t: `note The storage engine for the table doesn't support repair`, as
 //     InnoDB answers.
 //
-// A missing table gets `Error Table 'db.t' doesn't exist` and `status Operation failed`
+// A malformed CHECK, CHECKSUM, OPTIMIZE or REPAIR TABLE fails with 1064 naming the word
+// where it went wrong and the statement's form; ANALYZE's other forms (DROP HISTOGRAM,
+// ...) stay GMS's. A missing table gets `Error Table 'db.t' doesn't exist` and `status Operation failed`
 // (CHECKSUM: NULL); a table that is not a dsql table (a system table) gets `note The
 // storage engine for the table doesn't support check`. Each table needs the SELECT
 // privilege, and for ANALYZE, OPTIMIZE and REPAIR also INSERT, as in MySQL (1142
@@ -55,6 +57,7 @@ type tableMaint struct {
 	quick   bool   // CHECK ... QUICK or FAST
 	targets []maintTarget
 	engine  *Engine
+	err     error // the statement's syntax error (TableMaintenance), reported when run
 }
 
 var (
@@ -91,6 +94,9 @@ func (n *tableMaint) WithChildren(_ *sql.Context, children ...sql.Node) (sql.Nod
 
 // BuildRowIter implements sql.ExecBuilderNode: the statement's rows.
 func (n *tableMaint) BuildRowIter(ctx *sql.Context, _ sql.NodeExecBuilder, _ sql.Row) (sql.RowIter, error) {
+	if n.err != nil {
+		return nil, n.err
+	}
 	var rows []sql.Row
 	for _, tg := range n.targets {
 		db := tg.db
@@ -197,45 +203,57 @@ func (n *tableMaint) run(ctx *sql.Context, db, full string, t sql.Table) ([]sql.
 // OPTIMIZE TABLE or REPAIR TABLE statement (see above), else nil. Run it with
 // e.SQL.PrepQueryPlanForExecution.
 func (e *Engine) TableMaintenance(query string) sql.Node {
-	if !maintVerb(query) {
+	verb := maintVerb(query)
+	if verb == "" {
 		return nil // every other statement: no scan past its first word
 	}
-	toks, ok := maintTokens(query)
-	if !ok || len(toks) < 3 {
-		return nil
+	n := &tableMaint{engine: e, op: strings.ToLower(verb)}
+	// bad is the statement's syntax error: ANALYZE's other forms (UPDATE HISTOGRAM, ...)
+	// are GMS's; GMS's parser refuses the other four whole, so they get a clearer 1064.
+	bad := func(near string) sql.Node {
+		if n.op == "analyze" {
+			return nil
+		}
+		n.err = mysql.NewSQLError(mysql.ERParseError, "42000",
+			"You have an error in your SQL syntax near '%s'; write %s", near, maintUsage[n.op])
+		return n
 	}
-	n := &tableMaint{engine: e}
+	toks, ok := maintTokens(query)
+	if !ok {
+		return bad(strings.TrimSpace(query))
+	}
 	word := func(i int) string {
 		if i < len(toks) && !toks[i].quoted {
 			return strings.ToUpper(toks[i].text)
 		}
 		return ""
 	}
-	i := 1
-	switch word(0) {
-	case "CHECK", "CHECKSUM":
-		n.op = strings.ToLower(word(0))
-	case "ANALYZE", "OPTIMIZE", "REPAIR":
-		n.op = strings.ToLower(word(0))
-		if w := word(1); w == "NO_WRITE_TO_BINLOG" || w == "LOCAL" {
-			i++
+	near := func(i int) string {
+		if i >= len(toks) {
+			return "the end of the statement"
 		}
-	default:
-		return nil
+		if toks[i].punct != 0 {
+			return string(toks[i].punct)
+		}
+		return toks[i].text
+	}
+	i := 1
+	if w := word(1); (n.op == "analyze" || n.op == "optimize" || n.op == "repair") && (w == "NO_WRITE_TO_BINLOG" || w == "LOCAL") {
+		i++
 	}
 	if w := word(i); w != "TABLE" && w != "TABLES" {
-		return nil
+		return bad(near(i))
 	}
 	i++
 	for {
 		if i >= len(toks) || toks[i].punct != 0 {
-			return nil
+			return bad(near(i))
 		}
 		tg := maintTarget{name: toks[i].text}
 		i++
 		if i < len(toks) && toks[i].punct == '.' {
 			if i+1 >= len(toks) || toks[i+1].punct != 0 {
-				return nil
+				return bad(near(i + 1))
 			}
 			tg = maintTarget{db: tg.name, name: toks[i+1].text}
 			i += 2
@@ -259,10 +277,18 @@ func (e *Engine) TableMaintenance(query string) sql.Node {
 		case n.op == "checksum" && (w == "QUICK" || w == "EXTENDED"):
 		case n.op == "repair" && (w == "QUICK" || w == "EXTENDED" || w == "USE_FRM"):
 		default:
-			return nil // not a statement of ours: GMS reports the syntax error
+			return bad(near(i))
 		}
 	}
 	return n
+}
+
+// maintUsage is each statement's form, for its syntax error.
+var maintUsage = map[string]string{
+	"check":    "CHECK TABLE t [, t2 ...] [QUICK | FAST | MEDIUM | EXTENDED | CHANGED | FOR UPGRADE]",
+	"checksum": "CHECKSUM TABLE t [, t2 ...] [QUICK | EXTENDED]",
+	"optimize": "OPTIMIZE [LOCAL] TABLE t [, t2 ...]",
+	"repair":   "REPAIR [LOCAL] TABLE t [, t2 ...] [QUICK] [EXTENDED] [USE_FRM]",
 }
 
 // maintToken is a word or quoted name of a statement's text, or punctuation (. or ,).
@@ -355,7 +381,7 @@ func (h *handler) maintExecute(ctx context.Context, c *mysql.Conn, query string,
 // like a table maintenance statement: first is the text up to its ';' (outside
 // backquotes and comments), rest what follows; ok is false for any other query.
 func splitMaint(query string) (first, rest string, ok bool) {
-	if !maintVerb(query) {
+	if maintVerb(query) == "" {
 		return "", "", false
 	}
 	for i := 0; i < len(query); i++ {
@@ -379,17 +405,17 @@ func splitMaint(query string) (first, rest string, ok bool) {
 	return query, "", true
 }
 
-// maintVerb reports whether query's first word is CHECK, CHECKSUM, ANALYZE, OPTIMIZE or
-// REPAIR (any letter case, after blanks).
-func maintVerb(query string) bool {
+// maintVerb returns query's first word if it is CHECK, CHECKSUM, ANALYZE, OPTIMIZE or
+// REPAIR (in upper case; any letter case, after blanks), else "".
+func maintVerb(query string) string {
 	q := strings.TrimLeft(query, " \t\r\n")
-	if i := strings.IndexAny(q, " \t\r\n"); i >= 0 {
+	if i := strings.IndexAny(q, " \t\r\n;"); i >= 0 {
 		q = q[:i]
 	}
 	for _, w := range [...]string{"CHECK", "CHECKSUM", "ANALYZE", "OPTIMIZE", "REPAIR"} {
 		if strings.EqualFold(q, w) {
-			return true
+			return w
 		}
 	}
-	return false
+	return ""
 }

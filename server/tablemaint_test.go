@@ -72,6 +72,25 @@ func TestTableMaintenance(t *testing.T) {
 	if c := sum("t2"); c != a {
 		t.Errorf("row changed back: checksum %s, want %s", c, a)
 	}
+	// A malformed statement: 1064 naming where it went wrong and the statement's form;
+	// nothing runs.
+	for _, c := range []struct{ q, near string }{
+		{"CHECK TABLE", "the end of the statement"},
+		{"CHECK TABLE t bogus", "bogus"},
+		{"CHECK TABLE t,", "the end of the statement"},
+		{"CHECKSUM TABLES t FAST", "FAST"},
+		{"REPAIR TABLE 't'", "REPAIR TABLE 't'"}, // a string: the whole statement
+		{"OPTIMIZE t", "t"},
+	} {
+		_, err := db.Exec(c.q)
+		if mysqlErrno(err) != 1064 || !strings.Contains(err.Error(), "near '"+c.near+"'") || !strings.Contains(err.Error(), "; write ") {
+			t.Errorf("%s: %v, want 1064 near %q with the form", c.q, err, c.near)
+		}
+	}
+	// ANALYZE's other forms stay GMS's.
+	if _, err := db.Exec("ANALYZE TABLE t DROP HISTOGRAM ON a"); err != nil {
+		t.Errorf("ANALYZE TABLE ... DROP HISTOGRAM: %v", err)
+	}
 	// No database: 1046 for an unqualified name.
 	nodb := connect(t, s, "root", "", "")
 	if _, err := nodb.Exec("CHECK TABLE t"); mysqlErrno(err) != 1046 {
